@@ -1,0 +1,10 @@
+using Search.Answer.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddAnswer();
+
+var app = builder.Build();
+app.MapGrpcService<AnswerService>();
+app.MapDefaultEndpoints();
+app.Run();

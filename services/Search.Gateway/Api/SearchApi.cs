@@ -1,0 +1,6 @@
+namespace Microsoft.AspNetCore.Builder;
+
+public static class SearchApi
+{
+    public static WebApplication MapSearchApi(this WebApplication app) => app;
+}

@@ -1,0 +1,7 @@
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Rerank.Grpc;
+
+public sealed class RerankService : Rpc.Rerank.RerankBase
+{
+}

@@ -1,0 +1,10 @@
+using Search.Rerank.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddRerank();
+
+var app = builder.Build();
+app.MapGrpcService<RerankService>();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,10 @@
+using Search.Router.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddRouter();
+
+var app = builder.Build();
+app.MapGrpcService<RouterService>();
+app.MapDefaultEndpoints();
+app.Run();

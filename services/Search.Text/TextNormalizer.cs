@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+
+namespace Search.Text;
+
+/// <summary>
+/// The one normalisation every service applies to user and document text:
+/// NFKC, control characters dropped, whitespace collapsed, trimmed.
+/// </summary>
+public static class TextNormalizer
+{
+    /// <summary>Longest query the product accepts, in characters after normalisation.</summary>
+    public const int MaxQueryLength = 1000;
+
+    /// <summary>
+    /// NFKC-normalises <paramref name="text"/>, turns every run of whitespace or
+    /// control characters into one space and trims the ends.
+    /// </summary>
+    public static string Normalize(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        // NFKC throws on invalid UTF-16, so lone surrogates go first.
+        var valid = HasLoneSurrogate(text) ? DropLoneSurrogates(text) : text;
+        var nfkc = valid.IsNormalized(NormalizationForm.FormKC) ? valid : valid.Normalize(NormalizationForm.FormKC);
+        var sb = new StringBuilder(nfkc.Length);
+        var pendingSpace = false;
+        foreach (var c in nfkc)
+        {
+            if (char.IsWhiteSpace(c) || IsDroppable(c))
+            {
+                pendingSpace = sb.Length > 0;
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                sb.Append(' ');
+                pendingSpace = false;
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Control and format characters (zero-width spaces, bidi overrides, NUL…) carry no
+    /// meaning for search and can hide text; lone surrogates are invalid text.
+    /// </summary>
+    private static bool IsDroppable(char c)
+    {
+        var category = char.GetUnicodeCategory(c);
+        return category is UnicodeCategory.Control or UnicodeCategory.Format;
+    }
+
+    private static string DropLoneSurrogates(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                sb.Append(text[i]).Append(text[i + 1]);
+                i++;
+            }
+            else if (!char.IsSurrogate(text[i]))
+            {
+                sb.Append(text[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>True when the text contains a character that is not valid UTF-16 (a lone surrogate).</summary>
+    public static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return true;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,30 @@
+using Search.Text;
+
+namespace Search.Text.Tests;
+
+public class TextTokenizerTests
+{
+    [Fact]
+    public void EnglishIsLowerCasedStemmedAndStopped()
+    {
+        var terms = TextTokenizer.Tokenize("The Running Dogs of Paris").Select(t => t.Term).ToArray();
+        Assert.Equal(["run", "dog", "pari"], terms);
+    }
+
+    [Fact]
+    public void ChineseBecomesBigramsWithOffsets()
+    {
+        var tokens = TextTokenizer.Tokenize("北京大学");
+        Assert.Equal(["北京", "京大", "大学"], tokens.Select(t => t.Term));
+        Assert.Equal(0, tokens[0].Start);
+        Assert.Equal(4, tokens[^1].End);
+    }
+
+    [Fact]
+    public void TraditionalAndSimplifiedTokenizeAlike()
+    {
+        Assert.Equal(
+            TextTokenizer.Tokenize("这个国家").Select(t => t.Term),
+            TextTokenizer.Tokenize("這個國家").Select(t => t.Term));
+    }
+}
