@@ -1,6 +1,26 @@
+using Search.Gateway;
+using Search.Gateway.Pipeline;
+using Rpc = Search.Contracts.V1;
+
 namespace Microsoft.Extensions.Hosting;
 
 public static class GatewayExtensions
 {
-    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder) => builder;
+    /// <summary>Registers the gateway options, the downstream gRPC clients and the search pipeline.</summary>
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        // Deadlines are set per call by the pipeline; the client factory only knows where each service is.
+        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(o => o.Address = new Uri(options.RouterAddress));
+        builder.Services.AddGrpcClient<Rpc.Retrieval.RetrievalClient>(o => o.Address = new Uri(options.RetrievalAddress))
+            .ConfigureChannel(c => c.MaxReceiveMessageSize = 64 * 1024 * 1024);
+        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(o => o.Address = new Uri(options.RerankAddress));
+        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<SearchPipeline>();
+        return builder;
+    }
 }

@@ -1,3 +1,6 @@
+using Search.Router;
+using Search.Router.Routing;
+
 namespace Microsoft.Extensions.Hosting;
 
 public static class RouterExtensions
@@ -5,6 +8,8 @@ public static class RouterExtensions
     /// <summary>Registers the router service's options and domain services.</summary>
     public static IHostApplicationBuilder AddRouter(this IHostApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<RouterOptions>(RouterOptions.SectionName);
+        builder.Services.AddSingleton<QueryRouter>();
         return builder;
     }
 }

@@ -116,6 +116,6 @@ public static partial class AnswerCues
     [GeneratedRegex(@"(哪里|哪儿|在哪|何处|何地|什么地方|哪个(国家|城市|省|地区|洲|地方)|哪座|哪国|位于哪)")]
     private static partial Regex ChinesePlace();
 
-    [GeneratedRegex(@"(吗|呢|什么|谁|哪|多少|几|怎么|怎样|为什么|如何|是否|何|是不是)")]
+    [GeneratedRegex(@"(吗|呢|什么|谁|哪|多少|多[大长高远重久深宽快厚]|几|怎么|怎样|为什么|如何|是否|何|是不是)")]
     private static partial Regex ChineseQuestion();
 }

@@ -60,6 +60,7 @@ public static partial class ChineseScript
     {
         var set = new HashSet<char>(TraditionalToSimplified.Values);
         set.ExceptWith(TraditionalToSimplified.Keys);
+        set.ExceptWith(SharedForms);
         return set;
     }
 

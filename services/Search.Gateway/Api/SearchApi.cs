@@ -1,6 +1,52 @@
+using System.Globalization;
+using Google.Protobuf;
+using Search.Gateway.Pipeline;
+
 namespace Microsoft.AspNetCore.Builder;
 
+/// <summary>REST over the same pipeline and the same response shape as gRPC (proto3 JSON, snake_case names).</summary>
 public static class SearchApi
 {
-    public static WebApplication MapSearchApi(this WebApplication app) => app;
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default
+        .WithPreserveProtoFieldNames(true)
+        .WithFormatDefaultValues(true));
+
+    public static WebApplication MapSearchApi(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/api/search", SearchAsync);
+        return app;
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, SearchPipeline pipeline)
+    {
+        var q = http.Request.Query;
+        // Parameters are read by hand so a malformed one gets our message, not a framework binding error.
+        var k = 0;
+        if (q.TryGetValue("k", out var kText) && !string.IsNullOrEmpty(kText)
+            && !int.TryParse(kText, NumberStyles.Integer, CultureInfo.InvariantCulture, out k))
+        {
+            return BadRequest("k must be a whole number");
+        }
+
+        var includeAbstained = q.TryGetValue("include_abstained", out var flag) && flag.ToString() is "1" or "true";
+        try
+        {
+            var query = new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
+            var response = await pipeline.SearchAsync(query, callerDeadline: null, http.RequestAborted);
+            return Results.Text(Json.Format(response), "application/json; charset=utf-8");
+        }
+        catch (BadSearchRequestException e)
+        {
+            return BadRequest(e.Message);
+        }
+        catch (StageUnavailableException e)
+        {
+            return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+        }
+    }
+
+    private static IResult BadRequest(string message) =>
+        Results.Problem(detail: message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 }

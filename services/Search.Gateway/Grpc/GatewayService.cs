@@ -1,7 +1,72 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Search.Gateway.Pipeline;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Grpc;
 
-public sealed class GatewayService : Rpc.Gateway.GatewayBase
+/// <summary>The gRPC front door: the search pipeline plus ingestion forwarded to retrieval.</summary>
+public sealed class GatewayService(SearchPipeline pipeline, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+    : Rpc.Gateway.GatewayBase
 {
+    public override async Task<Rpc.SearchResponse> Search(Rpc.SearchRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var query = new SearchQuery(request.Query, request.Language, request.K, request.IncludeAbstained);
+            var deadline = context.Deadline == DateTime.MaxValue ? (DateTime?)null : context.Deadline;
+            return await pipeline.SearchAsync(query, deadline, context.CancellationToken);
+        }
+        catch (BadSearchRequestException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        catch (StageUnavailableException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+    }
+
+    public override Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context) =>
+        Forward(() => retrieval.UpsertDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+
+    public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
+    {
+        return await Forward(async () =>
+        {
+            using var call = retrieval.UpsertDocumentStream(deadline: IngestDeadline(context), cancellationToken: context.CancellationToken);
+            await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
+            {
+                await call.RequestStream.WriteAsync(document, context.CancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            return await call.ResponseAsync;
+        });
+    }
+
+    public override Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context) =>
+        Forward(() => retrieval.DeleteDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+
+    public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
+        Forward(() => retrieval.GetStatsAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.RetrievalTimeoutMs), cancellationToken: context.CancellationToken).ResponseAsync);
+
+    private DateTime IngestDeadline(ServerCallContext context)
+    {
+        var own = DateTime.UtcNow.AddMilliseconds(options.Value.IngestTimeoutMs);
+        return context.Deadline < own ? context.Deadline : own;
+    }
+
+    /// <summary>Retrieval's own status (INVALID_ARGUMENT, …) passes through; a missing retrieval is UNAVAILABLE with a message.</summary>
+    private static async Task<T> Forward<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"retrieval is unavailable: {e.Status.Detail}"));
+        }
+    }
 }

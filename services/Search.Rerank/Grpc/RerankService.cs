@@ -1,7 +1,40 @@
+using System.Diagnostics.CodeAnalysis;
+using Grpc.Core;
+using Search.Rerank.Ranking;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Rerank.Grpc;
 
-public sealed class RerankService : Rpc.Rerank.RerankBase
+public sealed class RerankService(PassageReranker reranker) : Rpc.Rerank.RerankBase
 {
+    public override Task<Rpc.RerankResponse> Rerank(Rpc.RerankRequest request, ServerCallContext context)
+    {
+        var candidates = request.Candidates.Select(ToCandidate).ToArray();
+        if (!reranker.TryRerank(request.Query, candidates, request.TopK, out var ranked, out var error))
+        {
+            ThrowInvalidArgument(error);
+        }
+
+        var response = new Rpc.RerankResponse();
+        foreach (var r in ranked)
+        {
+            var passage = request.Candidates[r.Index].Clone();
+            passage.Score = r.Score;
+            passage.RetrievalScore = candidates[r.Index].RetrievalScore;
+            response.Passages.Add(passage);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowInvalidArgument(string message) =>
+        throw new RpcException(new Status(StatusCode.InvalidArgument, message));
+
+    // A caller that filled only `score` (retrieval order) still gets its BM25 used and kept.
+    private static RerankCandidate ToCandidate(Rpc.ScoredPassage p) => new(
+        p.Passage?.Text ?? "",
+        p.Passage?.Title ?? "",
+        p.Passage?.Ordinal ?? 0,
+        p.RetrievalScore != 0 ? p.RetrievalScore : p.Score);
 }

@@ -1,0 +1,33 @@
+# The two commands of the README: `make run` and `make test`.
+CONFIGURATION ?= Release
+DOTNET ?= dotnet
+GATEWAY ?= http://127.0.0.1:8081
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: build run test ask cli clean-index help
+
+help:
+	@echo "make run     build and start the five services, ingest the demo corpus, serve http://127.0.0.1:8080/"
+	@echo "make test    build and run every test (unit, in-process gRPC, whole cluster)"
+	@echo "make ask Q='Who developed general relativity?'   ask the running cluster from the CLI"
+	@echo "make cli ARGS='eval squad --file ../shared/data/squad-v1.1-dev/dev-v1.1-half.json.gz --limit 200'"
+	@echo "make clean-index   delete the local index (.data/index)"
+
+build:
+	$(DOTNET) build Search.sln -c $(CONFIGURATION) -v quiet -nologo
+
+run: build
+	$(DOTNET) run --no-build -c $(CONFIGURATION) --project tools/Search.Launcher
+
+test: build
+	$(DOTNET) test --solution Search.sln -c $(CONFIGURATION) --no-build
+
+ask:
+	@$(DOTNET) run -c $(CONFIGURATION) --project tools/Search.Cli -- --gateway $(GATEWAY) ask "$(Q)"
+
+cli:
+	@$(DOTNET) run -c $(CONFIGURATION) --project tools/Search.Cli -- --gateway $(GATEWAY) $(ARGS)
+
+clean-index:
+	rm -rf .data/index

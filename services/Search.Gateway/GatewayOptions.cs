@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Search.Gateway;
+
+/// <summary>Where the downstream services are and how long each stage may take.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    [Required, Url]
+    public string RouterAddress { get; set; } = "http://127.0.0.1:5101";
+
+    [Required, Url]
+    public string RetrievalAddress { get; set; } = "http://127.0.0.1:5102";
+
+    [Required, Url]
+    public string RerankAddress { get; set; } = "http://127.0.0.1:5103";
+
+    [Required, Url]
+    public string AnswerAddress { get; set; } = "http://127.0.0.1:5104";
+
+    /// <summary>Budget of a whole search when the caller sets no deadline.</summary>
+    [Range(100, 60_000)]
+    public int RequestTimeoutMs { get; set; } = 5_000;
+
+    [Range(10, 60_000)]
+    public int RouterTimeoutMs { get; set; } = 300;
+
+    [Range(10, 60_000)]
+    public int RetrievalTimeoutMs { get; set; } = 2_000;
+
+    [Range(10, 60_000)]
+    public int RerankTimeoutMs { get; set; } = 500;
+
+    [Range(10, 60_000)]
+    public int AnswerTimeoutMs { get; set; } = 1_000;
+
+    /// <summary>Ingest batches are committed before they are acknowledged, so they get much longer.</summary>
+    [Range(1_000, 3_600_000)]
+    public int IngestTimeoutMs { get; set; } = 300_000;
+
+    /// <summary>Results returned when the request does not say.</summary>
+    [Range(1, 50)]
+    public int DefaultResults { get; set; } = 10;
+
+    [Range(1, 50)]
+    public int MaxResults { get; set; } = 50;
+
+    /// <summary>Passages retrieval hands to the reranker: more than shown, so rerank has room to reorder.</summary>
+    [Range(1, 200)]
+    public int RerankCandidates { get; set; } = 50;
+
+    /// <summary>Top passages (after rerank) the answer service reads.</summary>
+    [Range(1, 50)]
+    public int AnswerPassages { get; set; } = 5;
+
+    [Range(1, 100_000)]
+    public int MaxQueryLength { get; set; } = 1_000;
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Search.Text;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Pipeline;
+
+/// <summary>What a caller asks the gateway, from REST or gRPC.</summary>
+public sealed record SearchQuery(string? Query, string? Language, int K, bool IncludeAbstained);
+
+/// <summary>
+/// Runs router → retrieval → rerank → answer with a deadline per stage. Every stage but
+/// retrieval may fail: the response is then degraded (default route, retrieval order,
+/// no answer box) and says so; only a retrieval failure fails the request.
+/// </summary>
+public sealed class SearchPipeline(
+    Rpc.Router.RouterClient router,
+    Rpc.Retrieval.RetrievalClient retrieval,
+    Rpc.Rerank.RerankClient rerank,
+    Rpc.Answer.AnswerClient answer,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<SearchPipeline> logger)
+{
+    private readonly GatewayOptions _options = options.Value;
+
+    public async Task<Rpc.SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (k, hint) = Validate(query);
+        var deadline = EarliestOf(callerDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(_options.RequestTimeoutMs));
+        var response = new Rpc.SearchResponse { Query = query.Query ?? "" };
+
+        response.Route = await RouteAsync(query.Query!, hint, response, deadline, ct);
+        if (response.Route.NormalizedQuery.Length == 0)
+        {
+            BadSearchRequestException.Throw("query is empty after normalisation (it held only spaces or control characters)");
+        }
+
+        var candidates = await RetrieveAsync(response.Route, hint, response, deadline, ct);
+        var ranked = await RerankAsync(response.Route, candidates, response, deadline, ct);
+        response.Results.AddRange(ranked.Take(k).Select(ToResult));
+
+        if (response.Route.ShouldAnswer && ranked.Count > 0)
+        {
+            await AnswerAsync(response.Route, ranked, query.IncludeAbstained, response, deadline, ct);
+        }
+        else
+        {
+            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Answer, Status = "skipped" });
+        }
+
+        response.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return response;
+    }
+
+    private (int K, TextLanguage Hint) Validate(SearchQuery query)
+    {
+        if (string.IsNullOrWhiteSpace(query.Query))
+        {
+            BadSearchRequestException.Throw("query is empty: pass the question in 'q'");
+        }
+
+        if (query.Query.Length > _options.MaxQueryLength)
+        {
+            BadSearchRequestException.Throw($"query is {query.Query.Length} characters; the limit is {_options.MaxQueryLength}");
+        }
+
+        if (query.K < 0 || query.K > _options.MaxResults)
+        {
+            BadSearchRequestException.Throw($"k must be between 1 and {_options.MaxResults} (0 means {_options.DefaultResults})");
+        }
+
+        if (!TextLanguageTags.TryParse(query.Language, out var hint))
+        {
+            BadSearchRequestException.Throw($"unknown language '{query.Language}': use en, zh-Hans or zh-Hant, or leave it empty to detect");
+        }
+
+        return (query.K == 0 ? _options.DefaultResults : query.K, hint);
+    }
+
+    private async Task<Rpc.Route> RouteAsync(string raw, TextLanguage hint, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    {
+        var request = new Rpc.RouteRequest { Query = raw, LanguageHint = hint.ToTag() };
+        var stage = await CallAsync(Stages.Router, _options.RouterTimeoutMs, deadline, response,
+            (d, token) => router.RouteAsync(request, deadline: d, cancellationToken: token).ResponseAsync, ct);
+        return stage?.Route ?? FallbackRoute(raw, hint);
+    }
+
+    private async Task<IReadOnlyList<Rpc.ScoredPassage>> RetrieveAsync(Rpc.Route route, TextLanguage hint, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    {
+        var request = new Rpc.RetrieveRequest
+        {
+            Query = route.NormalizedQuery,
+            // Without an explicit hint every language is searched: a Traditional question may be answered by a Simplified page.
+            Language = hint == TextLanguage.Unknown ? Rpc.Language.Unspecified : route.Language,
+            TopK = _options.RerankCandidates,
+        };
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            var result = await retrieval.SearchAsync(request, deadline: StageDeadline(_options.RetrievalTimeoutMs, deadline), cancellationToken: ct);
+            response.Timings.Add(Timing(Stages.Retrieval, stopwatch, "ok"));
+            return result.Passages;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            BadSearchRequestException.Throw(e.Status.Detail);
+            throw;
+        }
+        catch (RpcException e) when (!ct.IsCancellationRequested)
+        {
+            response.Timings.Add(Timing(Stages.Retrieval, stopwatch, StatusOf(e)));
+            logger.LogWarning("Retrieval failed with {Status}: {Detail}", e.StatusCode, e.Status.Detail);
+            throw new StageUnavailableException(Stages.Retrieval, $"retrieval is unavailable ({e.StatusCode}); try again shortly", e);
+        }
+    }
+
+    private async Task<IReadOnlyList<Rpc.ScoredPassage>> RerankAsync(Rpc.Route route, IReadOnlyList<Rpc.ScoredPassage> candidates, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    {
+        if (candidates.Count == 0)
+        {
+            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Rerank, Status = "skipped" });
+            return candidates;
+        }
+
+        var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language };
+        request.Candidates.AddRange(candidates);
+        var result = await CallAsync(Stages.Rerank, _options.RerankTimeoutMs, deadline, response,
+            (d, token) => rerank.RerankAsync(request, deadline: d, cancellationToken: token).ResponseAsync, ct);
+        return result is null ? candidates : result.Passages;
+    }
+
+    private async Task AnswerAsync(Rpc.Route route, IReadOnlyList<Rpc.ScoredPassage> ranked, bool includeAbstained, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    {
+        var request = new Rpc.AnswerRequest { Question = route.NormalizedQuery, Route = route };
+        request.Passages.AddRange(ranked.Take(_options.AnswerPassages));
+        var result = await CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, response,
+            (d, token) => answer.AnswerAsync(request, deadline: d, cancellationToken: token).ResponseAsync, ct);
+        if (result?.Candidate is null)
+        {
+            return;
+        }
+
+        if (result.Shown)
+        {
+            response.Answer = result.Candidate;
+        }
+        else if (includeAbstained)
+        {
+            response.AbstainedAnswer = result.Candidate;
+        }
+    }
+
+    /// <summary>Calls an optional stage: on failure or timeout the stage is marked degraded and null is returned.</summary>
+    private async Task<T?> CallAsync<T>(string stage, int timeoutMs, DateTime deadline, Rpc.SearchResponse response,
+        Func<DateTime, CancellationToken, Task<T>> call, CancellationToken ct)
+        where T : class
+    {
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            var result = await call(StageDeadline(timeoutMs, deadline), ct);
+            response.Timings.Add(Timing(stage, stopwatch, "ok"));
+            return result;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && stage == Stages.Router)
+        {
+            // The router is the authority on what a valid query is.
+            BadSearchRequestException.Throw(e.Status.Detail);
+            throw;
+        }
+        catch (RpcException e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Stage {Stage} degraded: {Status} {Detail}", stage, e.StatusCode, e.Status.Detail);
+            response.Timings.Add(Timing(stage, stopwatch, StatusOf(e)));
+            response.Degraded.Add(stage);
+            return null;
+        }
+    }
+
+    /// <summary>What the gateway assumes when the router cannot be asked: the same shared text rules, locally.</summary>
+    internal static Rpc.Route FallbackRoute(string raw, TextLanguage hint)
+    {
+        var normalized = TextNormalizer.Normalize(raw);
+        var language = hint != TextLanguage.Unknown ? hint : LanguageDetector.Detect(normalized);
+        var question = AnswerCues.LooksLikeQuestion(normalized);
+        return new Rpc.Route
+        {
+            NormalizedQuery = normalized,
+            Language = ToProto(language == TextLanguage.Unknown ? TextLanguage.English : language),
+            Intent = question ? Rpc.Intent.Question : Rpc.Intent.Keyword,
+            AnswerType = (Rpc.AnswerType)(int)AnswerCues.Detect(normalized),
+            ShouldAnswer = question,
+            Reason = "router unavailable: default route from the gateway",
+        };
+    }
+
+    private DateTime StageDeadline(int timeoutMs, DateTime requestDeadline) =>
+        EarliestOf(requestDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(timeoutMs));
+
+    private static DateTime EarliestOf(DateTime? a, DateTime b) => a is { } d && d.ToUniversalTime() < b ? d.ToUniversalTime() : b;
+
+    private static string StatusOf(RpcException e) => e.StatusCode == StatusCode.DeadlineExceeded ? "timeout" : "failed";
+
+    private static Rpc.StageTiming Timing(string stage, Stopwatch stopwatch, string status) =>
+        new() { Stage = stage, Ms = stopwatch.Elapsed.TotalMilliseconds, Status = status };
+
+    internal static Rpc.Language ToProto(TextLanguage language) => language switch
+    {
+        TextLanguage.English => Rpc.Language.En,
+        TextLanguage.SimplifiedChinese => Rpc.Language.ZhHans,
+        TextLanguage.TraditionalChinese => Rpc.Language.ZhHant,
+        _ => Rpc.Language.Unspecified,
+    };
+
+    private static Rpc.SearchResult ToResult(Rpc.ScoredPassage p) => new()
+    {
+        DocumentId = p.Passage.DocumentId,
+        PassageId = p.Passage.PassageId,
+        Title = p.Passage.Title,
+        Url = p.Passage.Url,
+        Text = p.Passage.Text,
+        Highlight = p.Highlight,
+        Score = p.Score,
+        RetrievalScore = p.RetrievalScore,
+    };
+}
+
+public static class Stages
+{
+    public const string Router = "router";
+    public const string Retrieval = "retrieval";
+    public const string Rerank = "rerank";
+    public const string Answer = "answer";
+}

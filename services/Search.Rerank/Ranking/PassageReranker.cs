@@ -1,0 +1,65 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Options;
+using Search.Text;
+
+namespace Search.Rerank.Ranking;
+
+/// <summary>Re-scores retrieval candidates with a weighted mean of lexical features BM25 does not see.</summary>
+public sealed class PassageReranker(IOptions<RerankOptions> options)
+{
+    private readonly RerankOptions _options = options.Value;
+
+    /// <summary>
+    /// Ranks <paramref name="candidates"/> best first, keeping at most <paramref name="topK"/> (0 = all);
+    /// equal scores keep retrieval order. False with a message safe to show for a bad request.
+    /// </summary>
+    public bool TryRerank(
+        string? query,
+        IReadOnlyList<RerankCandidate> candidates,
+        int topK,
+        [NotNullWhen(true)] out IReadOnlyList<RankedCandidate>? ranked,
+        [NotNullWhen(false)] out string? error)
+    {
+        ranked = null;
+        error = Validate(query, candidates.Count, topK);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        var features = FeatureExtractor.Extract(TextNormalizer.Normalize(query), candidates);
+        var order = features
+            .Select((f, i) => new RankedCandidate(i, Score(f), f))
+            .OrderByDescending(r => r.Score)
+            .ThenBy(r => r.Index);
+        ranked = (topK > 0 ? order.Take(topK) : order).ToArray();
+        return true;
+    }
+
+    public double Score(RankingFeatures f) =>
+        (_options.Bm25Weight * f.Bm25
+            + _options.CoverageWeight * f.Coverage
+            + _options.ProximityWeight * f.Proximity
+            + _options.TitleWeight * f.Title
+            + _options.PositionWeight * f.Position) / _options.TotalWeight;
+
+    private string? Validate(string? query, int candidateCount, int topK)
+    {
+        if (query is not null && query.Length > _options.MaxQueryLength)
+        {
+            return $"query is longer than {_options.MaxQueryLength} characters";
+        }
+
+        if (TextNormalizer.Normalize(query).Length == 0)
+        {
+            return "query is empty";
+        }
+
+        if (candidateCount > _options.MaxCandidates)
+        {
+            return $"at most {_options.MaxCandidates} candidates can be reranked at once, got {candidateCount}";
+        }
+
+        return topK < 0 ? "top_k must not be negative" : null;
+    }
+}

@@ -1,0 +1,79 @@
+using Lucene.Net.Documents;
+using Search.Text;
+
+namespace Search.Retrieval.Indexing;
+
+/// <summary>The Lucene schema: one Lucene document per passage.</summary>
+public static class IndexFields
+{
+    public const string DocumentId = "doc_id";
+    public const string PassageId = "passage_id";
+    public const string Ordinal = "ordinal";
+    public const string Title = "title";
+    public const string Url = "url";
+    public const string Text = "text";
+    public const string Language = "lang";
+    /// <summary>"en" or "zh": a Chinese filter matches both scripts, since the analyzer folds them together.</summary>
+    public const string LanguageGroup = "lang_group";
+    public const string Start = "start";
+    public const string End = "end";
+    public const string UpdatedAt = "updated_at";
+    /// <summary>Set on each document's first passage only, so documents can be counted.</summary>
+    public const string FirstPassage = "first";
+    public const string Yes = "1";
+
+    public const string EnglishGroup = "en";
+    public const string ChineseGroup = "zh";
+
+    public static string? GroupOf(TextLanguage language) => language switch
+    {
+        TextLanguage.English => EnglishGroup,
+        TextLanguage.SimplifiedChinese or TextLanguage.TraditionalChinese => ChineseGroup,
+        _ => null,
+    };
+
+    public static Document ToLucene(Passage passage)
+    {
+        var document = new Document
+        {
+            new StringField(DocumentId, passage.DocumentId, Field.Store.YES),
+            new StringField(PassageId, passage.PassageId, Field.Store.YES),
+            new StoredField(Ordinal, passage.Ordinal),
+            new TextField(Title, passage.Title, Field.Store.YES),
+            new StoredField(Url, passage.Url),
+            new TextField(Text, passage.Text, Field.Store.YES),
+            new StringField(Language, passage.Language.ToTag(), Field.Store.YES),
+            new StoredField(Start, passage.StartOffset),
+            new StoredField(End, passage.EndOffset),
+            new StoredField(UpdatedAt, passage.UpdatedAtUnixMs),
+        };
+        if (GroupOf(passage.Language) is { } group)
+        {
+            document.Add(new StringField(LanguageGroup, group, Field.Store.NO));
+        }
+
+        if (passage.Ordinal == 0)
+        {
+            document.Add(new StringField(FirstPassage, Yes, Field.Store.NO));
+        }
+
+        return document;
+    }
+
+    public static Passage FromLucene(Document document)
+    {
+        // Tags were written by ToTag, so they always parse; a hand-edited one reads as Unknown.
+        var language = TextLanguageTags.TryParse(document.Get(Language), out var parsed) ? parsed : TextLanguage.Unknown;
+        return new Passage(
+            PassageId: document.Get(PassageId) ?? "",
+            DocumentId: document.Get(DocumentId) ?? "",
+            Ordinal: document.GetField(Ordinal)?.GetInt32Value() ?? 0,
+            Title: document.Get(Title) ?? "",
+            Url: document.Get(Url) ?? "",
+            Text: document.Get(Text) ?? "",
+            Language: language,
+            StartOffset: document.GetField(Start)?.GetInt32Value() ?? 0,
+            EndOffset: document.GetField(End)?.GetInt32Value() ?? 0,
+            UpdatedAtUnixMs: document.GetField(UpdatedAt)?.GetInt64Value() ?? 0);
+    }
+}

@@ -1,0 +1,249 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Search.Retrieval.Passages;
+using Search.Retrieval.Searching;
+using Search.Text;
+
+namespace Search.Retrieval.Indexing;
+
+/// <summary>
+/// The passage index on disk: BM25 search, and idempotent ingest by document id that is
+/// committed before it returns. Thread-safe: searches run concurrently, writes take turns.
+/// </summary>
+public sealed class PassageIndex : IDisposable
+{
+    private readonly RetrievalOptions _options;
+    private readonly TimeProvider _time;
+    private readonly PassageSplitter _splitter;
+    private readonly FSDirectory _directory;
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private readonly Filter _englishFilter = GroupFilter(IndexFields.EnglishGroup);
+    private readonly Filter _chineseFilter = GroupFilter(IndexFields.ChineseGroup);
+    private readonly Query _firstPassages = new TermQuery(new Term(IndexFields.FirstPassage, IndexFields.Yes));
+    // Writes are serialised so that "how many of these ids existed" is read from the state the write changes.
+    private readonly System.Threading.Lock _writeLock = new();
+    private bool _disposed;
+
+    public PassageIndex(RetrievalOptions options, TimeProvider? time = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _splitter = new PassageSplitter(options.PassageWords, options.PassageCjkChars);
+        Path = options.DataPath;
+        System.IO.Directory.CreateDirectory(Path);
+
+        var similarity = new BM25Similarity((float)options.Bm25K1, (float)options.Bm25B);
+        _directory = FSDirectory.Open(Path);
+        try
+        {
+            var config = new IndexWriterConfig(SearchAnalyzer.Version, new SearchAnalyzer())
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = similarity,
+            };
+            _writer = new IndexWriter(_directory, config);
+            // An empty commit makes a fresh folder a valid index, so readers can open it before the first ingest.
+            _writer.Commit();
+            _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
+        }
+        catch
+        {
+            _writer?.Dispose();
+            _directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Full path of the index folder.</summary>
+    public string Path { get; }
+
+    public bool IsOpen => !Volatile.Read(ref _disposed);
+
+    /// <summary>Validates, splits and stores <paramref name="documents"/>, replacing earlier versions by id; committed on return.</summary>
+    /// <param name="firstIndex">Position of the first document in its stream, for rejection indexes.</param>
+    public IngestResult Upsert(IReadOnlyList<IngestDocument> documents, int firstIndex = 0)
+    {
+        var (valid, rejected) = DocumentValidator.Validate(documents, _options.MaxDocumentChars, firstIndex);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Splitting is CPU work that needs no lock.
+        var split = valid.Select(v => (v.Document.Id, Passages: SplitIntoPassages(v, now))).ToList();
+        var accepted = documents.Count - rejected.Count;
+        if (split.Count == 0)
+        {
+            return new IngestResult(accepted, 0, rejected);
+        }
+
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var (id, passages) in split)
+            {
+                // Deletes every old passage of the id and adds the new ones as one atomic block: no orphans.
+                _writer.UpdateDocuments(new Term(IndexFields.DocumentId, id), passages.Select(IndexFields.ToLucene));
+            }
+
+            CommitAndRefresh();
+        }
+
+        return new IngestResult(accepted, split.Sum(s => s.Passages.Count), rejected);
+    }
+
+    /// <summary>Ingests a stream in batches of <see cref="RetrievalOptions.StreamBatchSize"/>, each committed.</summary>
+    public async Task<IngestResult> UpsertStreamAsync(IAsyncEnumerable<IngestDocument> documents, CancellationToken cancellationToken = default)
+    {
+        var result = IngestResult.Empty;
+        var batch = new List<IngestDocument>(_options.StreamBatchSize);
+        var firstIndex = 0;
+        await foreach (var document in documents.WithCancellation(cancellationToken))
+        {
+            batch.Add(document);
+            if (batch.Count < _options.StreamBatchSize)
+            {
+                continue;
+            }
+
+            result = result.Add(Upsert(batch, firstIndex));
+            firstIndex += batch.Count;
+            batch.Clear();
+        }
+
+        return batch.Count == 0 ? result : result.Add(Upsert(batch, firstIndex));
+    }
+
+    /// <summary>Deletes every passage of each id; returns how many of the ids were in the index.</summary>
+    public int Delete(IEnumerable<string> documentIds)
+    {
+        var ids = documentIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var terms = ids.Select(id => new Term(IndexFields.DocumentId, id)).ToArray();
+            var existed = WithSearcher(s => terms.Count(t => s.Search(new TermQuery(t), 1).TotalHits > 0));
+            if (existed == 0)
+            {
+                return 0;
+            }
+
+            _writer.DeleteDocuments(terms);
+            CommitAndRefresh();
+            return existed;
+        }
+    }
+
+    public IndexStats GetStats() => WithSearcher(searcher =>
+    {
+        var documents = new TotalHitCountCollector();
+        searcher.Search(_firstPassages, documents);
+        return new IndexStats(documents.TotalHits, searcher.IndexReader.NumDocs);
+    });
+
+    /// <summary>
+    /// The best <paramref name="topK"/> passages for <paramref name="query"/> by BM25.
+    /// <see cref="TextLanguage.Unknown"/> searches every language; either Chinese script matches both.
+    /// A query with no searchable terms (only stop words or punctuation) finds nothing.
+    /// </summary>
+    /// <param name="highlight">False skips the highlight spans (evaluation needs only the ranking).</param>
+    public SearchResult Search(string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true)
+    {
+        var terms = QueryBuilder.Terms(query);
+        if (terms.Count == 0)
+        {
+            return SearchResult.Empty;
+        }
+
+        topK = topK <= 0 ? _options.DefaultTopK : Math.Min(topK, _options.MaxTopK);
+        var lucene = QueryBuilder.Build(terms, _options.TitleBoost);
+        var filter = IndexFields.GroupOf(language) switch
+        {
+            IndexFields.EnglishGroup => _englishFilter,
+            IndexFields.ChineseGroup => _chineseFilter,
+            _ => null,
+        };
+        var termSet = terms.ToHashSet(StringComparer.Ordinal);
+        return WithSearcher(searcher =>
+        {
+            var top = searcher.Search(lucene, filter, topK);
+            var hits = top.ScoreDocs
+                .Select(hit =>
+                {
+                    var passage = IndexFields.FromLucene(searcher.Doc(hit.Doc));
+                    return new SearchHit(passage, hit.Score, highlight ? PassageHighlighter.Highlight(passage.Text, termSet) : []);
+                })
+                .ToList();
+            return new SearchResult(hits, top.TotalHits);
+        });
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _disposed, true);
+            _searchers.Dispose();
+            // Disposing the writer commits anything pending and releases the folder's write lock.
+            _writer.Dispose();
+            _directory.Dispose();
+        }
+    }
+
+    private IReadOnlyList<Passage> SplitIntoPassages(ValidDocument valid, long now)
+    {
+        var document = valid.Document;
+        var updatedAt = document.UpdatedAtUnixMs == 0 ? now : document.UpdatedAtUnixMs;
+        return _splitter.Split(document.Text)
+            .Select((range, ordinal) => new Passage(
+                Passage.IdOf(document.Id, ordinal),
+                document.Id,
+                ordinal,
+                document.Title ?? "",
+                document.Url ?? "",
+                range.Of(document.Text),
+                valid.Language,
+                range.Start,
+                range.End,
+                updatedAt))
+            .ToList();
+    }
+
+    private void CommitAndRefresh()
+    {
+        _writer.Commit();
+        _searchers.MaybeRefreshBlocking();
+    }
+
+    private T WithSearcher<T>(Func<IndexSearcher, T> read)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            return read(searcher);
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    private static Filter GroupFilter(string group) =>
+        new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(IndexFields.LanguageGroup, group))));
+
+    /// <summary>Searchers must score with the same BM25 parameters the options ask for.</summary>
+    private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
+    }
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Search.Retrieval;
+
+/// <summary>Configuration section "Retrieval": where the index lives, BM25 and passage settings.</summary>
+public sealed class RetrievalOptions : IValidatableObject
+{
+    public const string SectionName = "Retrieval";
+
+    /// <summary>Folder of the Lucene index, resolved against the current directory; created when missing.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = ".data/index";
+
+    /// <summary>BM25 term-frequency saturation.</summary>
+    [Range(0.0, 10.0)]
+    public double Bm25K1 { get; set; } = 0.9;
+
+    /// <summary>BM25 length normalisation: 0 ignores passage length, 1 normalises fully.</summary>
+    [Range(0.0, 1.0)]
+    public double Bm25B { get; set; } = 0.4;
+
+    /// <summary>Weight of a query term matching the title relative to matching the passage text; 0 ignores titles.</summary>
+    [Range(0.0, 100.0)]
+    public double TitleBoost { get; set; } = 0.5;
+
+    [Range(1, 10_000)]
+    public int DefaultTopK { get; set; } = 10;
+
+    [Range(1, 10_000)]
+    public int MaxTopK { get; set; } = 200;
+
+    [Range(1, 100_000_000)]
+    public int MaxDocumentChars { get; set; } = 1_000_000;
+
+    /// <summary>Target passage size in English words.</summary>
+    [Range(10, 10_000)]
+    public int PassageWords { get; set; } = 100;
+
+    /// <summary>Target passage size in Chinese characters.</summary>
+    [Range(10, 20_000)]
+    public int PassageCjkChars { get; set; } = 200;
+
+    /// <summary>Documents of an ingest stream committed together.</summary>
+    [Range(1, 100_000)]
+    public int StreamBatchSize { get; set; } = 500;
+
+    public string DataPath => Path.GetFullPath(DataDirectory);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DefaultTopK > MaxTopK)
+        {
+            yield return new ValidationResult(
+                $"{nameof(DefaultTopK)} ({DefaultTopK}) must not exceed {nameof(MaxTopK)} ({MaxTopK}).",
+                [nameof(DefaultTopK), nameof(MaxTopK)]);
+        }
+    }
+}

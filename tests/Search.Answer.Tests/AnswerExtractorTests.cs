@@ -1,0 +1,185 @@
+using Search.Answer.Extraction;
+using Search.Text;
+
+namespace Search.Answer.Tests;
+
+public sealed class AnswerExtractorTests
+{
+    private static readonly AnswerPassage[] Telephone =
+    [
+        new("The telephone changed communication. It was patented by Alexander Graham Bell in 1876. Early telephones were rented in pairs.", 9),
+        new("Radio came later. Guglielmo Marconi sent signals across the Atlantic in 1901.", 7),
+    ];
+
+    private readonly AnswerExtractor _extractor = new(new AnswerOptions());
+
+    [Fact]
+    public void AnswersAWhoQuestionWithAName()
+    {
+        var result = _extractor.Extract("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal(AnswerShape.Span, candidate.Shape);
+        Assert.Equal("Alexander Graham Bell", candidate.Answer.Of(Telephone[0].Text));
+        Assert.Equal("It was patented by Alexander Graham Bell in 1876.", candidate.Sentence.Of(Telephone[0].Text));
+    }
+
+    [Fact]
+    public void AnswersAWhenQuestionWithAYear()
+    {
+        var result = _extractor.Extract("When did Marconi send signals across the Atlantic?", ExpectedAnswer.Time, Telephone);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal(1, candidate.PassageIndex);
+        Assert.Equal("1901", candidate.Answer.Of(Telephone[1].Text));
+    }
+
+    [Fact]
+    public void AnswersSimplifiedChineseQuestions()
+    {
+        AnswerPassage[] passages =
+        [
+            new("长江是中国最长的河流。长江全长约6300公里，流经十一个省级行政区。长江流域物产丰富。"),
+            new("黄河是中国第二长河。黄河全长约5464公里。"),
+        ];
+
+        var result = _extractor.Extract("长江全长多少公里？", AnswerCues.Detect("长江全长多少公里？"), passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal(0, candidate.PassageIndex);
+        Assert.Contains("6300公里", candidate.Answer.Of(passages[0].Text));
+    }
+
+    [Fact]
+    public void AnswersTraditionalQuestionsFromTraditionalPassages()
+    {
+        AnswerPassage[] passages =
+        [
+            new("京張鐵路是中國自行設計的第一條鐵路。這條鐵路由詹天佑主持設計，於1909年通車。"),
+        ];
+
+        var result = _extractor.Extract("京張鐵路是誰主持設計的？", ExpectedAnswer.Person, passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal("詹天佑", candidate.Answer.Of(passages[0].Text));
+    }
+
+    [Fact]
+    public void AnswersUntypedQuestionsWithASentence()
+    {
+        var result = _extractor.Extract("What happened to early telephones?", ExpectedAnswer.None, Telephone);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal(AnswerShape.Sentence, candidate.Shape);
+        Assert.Equal("Early telephones were rented in pairs.", candidate.Answer.Of(Telephone[0].Text));
+        Assert.Equal(candidate.Answer, candidate.Sentence);
+    }
+
+    [Fact]
+    public void AbstainsBelowTheThresholdButStillReturnsTheCandidate()
+    {
+        var strict = new AnswerExtractor(new AnswerOptions { MinConfidence = 1.0 });
+
+        var result = strict.Extract("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
+
+        Assert.NotNull(result.Candidate);
+        Assert.False(result.Shown);
+        Assert.Contains("below the threshold", result.AbstainReason);
+    }
+
+    [Fact]
+    public void ConfidenceIsAProbability()
+    {
+        var result = _extractor.Extract("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
+
+        Assert.InRange(result.Candidate!.Confidence, 0, 1);
+        Assert.Equal(result.Candidate.Confidence >= new AnswerOptions().MinConfidence, result.Shown);
+    }
+
+    [Fact]
+    public void NoPassagesGiveNoCandidateAndAReason()
+    {
+        var result = _extractor.Extract("Who patented the telephone?", ExpectedAnswer.Person, []);
+
+        Assert.Null(result.Candidate);
+        Assert.False(result.Shown);
+        Assert.NotEmpty(result.AbstainReason);
+    }
+
+    [Fact]
+    public void UnrelatedPassagesGiveNoCandidate()
+    {
+        var result = _extractor.Extract("Who discovered penicillin?", ExpectedAnswer.Person, Telephone);
+
+        Assert.Null(result.Candidate);
+        Assert.NotEmpty(result.AbstainReason);
+    }
+
+    [Fact]
+    public void NeverAnswersWithTheWholePassage()
+    {
+        AnswerPassage[] passages = [new("Telephones were rented in pairs during the early years.")];
+
+        var result = _extractor.Extract("How were telephones rented?", ExpectedAnswer.None, passages);
+
+        Assert.True(result.Candidate is null || result.Candidate.Answer.Of(passages[0].Text) != passages[0].Text);
+    }
+
+    [Fact]
+    public void LongUnpunctuatedTextIsCutIntoShortSentences()
+    {
+        var options = new AnswerOptions();
+        var text = string.Join(' ', Enumerable.Repeat("the quarry near the river produced granite blocks for the harbour wall", 40));
+        AnswerPassage[] passages = [new(text)];
+
+        var result = new AnswerExtractor(options).Extract("What did the quarry produce?", ExpectedAnswer.None, passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.InRange(candidate.Answer.Length, 1, options.MaxSentenceChars);
+    }
+
+    [Theory]
+    [InlineData("title:(a OR b) AND \"")]
+    [InlineData("<script>alert('who')</script>")]
+    [InlineData("* ~ \\ who?")]
+    [InlineData("\u0000\u0001 who \u202E invented \uD800 it?")]
+    [InlineData("谁？？？")]
+    public void HostileQuestionsGiveANormalResult(string question)
+    {
+        var result = _extractor.Extract(question, AnswerCues.Detect(question), Telephone);
+
+        if (result.Candidate is { } c)
+        {
+            var text = Telephone[c.PassageIndex].Text;
+            Assert.InRange(c.Answer.Start, 0, text.Length);
+            Assert.InRange(c.Answer.End, c.Answer.Start, text.Length);
+        }
+        else
+        {
+            Assert.NotEmpty(result.AbstainReason);
+        }
+    }
+
+    [Fact]
+    public void HostilePassagesKeepOffsetsValid()
+    {
+        AnswerPassage[] passages =
+        [
+            new(""),
+            new("<b>Bell</b> patented the telephone in 1876 \u0000 \uDC00 title:(a OR b) AND \" * ~ \\"),
+            new(new string('x', 200_000) + " telephone Bell 1876"),
+            new("😀 The telephone 😀 was patented in 1876 by Bell 😀. 電話於1876年由貝爾發明。"),
+        ];
+
+        foreach (var type in Enum.GetValues<ExpectedAnswer>())
+        {
+            var result = _extractor.Extract("When was the telephone patented by Bell?", type, passages);
+
+            var c = Assert.IsType<AnswerCandidate>(result.Candidate);
+            var text = passages[c.PassageIndex].Text;
+            Assert.InRange(c.Answer.End, c.Answer.Start + 1, text.Length);
+            Assert.True(c.Sentence.Start <= c.Answer.Start && c.Answer.End <= c.Sentence.End);
+            Assert.False(char.IsLowSurrogate(text[c.Answer.Start]));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace Search.Answer.Tests.Quality;
+
+/// <summary>One question with its gold answers and the passages handed to the answerer, gold first.</summary>
+internal sealed record ReadingCase(string Question, IReadOnlyList<string> Golds, IReadOnlyList<string> Passages);
+
+/// <summary>
+/// Builds reading cases from a SQuAD-format file: the gold paragraph as passage 1 and the next
+/// paragraphs of the same article as distractors, a stand-in for retrieval. CMRC has one paragraph
+/// per article, so its distractors come from the following articles in file order.
+/// </summary>
+internal static class ReadingSample
+{
+    public static string? Find(string relativePath)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
+            {
+                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", relativePath));
+                return File.Exists(path) ? path : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every <paramref name="stride"/>-th question of the file, with <paramref name="distractors"/> distractor paragraphs.</summary>
+    public static List<ReadingCase> Load(string path, int stride, int distractors = 4)
+    {
+        using var file = File.OpenRead(path);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var json = JsonDocument.Parse(gzip);
+
+        var articles = json.RootElement.GetProperty("data").EnumerateArray()
+            .Select(a => a.GetProperty("paragraphs").EnumerateArray().ToList())
+            .ToList();
+        var flat = articles.SelectMany((paragraphs, a) => paragraphs.Select((p, i) => (Article: a, Index: i, Paragraph: p))).ToList();
+
+        var cases = new List<ReadingCase>();
+        var seen = 0;
+        for (var f = 0; f < flat.Count; f++)
+        {
+            var (article, index, paragraph) = flat[f];
+            var context = paragraph.GetProperty("context").GetString() ?? "";
+            foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
+            {
+                if (seen++ % stride != 0)
+                {
+                    continue;
+                }
+
+                var golds = qa.GetProperty("answers").EnumerateArray()
+                    .Select(a => a.GetProperty("text").GetString() ?? "")
+                    .Where(t => t.Length > 0)
+                    .Distinct()
+                    .ToList();
+                var passages = new List<string> { context };
+                passages.AddRange(Distractors(articles, flat, article, index, f, distractors));
+                cases.Add(new ReadingCase(qa.GetProperty("question").GetString() ?? "", golds, passages));
+            }
+        }
+
+        return cases;
+    }
+
+    private static IEnumerable<string> Distractors(
+        List<List<JsonElement>> articles, List<(int Article, int Index, JsonElement Paragraph)> flat, int article, int index, int f, int count)
+    {
+        var own = articles[article];
+        var taken = 0;
+        for (var k = 1; k < own.Count && taken < count; k++, taken++)
+        {
+            yield return own[(index + k) % own.Count].GetProperty("context").GetString() ?? "";
+        }
+
+        for (var k = 1; taken < count && k < flat.Count; k++)
+        {
+            var other = flat[(f + k) % flat.Count];
+            if (other.Article != article)
+            {
+                taken++;
+                yield return other.Paragraph.GetProperty("context").GetString() ?? "";
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Search.Answer.Extraction;
+using Search.Text;
+
+namespace Search.Answer.Tests;
+
+public sealed class SpanExtractorTests
+{
+    [Theory]
+    [InlineData("The telephone was patented by Alexander Graham Bell in 1876.", ExpectedAnswer.Person, "Alexander Graham Bell")]
+    [InlineData("The game was played on February 7, 2016, at Levi's Stadium.", ExpectedAnswer.Time, "February 7, 2016")]
+    [InlineData("Grunge music became popular in the 1990s in Seattle.", ExpectedAnswer.Time, "1990s")]
+    [InlineData("The cathedral was built in the 12th century by local masons.", ExpectedAnswer.Time, "12th century")]
+    [InlineData("The Golden Gate Bridge is 2,737 metres long.", ExpectedAnswer.Number, "2,737 metres")]
+    [InlineData("About 25 percent of the budget went to defence.", ExpectedAnswer.Number, "25 percent")]
+    [InlineData("The club had seven members at its founding in 1901.", ExpectedAnswer.Number, "seven")]
+    [InlineData("Albert Einstein was born in Ulm in 1879.", ExpectedAnswer.Place, "Ulm")]
+    public void FindsEnglishSpans(string sentence, ExpectedAnswer type, string expected)
+    {
+        var texts = Spans(sentence, type);
+
+        Assert.Contains(expected, texts);
+    }
+
+    [Theory]
+    [InlineData("1786年2月2日，亚洲协会在加尔各答举行。", ExpectedAnswer.Time, "1786年2月2日")]
+    [InlineData("这座寺庙始建于唐朝，后来多次重修。", ExpectedAnswer.Time, "唐朝")]
+    [InlineData("印刷术在11世纪传入中亚。", ExpectedAnswer.Time, "11世纪")]
+    [InlineData("长江全长约6300公里，是亚洲第一长河。", ExpectedAnswer.Number, "6300公里")]
+    [InlineData("该市人口约有2.5万人。", ExpectedAnswer.Number, "2.5万人")]
+    [InlineData("相对论由爱因斯坦提出。", ExpectedAnswer.Person, "爱因斯坦")]
+    [InlineData("该公司由马云创立。", ExpectedAnswer.Person, "马云")]
+    [InlineData("唐朝的开国皇帝李渊定都长安。", ExpectedAnswer.Person, "李渊")]
+    [InlineData("这本书的作者是艾萨克·牛顿（1643年出生）。", ExpectedAnswer.Person, "艾萨克·牛顿")]
+    [InlineData("这个工厂位于广东省的东部。", ExpectedAnswer.Place, "广东省")]
+    public void FindsSimplifiedChineseSpans(string sentence, ExpectedAnswer type, string expected)
+    {
+        Assert.Contains(expected, Spans(sentence, type));
+    }
+
+    [Theory]
+    [InlineData("這座鐵路由詹天佑設計。", ExpectedAnswer.Person, "詹天佑")]
+    [InlineData("日月潭位於臺灣南投縣。", ExpectedAnswer.Place, "臺灣南投縣")]
+    [InlineData("這座城市的人口約有三萬個家庭。", ExpectedAnswer.Number, "三萬個")]
+    [InlineData("該條約於十九世紀簽訂。", ExpectedAnswer.Time, "十九世紀")]
+    public void FindsTraditionalChineseSpans(string sentence, ExpectedAnswer type, string expected)
+    {
+        Assert.Contains(expected, Spans(sentence, type));
+    }
+
+    [Fact]
+    public void PrefersTheWholeDateOverTheYearInsideIt()
+    {
+        var texts = Spans("It opened on 3 March 1921 after a long delay.", ExpectedAnswer.Time);
+
+        Assert.Contains("3 March 1921", texts);
+        Assert.DoesNotContain("1921", texts);
+    }
+
+    [Fact]
+    public void YearsAreNotCounts()
+    {
+        var texts = Spans("In 1998 the team won 14 games.", ExpectedAnswer.Number);
+
+        Assert.Contains("14", texts);
+        Assert.DoesNotContain("1998", texts);
+    }
+
+    [Fact]
+    public void SpansStayInsideTheSentenceOfALongerText()
+    {
+        const string text = "First sentence about nothing. It was founded by Larry Page in 1998. Last one.";
+        var sentence = SentenceSplitter.Split(text)[1];
+
+        var spans = SpanExtractor.Find(text, sentence, ExpectedAnswer.Person);
+
+        Assert.NotEmpty(spans);
+        Assert.All(spans, s => Assert.True(s.Range.Start >= sentence.Start && s.Range.End <= sentence.End));
+        Assert.Contains("Larry Page", spans.Select(s => s.Range.Of(text)));
+    }
+
+    [Fact]
+    public void UntypedQuestionsGetNoSpans()
+    {
+        Assert.Empty(Spans("Paris is the capital of France since 987.", ExpectedAnswer.None));
+    }
+
+    private static List<string> Spans(string sentence, ExpectedAnswer type) =>
+        SpanExtractor.Find(sentence, new TextRange(0, sentence.Length), type).Select(s => s.Range.Of(sentence)).ToList();
+}

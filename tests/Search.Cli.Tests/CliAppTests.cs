@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using Search.Cli.Commands;
+using Search.Contracts.V1;
+
+namespace Search.Cli.Tests;
+
+public sealed class CliAppTests
+{
+    [Theory]
+    [InlineData(new string[0], "no command given")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "--verbose", "ask", "x" }, "unknown option '--verbose'")]
+    [InlineData(new[] { "--gateway" }, "'--gateway' needs a value")]
+    [InlineData(new[] { "ask" }, "'ask' needs \"question\"")]
+    [InlineData(new[] { "ask", "one", "two" }, "unexpected argument 'two'")]
+    [InlineData(new[] { "ask", "who?", "--k", "0" }, "--k must be a whole number from 1 to 50")]
+    [InlineData(new[] { "ask", "who?", "--k", "ten" }, "--k must be a whole number")]
+    [InlineData(new[] { "ask", "who?", "--lang", "fr" }, "--lang must be en, zh-Hans or zh-Hant")]
+    [InlineData(new[] { "ask", "who?", "--k" }, "option '--k' needs a value")]
+    [InlineData(new[] { "ingest" }, "'ingest' needs FILE")]
+    [InlineData(new[] { "ingest", "docs.txt" }, "cannot tell the format")]
+    [InlineData(new[] { "ingest", "docs.jsonl", "--format", "csv" }, "--format must be jsonl or squad")]
+    [InlineData(new[] { "ingest", "docs.jsonl", "--batch", "-1" }, "--batch must be")]
+    [InlineData(new[] { "eval" }, "'eval' needs a dataset kind")]
+    [InlineData(new[] { "eval", "trec", "--file", "x" }, "unknown evaluation 'trec'")]
+    [InlineData(new[] { "eval", "squad" }, "'eval' needs --file")]
+    [InlineData(new[] { "eval", "squad", "--file", "x", "--wat" }, "unknown option '--wat' for 'eval'")]
+    [InlineData(new[] { "eval", "squad", "--file", "x", "--abstained" }, "unknown option '--abstained'")]
+    [InlineData(new[] { "--gateway", "localhost:8081", "ask", "who?" }, "must be an absolute http:// or https:// URL")]
+    public async Task ArgumentErrorsExitWithTwoAndAMessage(string[] args, string message)
+    {
+        var (code, _, error) = await Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Contains("--help", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, "usage: search-cli")]
+    [InlineData(new[] { "help", "eval" }, "eval squad --file FILE")]
+    [InlineData(new[] { "ingest", "--help" }, "--format jsonl|squad")]
+    [InlineData(new[] { "ask", "-h" }, "--lang")]
+    [InlineData(new[] { "eval", "squad", "--help" }, "box_precision")]
+    public async Task HelpIsPrintedForEveryCommand(string[] args, string expected)
+    {
+        var (code, output, _) = await Run(args);
+
+        Assert.Equal(0, code);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableGatewayExitsWithOneAndSaysSo()
+    {
+        var (code, _, error) = await Run(["--gateway", ClosedPortAddress(), "ask", "who discovered penicillin?"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("cannot reach the gateway at http://127.0.0.1:", error, StringComparison.Ordinal);
+        Assert.Contains("make run", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngestOfAMissingFileExitsWithOne()
+    {
+        var (code, _, error) = await Run(["--gateway", ClosedPortAddress(), "ingest", "/nonexistent/docs.jsonl"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("cannot read '/nonexistent/docs.jsonl'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalOfAMissingFileExitsWithOne()
+    {
+        var (code, _, error) = await Run(["eval", "squad", "--file", "/nonexistent/dev.json", "--gateway", ClosedPortAddress()]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("cannot read '/nonexistent/dev.json'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsAcceptSpaceEqualsAndEndOfOptions()
+    {
+        var line = CommandLine.Parse("ask", ["--k=5", "--lang", "en", "--", "--not-an-option"], ["--k", "--lang"]);
+
+        Assert.Equal(5, line.Number("--k", 10, 1, 50));
+        Assert.Equal("en", line.Value("--lang"));
+        Assert.Equal(["--not-an-option"], line.Positionals);
+    }
+
+    [Theory]
+    [InlineData("docs.jsonl", "jsonl")]
+    [InlineData("docs.jsonl.gz", "jsonl")]
+    [InlineData("dev-v1.1.json.gz", "squad")]
+    [InlineData("DRCD_dev.json", "squad")]
+    [InlineData("notes.txt", null)]
+    public void IngestFormatIsGuessedFromTheFileName(string path, string? format)
+    {
+        Assert.Equal(format, IngestCommand.GuessFormat(path));
+    }
+
+    [Fact]
+    public void AskMarksTheAnswerInsideItsSentence()
+    {
+        const string passage = "Super Bowl 50 was a game. The Denver Broncos won it. Then they celebrated.";
+        var box = new AnswerBox
+        {
+            Passage = new Passage { Text = passage, Title = "Super Bowl 50", Url = "https://example.org/sb50" },
+            Text = "Denver Broncos",
+            AnswerStart = 30,
+            AnswerEnd = 44,
+            Sentence = new TextSpan { Start = 26, End = 52 },
+            Kind = AnswerKind.Span,
+            Confidence = 0.9,
+        };
+
+        Assert.Equal("…The [[Denver Broncos]] won it.…", AskCommand.MarkAnswer(box));
+
+        var response = new SearchResponse { Answer = box };
+        response.Results.Add(new SearchResult { DocumentId = "d", Title = "Super Bowl 50", Url = "https://example.org/sb50", Text = passage, Score = 3.5 });
+        var rendered = AskCommand.Render(response);
+        Assert.Contains("answer box (span, confidence 0.90)", rendered, StringComparison.Ordinal);
+        Assert.Contains("source: Super Bowl 50 https://example.org/sb50", rendered, StringComparison.Ordinal);
+        Assert.Contains("  1.    3.500  Super Bowl 50", rendered, StringComparison.Ordinal);
+        Assert.Contains("degraded: none", rendered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AskKeepsResultSnippetsToOneShortLine()
+    {
+        var response = new SearchResponse();
+        response.Results.Add(new SearchResult { DocumentId = "zh", Title = "泡泡战士", Text = string.Concat(Enumerable.Repeat("由韩国Nexon开发与发行。\n", 40)) });
+
+        var snippet = AskCommand.Render(response).Split('\n').Single(l => l.Contains("Nexon", StringComparison.Ordinal));
+
+        Assert.EndsWith("…", snippet, StringComparison.Ordinal);
+        Assert.InRange(snippet.Length, 60, 120);
+    }
+
+    [Fact]
+    public void AskSaysSoWhenThereIsNoBox()
+    {
+        Assert.StartsWith("no answer box", AskCommand.Render(new SearchResponse()), StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> Run(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, output, error, TestContext.Current.CancellationToken);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    // A loopback port that was free a moment ago and has nothing listening now: connections are refused.
+    private static string ClosedPortAddress()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
+    }
+}

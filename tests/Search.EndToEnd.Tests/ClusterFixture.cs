@@ -1,0 +1,63 @@
+using Search.Client;
+using Search.Launcher;
+
+namespace Search.EndToEnd.Tests;
+
+/// <summary>A real five-process cluster on free loopback ports with a fresh index in a temp folder.</summary>
+public class ClusterFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "search-e2e-" + Guid.NewGuid().ToString("N"));
+
+    public LocalCluster Cluster { get; private set; } = null!;
+
+    public SearchClient Client { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    protected virtual IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments => new Dictionary<string, IReadOnlyList<string>>();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Cluster = new LocalCluster(new ClusterOptions
+        {
+            Ports = ClusterPorts.Free(),
+            DataDirectory = _dataDirectory,
+            ExtraArguments = ExtraArguments,
+        });
+        await Cluster.StartAsync();
+        Client = new SearchClient(Cluster.GatewayGrpcAddress);
+        Http = new HttpClient { BaseAddress = new Uri(Cluster.GatewayHttpAddress), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        Client?.Dispose();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A cluster holding the team's demo corpus, as `make run` serves it.</summary>
+public sealed class DemoClusterFixture : ClusterFixture
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var ingested = await DemoCorpus.IngestIfEmptyAsync(Client, RepoLayout.DemoCorpus, _ => { }, CancellationToken.None);
+        Assert.True(ingested, "a fresh index must be empty before the demo corpus goes in");
+    }
+}

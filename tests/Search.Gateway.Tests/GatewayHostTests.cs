@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Search.Gateway.Pipeline;
+using Search.Text;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Tests;
+
+/// <summary>
+/// The gateway in a real host with every downstream address pointing at a closed
+/// loopback port: input validation must answer before any stage is called, and a
+/// missing retrieval must surface as 503, never 500.
+/// </summary>
+public sealed class GatewayHostTests : IClassFixture<GatewayHostTests.IsolatedGateway>
+{
+    private readonly HttpClient _http;
+
+    public GatewayHostTests(IsolatedGateway factory) => _http = factory.CreateClient();
+
+    public sealed class IsolatedGateway : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            var closed = $"http://127.0.0.1:{ClosedPort()}";
+            builder.UseSetting("Gateway:RouterAddress", closed);
+            builder.UseSetting("Gateway:RetrievalAddress", closed);
+            builder.UseSetting("Gateway:RerankAddress", closed);
+            builder.UseSetting("Gateway:AnswerAddress", closed);
+        }
+
+        private static int ClosedPort()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/search", "empty")]
+    [InlineData("/api/search?q=", "empty")]
+    [InlineData("/api/search?q=%20%20%09", "empty")]
+    [InlineData("/api/search?q=x&k=two", "k must")]
+    [InlineData("/api/search?q=x&k=51", "k must")]
+    [InlineData("/api/search?q=x&lang=fr", "unknown language")]
+    public async Task BadRequestsGet400WithAMessage(string url, string message)
+    {
+        using var response = await _http.GetAsync(url, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(message, json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOverlongQueryGets400NamingTheLimit()
+    {
+        using var response = await _http.GetAsync("/api/search?q=" + new string('x', 1001), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("1000", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AQueryOfOnlyControlCharactersIsEmptyEvenWithoutTheRouter()
+    {
+        using var response = await _http.GetAsync("/api/search?q=%00%01%1B", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AMissingRetrievalIs503WithAMessage()
+    {
+        using var response = await _http.GetAsync("/api/search?q=who+invented+the+telephone", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("retrieval", json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThePageIsServedAtTheRoot()
+    {
+        var html = await _http.GetStringAsync("/", TestContext.Current.CancellationToken);
+        Assert.Contains("search-form", html, StringComparison.Ordinal);
+        var script = await _http.GetStringAsync("/app.js", TestContext.Current.CancellationToken);
+        // Document text must reach the page through textContent only.
+        Assert.DoesNotContain(".innerHTML", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthAnswersOverHttp()
+    {
+        using var response = await _http.GetAsync("/health/live", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+public sealed class FallbackRouteTests
+{
+    [Theory]
+    [InlineData("Who wrote Hamlet?", Rpc.Language.En, Rpc.Intent.Question, Rpc.AnswerType.Person)]
+    [InlineData("珠穆朗玛峰有多高", Rpc.Language.ZhHans, Rpc.Intent.Question, Rpc.AnswerType.Number)]
+    [InlineData("台北101在哪裡", Rpc.Language.ZhHant, Rpc.Intent.Question, Rpc.AnswerType.Place)]
+    [InlineData("penicillin discovery", Rpc.Language.En, Rpc.Intent.Keyword, Rpc.AnswerType.Unspecified)]
+    public void TheGatewayRoutesOnItsOwnWhenTheRouterIsDown(string query, Rpc.Language language, Rpc.Intent intent, Rpc.AnswerType type)
+    {
+        var route = SearchPipeline.FallbackRoute(query, TextLanguage.Unknown);
+
+        Assert.Equal(language, route.Language);
+        Assert.Equal(intent, route.Intent);
+        Assert.Equal(type, route.AnswerType);
+        Assert.Equal(intent == Rpc.Intent.Question, route.ShouldAnswer);
+    }
+
+    [Fact]
+    public void TheCallersLanguageHintWins()
+    {
+        Assert.Equal(Rpc.Language.ZhHant, SearchPipeline.FallbackRoute("hello", TextLanguage.TraditionalChinese).Language);
+    }
+
+    [Fact]
+    public void TheFallbackRouteNormalisesTheQuery()
+    {
+        Assert.Equal("ABC def", SearchPipeline.FallbackRoute("  ＡＢＣ\u200B\t def ", TextLanguage.Unknown).NormalizedQuery);
+    }
+}

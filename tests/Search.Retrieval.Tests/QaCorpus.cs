@@ -1,0 +1,100 @@
+extern alias retrieval;
+
+using System.IO.Compression;
+using System.Text.Json;
+using retrieval::Search.Retrieval.Indexing;
+
+namespace Search.Retrieval.Tests;
+
+/// <summary>A SQuAD-format file read as a retrieval test: every paragraph a document, every question a query.</summary>
+public sealed record QaCorpus(IReadOnlyList<IngestDocument> Documents, IReadOnlyList<QaQuestion> Questions)
+{
+    /// <summary>The shared evaluation data folder (../shared/data from the repository root), or null when it is missing.</summary>
+    public static string? DataFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
+            {
+                var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
+                return System.IO.Directory.Exists(data) ? data : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Loads <paramref name="relativePath"/> under the data folder, or skips the test with the reason.</summary>
+    public static QaCorpus LoadOrSkip(string relativePath, string lang, int questionLimit)
+    {
+        var folder = DataFolder();
+        var path = folder is null ? null : Path.Combine(folder, relativePath);
+        if (path is null || !File.Exists(path))
+        {
+            Assert.Skip($"evaluation data not found: ../shared/data/{relativePath}");
+        }
+
+        return Load(path, lang, questionLimit);
+    }
+
+    public static QaCorpus Load(string path, string lang, int questionLimit)
+    {
+        using var file = File.OpenRead(path);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var json = JsonDocument.Parse(gzip);
+
+        var documents = new List<IngestDocument>();
+        var questions = new List<QaQuestion>();
+        var articleIndex = 0;
+        foreach (var article in json.RootElement.GetProperty("data").EnumerateArray())
+        {
+            var title = article.TryGetProperty("title", out var t) ? (t.GetString() ?? "").Replace('_', ' ') : "";
+            var paragraphIndex = 0;
+            foreach (var paragraph in article.GetProperty("paragraphs").EnumerateArray())
+            {
+                var id = $"{articleIndex}-{paragraphIndex++}";
+                documents.Add(new IngestDocument(id, paragraph.GetProperty("context").GetString() ?? "", title, Lang: lang));
+                foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
+                {
+                    if (questions.Count < questionLimit)
+                    {
+                        questions.Add(new QaQuestion(qa.GetProperty("question").GetString() ?? "", id));
+                    }
+                }
+            }
+
+            articleIndex++;
+        }
+
+        return new QaCorpus(documents, questions);
+    }
+}
+
+public sealed record QaQuestion(string Question, string DocumentId);
+
+/// <summary>Share of questions whose own paragraph is the first document, and among the first five.</summary>
+public sealed record RetrievalQuality(double Top1, double Top5)
+{
+    // Passages are deduplicated into documents, so enough passages are fetched to fill five documents.
+    private const int PassagesFetched = 30;
+
+    public static RetrievalQuality Measure(PassageIndex index, IReadOnlyList<QaQuestion> questions)
+    {
+        int top1 = 0, top5 = 0;
+        foreach (var question in questions)
+        {
+            var documents = index.Search(question.Question, topK: PassagesFetched, highlight: false).Hits
+                .Select(h => h.Passage.DocumentId)
+                .Distinct()
+                .Take(5)
+                .ToList();
+            var rank = documents.IndexOf(question.DocumentId);
+            top1 += rank == 0 ? 1 : 0;
+            top5 += rank >= 0 ? 1 : 0;
+        }
+
+        return new RetrievalQuality((double)top1 / questions.Count, (double)top5 / questions.Count);
+    }
+
+    public override string ToString() => $"top1={Top1:F3} top5={Top5:F3}";
+}

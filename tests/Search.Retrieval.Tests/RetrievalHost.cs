@@ -1,0 +1,49 @@
+extern alias retrieval;
+
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Search.Contracts.V1;
+
+namespace Search.Retrieval.Tests;
+
+/// <summary>The real retrieval host on a TestServer, with its index in a temporary folder.</summary>
+public sealed class RetrievalHost : WebApplicationFactory<retrieval::Program>
+{
+    private readonly string _directory = TempFolder.Create();
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private GrpcChannel? _channel;
+
+    public RetrievalHost()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="settings">Extra configuration, e.g. { "Retrieval:Bm25B", "0.5" }.</param>
+    public RetrievalHost(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
+    public Contracts.V1.Retrieval.RetrievalClient Client
+    {
+        get
+        {
+            _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+            return new Contracts.V1.Retrieval.RetrievalClient(_channel);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Retrieval:DataDirectory", _directory);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        await base.DisposeAsync();
+        TempFolder.Delete(_directory);
+    }
+}

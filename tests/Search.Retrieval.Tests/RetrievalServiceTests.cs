@@ -1,0 +1,130 @@
+using System.Net;
+using Grpc.Core;
+using Search.Contracts.V1;
+
+namespace Search.Retrieval.Tests;
+
+/// <summary>In-process gRPC: the real host, real index, calls through a generated client.</summary>
+public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<RetrievalHost>
+{
+    private readonly Contracts.V1.Retrieval.RetrievalClient _client = host.Client;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task UpsertedDocumentIsSearchableWithHighlightAndScores()
+    {
+        var text = "The Eiffel Tower was completed in 1889. It stands in Paris.";
+        var ingest = await _client.UpsertDocumentsAsync(Batch(new Document { Id = "eiffel", Title = "Eiffel Tower", Text = text, Url = "https://example.org/eiffel", Lang = "en" }), cancellationToken: Cancel);
+        Assert.Equal((1, 1), (ingest.Accepted, ingest.Passages));
+
+        var response = await _client.SearchAsync(new RetrieveRequest { Query = "When was the Eiffel tower completed?", Language = Language.En }, cancellationToken: Cancel);
+
+        var hit = Assert.Single(response.Passages);
+        Assert.Equal(1, response.TotalHits);
+        Assert.Equal(("eiffel#0", "eiffel", "Eiffel Tower", "https://example.org/eiffel"), (hit.Passage.PassageId, hit.Passage.DocumentId, hit.Passage.Title, hit.Passage.Url));
+        Assert.Equal(Language.En, hit.Passage.Language);
+        Assert.Equal(text[hit.Passage.StartOffset..hit.Passage.EndOffset], hit.Passage.Text);
+        Assert.True(hit.Score > 0);
+        Assert.Equal(hit.Score, hit.RetrievalScore);
+        Assert.Equal(hit.Passage.Text, hit.Highlight.Text);
+        Assert.Equal(["Eiffel", "Tower", "completed"], hit.Highlight.Spans.Select(s => hit.Highlight.Text[s.Start..s.End]));
+    }
+
+    [Fact]
+    public async Task BadDocumentsAreRejectedOneByOneThroughGrpc()
+    {
+        var response = await _client.UpsertDocumentsAsync(Batch(
+            new Document { Id = "grpc-ok", Text = "Saturn has rings." },
+            new Document { Text = "no id" },
+            new Document { Id = "grpc-no-text" },
+            new Document { Id = "grpc-lang", Text = "text", Lang = "xx" },
+            new Document { Id = new string('i', 300), Text = "text" }), cancellationToken: Cancel);
+
+        Assert.Equal(1, response.Accepted);
+        Assert.Equal(
+            [(1, "", "id is missing"), (2, "grpc-no-text", "text is missing")],
+            response.Rejected.Take(2).Select(r => (r.Index, r.DocumentId, r.Reason)));
+        Assert.Equal([3, 4], response.Rejected.Skip(2).Select(r => r.Index));
+        Assert.All(response.Rejected, r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
+        Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "saturn rings" }, cancellationToken: Cancel)).Passages);
+    }
+
+    [Fact]
+    public async Task StreamUpsertDeleteAndStatsWorkTogether()
+    {
+        var before = await _client.GetStatsAsync(new GetStatsRequest(), cancellationToken: Cancel);
+        using (var call = _client.UpsertDocumentStream(cancellationToken: Cancel))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await call.RequestStream.WriteAsync(new Document { Id = $"stream-{i}", Text = $"Kangaroo fact number {i}." }, Cancel);
+            }
+
+            await call.RequestStream.WriteAsync(new Document { Id = "stream-bad" }, Cancel);
+            await call.RequestStream.CompleteAsync();
+            var ingest = await call;
+            Assert.Equal((5, 5), (ingest.Accepted, ingest.Passages));
+            Assert.Equal(5, Assert.Single(ingest.Rejected).Index);
+        }
+
+        var afterIngest = await _client.GetStatsAsync(new GetStatsRequest(), cancellationToken: Cancel);
+        Assert.Equal(before.Documents + 5, afterIngest.Documents);
+
+        var deleted = await _client.DeleteDocumentsAsync(new DeleteDocumentsRequest { DocumentIds = { "stream-0", "stream-1", "stream-unknown" } }, cancellationToken: Cancel);
+        Assert.Equal(2, deleted.Deleted);
+
+        var afterDelete = await _client.GetStatsAsync(new GetStatsRequest(), cancellationToken: Cancel);
+        Assert.Equal(before.Documents + 3, afterDelete.Documents);
+        Assert.Equal(3, (await _client.SearchAsync(new RetrieveRequest { Query = "kangaroo", TopK = 50 }, cancellationToken: Cancel)).TotalHits);
+    }
+
+    [Theory]
+    [InlineData("", 0, "query is empty")]
+    [InlineData("   \t ", 0, "query is empty")]
+    [InlineData("\u0000\u0001", 0, "query is empty")]
+    [InlineData("rivers", -1, "top_k must be between")]
+    [InlineData("rivers", 201, "top_k must be between")]
+    public async Task BadSearchRequestIsInvalidArgument(string query, int topK, string message)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _client.SearchAsync(new RetrieveRequest { Query = query, TopK = topK }, cancellationToken: Cancel));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith(message, error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OverlongQueryAndUnknownLanguageAreInvalidArgument()
+    {
+        var overlong = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _client.SearchAsync(new RetrieveRequest { Query = new string('a', 1001) }, cancellationToken: Cancel));
+        Assert.Equal(StatusCode.InvalidArgument, overlong.StatusCode);
+
+        var language = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _client.SearchAsync(new RetrieveRequest { Query = "rivers", Language = (Language)42 }, cancellationToken: Cancel));
+        Assert.Equal(StatusCode.InvalidArgument, language.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("title:(a OR b) AND \"")]
+    [InlineData("*")]
+    [InlineData("~")]
+    [InlineData("\\")]
+    [InlineData("<b onmouseover=alert(1)>rivers</b>")]
+    [InlineData("the of and")]
+    public async Task HostileQueryGetsANormalResponse(string query)
+    {
+        var response = await _client.SearchAsync(new RetrieveRequest { Query = query }, cancellationToken: Cancel);
+        Assert.True(response.TotalHits >= 0);
+    }
+
+    [Fact]
+    public async Task ReadinessIsHealthyOnceTheIndexIsOpen()
+    {
+        using var http = host.CreateClient();
+        var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static UpsertDocumentsRequest Batch(params Document[] documents) => new() { Documents = { documents } };
+}

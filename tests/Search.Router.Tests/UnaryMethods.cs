@@ -1,0 +1,39 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+
+namespace Search.Router.Tests;
+
+/// <summary>
+/// Builds client-side method definitions from the generated service descriptor. The service
+/// project compiles the proto with the server stub only; describing the call from the descriptor
+/// lets tests use the very message types the server uses, without a second generated copy.
+/// </summary>
+internal static class UnaryMethods
+{
+    public static Method<TRequest, TResponse> For<TRequest, TResponse>(ServiceDescriptor service, string name)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var method = service.FindMethodByName(name)
+            ?? throw new ArgumentException($"{service.FullName} has no method {name}", nameof(name));
+        if (method.InputType.ClrType != typeof(TRequest) || method.OutputType.ClrType != typeof(TResponse))
+        {
+            throw new ArgumentException($"{method.FullName} does not take {typeof(TRequest).Name} and return {typeof(TResponse).Name}");
+        }
+
+        return new Method<TRequest, TResponse>(
+            MethodType.Unary,
+            service.FullName,
+            method.Name,
+            Marshaller<TRequest>(),
+            Marshaller<TResponse>());
+    }
+
+    private static Marshaller<T> Marshaller<T>()
+        where T : class, IMessage<T>, new()
+    {
+        var parser = new MessageParser<T>(() => new T());
+        return Marshallers.Create(m => m.ToByteArray(), parser.ParseFrom);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Grpc.Core;
+using Search.Contracts.V1;
+
+namespace Search.Cli.Commands;
+
+/// <summary><c>ask "question"</c>: prints the answer box, the top results, degraded stages and timings.</summary>
+public static class AskCommand
+{
+    public const string Help = """
+        usage: search-cli [--gateway URL] ask "question" [--lang L] [--k N] [--abstained]
+
+        Asks the running gateway and prints the answer box (answer, confidence, its sentence with the answer
+        marked [[like this]], source title and url) or "no answer box", then the ranked results, the degraded
+        stages and the time each stage took.
+
+          --lang L          en, zh-Hans or zh-Hant (default: detected)
+          --k N             number of results, 1..50 (default 10)
+          --abstained       also show the best answer candidate when the box is not shown
+          --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
+        """;
+
+    private const int SnippetColumns = 160;
+
+    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var line = CommandLine.Parse("ask", args, ["--lang", "--k", "--gateway"], ["--abstained"]);
+        if (line.Help)
+        {
+            await output.WriteLineAsync(Help);
+            return CliApp.ExitOk;
+        }
+
+        line.ExpectPositionals("\"question\"");
+        var language = line.Value("--lang");
+        if (language is not (null or "" or "en" or "zh-Hans" or "zh-Hant"))
+        {
+            throw new UsageException($"--lang must be en, zh-Hans or zh-Hant, got '{language}'", "ask");
+        }
+
+        var k = line.Number("--k", 10, 1, 50);
+        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
+        SearchResponse response;
+        try
+        {
+            response = await client.SearchAsync(line.Positionals[0], language, k, line.Has("--abstained"), cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            await error.WriteLineAsync($"error: the gateway answered {e.StatusCode}: {e.Status.Detail}");
+            return CliApp.ExitFailure;
+        }
+
+        await output.WriteAsync(Render(response));
+        return CliApp.ExitOk;
+    }
+
+    /// <summary>The human-readable form of a response.</summary>
+    public static string Render(SearchResponse response)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        var route = response.Route;
+        if (route is not null)
+        {
+            text.Append(c, $"query: {route.NormalizedQuery}  (language {LanguageTag(route.Language)}, intent {route.Intent}, answer type {route.AnswerType})\n\n");
+        }
+
+        if (response.Answer is { } box)
+        {
+            RenderBox(text, "answer box", box);
+        }
+        else
+        {
+            text.Append("no answer box\n");
+            if (response.AbstainedAnswer is { } abstained)
+            {
+                RenderBox(text, "best candidate (not shown)", abstained);
+            }
+        }
+
+        text.Append('\n');
+        text.Append(c, $"results ({response.Results.Count}):\n");
+        var rank = 1;
+        foreach (var result in response.Results)
+        {
+            text.Append(c, $"{rank,3}. {result.Score,8:F3}  {result.Title}  {result.Url}\n");
+            text.Append(c, $"     {Snippet(result.Highlight?.Text is { Length: > 0 } h ? h : result.Text)}\n");
+            rank++;
+        }
+
+        text.Append('\n');
+        text.Append(c, $"degraded: {(response.Degraded.Count == 0 ? "none" : string.Join(", ", response.Degraded))}\n");
+        var timings = response.Timings.Select(t => string.Create(c, $"{t.Stage} {t.Ms:F1} ms ({t.Status})"));
+        text.Append(c, $"timings: {string.Join(", ", timings)}; total {response.TotalMs:F1} ms\n");
+        return text.ToString();
+    }
+
+    /// <summary>The answer's sentence (or a window of its passage) with the answer marked [[ ]].</summary>
+    public static string MarkAnswer(AnswerBox box)
+    {
+        var passage = box.Passage?.Text ?? "";
+        var start = Math.Clamp(box.AnswerStart, 0, passage.Length);
+        var end = Math.Clamp(box.AnswerEnd, start, passage.Length);
+        if (passage.Length == 0 || end == start)
+        {
+            return $"[[{box.Text}]]";
+        }
+
+        int from, to;
+        if (box.Sentence is { } sentence && sentence.End > sentence.Start && sentence.Start <= start && sentence.End >= end)
+        {
+            from = sentence.Start;
+            to = Math.Min(sentence.End, passage.Length);
+        }
+        else
+        {
+            from = Math.Max(0, start - 120);
+            to = Math.Min(passage.Length, end + 120);
+        }
+
+        var marked = $"{passage[from..start]}[[{passage[start..end]}]]{passage[end..to]}";
+        return OneLine($"{(from > 0 ? "…" : "")}{marked}{(to < passage.Length ? "…" : "")}");
+    }
+
+    private static void RenderBox(StringBuilder text, string heading, AnswerBox box)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var kind = box.Kind == AnswerKind.Span ? "span" : "sentence";
+        text.Append(c, $"{heading} ({kind}, confidence {box.Confidence:F2}):\n");
+        text.Append(c, $"  {OneLine(box.Text)}\n");
+        text.Append(c, $"  {MarkAnswer(box)}\n");
+        text.Append("  source: ").Append($"{box.Passage?.Title} {box.Passage?.Url}".Trim()).Append('\n');
+    }
+
+    private static string LanguageTag(Language language) => language switch
+    {
+        Language.En => "en",
+        Language.ZhHans => "zh-Hans",
+        Language.ZhHant => "zh-Hant",
+        _ => "unknown",
+    };
+
+    /// <summary>One line of about <see cref="SnippetColumns"/> terminal columns; CJK characters are two columns wide.</summary>
+    private static string Snippet(string text)
+    {
+        var line = OneLine(text);
+        var columns = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            columns += line[i] >= 0x1100 && !char.IsSurrogate(line[i]) ? 2 : 1;
+            if (columns > SnippetColumns)
+            {
+                // Never cut a surrogate pair in half.
+                var cut = i > 0 && char.IsHighSurrogate(line[i - 1]) ? i - 1 : i;
+                return string.Concat(line.AsSpan(0, cut), "…");
+            }
+        }
+
+        return line;
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}

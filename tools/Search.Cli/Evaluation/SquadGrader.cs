@@ -1,0 +1,60 @@
+using Grpc.Core;
+using Search.Client.Datasets;
+using Search.Contracts.V1;
+
+namespace Search.Cli.Evaluation;
+
+/// <summary>How one question fared.</summary>
+public sealed record QuestionOutcome(
+    string QuestionId,
+    double ExactMatch,
+    double F1,
+    bool Top1,
+    bool Top5,
+    bool BoxShown,
+    bool BoxCorrect,
+    double LatencyMs,
+    StatusCode? FailedWith = null,
+    string? FailureDetail = null)
+{
+    public bool Failed => FailedWith is not null;
+
+    /// <summary>A request that failed counts as wrong on every metric and has no latency.</summary>
+    public static QuestionOutcome Failure(string questionId, StatusCode status, string detail) =>
+        new(questionId, 0, 0, false, false, false, false, 0, status, detail);
+}
+
+/// <summary>Grades a gateway response against a SQuAD question. No I/O.</summary>
+public static class SquadGrader
+{
+    public static QuestionOutcome Grade(SquadQuestion question, SearchResponse response, double latencyMs)
+    {
+        var chinese = AnswerMetrics.IsChinese(question.Question, question.Answers);
+
+        // The reader's best guess counts whether or not the box was shown, as open-domain QA reports it.
+        var best = response.Answer?.Text ?? response.AbstainedAnswer?.Text ?? "";
+        var em = AnswerMetrics.ExactMatch(best, question.Answers, chinese);
+        var f1 = AnswerMetrics.F1(best, question.Answers, chinese);
+
+        var top1 = response.Results.Count > 0 && response.Results[0].DocumentId == question.DocumentId;
+        var top5 = response.Results.Take(5).Any(r => r.DocumentId == question.DocumentId);
+
+        var shown = response.Answer is not null;
+        var correct = shown && AnswerMetrics.ContainsAnyGold(HighlightedText(response.Answer!), question.Answers, chinese);
+        return new QuestionOutcome(question.Id, em, f1, top1, top5, shown, correct, latencyMs);
+    }
+
+    /// <summary>What the box highlights: the span, or the single sentence when no span was extracted; never the whole passage.</summary>
+    public static string HighlightedText(AnswerBox box)
+    {
+        if (box.Kind != AnswerKind.Sentence || box.Sentence is null || box.Passage is null)
+        {
+            return box.Text;
+        }
+
+        var text = box.Passage.Text;
+        var start = Math.Clamp(box.Sentence.Start, 0, text.Length);
+        var end = Math.Clamp(box.Sentence.End, start, text.Length);
+        return end > start ? text[start..end] : box.Text;
+    }
+}

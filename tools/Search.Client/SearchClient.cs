@@ -1,0 +1,114 @@
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Search.Contracts.V1;
+
+namespace Search.Client;
+
+/// <summary>
+/// A thin client for the gateway's gRPC API with a deadline on every call. Calls throw
+/// <see cref="GatewayUnreachableException"/> when nothing answers at the address and
+/// <see cref="RpcException"/> for statuses the gateway returns.
+/// </summary>
+public sealed class SearchClient : IDisposable
+{
+    public const string DefaultAddress = "http://127.0.0.1:8081";
+
+    private readonly GrpcChannel _channel;
+    private readonly bool _ownsChannel;
+    private readonly Gateway.GatewayClient _gateway;
+    private readonly SearchClientOptions _options;
+
+    /// <summary>Creates a client for the gateway at <paramref name="address"/> (e.g. http://127.0.0.1:8081).</summary>
+    public SearchClient(string address, SearchClientOptions? options = null)
+        : this(CreateChannel(address, options ?? new SearchClientOptions()), options, ownsChannel: true, address)
+    {
+    }
+
+    /// <summary>Creates a client on an existing channel (in-process tests); the channel stays the caller's.</summary>
+    public SearchClient(GrpcChannel channel, SearchClientOptions? options = null)
+        : this(channel, options, ownsChannel: false, channel.Target)
+    {
+    }
+
+    private SearchClient(GrpcChannel channel, SearchClientOptions? options, bool ownsChannel, string address)
+    {
+        _channel = channel;
+        _ownsChannel = ownsChannel;
+        _options = options ?? new SearchClientOptions();
+        _gateway = new Gateway.GatewayClient(channel);
+        Address = address;
+    }
+
+    /// <summary>The gateway this client talks to.</summary>
+    public string Address { get; }
+
+    public SearchClientOptions Options => _options;
+
+    /// <summary>Runs the search pipeline. <paramref name="language"/>: "en", "zh-Hans", "zh-Hant" or null/empty to detect; <paramref name="k"/>: 1..50, 0 for the gateway default.</summary>
+    public Task<SearchResponse> SearchAsync(
+        string query, string? language = null, int k = 10, bool includeAbstained = false, CancellationToken cancellationToken = default)
+    {
+        var request = new SearchRequest { Query = query, Language = language ?? "", K = k, IncludeAbstained = includeAbstained };
+        return Call(() => _gateway.SearchAsync(request, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync);
+    }
+
+    /// <summary>Inserts or replaces a batch of documents; bad documents come back in <see cref="IngestResponse.Rejected"/> by batch index.</summary>
+    public Task<IngestResponse> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken = default)
+    {
+        var request = new UpsertDocumentsRequest();
+        request.Documents.AddRange(documents);
+        return Call(() => _gateway.UpsertDocumentsAsync(request, deadline: Deadline(_options.IngestTimeout), cancellationToken: cancellationToken).ResponseAsync);
+    }
+
+    /// <summary>Deletes documents by id and returns how many existed.</summary>
+    public async Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        var request = new DeleteDocumentsRequest();
+        request.DocumentIds.AddRange(ids);
+        var response = await Call(() => _gateway.DeleteDocumentsAsync(request, deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        return response.Deleted;
+    }
+
+    /// <summary>Counts of documents and passages in the index.</summary>
+    public Task<GetStatsResponse> GetStatsAsync(CancellationToken cancellationToken = default) =>
+        Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);
+
+    public void Dispose()
+    {
+        if (_ownsChannel)
+        {
+            _channel.Dispose();
+        }
+    }
+
+    private async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException e) when (IsConnectionFailure(e))
+        {
+            throw new GatewayUnreachableException(Address, e.Status.DebugException ?? e);
+        }
+    }
+
+    // A status the gateway sent has no local exception behind it; a failed connection does.
+    private static bool IsConnectionFailure(RpcException e) =>
+        e.StatusCode == StatusCode.Unavailable
+        && e.Status.DebugException is { } debug
+        && (debug is HttpRequestException or SocketException || debug.InnerException is HttpRequestException or SocketException);
+
+    private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow.Add(timeout);
+
+    private static GrpcChannel CreateChannel(string address, SearchClientOptions options)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"the gateway address must be an absolute http:// or https:// URL, got '{address}'", nameof(address));
+        }
+
+        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageSize });
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Search.Launcher;
+
+/// <summary>Loopback ports of the five services.</summary>
+public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, int Retrieval, int Rerank, int Answer)
+{
+    /// <summary>The documented defaults (README).</summary>
+    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104);
+
+    /// <summary>Ports the OS reports free right now, for tests that run beside other clusters.</summary>
+    public static ClusterPorts Free()
+    {
+        var listeners = Enumerable.Range(0, 6).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+    }
+}
+
+/// <summary>How to start a local cluster.</summary>
+public sealed record ClusterOptions
+{
+    public ClusterPorts Ports { get; init; } = ClusterPorts.Default;
+
+    /// <summary>Where the retrieval index lives.</summary>
+    public string DataDirectory { get; init; } = RepoLayout.DefaultDataDirectory;
+
+    /// <summary>Extra configuration per service name ("Answer" → ["--Answer:MinConfidence=0.4"]).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Receives every line the services print (null: keep them quiet).</summary>
+    public Action<string>? Log { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// The five services as separate processes on loopback: what `make run` starts and
+/// what the cluster tests run against.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public static readonly string[] ServiceNames = ["Router", "Retrieval", "Rerank", "Answer", "Gateway"];
+
+    private readonly Dictionary<string, ServiceProcess> _services;
+
+    public LocalCluster(ClusterOptions options)
+    {
+        Options = options;
+        var p = options.Ports;
+        _services = new Dictionary<string, ServiceProcess>
+        {
+            ["Router"] = Create("Router", p.Router, []),
+            ["Retrieval"] = Create("Retrieval", p.Retrieval, [$"--Retrieval:DataDirectory={options.DataDirectory}"]),
+            ["Rerank"] = Create("Rerank", p.Rerank, []),
+            ["Answer"] = Create("Answer", p.Answer, []),
+            ["Gateway"] = Create("Gateway", p.GatewayGrpc,
+            [
+                $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{p.GatewayHttp}",
+                $"--Gateway:RouterAddress={Loopback(p.Router)}",
+                $"--Gateway:RetrievalAddress={Loopback(p.Retrieval)}",
+                $"--Gateway:RerankAddress={Loopback(p.Rerank)}",
+                $"--Gateway:AnswerAddress={Loopback(p.Answer)}",
+            ]),
+        };
+    }
+
+    public ClusterOptions Options { get; }
+
+    public string GatewayHttpAddress => Loopback(Options.Ports.GatewayHttp);
+
+    public string GatewayGrpcAddress => Loopback(Options.Ports.GatewayGrpc);
+
+    public ServiceProcess this[string name] => _services[name];
+
+    /// <summary>Starts every service and waits until each answers its health check.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(Options.DataDirectory);
+        foreach (var name in ServiceNames)
+        {
+            _services[name].Start();
+        }
+
+        await Task.WhenAll(ServiceNames.Select(n => _services[n].WaitHealthyAsync(Options.StartTimeout, ct)));
+        await WarmUpAsync(ct);
+    }
+
+    /// <summary>
+    /// One search through every stage, so the first real request does not pay for JIT
+    /// compilation and HTTP/2 connection set-up and time out on a cold stage.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(GatewayHttpAddress), Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var query in new[] { "who started the cluster", "集群是什么时候启动的" })
+        {
+            using var response = await http.GetAsync("/api/search?q=" + Uri.EscapeDataString(query), ct);
+        }
+    }
+
+    /// <summary>Starts one service again (after a kill or stop) and waits until it is healthy.</summary>
+    public async Task RestartAsync(string name, CancellationToken ct = default)
+    {
+        var service = _services[name];
+        service.Start();
+        await service.WaitHealthyAsync(Options.StartTimeout, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Gateway first, so no request is half-way through a stopping service.
+        foreach (var name in ServiceNames.Reverse())
+        {
+            await _services[name].DisposeAsync();
+        }
+    }
+
+    private ServiceProcess Create(string name, int grpcPort, List<string> arguments)
+    {
+        arguments.Insert(0, $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{grpcPort}");
+        if (Options.ExtraArguments.TryGetValue(name, out var extra))
+        {
+            arguments.AddRange(extra);
+        }
+
+        return new ServiceProcess(name, Loopback(grpcPort), arguments, Options.Log);
+    }
+
+    private static string Loopback(int port) => $"http://127.0.0.1:{port}";
+}

@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using Search.Client;
+using Search.Launcher;
+
+// `make run`: the whole cluster on this machine, one process per service, until Ctrl-C.
+var dataDirectory = RepoLayout.DefaultDataDirectory;
+var demo = true;
+var verbose = false;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--data-dir" when i + 1 < args.Length:
+            dataDirectory = Path.GetFullPath(args[++i]);
+            break;
+        case "--no-demo":
+            demo = false;
+            break;
+        case "--verbose":
+            verbose = true;
+            break;
+        case "-h" or "--help":
+            Console.WriteLine("usage: Search.Launcher [--data-dir DIR] [--no-demo] [--verbose]");
+            Console.WriteLine("Starts router, retrieval, rerank, answer and gateway on 127.0.0.1 and serves the page at http://127.0.0.1:8080/.");
+            return 0;
+        default:
+            Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
+            return 2;
+    }
+}
+
+using var stopping = new CancellationTokenSource();
+// Ctrl-C and `kill` both end in an orderly stop of every child process.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+var options = new ClusterOptions
+{
+    DataDirectory = dataDirectory,
+    Log = verbose ? Console.WriteLine : null,
+};
+await using var cluster = new LocalCluster(options);
+try
+{
+    Console.WriteLine($"starting {string.Join(", ", LocalCluster.ServiceNames).ToLowerInvariant()} (index: {dataDirectory})");
+    await cluster.StartAsync(stopping.Token);
+    Console.WriteLine("all five services are healthy");
+
+    if (demo)
+    {
+        using var client = new SearchClient(cluster.GatewayGrpcAddress);
+        await DemoCorpus.IngestIfEmptyAsync(client, RepoLayout.DemoCorpus, Console.WriteLine, stopping.Token);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"  answer box page:  {cluster.GatewayHttpAddress}/");
+    Console.WriteLine($"  REST:             curl '{cluster.GatewayHttpAddress}/api/search?q=Who+developed+general+relativity'");
+    Console.WriteLine($"  gRPC (gateway):   {cluster.GatewayGrpcAddress}");
+    Console.WriteLine();
+    Console.WriteLine("Ctrl-C stops every service.");
+    await Task.Delay(Timeout.Infinite, stopping.Token);
+}
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+}
+catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or GatewayUnreachableException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+finally
+{
+    Console.WriteLine("stopping…");
+}
+
+return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stopping.Cancel();
+}

@@ -1,0 +1,55 @@
+using System.Reflection;
+
+namespace Search.Launcher;
+
+/// <summary>Where the repository and the built services are, seen from a running tool or test.</summary>
+public static class RepoLayout
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The build configuration this assembly was built in; services are started from the same one.</summary>
+    public static string Configuration { get; } =
+        typeof(RepoLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    public static string DemoCorpus => Path.Combine(Root, "tools", "demo", "corpus.jsonl");
+
+    public static string DefaultDataDirectory => Path.Combine(Root, ".data", "index");
+
+    /// <summary>The built entry assembly of service <paramref name="name"/> ("Router", "Gateway", …).</summary>
+    public static string ServiceAssembly(string name)
+    {
+        var path = Path.Combine(Root, "services", $"Search.{name}", "bin", Configuration, "net10.0", $"Search.{name}.dll");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"Search.{name} is not built ({path} is missing); run `dotnet build -c {Configuration}` first", path);
+        }
+
+        return path;
+    }
+
+    /// <summary>The built entry assembly of tool <paramref name="name"/> ("Cli", …).</summary>
+    public static string ToolAssembly(string name) =>
+        Path.Combine(Root, "tools", $"Search.{name}", "bin", Configuration, "net10.0", $"Search.{name}.dll");
+
+    /// <summary>
+    /// The shared evaluation data: $SEARCH_DATA_DIR, else ../shared/data beside the repository.
+    /// </summary>
+    public static string SharedData =>
+        Environment.GetEnvironmentVariable("SEARCH_DATA_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Search.sln not found above {AppContext.BaseDirectory}");
+    }
+}
