@@ -30,9 +30,15 @@ public static class TextNormalizer
         var pendingSpace = false;
         foreach (var c in nfkc)
         {
-            if (char.IsWhiteSpace(c) || IsDroppable(c))
+            if (char.IsWhiteSpace(c) || IsSeparator(c))
             {
                 pendingSpace = sb.Length > 0;
+                continue;
+            }
+
+            if (IsInvisible(c))
+            {
+                // Soft hyphens, joiners and bidi marks sit inside words: drop them without splitting the word.
                 continue;
             }
 
@@ -48,15 +54,15 @@ public static class TextNormalizer
         return sb.ToString();
     }
 
+    /// <summary>Control characters and the zero-width space separate words like a space does.</summary>
+    private static bool IsSeparator(char c) =>
+        char.GetUnicodeCategory(c) == UnicodeCategory.Control || c == '\u200B';
+
     /// <summary>
-    /// Control and format characters (zero-width spaces, bidi overrides, NUL…) carry no
-    /// meaning for search and can hide text; lone surrogates are invalid text.
+    /// Other format characters (soft hyphen, zero-width joiners, bidi overrides, BOM) carry
+    /// no meaning for search and can hide text.
     /// </summary>
-    private static bool IsDroppable(char c)
-    {
-        var category = char.GetUnicodeCategory(c);
-        return category is UnicodeCategory.Control or UnicodeCategory.Format;
-    }
+    private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     private static string DropLoneSurrogates(string text)
     {

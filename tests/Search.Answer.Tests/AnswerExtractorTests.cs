@@ -7,8 +7,8 @@ public sealed class AnswerExtractorTests
 {
     private static readonly AnswerPassage[] Telephone =
     [
-        new("The telephone changed communication. It was patented by Alexander Graham Bell in 1876. Early telephones were rented in pairs.", 9),
-        new("Radio came later. Guglielmo Marconi sent signals across the Atlantic in 1901.", 7),
+        new("The telephone changed communication. The telephone was patented by Alexander Graham Bell in 1876. Early telephones were rented in pairs."),
+        new("Radio came later. Guglielmo Marconi sent signals across the Atlantic in 1901."),
     ];
 
     private readonly AnswerExtractor _extractor = new(new AnswerOptions());
@@ -21,7 +21,7 @@ public sealed class AnswerExtractorTests
         var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
         Assert.Equal(AnswerShape.Span, candidate.Shape);
         Assert.Equal("Alexander Graham Bell", candidate.Answer.Of(Telephone[0].Text));
-        Assert.Equal("It was patented by Alexander Graham Bell in 1876.", candidate.Sentence.Of(Telephone[0].Text));
+        Assert.Equal("The telephone was patented by Alexander Graham Bell in 1876.", candidate.Sentence.Of(Telephone[0].Text));
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public sealed class AnswerExtractorTests
             new("京張鐵路是中國自行設計的第一條鐵路。這條鐵路由詹天佑主持設計，於1909年通車。"),
         ];
 
-        var result = _extractor.Extract("京張鐵路是誰主持設計的？", ExpectedAnswer.Person, passages);
+        var (candidates, _) = _extractor.Consider("京張鐵路是誰主持設計的？", ExpectedAnswer.Person, passages);
 
-        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
-        Assert.Equal("詹天佑", candidate.Answer.Of(passages[0].Text));
+        var span = Assert.Single(candidates, c => c.Shape == AnswerShape.Span);
+        Assert.Equal("詹天佑", span.Answer.Of(passages[0].Text));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class AnswerServiceTests : IClassFixture<WebApplicationFactory<Pro
     public async Task AnswerReturnsASpanWhoseTextIsThePassageSlice()
     {
         var request = Request("Who patented the telephone?", Rpc.AnswerType.Person,
-            "The telephone changed communication. It was patented by Alexander Graham Bell in 1876.",
+            "The telephone changed communication. The telephone was patented by Alexander Graham Bell in 1876.",
             "Radio came later. Guglielmo Marconi sent signals across the Atlantic in 1901.");
 
         var response = await _client.AnswerAsync(request, Deadline());

@@ -28,3 +28,17 @@ public class TextTokenizerTests
             TextTokenizer.Tokenize("這個國家").Select(t => t.Term));
     }
 }
+
+public class TextNormalizerTests
+{
+    [Theory]
+    [InlineData("ＡＢＣ　１２３", "ABC 123")]
+    [InlineData("tele\u00ADphone", "telephone")]
+    [InlineData("who\u200Bwrote", "who wrote")]
+    [InlineData("  a\t\n\u0007b  ", "a b")]
+    [InlineData("ham\u202Elet", "hamlet")]
+    public void NormalizeAppliesNfkcAndCleansInvisibleCharacters(string input, string expected)
+    {
+        Assert.Equal(expected, TextNormalizer.Normalize(input));
+    }
+}

@@ -230,7 +230,7 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
         double bestScore = double.MinValue, secondScore = double.MinValue;
         foreach (var unit in related.Where(u => u.Spans.Count > 0).Take(options.SpanSentences))
         {
-            var repeats = unit.Spans.Select(c => RepeatShare(passages[unit.Passage].Text, c.Range, questionTerms)).ToList();
+            var repeats = unit.Spans.Select(c => RepeatShare(passages[unit.Passage].Text, c, questionTerms)).ToList();
             var plausible = repeats.Count(r => r < 1);
             for (var i = 0; i < unit.Spans.Count; i++)
             {
@@ -263,10 +263,18 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
             : best with { Margin = secondScore == double.MinValue ? 1 : Math.Clamp(bestScore - secondScore, 0, 1) };
     }
 
-    /// <summary>Share of the span's terms that the question already says ("Apple" for "who founded Apple").</summary>
-    private static double RepeatShare(string text, TextRange range, HashSet<string> questionTerms)
+    /// <summary>
+    /// Share of the span's terms that the question already says ("Apple" for "who founded Apple").
+    /// For numbers and dates only the figures count: "6300公里" answers "多少公里" though it repeats the unit.
+    /// </summary>
+    private static double RepeatShare(string text, SpanCandidate span, HashSet<string> questionTerms)
     {
-        var terms = TextTokenizer.Terms(range.Of(text));
+        var terms = TextTokenizer.Terms(span.Range.Of(text));
+        if (span.Type is ExpectedAnswer.Number or ExpectedAnswer.Time)
+        {
+            terms.RemoveWhere(t => !t.Any(char.IsDigit));
+        }
+
         return terms.Count == 0 ? 0 : (double)terms.Count(questionTerms.Contains) / terms.Count;
     }
 

@@ -2,8 +2,8 @@ using Search.Text;
 
 namespace Search.Answer.Extraction;
 
-/// <summary>A passage to read, best first, with the score of the stage that ordered it.</summary>
-public sealed record AnswerPassage(string Text, double Score = 0);
+/// <summary>A passage to read; passages come best first and their rank is what the scorer uses.</summary>
+public sealed record AnswerPassage(string Text);
 
 /// <summary>How an answer was taken from its passage.</summary>
 public enum AnswerShape

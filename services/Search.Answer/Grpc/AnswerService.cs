@@ -22,7 +22,7 @@ public sealed class AnswerService(AnswerExtractor extractor) : Rpc.Answer.Answer
         }
 
         var passages = request.Passages
-            .Select(p => new AnswerPassage(p.Passage?.Text ?? "", p.Score))
+            .Select(p => new AnswerPassage(p.Passage?.Text ?? ""))
             .ToList();
         var result = extractor.Extract(question, ToExpected(request.Route, question), passages);
         return Task.FromResult(ToResponse(result, request));

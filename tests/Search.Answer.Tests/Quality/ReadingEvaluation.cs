@@ -26,11 +26,9 @@ internal static class ReadingEvaluation
     {
         int hits = 0, spans = 0, spanExact = 0, shown = 0, shownRight = 0;
         double em = 0, f1 = 0;
-        var dump = Environment.GetEnvironmentVariable("ANSWER_EVAL_DUMP");
-        using var writer = dump is null ? null : new StreamWriter(dump, append: true);
         foreach (var c in cases)
         {
-            var passages = c.Passages.Select((p, i) => new AnswerPassage(p, c.Passages.Count - i)).ToList();
+            var passages = c.Passages.Select(p => new AnswerPassage(p)).ToList();
             var result = extractor.Extract(c.Question, AnswerCues.Detect(c.Question), passages);
             if (result.Candidate is not { } candidate)
             {
@@ -38,6 +36,9 @@ internal static class ReadingEvaluation
             }
 
             var text = c.Passages[candidate.PassageIndex];
+            // The offsets contract, checked on every real question: the answer lies in its sentence, inside the passage.
+            Assert.True(candidate.Sentence.Start <= candidate.Answer.Start && candidate.Answer.End <= candidate.Sentence.End);
+            Assert.InRange(candidate.Sentence.End, 1, text.Length);
             var answer = candidate.Answer.Of(text);
             var right = AnswerScoring.Contains(answer, c.Golds, chinese);
             hits += AnswerScoring.Contains(candidate.Sentence.Of(text), c.Golds, chinese) ? 1 : 0;
@@ -53,23 +54,6 @@ internal static class ReadingEvaluation
             {
                 shown++;
                 shownRight += right ? 1 : 0;
-            }
-
-            if (writer is not null)
-            {
-                foreach (var alt in extractor.Consider(c.Question, AnswerCues.Detect(c.Question), passages).Candidates)
-                {
-                    var f = alt.Features;
-                    var ok = AnswerScoring.Contains(alt.Answer.Of(c.Passages[alt.PassageIndex]), c.Golds, chinese);
-                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{(chinese ? 1 : 0)}\t{f.Overlap}\t{f.Coverage}\t{f.Margin}\t{(f.TopPassage ? 1 : 0)}\t{(f.Typed ? 1 : 0)}\t{(f.IsSpan ? 1 : 0)}\t{f.Rivals}\t{f.SpanMargin}\t{f.SpanPrior}\t{(ok ? 1 : 0)}\t{alt.Confidence}\t{c.Question.GetHashCode()}"));
-                }
-
-                var ex = Environment.GetEnvironmentVariable("ANSWER_EVAL_EXAMPLES");
-                if (ex is not null)
-                {
-                    File.AppendAllText(ex, $"{(right ? "OK " : "BAD")}\t{candidate.Shape}\t{AnswerCues.Detect(c.Question)}\t{candidate.Confidence:0.00}\t{c.Question}\t{answer.Replace('\n', ' ')}\t{string.Join(" | ", c.Golds)}\n");
-                }
             }
         }
 
