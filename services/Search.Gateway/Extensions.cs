@@ -13,14 +13,29 @@ public static class GatewayExtensions
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         // Deadlines are set per call by the pipeline; the client factory only knows where each service is.
-        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(o => o.Address = new Uri(options.RouterAddress));
+        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(o => o.Address = new Uri(options.RouterAddress)).ConfigureChannel(Reconnect);
         builder.Services.AddGrpcClient<Rpc.Retrieval.RetrievalClient>(o => o.Address = new Uri(options.RetrievalAddress))
-            .ConfigureChannel(c => c.MaxReceiveMessageSize = 64 * 1024 * 1024);
-        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(o => o.Address = new Uri(options.RerankAddress));
-        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress));
+            .ConfigureChannel(c =>
+            {
+                Reconnect(c);
+                c.MaxReceiveMessageSize = 64 * 1024 * 1024;
+                c.MaxSendMessageSize = 64 * 1024 * 1024;
+            });
+        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(o => o.Address = new Uri(options.RerankAddress)).ConfigureChannel(Reconnect);
+        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SearchPipeline>();
         return builder;
+    }
+
+    /// <summary>
+    /// A restarted service must be used again within seconds, not after gRPC's default
+    /// reconnect back-off (which grows to two minutes).
+    /// </summary>
+    private static void Reconnect(Grpc.Net.Client.GrpcChannelOptions channel)
+    {
+        channel.InitialReconnectBackoff = TimeSpan.FromMilliseconds(200);
+        channel.MaxReconnectBackoff = TimeSpan.FromSeconds(2);
     }
 }

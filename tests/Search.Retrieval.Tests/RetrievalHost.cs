@@ -11,16 +11,10 @@ namespace Search.Retrieval.Tests;
 public sealed class RetrievalHost : WebApplicationFactory<retrieval::Program>
 {
     private readonly string _directory = TempFolder.Create();
-    private readonly IReadOnlyDictionary<string, string> _settings;
     private GrpcChannel? _channel;
 
-    public RetrievalHost()
-        : this(new Dictionary<string, string>())
-    {
-    }
-
-    /// <param name="settings">Extra configuration, e.g. { "Retrieval:Bm25B", "0.5" }.</param>
-    public RetrievalHost(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+    /// <summary>Extra configuration applied over appsettings.json, e.g. ["Retrieval:Bm25B"] = "0.5"; set before first use.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
 
     public Contracts.V1.Retrieval.RetrievalClient Client
     {
@@ -34,7 +28,7 @@ public sealed class RetrievalHost : WebApplicationFactory<retrieval::Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Retrieval:DataDirectory", _directory);
-        foreach (var (key, value) in _settings)
+        foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }

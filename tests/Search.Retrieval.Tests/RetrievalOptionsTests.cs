@@ -11,7 +11,7 @@ public class RetrievalOptionsTests
     [InlineData("Retrieval:DefaultTopK", "500", "DefaultTopK")]
     public async Task BadSettingStopsStartUpNamingTheKey(string key, string value, string named)
     {
-        await using var host = new RetrievalHost(new Dictionary<string, string> { [key] = value });
+        await using var host = new RetrievalHost { Settings = { [key] = value } };
 
         var error = Assert.Throws<OptionsValidationException>(() => host.Server);
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
