@@ -12,7 +12,7 @@ public sealed class AnswerOptions
     /// missing one, so the default was chosen on the SQuAD/CMRC/DRCD measurements for precision first.
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinConfidence { get; set; } = 0.6;
+    public double MinConfidence { get; set; } = 0.7;
 
     /// <summary>
     /// When the typed span is below <see cref="MinConfidence"/> but its best sentence is above it, answer

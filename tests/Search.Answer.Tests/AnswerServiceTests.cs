@@ -6,12 +6,19 @@ using Rpc = Search.Contracts.V1;
 namespace Search.Answer.Tests;
 
 /// <summary>The gRPC contract through a real host (TestServer), as the gateway calls it.</summary>
-public sealed class AnswerServiceTests : IClassFixture<WebApplicationFactory<Program>>, IDisposable
+public sealed class AnswerServiceTests : IClassFixture<AnswerServiceTests.SpanFirstHost>, IDisposable
 {
+    /// <summary>The service with the sentence fallback off, so the typed span itself is what the tests observe.</summary>
+    public sealed class SpanFirstHost : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+            builder.UseSetting("Answer:SentenceFallback", "false");
+    }
+
     private readonly GrpcChannel _channel;
     private readonly AnswerClient _client;
 
-    public AnswerServiceTests(WebApplicationFactory<Program> factory)
+    public AnswerServiceTests(SpanFirstHost factory)
     {
         _channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
         _client = new AnswerClient(_channel.CreateCallInvoker());
