@@ -21,6 +21,7 @@ run: build
 	$(DOTNET) run --no-build -c $(CONFIGURATION) --project tools/Search.Launcher
 
 test: build
+	@tools/install-test-deps.sh
 	$(DOTNET) test --solution Search.sln -c $(CONFIGURATION) --no-build
 
 ask:

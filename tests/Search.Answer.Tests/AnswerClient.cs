@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using Search.TestKit;
 using Grpc.Core;
 using Rpc = Search.Contracts.V1;
 
@@ -17,15 +17,6 @@ internal sealed class AnswerClient(CallInvoker invoker)
     public AsyncUnaryCall<Rpc.AnswerResponse> AnswerAsync(Rpc.AnswerRequest request, CallOptions options = default) =>
         invoker.AsyncUnaryCall(AnswerMethod, null, options, request);
 
-    private static Method<Rpc.AnswerRequest, Rpc.AnswerResponse> CreateMethod()
-    {
-        var service = Rpc.AnswerReflection.Descriptor.Services.Single(s => s.Name == "Answer");
-        var method = service.FindMethodByName("Answer");
-        return new Method<Rpc.AnswerRequest, Rpc.AnswerResponse>(
-            MethodType.Unary,
-            service.FullName,
-            method.Name,
-            Marshallers.Create(m => m.ToByteArray(), Rpc.AnswerRequest.Parser.ParseFrom),
-            Marshallers.Create(m => m.ToByteArray(), Rpc.AnswerResponse.Parser.ParseFrom));
-    }
+    private static Method<Rpc.AnswerRequest, Rpc.AnswerResponse> CreateMethod() =>
+        GrpcMethods.Unary<Rpc.AnswerRequest, Rpc.AnswerResponse>(Rpc.Answer.Descriptor, "Answer");
 }

@@ -1,3 +1,4 @@
+using Search.TestKit;
 using System.IO.Compression;
 using System.Text;
 using Search.Client.Datasets;

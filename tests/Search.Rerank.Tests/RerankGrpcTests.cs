@@ -1,3 +1,4 @@
+using Search.TestKit;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +11,7 @@ namespace Search.Rerank.Tests;
 public sealed class RerankGrpcTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     private static readonly Method<Rpc.RerankRequest, Rpc.RerankResponse> RerankMethod =
-        UnaryMethods.For<Rpc.RerankRequest, Rpc.RerankResponse>(Rpc.Rerank.Descriptor, "Rerank");
+        GrpcMethods.Unary<Rpc.RerankRequest, Rpc.RerankResponse>(Rpc.Rerank.Descriptor, "Rerank");
 
     [Fact]
     public async Task RerankReturnsPassagesBestFirstKeepingRetrievalScoreAndHighlight()

@@ -1,3 +1,4 @@
+using Search.TestKit;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
@@ -10,7 +11,7 @@ namespace Search.Router.Tests;
 public sealed class RouterGrpcTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     private static readonly Method<Rpc.RouteRequest, Rpc.RouteResponse> RouteMethod =
-        UnaryMethods.For<Rpc.RouteRequest, Rpc.RouteResponse>(Rpc.Router.Descriptor, "Route");
+        GrpcMethods.Unary<Rpc.RouteRequest, Rpc.RouteResponse>(Rpc.Router.Descriptor, "Route");
 
     [Fact]
     public async Task RouteAnswersAnEnglishQuestion()

@@ -1,3 +1,4 @@
+using Search.TestKit;
 using Search.Answer.Extraction;
 
 namespace Search.Answer.Tests.Quality;
@@ -52,7 +53,7 @@ public sealed class ReadingQualityTests(ITestOutputHelper output)
 
     private ReadingReport Measure(string relativePath, int stride, bool chinese)
     {
-        var path = ReadingSample.Find(relativePath);
+        var path = SharedData.Find(relativePath);
         if (path is null)
         {
             Assert.Skip($"evaluation data ../shared/data/{relativePath} is not present beside the repository");

@@ -13,20 +13,6 @@ internal sealed record ReadingCase(string Question, IReadOnlyList<string> Golds,
 /// </summary>
 internal static class ReadingSample
 {
-    public static string? Find(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
-            {
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", relativePath));
-                return File.Exists(path) ? path : null;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
     /// Every <paramref name="stride"/>-th question of the file from <paramref name="offset"/>, with
     /// <paramref name="distractors"/> distractor paragraphs. The confidence model was fitted on offset 1;

@@ -1,3 +1,4 @@
+using Search.TestKit;
 using System.IO.Compression;
 using System.Text.Json;
 using Lucene.Net.Documents;
@@ -42,7 +43,7 @@ public class GoldParagraphTests
 
     private static (double Bm25, double Rerank) MeasureTop1(string relativePath)
     {
-        var path = FindDataFile(relativePath);
+        var path = SharedData.Find(relativePath);
         if (path is null)
         {
             Assert.Skip($"shared data {relativePath} not found next to the repository");
@@ -110,20 +111,5 @@ public class GoldParagraphTests
         }
 
         return (paragraphs, questions);
-    }
-
-    // The shared data sits beside the repository: <repo>/../shared/data.
-    private static string? FindDataFile(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
-            {
-                var file = Path.Combine(dir.FullName, "..", "shared", "data", relativePath);
-                return File.Exists(file) ? Path.GetFullPath(file) : null;
-            }
-        }
-
-        return null;
     }
 }

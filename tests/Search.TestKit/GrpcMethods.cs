@@ -2,16 +2,16 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 
-namespace Search.Router.Tests;
+namespace Search.TestKit;
 
 /// <summary>
-/// Builds client-side method definitions from the generated service descriptor. The service
-/// project compiles the proto with the server stub only; describing the call from the descriptor
+/// Builds client-side method definitions from a generated service descriptor. Each service
+/// project compiles its proto with the server stub only; describing the call from the descriptor
 /// lets tests use the very message types the server uses, without a second generated copy.
 /// </summary>
-internal static class UnaryMethods
+public static class GrpcMethods
 {
-    public static Method<TRequest, TResponse> For<TRequest, TResponse>(ServiceDescriptor service, string name)
+    public static Method<TRequest, TResponse> Unary<TRequest, TResponse>(ServiceDescriptor service, string name)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
@@ -22,12 +22,7 @@ internal static class UnaryMethods
             throw new ArgumentException($"{method.FullName} does not take {typeof(TRequest).Name} and return {typeof(TResponse).Name}");
         }
 
-        return new Method<TRequest, TResponse>(
-            MethodType.Unary,
-            service.FullName,
-            method.Name,
-            Marshaller<TRequest>(),
-            Marshaller<TResponse>());
+        return new Method<TRequest, TResponse>(MethodType.Unary, service.FullName, method.Name, Marshaller<TRequest>(), Marshaller<TResponse>());
     }
 
     private static Marshaller<T> Marshaller<T>()
