@@ -15,27 +15,24 @@ public class RetrievalQualityTests
 
     public static TheoryData<string, string, double, double> Datasets => new()
     {
-        // measured with the defaults: top1=0.800 top5=0.932
-        { "squad-v1.1-dev/dev-v1.1-half.json.gz", "en", 0.78, 0.91 },
-        // measured with the defaults: top1=0.000 top5=0.000
-        { "cmrc2018/cmrc2018_trial.json.gz", "zh-Hans", 0.0, 0.0 },
-        // measured with the defaults: top1=0.000 top5=0.000
-        { "drcd/DRCD_dev.json.gz", "zh-Hant", 0.0, 0.0 },
+        // first 1,000 questions, defaults (k1=0.6, b=0.4, title boost 1, 100 words / 200 Han per passage): measured top1=0.680 top5=0.905
+        { "squad-v1.1-dev/dev-v1.1-half.json.gz", "en", 0.66, 0.89 },
+        // first 1,000 of 1,002 questions, defaults: measured top1=0.980 top5=0.991
+        { "cmrc2018/cmrc2018_trial.json.gz", "zh-Hans", 0.96, 0.98 },
+        // first 1,000 questions, defaults: measured top1=0.929 top5=0.979
+        { "drcd/DRCD_dev.json.gz", "zh-Hant", 0.91, 0.96 },
     };
 
     [Theory]
     [MemberData(nameof(Datasets))]
     public void OwnParagraphIsRetrievedForMostQuestions(string file, string lang, double top1Floor, double top5Floor)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         var corpus = QaCorpus.LoadOrSkip(file, lang, Questions);
-        var tLoad = sw.ElapsedMilliseconds;
         using var temp = new TempIndex();
         temp.Index.Upsert(corpus.Documents);
-        var tIndex = sw.ElapsedMilliseconds;
 
         var quality = RetrievalQuality.Measure(temp.Index, corpus.Questions);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{file}: {quality} load={tLoad} index={tIndex} total={sw.ElapsedMilliseconds}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{file}: {quality}");
 
         Assert.True(quality.Top1 >= top1Floor, $"{file}: top-1 {quality.Top1:F3} fell below {top1Floor}");
         Assert.True(quality.Top5 >= top5Floor, $"{file}: top-5 {quality.Top5:F3} fell below {top5Floor}");
@@ -52,13 +49,13 @@ public class RetrievalQualityTests
         _ = (top1Floor, top5Floor);
         var corpus = QaCorpus.LoadOrSkip(file, lang, Questions);
         var log = Path.Combine(Path.GetTempPath(), "retrieval-sweep.txt");
-        foreach (var (words, cjk) in new[] { (100, 200) })
+        foreach (var (words, cjk) in new[] { (100, 200), (10_000, 20_000) })
         {
             using var temp = new TempIndex(o => (o.PassageWords, o.PassageCjkChars) = (words, cjk));
             temp.Index.Upsert(corpus.Documents);
-            foreach (var (k1, b) in new[] { (0.6, 0.3), (0.6, 0.4), (0.75, 0.4), (0.9, 0.3), (0.9, 0.2), (1.2, 0.3) })
+            foreach (var (k1, b) in new[] { (0.6, 0.4), (0.6, 0.3), (0.9, 0.4), (0.9, 0.75), (1.2, 0.5), (1.2, 0.75) })
             {
-                foreach (var titleBoost in new[] { 0.5, 1.0, 2.0 })
+                foreach (var titleBoost in new[] { 0.0, 0.5, 1.0, 2.0 })
                 {
                     // BM25 parameters are read at search time, so the same files are reopened with new settings.
                     (temp.Options.Bm25K1, temp.Options.Bm25B, temp.Options.TitleBoost) = (k1, b, titleBoost);

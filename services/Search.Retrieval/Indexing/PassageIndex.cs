@@ -32,7 +32,7 @@ public sealed class PassageIndex : IDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _splitter = new PassageSplitter(options.PassageWords, options.PassageCjkChars);
-        Path = options.DataPath;
+        Path = options.ResolveDataPath();
         System.IO.Directory.CreateDirectory(Path);
 
         var similarity = new BM25Similarity((float)options.Bm25K1, (float)options.Bm25B);
