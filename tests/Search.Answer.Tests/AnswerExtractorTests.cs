@@ -24,6 +24,19 @@ public sealed class AnswerExtractorTests
         Assert.Equal("The telephone was patented by Alexander Graham Bell in 1876.", candidate.Sentence.Of(Telephone[0].Text));
     }
 
+    [Theory]
+    [InlineData("台北101有多少層？", "101層")]
+    [InlineData("台北101有多高？", "508公尺")]
+    public void ACountQuestionPrefersTheSpanWithTheAskedUnitEvenWhenTheQuestionRepeatsItsFigure(string question, string expected)
+    {
+        AnswerPassage[] passages = [new("台北101是位於臺北市信義區的摩天大樓，高508公尺，地上共101層，2004年12月31日正式啟用。")];
+
+        var (candidates, _) = _extractor.Consider(question, AnswerCues.Detect(question), passages);
+
+        var span = Assert.Single(candidates, c => c.Shape == AnswerShape.Span);
+        Assert.Equal(expected, span.Answer.Of(passages[0].Text));
+    }
+
     [Fact]
     public void AnswersAWhenQuestionWithAYear()
     {

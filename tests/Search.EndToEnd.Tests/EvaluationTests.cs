@@ -38,28 +38,43 @@ public sealed class EvaluationTests(EvaluationClusterFixture fixture) : IClassFi
 {
     private const string Limit = "300";
 
+    // Floors sit a little under what the first 300 questions of each file measured on the mixed
+    // three-language index (k1 0.6, b 0.4, answer threshold 0.7); the measured figure is beside each.
     [Fact]
     public async Task SquadHalfMeetsItsMeasuredFloors()
     {
         var m = await EvaluateAsync(EvaluationClusterFixture.Squad);
-        // Measured on the first 300 questions (see the closing note): em=… f1=… top1=… top5=… box_precision=… box_coverage=…
-        Assert.True(m["top5"] >= 0.0, Describe(m));
-        Assert.True(m["box_precision"] >= 0.0, Describe(m));
+        AssertFloor(m, "top1", 0.52);          // measured 0.560
+        AssertFloor(m, "top5", 0.83);          // measured 0.860
+        AssertFloor(m, "f1", 0.14);            // measured 0.166
+        AssertFloor(m, "box_precision", 0.64); // measured 0.692
+        AssertFloor(m, "box_coverage", 0.45);  // measured 0.530
     }
 
     [Fact]
     public async Task CmrcTrialMeetsItsMeasuredFloors()
     {
         var m = await EvaluateAsync(EvaluationClusterFixture.Cmrc);
-        Assert.True(m["top5"] >= 0.0, Describe(m));
+        AssertFloor(m, "top1", 0.92);          // measured 0.953
+        AssertFloor(m, "top5", 0.95);          // measured 0.977
+        AssertFloor(m, "f1", 0.38);            // measured 0.416
+        AssertFloor(m, "box_precision", 0.75); // measured 0.807
+        AssertFloor(m, "box_coverage", 0.50);  // measured 0.570
     }
 
     [Fact]
     public async Task DrcdDevMeetsItsMeasuredFloors()
     {
         var m = await EvaluateAsync(EvaluationClusterFixture.Drcd);
-        Assert.True(m["top5"] >= 0.0, Describe(m));
+        AssertFloor(m, "top1", 0.88);          // measured 0.910
+        AssertFloor(m, "top5", 0.93);          // measured 0.963
+        AssertFloor(m, "f1", 0.18);            // measured 0.206
+        AssertFloor(m, "box_precision", 0.80); // measured 0.857
+        AssertFloor(m, "box_coverage", 0.45);  // measured 0.513
     }
+
+    private static void AssertFloor(Dictionary<string, double> metrics, string name, double floor) =>
+        Assert.True(metrics[name] >= floor, $"{name}={metrics[name]:0.000} is under its floor {floor:0.00} ({Describe(metrics)})");
 
     private async Task<Dictionary<string, double>> EvaluateAsync(string file)
     {

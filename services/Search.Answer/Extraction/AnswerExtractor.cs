@@ -14,6 +14,7 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
     private const double SpanPriorWeight = 0.3;
     private const double SpanNearWeight = 0.3;
     private const double RepeatPenalty = 1.0;
+    private const double UnitMatchBonus = 0.3;
 
     // Question words and their bigram fragments say what is asked, never where the answer is.
     private const string QuestionChars = "谁誰哪吗嗎呢么麼什";
@@ -87,7 +88,8 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
 
         related.Sort((a, b) => b.Score.CompareTo(a.Score));
         var candidates = new List<AnswerCandidate>(2);
-        if (BestSpan(related, questionTerms, passages) is { } span)
+        var askedUnit = expected == ExpectedAnswer.Number ? AskedUnit(question) : null;
+        if (BestSpan(related, questionTerms, passages, askedUnit) is { } span)
         {
             candidates.Add(Candidate(span.Unit, related, expected, span));
         }
@@ -122,6 +124,26 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
             ConfidenceModel.Score(features),
             features);
     }
+
+    /// <summary>
+    /// The one or two characters after "多少"/"几" in a Chinese count question ("多少层" → "层",
+    /// "幾公里" → "公里"), folded to Simplified; null when there is none.
+    /// </summary>
+    private static string? AskedUnit(string question)
+    {
+        var match = AskedUnitPattern().Match(ChineseScript.ToSimplified(question));
+        return match.Success ? match.Groups["u"].Value : null;
+    }
+
+    /// <summary>The span ends with the asked unit: both characters ("公里") or the first alone ("层" of "层楼").</summary>
+    private static bool EndsWithUnit(string span, string unit)
+    {
+        var folded = ChineseScript.ToSimplified(span);
+        return folded.EndsWith(unit, StringComparison.Ordinal) || folded.EndsWith(unit[0]);
+    }
+
+    [GeneratedRegex(@"(?:多少|几)(?:个)?(?<u>[\p{IsCJKUnifiedIdeographs}]{1,2})")]
+    private static partial Regex AskedUnitPattern();
 
     /// <summary>"西元幾年" asks for a year, though "幾年" alone reads as a count.</summary>
     private static ExpectedAnswer Refine(ExpectedAnswer expected, string question) =>
@@ -224,7 +246,7 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
     private sealed record ChosenSpan(SentenceUnit Unit, SpanCandidate Candidate, int Rivals, double Margin);
 
     /// <summary>The best typed span among the best few sentences, scored with its sentence.</summary>
-    private ChosenSpan? BestSpan(List<SentenceUnit> related, HashSet<string> questionTerms, IReadOnlyList<AnswerPassage> passages)
+    private ChosenSpan? BestSpan(List<SentenceUnit> related, HashSet<string> questionTerms, IReadOnlyList<AnswerPassage> passages, string? askedUnit)
     {
         ChosenSpan? best = null;
         double bestScore = double.MinValue, secondScore = double.MinValue;
@@ -234,17 +256,21 @@ public sealed partial class AnswerExtractor(AnswerOptions options)
             var plausible = repeats.Count(r => r < 1);
             for (var i = 0; i < unit.Spans.Count; i++)
             {
+                var candidate = unit.Spans[i];
+                // "101层" answers "台北101有多少层": the asked unit outweighs a figure the question repeats.
+                var unitMatch = askedUnit is not null && EndsWithUnit(candidate.Range.Of(passages[unit.Passage].Text), askedUnit);
+
                 // A span made only of question words is never the answer.
-                if (repeats[i] >= 1)
+                if (repeats[i] >= 1 && !unitMatch)
                 {
                     continue;
                 }
 
-                var candidate = unit.Spans[i];
                 var score = unit.Score
+                    + (unitMatch ? UnitMatchBonus : 0)
                     + SpanPriorWeight * candidate.Prior
                     + SpanNearWeight * Nearness(unit, candidate.Range, questionTerms)
-                    - RepeatPenalty * repeats[i];
+                    - (unitMatch ? 0 : RepeatPenalty * repeats[i]);
                 if (score > bestScore)
                 {
                     secondScore = bestScore;
