@@ -17,6 +17,7 @@ public sealed class FaultClusterFixture : ClusterFixture
             new Document { Id = "quill", Title = "Quillophone", Text = "The quillophone was invented by Marta Ellingsen in 1911. It is played with feathers." },
             new Document { Id = "other", Title = "Harp", Text = "The harp is a string instrument played by plucking." },
         ]);
+        await Cluster.WarmUpAsync();
     }
 }
 

@@ -90,13 +90,14 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// One search through every stage, so the first real request does not pay for JIT
+    /// A few searches through every stage (call it again once the index holds documents, so rerank
+    /// and answer are reached too), so the first real request does not pay for JIT
     /// compilation and HTTP/2 connection set-up and time out on a cold stage.
     /// </summary>
-    private async Task WarmUpAsync(CancellationToken ct)
+    public async Task WarmUpAsync(CancellationToken ct = default)
     {
         using var http = new HttpClient { BaseAddress = new Uri(GatewayHttpAddress), Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var query in new[] { "who started the cluster", "集群是什么时候启动的" })
+        foreach (var query in new[] { "who was the first person in the world to do this", "中国历史上第一个是谁" })
         {
             using var response = await http.GetAsync("/api/search?q=" + Uri.EscapeDataString(query), ct);
         }

@@ -80,6 +80,11 @@ function renderResults(results) {
   }
 }
 
+// "LANGUAGE_ZH_HANT" → "zh-hant", "INTENT_QUESTION" → "question".
+function label(value, prefix) {
+  return String(value || "").replace(prefix, "").toLowerCase().replace("_", "-");
+}
+
 async function search(query) {
   statusLine.textContent = "Searching…";
   statusLine.className = "";
@@ -98,7 +103,7 @@ async function search(query) {
     renderResults(body.results);
     statusLine.textContent = body.results.length === 0 ? "No results." : "";
     const timings = body.timings.map(t => `${t.stage} ${t.ms.toFixed(1)} ms${t.status === "ok" ? "" : " (" + t.status + ")"}`).join(" · ");
-    meta.textContent = `${body.route.language} · ${body.route.intent} · ${body.total_ms.toFixed(1)} ms · ${timings}`;
+    meta.textContent = `${label(body.route.language, "LANGUAGE_")} · ${label(body.route.intent, "INTENT_")} · ${body.total_ms.toFixed(1)} ms · ${timings}`;
     if (body.degraded.length > 0) {
       statusLine.textContent = "Partial results: " + body.degraded.join(", ") + " unavailable.";
       statusLine.className = "degraded";
