@@ -14,7 +14,22 @@ public class ClusterFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
-    protected virtual IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments => new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>
+    /// Stage deadlines far above the production defaults: these tests check what the cluster answers,
+    /// not how fast, and other test assemblies load the same two cores meanwhile. A stopped service
+    /// still fails at once (connection refused), so the degradation tests are unaffected.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments => new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["Gateway"] =
+        [
+            "--Gateway:RequestTimeoutMs=20000",
+            "--Gateway:RouterTimeoutMs=5000",
+            "--Gateway:RetrievalTimeoutMs=10000",
+            "--Gateway:RerankTimeoutMs=5000",
+            "--Gateway:AnswerTimeoutMs=5000",
+        ],
+    };
 
     public virtual async ValueTask InitializeAsync()
     {
