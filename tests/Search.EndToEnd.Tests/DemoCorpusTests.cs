@@ -192,6 +192,31 @@ public sealed class DemoCorpusTests(DemoClusterFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task StreamedDocumentsLandThroughTheGatewayAndCanBeDeleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var response = await fixture.Client.UpsertStreamAsync(Documents(), ct);
+
+        Assert.Equal(3, response.Accepted);
+        Assert.Equal(3, Assert.Single(response.Rejected).Index);
+        var found = await fixture.Client.SearchAsync("wibbleton lighthouse keeper", cancellationToken: ct);
+        Assert.Equal("e2e-stream-1", found.Results[0].DocumentId);
+
+        Assert.Equal(3, await fixture.Client.DeleteAsync(["e2e-stream-0", "e2e-stream-1", "e2e-stream-2", "never-ingested"], ct));
+        var gone = await fixture.Client.SearchAsync("wibbleton lighthouse keeper", cancellationToken: ct);
+        Assert.DoesNotContain(gone.Results, r => r.DocumentId.StartsWith("e2e-stream-", StringComparison.Ordinal));
+
+        static async IAsyncEnumerable<Document> Documents()
+        {
+            yield return new Document { Id = "e2e-stream-0", Text = "Wibbleton is a small fishing town on a windy coast." };
+            yield return new Document { Id = "e2e-stream-1", Title = "Wibbleton lighthouse", Text = "The Wibbleton lighthouse keeper lit the lamp every night for forty years." };
+            yield return new Document { Id = "e2e-stream-2", Text = "A ferry leaves Wibbleton harbour twice a day." };
+            await Task.Yield();
+            yield return new Document { Id = "e2e-stream-bad" };
+        }
+    }
+
+    [Fact]
     public async Task DocumentTextComesBackAsTextNotMarkup()
     {
         const string hostile = "<img src=x onerror=alert(1)> The blorptastic festival happens every spring.";

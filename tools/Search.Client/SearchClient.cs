@@ -61,6 +61,23 @@ public sealed class SearchClient : IDisposable
         return Call(() => _gateway.UpsertDocumentsAsync(request, deadline: Deadline(_options.IngestTimeout), cancellationToken: cancellationToken).ResponseAsync);
     }
 
+    /// <summary>
+    /// Streams documents to the gateway, which commits them in batches and answers once the last
+    /// batch is committed; rejections carry each document's position in the stream.
+    /// </summary>
+    public Task<IngestResponse> UpsertStreamAsync(IAsyncEnumerable<Document> documents, CancellationToken cancellationToken = default) =>
+        Call(async () =>
+        {
+            using var call = _gateway.UpsertDocumentStream(deadline: Deadline(_options.IngestTimeout), cancellationToken: cancellationToken);
+            await foreach (var document in documents.WithCancellation(cancellationToken))
+            {
+                await call.RequestStream.WriteAsync(document, cancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            return await call.ResponseAsync;
+        });
+
     /// <summary>Deletes documents by id and returns how many existed.</summary>
     public async Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
