@@ -19,5 +19,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 echo "installing chromium and fonts-wqy-microhei for the page tests…" >&2
-$sudo_cmd apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+# A failed install must not fail the run: the page tests then skip and say why.
+if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }; then
+  echo "warning: apt could not install chromium / fonts-wqy-microhei; page tests will skip" >&2
+fi
