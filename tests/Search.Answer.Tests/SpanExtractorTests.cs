@@ -86,4 +86,14 @@ public sealed class SpanExtractorTests
 
     private static List<string> Spans(string sentence, ExpectedAnswer type) =>
         SpanExtractor.Find(sentence, new TextRange(0, sentence.Length), type).Select(s => s.Range.Of(sentence)).ToList();
+
+    [Fact]
+    public void AnAdverbBeforeAPersonCueIsNotAName()
+    {
+        const string text = "1859年，达尔文系统地提出了以自然选择为基础的进化论。";
+
+        var spans = SpanExtractor.Find(text, new TextRange(0, text.Length), ExpectedAnswer.Person);
+
+        Assert.DoesNotContain(spans, c => c.Range.Of(text).EndsWith('地'));
+    }
 }

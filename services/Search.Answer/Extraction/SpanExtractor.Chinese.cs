@@ -72,6 +72,12 @@ public static partial class SpanExtractor
         foreach (Match m in PersonCueAfter().Matches(s))
         {
             var end = m.Index;
+            // "系统地提出": a word ending in the adverb marker 地 (or 的, 得) before the verb is a manner, not a name.
+            if (end > 0 && s[end - 1] is '地' or '的' or '得')
+            {
+                continue;
+            }
+
             var start = NameStart(s, end);
             if (start >= 0)
             {
