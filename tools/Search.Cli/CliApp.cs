@@ -16,9 +16,10 @@ public static class CliApp
         usage: search-cli [--gateway URL] <command> [options]
 
         commands:
-          ingest FILE [--format jsonl|squad] [--batch N]   send documents to the index
+          ingest FILE [--format jsonl|squad|beir] [--batch N]   send documents to the index
           ask "question" [--lang L] [--k N]                 print the answer box and the top results
           eval squad --file FILE [--limit N] [--k N]        measure EM/F1, passage rank, box quality and latency
+          eval beir --corpus C --queries Q --qrels R        measure nDCG@10, Recall@100, MRR@10 of retrieval
 
         global options:
           --gateway URL   the gateway's gRPC address (default http://127.0.0.1:8081)

@@ -87,6 +87,10 @@ public sealed class SearchClient : IDisposable
         return response.Deleted;
     }
 
+    /// <summary>BM25 passages for <paramref name="query"/> in retrieval's order, without rerank or answer (1..200 passages).</summary>
+    public Task<RetrieveResponse> RetrieveAsync(string query, int topK, CancellationToken cancellationToken = default) =>
+        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync);
+
     /// <summary>Counts of documents and passages in the index.</summary>
     public Task<GetStatsResponse> GetStatsAsync(CancellationToken cancellationToken = default) =>
         Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);

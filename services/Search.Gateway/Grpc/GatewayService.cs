@@ -51,11 +51,16 @@ public sealed class GatewayService(SearchPipeline pipeline, Rpc.Retrieval.Retrie
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
         Forward(() => retrieval.GetStatsAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.RetrievalTimeoutMs), cancellationToken: context.CancellationToken).ResponseAsync);
 
-    private DateTime IngestDeadline(ServerCallContext context)
+    public override Task<Rpc.RetrieveResponse> Retrieve(Rpc.RetrieveRequest request, ServerCallContext context) =>
+        Forward(() => retrieval.SearchAsync(request, deadline: StageDeadline(context, options.Value.RetrievalTimeoutMs), cancellationToken: context.CancellationToken).ResponseAsync);
+
+    private static DateTime StageDeadline(ServerCallContext context, int timeoutMs)
     {
-        var own = DateTime.UtcNow.AddMilliseconds(options.Value.IngestTimeoutMs);
+        var own = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         return context.Deadline < own ? context.Deadline : own;
     }
+
+    private DateTime IngestDeadline(ServerCallContext context) => StageDeadline(context, options.Value.IngestTimeoutMs);
 
     /// <summary>Retrieval's own status (INVALID_ARGUMENT, …) passes through; a missing retrieval is UNAVAILABLE with a message.</summary>
     private static async Task<T> Forward<T>(Func<Task<T>> call)

@@ -12,6 +12,7 @@ public static class EvalCommand
 {
     public const string Help = """
         usage: search-cli [--gateway URL] eval squad --file FILE [--limit N] [--k N] [--lang L] [--concurrency N]
+               search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10]   (see eval beir --help)
 
         Asks the running gateway each question of a SQuAD-format file (plain or gzip), in file order, with
         include_abstained, and compares with the gold answers. Ingest the same file first: the gold paragraph's
@@ -40,17 +41,22 @@ public static class EvalCommand
 
     public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway"]);
+        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway", "--corpus", "--queries", "--qrels"]);
         if (line.Help)
         {
-            await output.WriteLineAsync(Help);
+            await output.WriteLineAsync(line.Positionals is ["beir", ..] ? BeirEvalCommand.Help : Help);
             return CliApp.ExitOk;
         }
 
-        line.ExpectPositionals("a dataset kind (squad)");
+        line.ExpectPositionals("a dataset kind (squad or beir)");
+        if (line.Positionals[0] == "beir")
+        {
+            return await BeirEvalCommand.RunAsync(line, gateway, output, error, cancellationToken);
+        }
+
         if (line.Positionals[0] != "squad")
         {
-            throw new UsageException($"unknown evaluation '{line.Positionals[0]}' (available: squad)", "eval");
+            throw new UsageException($"unknown evaluation '{line.Positionals[0]}' (available: squad, beir)", "eval");
         }
 
         var path = line.Required("--file");

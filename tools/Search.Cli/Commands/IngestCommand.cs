@@ -12,7 +12,7 @@ namespace Search.Cli.Commands;
 public static class IngestCommand
 {
     public const string Help = """
-        usage: search-cli [--gateway URL] ingest FILE [--format jsonl|squad] [--batch N]
+        usage: search-cli [--gateway URL] ingest FILE [--format jsonl|squad|beir] [--batch N]
 
         Sends the documents of FILE to the index in batches, printing progress to stderr and a summary
         (documents accepted, passages, seconds, every rejected item with its reason) to stdout.
@@ -21,6 +21,7 @@ public static class IngestCommand
           --format F        jsonl: one {"id","title","text","url","lang"} object per line
                             squad: SQuAD-format JSON; each paragraph becomes a document whose id is the
                                    paragraph's own "id", or "{article title}#{paragraph index}"
+                            beir:  a BEIR corpus.jsonl, one {"_id","title","text"} object per line
                             default: squad for *.json / *.json.gz, jsonl for *.jsonl / *.jsonl.gz
           --batch N         documents per request, 1..5000 (default 100)
           --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
@@ -50,10 +51,10 @@ public static class IngestCommand
         line.ExpectPositionals("FILE");
         var path = line.Positionals[0];
         var format = line.Value("--format") ?? GuessFormat(path)
-            ?? throw new UsageException($"cannot tell the format of '{path}' from its name: give --format jsonl or --format squad", "ingest");
-        if (format is not ("jsonl" or "squad"))
+            ?? throw new UsageException($"cannot tell the format of '{path}' from its name: give --format jsonl, squad or beir", "ingest");
+        if (format is not ("jsonl" or "squad" or "beir"))
         {
-            throw new UsageException($"--format must be jsonl or squad, got '{format}'", "ingest");
+            throw new UsageException($"--format must be jsonl, squad or beir, got '{format}'", "ingest");
         }
 
         var batchSize = line.Number("--batch", 100, 1, 5000);
@@ -63,7 +64,12 @@ public static class IngestCommand
         IEnumerable<SourcedDocument> documents;
         try
         {
-            documents = format == "jsonl" ? ReadJsonl(path, rejected) : ReadSquad(path);
+            documents = format switch
+            {
+                "jsonl" => ReadLines(JsonlDocumentReader.ReadFile(path), rejected),
+                "beir" => ReadLines(BeirReader.ReadCorpus(path), rejected),
+                _ => ReadSquad(path),
+            };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -164,9 +170,8 @@ public static class IngestCommand
     private static (int, int) Add((int Accepted, int Passages) total, (int Accepted, int Passages) batch) =>
         (total.Accepted + batch.Accepted, total.Passages + batch.Passages);
 
-    private static IEnumerable<SourcedDocument> ReadJsonl(string path, List<Rejection> rejected)
+    private static IEnumerable<SourcedDocument> ReadLines(IEnumerable<JsonlRecord> records, List<Rejection> rejected)
     {
-        var records = JsonlDocumentReader.ReadFile(path);
         return Iterate();
 
         IEnumerable<SourcedDocument> Iterate()

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+using Search.Cli.Evaluation;
+using Search.Client;
+using Search.Client.Datasets;
+
+namespace Search.Cli.Commands;
+
+/// <summary><c>eval beir</c>: runs every judged query through the cluster's retrieval path and scores the ranking.</summary>
+public static class BeirEvalCommand
+{
+    public const string Help = """
+        usage: search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10] [--limit N] [--concurrency N]
+
+        Runs every query that has judgements in the qrels through the cluster's retrieval path (BM25
+        passages, documents ranked by their best passage) and scores the ranking as trec_eval does.
+        Nothing is ingested: run 'ingest CORPUS --format beir' first.
+
+          ndcg@K        graded nDCG at K (default K = 10)
+          recall@100    share of the judged-relevant documents in the first 100
+          mrr@K         reciprocal rank of the first relevant document within K
+          p50_ms, p99_ms  client-side round trip of successful requests
+
+          --corpus FILE     the corpus.jsonl(.gz) that was ingested (checked to exist)
+          --queries FILE    queries.jsonl
+          --qrels FILE      qrels TSV (query-id, corpus-id, score)
+          --k N             cut-off for nDCG and MRR, 1..100 (default 10)
+          --limit N         only the first N judged queries
+          --concurrency N   requests in flight, 1..64 (default 1)
+
+        The last line is ndcg@K=… recall@100=… mrr@K=… p50_ms=… p99_ms=…
+        """;
+
+    // Retrieval's largest page; enough passages for about 100 distinct documents on abstract-sized corpora.
+    private const int PassagesPerQuery = 200;
+
+    public static async Task<int> RunAsync(CommandLine line, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var corpus = line.Required("--corpus");
+        var queriesPath = line.Required("--queries");
+        var qrelsPath = line.Required("--qrels");
+        var k = line.Number("--k", 10, 1, 100);
+        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
+        var concurrency = line.Number("--concurrency", 1, 1, 64);
+        if (!File.Exists(corpus))
+        {
+            await error.WriteLineAsync($"error: corpus '{corpus}' not found");
+            return CliApp.ExitFailure;
+        }
+
+        Dictionary<string, string> queries;
+        Dictionary<string, Dictionary<string, int>> qrels;
+        try
+        {
+            queries = BeirReader.ReadQueries(queriesPath);
+            qrels = BeirReader.ReadQrels(qrelsPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return CliApp.ExitFailure;
+        }
+
+        var judged = qrels.Keys.Where(queries.ContainsKey).OrderBy(id => id, StringComparer.Ordinal).Take(limit).ToList();
+        var missing = qrels.Count - qrels.Keys.Count(queries.ContainsKey);
+        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
+        await client.GetStatsAsync(cancellationToken);
+        await error.WriteLineAsync($"eval beir: {judged.Count} judged queries ({missing} without query text skipped), concurrency {concurrency}");
+
+        var scores = new ConcurrentBag<(double Ndcg, double Recall, double Rr)>();
+        var latencies = new ConcurrentBag<double>();
+        var failures = new ConcurrentBag<string>();
+        var done = 0;
+        var clock = Stopwatch.StartNew();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(judged, parallel, async (id, ct) =>
+        {
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var response = await client.RetrieveAsync(queries[id], PassagesPerQuery, ct);
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+                var ranked = RankingMetrics.DocumentsByBestPassage(response.Passages.Select(p => p.Passage.DocumentId));
+                scores.Add((RankingMetrics.NdcgAt(ranked, qrels[id], k), RankingMetrics.RecallAt(ranked, qrels[id], 100), RankingMetrics.ReciprocalRankAt(ranked, qrels[id], k)));
+            }
+            catch (Exception e) when (e is RpcException or GatewayUnreachableException)
+            {
+                // A failed query scores zero on every metric, as an empty ranking would.
+                scores.Add((0, 0, 0));
+                failures.Add($"{id}\t{(e as RpcException)?.StatusCode.ToString() ?? "Unavailable"}\t{e.Message}");
+            }
+
+            var count = Interlocked.Increment(ref done);
+            if (count % 100 == 0 || count == judged.Count)
+            {
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"eval beir: {count}/{judged.Count} queries ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F1} q/s)"));
+            }
+        });
+
+        var n = Math.Max(1, scores.Count);
+        double ndcg = scores.Sum(s => s.Ndcg) / n, recall = scores.Sum(s => s.Recall) / n, mrr = scores.Sum(s => s.Rr) / n;
+        double p50 = Percentiles.Of(latencies, 50), p99 = Percentiles.Of(latencies, 99);
+        var c = CultureInfo.InvariantCulture;
+        await output.WriteLineAsync(string.Create(c, $"metric          value"));
+        await output.WriteLineAsync(string.Create(c, $"queries         {judged.Count}"));
+        await output.WriteLineAsync(string.Create(c, $"ndcg@{k,-10} {ndcg:0.0000}"));
+        await output.WriteLineAsync(string.Create(c, $"recall@100      {recall:0.0000}"));
+        await output.WriteLineAsync(string.Create(c, $"mrr@{k,-11} {mrr:0.0000}"));
+        await output.WriteLineAsync(string.Create(c, $"latency_p50_ms  {p50:0.0}"));
+        await output.WriteLineAsync(string.Create(c, $"latency_p99_ms  {p99:0.0}"));
+        await output.WriteLineAsync(string.Create(c, $"failed          {failures.Count}"));
+        foreach (var failure in failures.Take(20))
+        {
+            await output.WriteLineAsync("  " + failure);
+        }
+
+        await output.WriteLineAsync(string.Create(c, $"ndcg@{k}={ndcg:0.000} recall@100={recall:0.000} mrr@{k}={mrr:0.000} p50_ms={p50:0.0} p99_ms={p99:0.0}"));
+        return CliApp.ExitOk;
+    }
+}
