@@ -18,7 +18,7 @@ build:
 	$(DOTNET) build Search.sln -c $(CONFIGURATION) -v quiet -nologo
 
 run: build
-	$(DOTNET) run --no-build -c $(CONFIGURATION) --project tools/Search.Launcher
+	$(DOTNET) run --no-build -c $(CONFIGURATION) --project tools/Search.Launcher -- $(ARGS)
 
 test: build
 	@tools/install-test-deps.sh

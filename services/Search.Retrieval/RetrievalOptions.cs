@@ -13,6 +13,8 @@ public sealed class RetrievalOptions : IValidatableObject
 
     // k1, b and the title boost were picked by the passage top-1/top-5 of SQuAD, CMRC 2018 and DRCD questions
     // (RetrievalQualityTests.SweepSettings): short passages want little term-frequency saturation and length penalty.
+    // The title boost then moved from 1 to 0.5 on BEIR SciFact train nDCG@10 (0.659 → 0.686; 2 gave 0.609),
+    // which left the QA sets' top-1 within ±0.005.
 
     /// <summary>BM25 term-frequency saturation.</summary>
     [Range(0.0, 10.0)]
@@ -24,7 +26,7 @@ public sealed class RetrievalOptions : IValidatableObject
 
     /// <summary>Weight of a query term matching the title relative to matching the passage text; 0 ignores titles.</summary>
     [Range(0.0, 100.0)]
-    public double TitleBoost { get; set; } = 1.0;
+    public double TitleBoost { get; set; } = 0.5;
 
     [Range(1, 10_000)]
     public int DefaultTopK { get; set; } = 10;

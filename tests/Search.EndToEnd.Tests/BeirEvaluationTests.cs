@@ -41,10 +41,10 @@ public sealed class BeirEvaluationTests(SciFactClusterFixture fixture) : IClassF
         Assert.True(result.ExitCode == 0, $"eval failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
         TestContext.Current.SendDiagnosticMessage($"scifact train: {result.LastLine}");
 
-        // Measured on all 809 train queries with the default BM25 settings (tuned on SQuAD, not on SciFact).
+        // Measured on all 809 train queries with the default BM25 settings (k1 0.6, b 0.4, title boost 0.5).
         var m = CliProcess.ParseMetrics(result.LastLine);
-        Assert.True(m["ndcg@10"] >= 0.64, result.LastLine);     // measured 0.659
-        Assert.True(m["recall@100"] >= 0.90, result.LastLine);  // measured 0.923
-        Assert.True(m["mrr@10"] >= 0.60, result.LastLine);      // measured 0.624
+        Assert.True(m["ndcg@10"] >= 0.67, result.LastLine);     // measured 0.686
+        Assert.True(m["recall@100"] >= 0.90, result.LastLine);  // measured 0.920
+        Assert.True(m["mrr@10"] >= 0.63, result.LastLine);      // measured 0.654
     }
 }

@@ -6,6 +6,7 @@ using Search.Launcher;
 var dataDirectory = RepoLayout.DefaultDataDirectory;
 var demo = true;
 var verbose = false;
+var settings = new Dictionary<string, List<string>>();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,8 +20,20 @@ for (var i = 0; i < args.Length; i++)
         case "--verbose":
             verbose = true;
             break;
+        case var setting when setting.StartsWith("--", StringComparison.Ordinal) && setting.Contains(':', StringComparison.Ordinal) && setting.Contains('=', StringComparison.Ordinal):
+            // "--Retrieval:Bm25K1=0.9" goes to the service its section names.
+            var section = setting[2..setting.IndexOf(':', StringComparison.Ordinal)];
+            if (!LocalCluster.ServiceNames.Contains(section))
+            {
+                Console.Error.WriteLine($"'{setting}': the section must name a service ({string.Join(", ", LocalCluster.ServiceNames)})");
+                return 2;
+            }
+
+            settings.TryAdd(section, []);
+            settings[section].Add(setting);
+            break;
         case "-h" or "--help":
-            Console.WriteLine("usage: Search.Launcher [--data-dir DIR] [--no-demo] [--verbose]");
+            Console.WriteLine("usage: Search.Launcher [--data-dir DIR] [--no-demo] [--verbose] [--Service:Key=value ...]");
             Console.WriteLine("Starts router, retrieval, rerank, answer and gateway on 127.0.0.1 and serves the page at http://127.0.0.1:8080/.");
             return 0;
         default:
@@ -38,6 +51,7 @@ var options = new ClusterOptions
 {
     DataDirectory = dataDirectory,
     Log = verbose ? Console.WriteLine : null,
+    ExtraArguments = settings.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
 };
 await using var cluster = new LocalCluster(options);
 try
