@@ -1,25 +1,25 @@
-using Search.Launcher;
+using Search.TestKit;
 
 namespace Search.EndToEnd.Tests;
 
 /// <summary>SciFact (BEIR) ingested with `ingest --format beir` into its own cluster.</summary>
 public sealed class SciFactClusterFixture : ClusterFixture
 {
-    public static readonly string Folder = Path.Combine(RepoLayout.SharedData, "beir-scifact");
-    public static readonly string Corpus = Path.Combine(Folder, "corpus.jsonl.gz");
+    public static readonly string? Corpus = SharedData.Find("beir-scifact/corpus.jsonl.gz");
+    public static readonly string? Queries = SharedData.Find("beir-scifact/queries.jsonl");
+    public static readonly string? Qrels = SharedData.Find("beir-scifact/qrels/train.tsv");
 
-    public bool DataPresent { get; private set; }
+    public static bool DataPresent => Corpus is not null && Queries is not null && Qrels is not null;
 
     public override async ValueTask InitializeAsync()
     {
-        DataPresent = File.Exists(Corpus);
         if (!DataPresent)
         {
             return;
         }
 
         await base.InitializeAsync();
-        var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", Corpus, "--format", "beir");
+        var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", Corpus!, "--format", "beir");
         Assert.True(result.ExitCode == 0, $"ingest failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
     }
 }
@@ -29,15 +29,15 @@ public sealed class BeirEvaluationTests(SciFactClusterFixture fixture) : IClassF
     [Fact]
     public async Task SciFactTrainQueriesMeetTheirMeasuredFloors()
     {
-        if (!fixture.DataPresent)
+        if (!SciFactClusterFixture.DataPresent)
         {
-            Assert.Skip($"BEIR SciFact not found under {SciFactClusterFixture.Folder} (set SEARCH_DATA_DIR)");
+            Assert.Skip("BEIR SciFact not found in ../shared/data/beir-scifact (or $SEARCH_DATA_DIR)");
         }
 
         var result = await CliProcess.RunAsync(fixture.Cluster.GatewayGrpcAddress, "eval", "beir",
-            "--corpus", SciFactClusterFixture.Corpus,
-            "--queries", Path.Combine(SciFactClusterFixture.Folder, "queries.jsonl"),
-            "--qrels", Path.Combine(SciFactClusterFixture.Folder, "qrels", "train.tsv"));
+            "--corpus", SciFactClusterFixture.Corpus!,
+            "--queries", SciFactClusterFixture.Queries!,
+            "--qrels", SciFactClusterFixture.Qrels!);
         Assert.True(result.ExitCode == 0, $"eval failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
         TestContext.Current.SendDiagnosticMessage($"scifact train: {result.LastLine}");
 

@@ -1,4 +1,4 @@
-using Search.Launcher;
+using Search.TestKit;
 
 namespace Search.EndToEnd.Tests;
 
@@ -8,24 +8,23 @@ namespace Search.EndToEnd.Tests;
 /// </summary>
 public sealed class EvaluationClusterFixture : ClusterFixture
 {
-    public static readonly string Squad = Path.Combine(RepoLayout.SharedData, "squad-v1.1-dev", "dev-v1.1-half.json.gz");
-    public static readonly string Cmrc = Path.Combine(RepoLayout.SharedData, "cmrc2018", "cmrc2018_trial.json.gz");
-    public static readonly string Drcd = Path.Combine(RepoLayout.SharedData, "drcd", "DRCD_dev.json.gz");
+    public static readonly string? Squad = SharedData.Find("squad-v1.1-dev/dev-v1.1-half.json.gz");
+    public static readonly string? Cmrc = SharedData.Find("cmrc2018/cmrc2018_trial.json.gz");
+    public static readonly string? Drcd = SharedData.Find("drcd/DRCD_dev.json.gz");
 
-    public bool DataPresent { get; private set; }
+    public static bool DataPresent => Squad is not null && Cmrc is not null && Drcd is not null;
 
     public Dictionary<string, string> IngestSummaries { get; } = [];
 
     public override async ValueTask InitializeAsync()
     {
-        DataPresent = File.Exists(Squad) && File.Exists(Cmrc) && File.Exists(Drcd);
         if (!DataPresent)
         {
             return;
         }
 
         await base.InitializeAsync();
-        foreach (var file in new[] { Squad, Cmrc, Drcd })
+        foreach (var file in new[] { Squad!, Cmrc!, Drcd! })
         {
             var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", file, "--format", "squad");
             Assert.True(result.ExitCode == 0, $"ingest {file} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
@@ -76,11 +75,11 @@ public sealed class EvaluationTests(EvaluationClusterFixture fixture) : IClassFi
     private static void AssertFloor(Dictionary<string, double> metrics, string name, double floor) =>
         Assert.True(metrics[name] >= floor, $"{name}={metrics[name]:0.000} is under its floor {floor:0.00} ({Describe(metrics)})");
 
-    private async Task<Dictionary<string, double>> EvaluateAsync(string file)
+    private async Task<Dictionary<string, double>> EvaluateAsync(string? file)
     {
-        if (!fixture.DataPresent)
+        if (file is null || !EvaluationClusterFixture.DataPresent)
         {
-            Assert.Skip($"evaluation data not found under {RepoLayout.SharedData} (set SEARCH_DATA_DIR)");
+            Assert.Skip("evaluation data not found in ../shared/data (or $SEARCH_DATA_DIR)");
         }
 
         var result = await CliProcess.RunAsync(fixture.Cluster.GatewayGrpcAddress, "eval", "squad", "--file", file, "--limit", Limit);

@@ -3,33 +3,18 @@ extern alias retrieval;
 using System.IO.Compression;
 using System.Text.Json;
 using retrieval::Search.Retrieval.Indexing;
+using Search.TestKit;
 
 namespace Search.Retrieval.Tests;
 
 /// <summary>A SQuAD-format file read as a retrieval test: every paragraph a document, every question a query.</summary>
 public sealed record QaCorpus(IReadOnlyList<IngestDocument> Documents, IReadOnlyList<QaQuestion> Questions)
 {
-    /// <summary>The shared evaluation data folder (../shared/data from the repository root), or null when it is missing.</summary>
-    public static string? DataFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
-            {
-                var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-                return System.IO.Directory.Exists(data) ? data : null;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Loads <paramref name="relativePath"/> under the data folder, or skips the test with the reason.</summary>
     public static QaCorpus LoadOrSkip(string relativePath, string lang, int questionLimit)
     {
-        var folder = DataFolder();
-        var path = folder is null ? null : Path.Combine(folder, relativePath);
-        if (path is null || !File.Exists(path))
+        var path = SharedData.Find(relativePath);
+        if (path is null)
         {
             Assert.Skip($"evaluation data not found: ../shared/data/{relativePath}");
         }

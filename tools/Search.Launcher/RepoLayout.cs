@@ -32,14 +32,6 @@ public static class RepoLayout
     public static string ToolAssembly(string name) =>
         Path.Combine(Root, "tools", $"Search.{name}", "bin", Configuration, "net10.0", $"Search.{name}.dll");
 
-    /// <summary>
-    /// The shared evaluation data: $SEARCH_DATA_DIR, else ../shared/data beside the repository.
-    /// </summary>
-    public static string SharedData =>
-        Environment.GetEnvironmentVariable("SEARCH_DATA_DIR") is { Length: > 0 } dir
-            ? dir
-            : Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
