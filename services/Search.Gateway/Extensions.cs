@@ -1,4 +1,6 @@
 using Search.Gateway;
+using Search.Gateway.Grpc;
+using Search.Gateway.Ingest;
 using Search.Gateway.Pipeline;
 using Rpc = Search.Contracts.V1;
 
@@ -24,6 +26,8 @@ public static class GatewayExtensions
         builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(o => o.Address = new Uri(options.RerankAddress)).ConfigureChannel(Reconnect);
         builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
 
+        builder.Services.AddSingleton<IngestAuthorization>();
+        builder.Services.AddGrpc().AddServiceOptions<GatewayService>(o => o.Interceptors.Add<IngestGrpcInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SearchPipeline>();
         return builder;

@@ -56,4 +56,14 @@ public sealed class GatewayOptions
 
     [Range(1, 100_000)]
     public int MaxQueryLength { get; set; } = 1_000;
+
+    /// <summary>
+    /// The key ingest and delete calls must present (REST header X-Api-Key, gRPC metadata x-api-key).
+    /// Unset means no ingest is accepted at all; appsettings.Development.json holds the local key.
+    /// </summary>
+    public string? IngestApiKey { get; set; }
+
+    /// <summary>Largest REST ingest body (NDJSON) in bytes; larger bodies get 400 before anything is stored.</summary>
+    [Range(1_024, 1_073_741_824)]
+    public long MaxIngestBodyBytes { get; set; } = 64 * 1024 * 1024;
 }

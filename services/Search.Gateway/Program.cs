@@ -7,5 +7,6 @@ builder.AddGateway();
 var app = builder.Build();
 app.MapGrpcService<GatewayService>();
 app.MapSearchApi();
+app.MapDocumentsApi();
 app.MapDefaultEndpoints();
 app.Run();

@@ -2,10 +2,26 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Search.Retrieval;
 
-/// <summary>Configuration section "Retrieval": where the index lives, BM25 and passage settings.</summary>
+/// <summary>Which engine stores and searches passages.</summary>
+public enum RetrievalBackend
+{
+    /// <summary>The embedded Lucene index in <see cref="RetrievalOptions.DataDirectory"/> (the default).</summary>
+    Lucene,
+
+    /// <summary>An Elasticsearch cluster, configured under "Retrieval:Elasticsearch".</summary>
+    Elasticsearch,
+}
+
+/// <summary>Configuration section "Retrieval": which backend, where the index lives, BM25 and passage settings.</summary>
 public sealed class RetrievalOptions : IValidatableObject
 {
     public const string SectionName = "Retrieval";
+
+    /// <summary>Lucene (embedded, one machine) or Elasticsearch (a cluster); the same contract either way.</summary>
+    public RetrievalBackend Backend { get; set; } = RetrievalBackend.Lucene;
+
+    /// <summary>Connection and index settings, used when <see cref="Backend"/> is Elasticsearch.</summary>
+    public ElasticsearchOptions Elasticsearch { get; set; } = new();
 
     /// <summary>Folder of the Lucene index, resolved against the current directory; created when missing.</summary>
     [Required(AllowEmptyStrings = false)]
@@ -54,6 +70,20 @@ public sealed class RetrievalOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!Enum.IsDefined(Backend))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(Backend)} must be {string.Join(" or ", Enum.GetNames<RetrievalBackend>())}.", [nameof(Backend)]);
+        }
+
+        if (Backend == RetrievalBackend.Elasticsearch)
+        {
+            foreach (var error in Elasticsearch.Validate($"{SectionName}:{nameof(Elasticsearch)}"))
+            {
+                yield return error;
+            }
+        }
+
         if (DefaultTopK > MaxTopK)
         {
             yield return new ValidationResult(

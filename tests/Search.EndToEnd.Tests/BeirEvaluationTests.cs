@@ -19,7 +19,7 @@ public sealed class SciFactClusterFixture : ClusterFixture
         }
 
         await base.InitializeAsync();
-        var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", Corpus!, "--format", "beir");
+        var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", Corpus!, "--format", "beir", "--api-key", Cluster.IngestApiKey);
         Assert.True(result.ExitCode == 0, $"ingest failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
     }
 }

@@ -40,7 +40,7 @@ public class ClusterFixture : IAsyncLifetime
             ExtraArguments = ExtraArguments,
         });
         await Cluster.StartAsync();
-        Client = new SearchClient(Cluster.GatewayGrpcAddress);
+        Client = new SearchClient(Cluster.GatewayGrpcAddress, new SearchClientOptions { ApiKey = Cluster.IngestApiKey });
         Http = new HttpClient { BaseAddress = new Uri(Cluster.GatewayHttpAddress), Timeout = TimeSpan.FromSeconds(30) };
     }
 

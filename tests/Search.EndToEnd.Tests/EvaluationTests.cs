@@ -26,7 +26,7 @@ public sealed class EvaluationClusterFixture : ClusterFixture
         await base.InitializeAsync();
         foreach (var file in new[] { Squad!, Cmrc!, Drcd! })
         {
-            var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", file, "--format", "squad");
+            var result = await CliProcess.RunAsync(Cluster.GatewayGrpcAddress, "ingest", file, "--format", "squad", "--api-key", Cluster.IngestApiKey);
             Assert.True(result.ExitCode == 0, $"ingest {file} failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
             IngestSummaries[file] = result.Output;
         }

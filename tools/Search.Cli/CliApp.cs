@@ -86,6 +86,11 @@ public static class CliApp
         catch (RpcException e)
         {
             await error.WriteLineAsync($"error: the gateway at {gateway} answered {e.StatusCode}: {e.Status.Detail}");
+            if (e.StatusCode == StatusCode.Unauthenticated)
+            {
+                await error.WriteLineAsync($"hint: give the gateway's ingest key with --api-key KEY or the {IngestCommand.ApiKeyVariable} environment variable");
+            }
+
             return ExitFailure;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

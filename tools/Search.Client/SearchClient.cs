@@ -14,6 +14,9 @@ public sealed class SearchClient : IDisposable
 {
     public const string DefaultAddress = "http://127.0.0.1:8081";
 
+    /// <summary>The metadata key the gateway reads the ingest key from.</summary>
+    public const string ApiKeyMetadata = "x-api-key";
+
     private readonly GrpcChannel _channel;
     private readonly bool _ownsChannel;
     private readonly Gateway.GatewayClient _gateway;
@@ -58,7 +61,7 @@ public sealed class SearchClient : IDisposable
     {
         var request = new UpsertDocumentsRequest();
         request.Documents.AddRange(documents);
-        return Call(() => _gateway.UpsertDocumentsAsync(request, deadline: Deadline(_options.IngestTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        return Call(() => _gateway.UpsertDocumentsAsync(request, WriteHeaders(), Deadline(_options.IngestTimeout), cancellationToken: cancellationToken).ResponseAsync);
     }
 
     /// <summary>
@@ -68,7 +71,7 @@ public sealed class SearchClient : IDisposable
     public Task<IngestResponse> UpsertStreamAsync(IAsyncEnumerable<Document> documents, CancellationToken cancellationToken = default) =>
         Call(async () =>
         {
-            using var call = _gateway.UpsertDocumentStream(deadline: Deadline(_options.IngestTimeout), cancellationToken: cancellationToken);
+            using var call = _gateway.UpsertDocumentStream(WriteHeaders(), Deadline(_options.IngestTimeout), cancellationToken: cancellationToken);
             await foreach (var document in documents.WithCancellation(cancellationToken))
             {
                 await call.RequestStream.WriteAsync(document, cancellationToken);
@@ -83,7 +86,7 @@ public sealed class SearchClient : IDisposable
     {
         var request = new DeleteDocumentsRequest();
         request.DocumentIds.AddRange(ids);
-        var response = await Call(() => _gateway.DeleteDocumentsAsync(request, deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        var response = await Call(() => _gateway.DeleteDocumentsAsync(request, WriteHeaders(), Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);
         return response.Deleted;
     }
 
@@ -120,6 +123,10 @@ public sealed class SearchClient : IDisposable
         e.StatusCode == StatusCode.Unavailable
         && e.Status.DebugException is { } debug
         && (debug is HttpRequestException or SocketException || debug.InnerException is HttpRequestException or SocketException);
+
+    /// <summary>Metadata of write calls: the ingest key when one is set.</summary>
+    private Metadata? WriteHeaders() =>
+        string.IsNullOrEmpty(_options.ApiKey) ? null : new Metadata { { ApiKeyMetadata, _options.ApiKey } };
 
     private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow.Add(timeout);
 

@@ -12,6 +12,9 @@ public sealed record SearchClientOptions
     /// <summary>Deadline of delete and stats calls.</summary>
     public TimeSpan AdminTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The gateway's ingest key, sent with upserts and deletes (gRPC metadata x-api-key); searches need none.</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>Largest response the client accepts, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 16 * 1024 * 1024;
 }

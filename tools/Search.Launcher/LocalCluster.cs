@@ -74,6 +74,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string GatewayGrpcAddress => Loopback(Options.Ports.GatewayGrpc);
 
+    /// <summary>The key the gateway wants for ingest and delete (its development configuration).</summary>
+    public string IngestApiKey { get; } = RepoLayout.DevelopmentApiKey();
+
     public ServiceProcess this[string name] => _services[name];
 
     /// <summary>Starts every service and waits until each answers its health check.</summary>

@@ -62,7 +62,7 @@ try
 
     if (demo)
     {
-        using var client = new SearchClient(cluster.GatewayGrpcAddress);
+        using var client = new SearchClient(cluster.GatewayGrpcAddress, new SearchClientOptions { ApiKey = cluster.IngestApiKey });
         await DemoCorpus.IngestIfEmptyAsync(client, RepoLayout.DemoCorpus, Console.WriteLine, stopping.Token);
     }
 
@@ -72,6 +72,7 @@ try
     Console.WriteLine($"  answer box page:  {cluster.GatewayHttpAddress}/");
     Console.WriteLine($"  REST:             curl '{cluster.GatewayHttpAddress}/api/search?q=Who+developed+general+relativity'");
     Console.WriteLine($"  gRPC (gateway):   {cluster.GatewayGrpcAddress}");
+    Console.WriteLine($"  ingest:           curl -H 'X-Api-Key: {cluster.IngestApiKey}' --data-binary @docs.jsonl {cluster.GatewayHttpAddress}/api/documents");
     Console.WriteLine();
     Console.WriteLine("Ctrl-C stops every service.");
     await Task.Delay(Timeout.Infinite, stopping.Token);

@@ -28,6 +28,18 @@ public static class RepoLayout
         return path;
     }
 
+    /// <summary>
+    /// The gateway's ingest key in its local configuration (appsettings.Development.json, which the
+    /// local cluster runs with), so the launcher, tests and the CLI use the one key the gateway expects.
+    /// </summary>
+    public static string DevelopmentApiKey()
+    {
+        var path = Path.Combine(Path.GetDirectoryName(ServiceAssembly("Gateway"))!, "appsettings.Development.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.GetProperty("Gateway").GetProperty("IngestApiKey").GetString()
+            ?? throw new InvalidOperationException($"{path} has no Gateway:IngestApiKey");
+    }
+
     /// <summary>The built entry assembly of tool <paramref name="name"/> ("Cli", …).</summary>
     public static string ToolAssembly(string name) =>
         Path.Combine(Root, "tools", $"Search.{name}", "bin", Configuration, "net10.0", $"Search.{name}.dll");

@@ -41,6 +41,8 @@ public sealed class ServiceProcess(string name, string grpcAddress, IReadOnlyLis
             info.ArgumentList.Add(argument);
         }
 
+        // The local cluster is a development deployment: it reads appsettings.Development.json (the gateway's ingest key).
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Name}");

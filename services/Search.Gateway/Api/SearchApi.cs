@@ -1,5 +1,4 @@
 using System.Globalization;
-using Google.Protobuf;
 using Search.Gateway.Pipeline;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -7,10 +6,6 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>REST over the same pipeline and the same response shape as gRPC (proto3 JSON, snake_case names).</summary>
 public static class SearchApi
 {
-    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default
-        .WithPreserveProtoFieldNames(true)
-        .WithFormatDefaultValues(true));
-
     public static WebApplication MapSearchApi(this WebApplication app)
     {
         app.UseDefaultFiles();
@@ -27,7 +22,7 @@ public static class SearchApi
         if (q.TryGetValue("k", out var kText) && !string.IsNullOrEmpty(kText)
             && !int.TryParse(kText, NumberStyles.Integer, CultureInfo.InvariantCulture, out k))
         {
-            return BadRequest("k must be a whole number");
+            return ApiResults.BadRequest("k must be a whole number");
         }
 
         var includeAbstained = q.TryGetValue("include_abstained", out var flag) && flag.ToString() is "1" or "true";
@@ -35,18 +30,15 @@ public static class SearchApi
         {
             var query = new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
             var response = await pipeline.SearchAsync(query, callerDeadline: null, http.RequestAborted);
-            return Results.Text(Json.Format(response), "application/json; charset=utf-8");
+            return ApiResults.Json(response);
         }
         catch (BadSearchRequestException e)
         {
-            return BadRequest(e.Message);
+            return ApiResults.BadRequest(e.Message);
         }
         catch (StageUnavailableException e)
         {
-            return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+            return ApiResults.Unavailable(e.Message);
         }
     }
-
-    private static IResult BadRequest(string message) =>
-        Results.Problem(detail: message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 }

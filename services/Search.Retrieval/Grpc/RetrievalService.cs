@@ -3,14 +3,19 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Search.Retrieval.Indexing;
 using Search.Retrieval.Searching;
+using Search.Retrieval.Storage;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Retrieval.Grpc;
 
-public sealed class RetrievalService(PassageIndex index, IOptions<RetrievalOptions> options) : Rpc.Retrieval.RetrievalBase
+/// <summary>
+/// The retrieval gRPC service over whichever <see cref="IPassageStore"/> is configured. A backend failure
+/// that may pass (Elasticsearch overloaded or unreachable) is UNAVAILABLE, so callers retry or degrade.
+/// </summary>
+public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOptions> options) : Rpc.Retrieval.RetrievalBase
 {
-    public override Task<Rpc.RetrieveResponse> Search(Rpc.RetrieveRequest request, ServerCallContext context)
+    public override async Task<Rpc.RetrieveResponse> Search(Rpc.RetrieveRequest request, ServerCallContext context)
     {
         var query = TextNormalizer.Normalize(request.Query);
         if (query.Length == 0)
@@ -34,33 +39,47 @@ public sealed class RetrievalService(PassageIndex index, IOptions<RetrievalOptio
             ThrowInvalidArgument($"language {(int)request.Language} is not known");
         }
 
-        var result = index.Search(query, ToDomain(request.Language), request.TopK);
-        return Task.FromResult(ToResponse(result));
+        var result = await Call(() => store.SearchAsync(query, ToDomain(request.Language), request.TopK, highlight: true, context.CancellationToken));
+        return ToResponse(result);
     }
 
-    public override Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context)
+    public override async Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context)
     {
-        var result = index.Upsert(request.Documents.Select(ToDomain).ToList());
-        return Task.FromResult(ToResponse(result));
+        var documents = request.Documents.Select(ToDomain).ToList();
+        var result = await Call(() => store.UpsertAsync(documents, 0, context.CancellationToken));
+        return ToResponse(result);
     }
 
     public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
     {
         var documents = requestStream.ReadAllAsync(context.CancellationToken).Select(ToDomain);
-        var result = await index.UpsertStreamAsync(documents, context.CancellationToken);
+        var result = await Call(() => store.UpsertStreamAsync(documents, options.Value.StreamBatchSize, context.CancellationToken));
         return ToResponse(result);
     }
 
-    public override Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context)
+    public override async Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context)
     {
-        var deleted = index.Delete(request.DocumentIds);
-        return Task.FromResult(new Rpc.DeleteDocumentsResponse { Deleted = deleted });
+        var ids = request.DocumentIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
+        var deleted = await Call(() => store.DeleteAsync(ids, context.CancellationToken));
+        return new Rpc.DeleteDocumentsResponse { Deleted = deleted };
     }
 
-    public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context)
+    public override async Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context)
     {
-        var stats = index.GetStats();
-        return Task.FromResult(new Rpc.GetStatsResponse { Documents = stats.Documents, Passages = stats.Passages });
+        var stats = await Call(() => store.GetStatsAsync(context.CancellationToken));
+        return new Rpc.GetStatsResponse { Documents = stats.Documents, Passages = stats.Passages };
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (PassageStoreException e)
+        {
+            throw new RpcException(new Status(e.Retryable ? StatusCode.Unavailable : StatusCode.Internal, e.Message));
+        }
     }
 
     [DoesNotReturn]

@@ -2,8 +2,8 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
-using Search.Retrieval.Passages;
 using Search.Retrieval.Searching;
+using Search.Retrieval.Storage;
 using Search.Text;
 
 namespace Search.Retrieval.Indexing;
@@ -11,12 +11,12 @@ namespace Search.Retrieval.Indexing;
 /// <summary>
 /// The passage index on disk: BM25 search, and idempotent ingest by document id that is
 /// committed before it returns. Thread-safe: searches run concurrently, writes take turns.
+/// The default <see cref="IPassageStore"/>: everything on this machine, nothing else to run.
 /// </summary>
-public sealed class PassageIndex : IDisposable
+public sealed class PassageIndex : IPassageStore, IDisposable
 {
     private readonly RetrievalOptions _options;
-    private readonly TimeProvider _time;
-    private readonly PassageSplitter _splitter;
+    private readonly PassagePreparer _preparer;
     private readonly FSDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
@@ -30,8 +30,7 @@ public sealed class PassageIndex : IDisposable
     public PassageIndex(RetrievalOptions options, TimeProvider? time = null)
     {
         _options = options;
-        _time = time ?? TimeProvider.System;
-        _splitter = new PassageSplitter(options.PassageWords, options.PassageCjkChars);
+        _preparer = new PassagePreparer(options, time);
         Path = options.ResolveDataPath();
         System.IO.Directory.CreateDirectory(Path);
 
@@ -66,52 +65,31 @@ public sealed class PassageIndex : IDisposable
     /// <param name="firstIndex">Position of the first document in its stream, for rejection indexes.</param>
     public IngestResult Upsert(IReadOnlyList<IngestDocument> documents, int firstIndex = 0)
     {
-        var (valid, rejected) = DocumentValidator.Validate(documents, _options.MaxDocumentChars, firstIndex);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        // Splitting is CPU work that needs no lock.
-        var split = valid.Select(v => (v.Document.Id, Passages: SplitIntoPassages(v, now))).ToList();
-        var accepted = documents.Count - rejected.Count;
-        if (split.Count == 0)
+        // Validation and splitting are CPU work that needs no lock.
+        var batch = _preparer.Prepare(documents, firstIndex);
+        if (batch.Documents.Count == 0)
         {
-            return new IngestResult(accepted, 0, rejected);
+            return new IngestResult(batch.Accepted, 0, batch.Rejected);
         }
 
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            foreach (var (id, passages) in split)
+            foreach (var document in batch.Documents)
             {
                 // Deletes every old passage of the id and adds the new ones as one atomic block: no orphans.
-                _writer.UpdateDocuments(new Term(IndexFields.DocumentId, id), passages.Select(IndexFields.ToLucene));
+                _writer.UpdateDocuments(new Term(IndexFields.DocumentId, document.DocumentId), document.Passages.Select(IndexFields.ToLucene));
             }
 
             CommitAndRefresh();
         }
 
-        return new IngestResult(accepted, split.Sum(s => s.Passages.Count), rejected);
+        return new IngestResult(batch.Accepted, batch.Documents.Sum(d => d.Passages.Count), batch.Rejected);
     }
 
     /// <summary>Ingests a stream in batches of <see cref="RetrievalOptions.StreamBatchSize"/>, each committed.</summary>
-    public async Task<IngestResult> UpsertStreamAsync(IAsyncEnumerable<IngestDocument> documents, CancellationToken cancellationToken = default)
-    {
-        var result = IngestResult.Empty;
-        var batch = new List<IngestDocument>(_options.StreamBatchSize);
-        var firstIndex = 0;
-        await foreach (var document in documents.WithCancellation(cancellationToken))
-        {
-            batch.Add(document);
-            if (batch.Count < _options.StreamBatchSize)
-            {
-                continue;
-            }
-
-            result = result.Add(Upsert(batch, firstIndex));
-            firstIndex += batch.Count;
-            batch.Clear();
-        }
-
-        return batch.Count == 0 ? result : result.Add(Upsert(batch, firstIndex));
-    }
+    public Task<IngestResult> UpsertStreamAsync(IAsyncEnumerable<IngestDocument> documents, CancellationToken cancellationToken = default) =>
+        this.UpsertStreamAsync(documents, _options.StreamBatchSize, cancellationToken);
 
     /// <summary>Deletes every passage of each id; returns how many of the ids were in the index.</summary>
     public int Delete(IEnumerable<string> documentIds)
@@ -182,6 +160,24 @@ public sealed class PassageIndex : IDisposable
         });
     }
 
+    string IPassageStore.Description => $"Lucene index at {Path}";
+
+    Task<IndexStats> IPassageStore.OpenAsync(CancellationToken cancellationToken) => Task.FromResult(GetStats());
+
+    Task<IngestResult> IPassageStore.UpsertAsync(IReadOnlyList<IngestDocument> documents, int firstIndex, CancellationToken cancellationToken) =>
+        Task.FromResult(Upsert(documents, firstIndex));
+
+    Task<int> IPassageStore.DeleteAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken) =>
+        Task.FromResult(Delete(documentIds));
+
+    Task<IndexStats> IPassageStore.GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(GetStats());
+
+    Task<SearchResult> IPassageStore.SearchAsync(string query, TextLanguage language, int topK, bool highlight, CancellationToken cancellationToken) =>
+        Task.FromResult(Search(query, language, topK, highlight));
+
+    Task<(bool Healthy, string Reason)> IPassageStore.CheckHealthAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(IsOpen ? (true, $"index open at {Path}") : (false, "index is closed"));
+
     public void Dispose()
     {
         lock (_writeLock)
@@ -197,25 +193,6 @@ public sealed class PassageIndex : IDisposable
             _writer.Dispose();
             _directory.Dispose();
         }
-    }
-
-    private IReadOnlyList<Passage> SplitIntoPassages(ValidDocument valid, long now)
-    {
-        var document = valid.Document;
-        var updatedAt = document.UpdatedAtUnixMs == 0 ? now : document.UpdatedAtUnixMs;
-        return _splitter.Split(document.Text)
-            .Select((range, ordinal) => new Passage(
-                Passage.IdOf(document.Id, ordinal),
-                document.Id,
-                ordinal,
-                document.Title ?? "",
-                document.Url ?? "",
-                range.Of(document.Text),
-                valid.Language,
-                range.Start,
-                range.End,
-                updatedAt))
-            .ToList();
     }
 
     private void CommitAndRefresh()

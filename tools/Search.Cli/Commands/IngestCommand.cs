@@ -12,7 +12,7 @@ namespace Search.Cli.Commands;
 public static class IngestCommand
 {
     public const string Help = """
-        usage: search-cli [--gateway URL] ingest FILE [--format jsonl|squad|beir] [--batch N]
+        usage: search-cli [--gateway URL] ingest FILE [--format jsonl|squad|beir] [--batch N] [--api-key KEY]
 
         Sends the documents of FILE to the index in batches, printing progress to stderr and a summary
         (documents accepted, passages, seconds, every rejected item with its reason) to stdout.
@@ -25,10 +25,15 @@ public static class IngestCommand
                             default: squad for *.json / *.json.gz, jsonl for *.jsonl / *.jsonl.gz
           --batch N         documents per request, 1..5000 (default 100)
           --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
+          --api-key KEY     the gateway's ingest key (default: the SEARCH_API_KEY environment variable;
+                            `make run` prints the local cluster's key)
 
         Exit code 0 when the ingest ran, even with rejected items; 1 when the file cannot be read or the
         gateway cannot be reached; 2 for a bad command line.
         """;
+
+    /// <summary>Environment variable holding the ingest key when --api-key is not given.</summary>
+    public const string ApiKeyVariable = "SEARCH_API_KEY";
 
     // Stay well under gRPC's default 4 MB message limit whatever the documents look like.
     private const int MaxBatchBytes = 2 * 1024 * 1024;
@@ -41,7 +46,7 @@ public static class IngestCommand
 
     public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse("ingest", args, ["--format", "--batch", "--gateway"]);
+        var line = CommandLine.Parse("ingest", args, ["--format", "--batch", "--gateway", "--api-key"]);
         if (line.Help)
         {
             await output.WriteLineAsync(Help);
@@ -58,7 +63,8 @@ public static class IngestCommand
         }
 
         var batchSize = line.Number("--batch", 100, 1, 5000);
-        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
+        var apiKey = line.Value("--api-key") ?? Environment.GetEnvironmentVariable(ApiKeyVariable);
+        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway, new SearchClientOptions { ApiKey = apiKey });
 
         var rejected = new List<Rejection>();
         IEnumerable<SourcedDocument> documents;
@@ -155,9 +161,10 @@ public static class IngestCommand
 
             return (response.Accepted, response.Passages);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (e.StatusCode is not (StatusCode.Unauthenticated or StatusCode.PermissionDenied))
         {
             // One failed batch does not stop the ingest: its documents are reported and the next batch goes on.
+            // A refused key stops it: every other batch would be refused the same way.
             foreach (var d in batch)
             {
                 rejected.Add(new Rejection(d.Where, d.Document.Id, $"batch failed: {e.StatusCode}: {e.Status.Detail}"));

@@ -1,0 +1,19 @@
+using Google.Protobuf;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>The REST side's response shapes: proto3 JSON with snake_case names, and ProblemDetails for errors.</summary>
+internal static class ApiResults
+{
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default
+        .WithPreserveProtoFieldNames(true)
+        .WithFormatDefaultValues(true));
+
+    public static IResult Json(IMessage message) => Results.Text(Formatter.Format(message), "application/json; charset=utf-8");
+
+    public static IResult BadRequest(string message) =>
+        Results.Problem(detail: message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+
+    public static IResult Unavailable(string message) =>
+        Results.Problem(detail: message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Search.Gateway;
+using Search.Gateway.Ingest;
+using Rpc = Search.Contracts.V1;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>
+/// REST ingestion: <c>POST /api/documents</c> takes NDJSON (one document object per line, as
+/// <c>{"id":…,"text":…,"title":…,"url":…,"lang":…}</c>) and streams it to retrieval;
+/// <c>DELETE /api/documents/{id}</c> removes a document. Both need the ingest API key.
+/// A line that is not a document is rejected alone; the answer counts accepted and rejected items.
+/// </summary>
+public static class DocumentsApi
+{
+    private static readonly JsonParser DocumentParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    public static WebApplication MapDocumentsApi(this WebApplication app)
+    {
+        app.MapPost("/api/documents", UpsertAsync);
+        app.MapDelete("/api/documents/{id}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<IResult> UpsertAsync(
+        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+    {
+        if (Refused(http, authorization) is { } refused)
+        {
+            return refused;
+        }
+
+        var limit = options.Value.MaxIngestBodyBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return ApiResults.BadRequest($"the body is {http.Request.ContentLength} bytes; at most {limit} are accepted (Gateway:MaxIngestBodyBytes); send it in parts");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        // Documents go to retrieval as they are read, so a large body is never held whole in memory.
+        // Lines that are not documents are rejected here; positions are remapped so every rejection
+        // carries the item's index among the body's non-empty lines.
+        var localRejections = new List<Rpc.IngestRejection>();
+        var forwardedItemIndex = new List<int>();
+        var items = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(options.Value.IngestTimeoutMs);
+        try
+        {
+            using var call = retrieval.UpsertDocumentStream(cancellationToken: timeout.Token);
+            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            var lineNumber = 0;
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                var item = items++;
+                if (!TryParse(line, out var document, out var problem))
+                {
+                    localRejections.Add(new Rpc.IngestRejection { Index = item, Reason = $"line {lineNumber}: {problem}" });
+                    continue;
+                }
+
+                forwardedItemIndex.Add(item);
+                await call.RequestStream.WriteAsync(document, timeout.Token);
+            }
+
+            if (items == 0)
+            {
+                return ApiResults.BadRequest("the body has no documents: send NDJSON, one JSON object per line with at least \"id\" and \"text\"");
+            }
+
+            await call.RequestStream.CompleteAsync();
+            var response = await call.ResponseAsync;
+            foreach (var rejection in response.Rejected)
+            {
+                rejection.Index = forwardedItemIndex[rejection.Index];
+            }
+
+            response.Rejected.AddRange(localRejections);
+            var ordered = response.Rejected.OrderBy(r => r.Index).ToList();
+            response.Rejected.Clear();
+            response.Rejected.AddRange(ordered);
+            return ApiResults.Json(response);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiResults.BadRequest($"the body is larger than {limit} bytes (Gateway:MaxIngestBodyBytes); nothing after that point was stored, send it in parts");
+        }
+        catch (RpcException e)
+        {
+            return FromRetrieval(e);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return ApiResults.Unavailable($"ingest took longer than {options.Value.IngestTimeoutMs} ms (Gateway:IngestTimeoutMs); batches acknowledged before that are stored");
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+    {
+        if (Refused(http, authorization) is { } refused)
+        {
+            return refused;
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return ApiResults.BadRequest("the document id is empty");
+        }
+
+        try
+        {
+            var request = new Rpc.DeleteDocumentsRequest { DocumentIds = { id } };
+            var response = await retrieval.DeleteDocumentsAsync(
+                request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.IngestTimeoutMs), cancellationToken: http.RequestAborted);
+            return response.Deleted == 0
+                ? Results.Problem(detail: $"no document has the id '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found")
+                : ApiResults.Json(response);
+        }
+        catch (RpcException e)
+        {
+            return FromRetrieval(e);
+        }
+    }
+
+    private static IResult? Refused(HttpContext http, IngestAuthorization authorization)
+    {
+        var access = authorization.Check(http.Request.Headers[IngestAuthorization.HeaderName].ToString());
+        return access switch
+        {
+            IngestAccess.Allowed => null,
+            IngestAccess.Disabled => Results.Problem(detail: IngestAuthorization.Message(access), statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+            _ => Results.Problem(detail: IngestAuthorization.Message(access), statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+        };
+    }
+
+    private static bool TryParse(string line, out Rpc.Document document, out string problem)
+    {
+        try
+        {
+            document = DocumentParser.Parse<Rpc.Document>(line);
+            problem = "";
+            return true;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            document = new Rpc.Document();
+            problem = $"not a document object: {e.Message}";
+            return false;
+        }
+    }
+
+    private static IResult FromRetrieval(RpcException e) => e.StatusCode switch
+    {
+        StatusCode.InvalidArgument => ApiResults.BadRequest(e.Status.Detail),
+        _ => ApiResults.Unavailable($"retrieval is unavailable ({e.StatusCode}): {e.Status.Detail}; batches acknowledged before the failure are stored"),
+    };
+}

@@ -1,0 +1,43 @@
+using Search.Retrieval.Passages;
+
+namespace Search.Retrieval.Indexing;
+
+/// <summary>One valid document cut into the passages a backend stores for it.</summary>
+public sealed record PreparedDocument(int Index, string DocumentId, IReadOnlyList<Passage> Passages);
+
+/// <summary>A batch after validation and splitting: what to store, and what was rejected before any backend saw it.</summary>
+public sealed record PreparedBatch(int Accepted, IReadOnlyList<PreparedDocument> Documents, IReadOnlyList<IngestRejection> Rejected);
+
+/// <summary>Validation and passage splitting shared by every backend, so they store identical passages.</summary>
+public sealed class PassagePreparer(RetrievalOptions options, TimeProvider? time = null)
+{
+    private readonly PassageSplitter _splitter = new(options.PassageWords, options.PassageCjkChars);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public PreparedBatch Prepare(IReadOnlyList<IngestDocument> documents, int firstIndex = 0)
+    {
+        var (valid, rejected) = DocumentValidator.Validate(documents, options.MaxDocumentChars, firstIndex);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var prepared = valid.Select(v => new PreparedDocument(v.Index, v.Document.Id, Split(v, now))).ToList();
+        return new PreparedBatch(documents.Count - rejected.Count, prepared, rejected);
+    }
+
+    private List<Passage> Split(ValidDocument valid, long now)
+    {
+        var document = valid.Document;
+        var updatedAt = document.UpdatedAtUnixMs == 0 ? now : document.UpdatedAtUnixMs;
+        return _splitter.Split(document.Text)
+            .Select((range, ordinal) => new Passage(
+                Passage.IdOf(document.Id, ordinal),
+                document.Id,
+                ordinal,
+                document.Title ?? "",
+                document.Url ?? "",
+                range.Of(document.Text),
+                valid.Language,
+                range.Start,
+                range.End,
+                updatedAt))
+            .ToList();
+    }
+}
