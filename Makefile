@@ -21,10 +21,11 @@ build:
 	$(DOTNET) build Search.sln -c $(CONFIGURATION) -v quiet -nologo
 
 run: build
+	@tools/install-deps.sh run
 	$(DOTNET) run --no-build -c $(CONFIGURATION) --project tools/Search.Launcher -- $(ARGS)
 
 test: build
-	@tools/install-test-deps.sh
+	@tools/install-deps.sh test
 	$(DOTNET) test --solution Search.sln -c $(CONFIGURATION) --no-build
 
 ask:

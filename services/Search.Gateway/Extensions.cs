@@ -1,4 +1,5 @@
 using Search.Gateway;
+using Search.Gateway.Caching;
 using Search.Gateway.Grpc;
 using Search.Gateway.Ingest;
 using Search.Gateway.Pipeline;
@@ -26,6 +27,9 @@ public static class GatewayExtensions
         builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(o => o.Address = new Uri(options.RerankAddress)).ConfigureChannel(Reconnect);
         builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
 
+        builder.AddValidatedOptions<CacheOptions>(CacheOptions.Section);
+        builder.Services.AddSingleton<AnswerCache>();
+        builder.Services.AddSingleton<CachedSearch>();
         builder.Services.AddSingleton<IngestAuthorization>();
         builder.Services.AddGrpc().AddServiceOptions<GatewayService>(o => o.Interceptors.Add<IngestGrpcInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);

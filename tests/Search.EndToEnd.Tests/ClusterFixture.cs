@@ -31,6 +31,9 @@ public class ClusterFixture : IAsyncLifetime
         ],
     };
 
+    /// <summary>Start a redis-server for the answer cache; off by default so responses are always computed.</summary>
+    protected virtual bool AnswerCache => false;
+
     public virtual async ValueTask InitializeAsync()
     {
         Cluster = new LocalCluster(new ClusterOptions
@@ -38,6 +41,7 @@ public class ClusterFixture : IAsyncLifetime
             Ports = ClusterPorts.Free(),
             DataDirectory = _dataDirectory,
             ExtraArguments = ExtraArguments,
+            AnswerCache = AnswerCache,
         });
         await Cluster.StartAsync();
         Client = new SearchClient(Cluster.GatewayGrpcAddress, new SearchClientOptions { ApiKey = Cluster.IngestApiKey });

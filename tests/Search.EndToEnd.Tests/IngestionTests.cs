@@ -9,7 +9,7 @@ using Search.Contracts.V1;
 namespace Search.EndToEnd.Tests;
 
 /// <summary>A cluster with an empty index and a small REST body limit, for the ingestion promises.</summary>
-public sealed class IngestClusterFixture : ClusterFixture
+public class IngestClusterFixture : ClusterFixture
 {
     public const int MaxBodyBytes = 64 * 1024;
 

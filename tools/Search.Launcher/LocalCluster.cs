@@ -4,19 +4,19 @@ using System.Net.Sockets;
 namespace Search.Launcher;
 
 /// <summary>Loopback ports of the five services.</summary>
-public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, int Retrieval, int Rerank, int Answer)
+public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, int Retrieval, int Rerank, int Answer, int Redis)
 {
-    /// <summary>The documented defaults (README).</summary>
-    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104);
+    /// <summary>The documented defaults (README). Redis is off the usual 6379, so a Redis of the user's own is left alone.</summary>
+    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104, 6390);
 
     /// <summary>Ports the OS reports free right now, for tests that run beside other clusters.</summary>
     public static ClusterPorts Free()
     {
-        var listeners = Enumerable.Range(0, 6).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        var listeners = Enumerable.Range(0, 7).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
         var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
         listeners.ForEach(l => l.Stop());
-        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]);
+        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]);
     }
 }
 
@@ -35,6 +35,9 @@ public sealed record ClusterOptions
     public Action<string>? Log { get; init; }
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Start a redis-server for the gateway's answer cache (when the binary is installed).</summary>
+    public bool AnswerCache { get; init; }
 }
 
 /// <summary>
@@ -51,6 +54,11 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         Options = options;
         var p = options.Ports;
+        if (options.AnswerCache && RedisProcess.FindServer() is not null)
+        {
+            Redis = new RedisProcess(p.Redis);
+        }
+
         _services = new Dictionary<string, ServiceProcess>
         {
             ["Router"] = Create("Router", p.Router, []),
@@ -64,6 +72,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 $"--Gateway:RetrievalAddress={Loopback(p.Retrieval)}",
                 $"--Gateway:RerankAddress={Loopback(p.Rerank)}",
                 $"--Gateway:AnswerAddress={Loopback(p.Answer)}",
+                $"--Gateway:Cache:Redis={Redis?.Configuration ?? ""}",
             ]),
         };
     }
@@ -79,10 +88,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public ServiceProcess this[string name] => _services[name];
 
+    /// <summary>The answer cache's Redis, when <see cref="ClusterOptions.AnswerCache"/> asked for one and redis-server is installed.</summary>
+    public RedisProcess? Redis { get; }
+
     /// <summary>Starts every service and waits until each answers its health check.</summary>
     public async Task StartAsync(CancellationToken ct = default)
     {
         Directory.CreateDirectory(Options.DataDirectory);
+        if (Redis is not null)
+        {
+            await Redis.StartAsync(ct);
+        }
+
         foreach (var name in ServiceNames)
         {
             _services[name].Start();
@@ -120,6 +137,11 @@ public sealed class LocalCluster : IAsyncDisposable
         foreach (var name in ServiceNames.Reverse())
         {
             await _services[name].DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
         }
     }
 

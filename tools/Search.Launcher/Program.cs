@@ -52,6 +52,7 @@ var options = new ClusterOptions
     DataDirectory = dataDirectory,
     Log = verbose ? Console.WriteLine : null,
     ExtraArguments = settings.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),
+    AnswerCache = true,
 };
 await using var cluster = new LocalCluster(options);
 try
@@ -59,6 +60,9 @@ try
     Console.WriteLine($"starting {string.Join(", ", LocalCluster.ServiceNames).ToLowerInvariant()} (index: {dataDirectory})");
     await cluster.StartAsync(stopping.Token);
     Console.WriteLine("all five services are healthy");
+    Console.WriteLine(cluster.Redis is { } redis
+        ? $"answer cache: redis-server on {redis.Configuration}"
+        : "answer cache: off (redis-server is not installed; apt-get install redis-server)");
 
     if (demo)
     {

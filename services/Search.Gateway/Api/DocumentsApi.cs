@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Search.Gateway;
+using Search.Gateway.Caching;
 using Search.Gateway.Ingest;
 using Rpc = Search.Contracts.V1;
 
@@ -27,7 +28,7 @@ public static class DocumentsApi
     }
 
     private static async Task<IResult> UpsertAsync(
-        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, IOptions<GatewayOptions> options)
     {
         if (Refused(http, authorization) is { } refused)
         {
@@ -50,6 +51,7 @@ public static class DocumentsApi
         // carries the item's index among the body's non-empty lines.
         var localRejections = new List<Rpc.IngestRejection>();
         var forwardedItemIndex = new List<int>();
+        var forwardedIds = new List<string>();
         var items = 0;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(options.Value.IngestTimeoutMs);
@@ -74,6 +76,7 @@ public static class DocumentsApi
                 }
 
                 forwardedItemIndex.Add(item);
+                forwardedIds.Add(document.Id);
                 await call.RequestStream.WriteAsync(document, timeout.Token);
             }
 
@@ -107,10 +110,15 @@ public static class DocumentsApi
         {
             return ApiResults.Unavailable($"ingest took longer than {options.Value.IngestTimeoutMs} ms (Gateway:IngestTimeoutMs); batches acknowledged before that are stored");
         }
+        finally
+        {
+            // Whatever reached retrieval may have been committed: answers citing it must not outlive it.
+            await cache.InvalidateAsync(forwardedIds);
+        }
     }
 
     private static async Task<IResult> DeleteAsync(
-        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, IOptions<GatewayOptions> options)
     {
         if (Refused(http, authorization) is { } refused)
         {
@@ -127,6 +135,7 @@ public static class DocumentsApi
             var request = new Rpc.DeleteDocumentsRequest { DocumentIds = { id } };
             var response = await retrieval.DeleteDocumentsAsync(
                 request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.IngestTimeoutMs), cancellationToken: http.RequestAborted);
+            await cache.InvalidateAsync([id]);
             return response.Deleted == 0
                 ? Results.Problem(detail: $"no document has the id '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found")
                 : ApiResults.Json(response);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Search.Gateway.Caching;
 using Search.Gateway.Pipeline;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -14,7 +15,7 @@ public static class SearchApi
         return app;
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext http, SearchPipeline pipeline)
+    private static async Task<IResult> SearchAsync(HttpContext http, CachedSearch search)
     {
         var q = http.Request.Query;
         // Parameters are read by hand so a malformed one gets our message, not a framework binding error.
@@ -29,7 +30,7 @@ public static class SearchApi
         try
         {
             var query = new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
-            var response = await pipeline.SearchAsync(query, callerDeadline: null, http.RequestAborted);
+            var response = await search.SearchAsync(query, callerDeadline: null, http.RequestAborted);
             return ApiResults.Json(response);
         }
         catch (BadSearchRequestException e)

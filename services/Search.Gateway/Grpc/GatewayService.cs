@@ -1,12 +1,16 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Search.Gateway.Caching;
 using Search.Gateway.Pipeline;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Grpc;
 
-/// <summary>The gRPC front door: the search pipeline plus ingestion forwarded to retrieval.</summary>
-public sealed class GatewayService(SearchPipeline pipeline, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+/// <summary>
+/// The gRPC front door: the (cached) search pipeline plus ingestion forwarded to retrieval. Every
+/// acknowledged write drops the cached answers citing the documents it touched before it answers.
+/// </summary>
+public sealed class GatewayService(CachedSearch search, AnswerCache cache, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
     public override async Task<Rpc.SearchResponse> Search(Rpc.SearchRequest request, ServerCallContext context)
@@ -15,7 +19,7 @@ public sealed class GatewayService(SearchPipeline pipeline, Rpc.Retrieval.Retrie
         {
             var query = new SearchQuery(request.Query, request.Language, request.K, request.IncludeAbstained);
             var deadline = context.Deadline == DateTime.MaxValue ? (DateTime?)null : context.Deadline;
-            return await pipeline.SearchAsync(query, deadline, context.CancellationToken);
+            return await search.SearchAsync(query, deadline, context.CancellationToken);
         }
         catch (BadSearchRequestException e)
         {
@@ -27,26 +31,44 @@ public sealed class GatewayService(SearchPipeline pipeline, Rpc.Retrieval.Retrie
         }
     }
 
-    public override Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context) =>
-        Forward(() => retrieval.UpsertDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+    public override async Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context)
+    {
+        var response = await Forward(() => retrieval.UpsertDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+        await cache.InvalidateAsync(request.Documents.Select(d => d.Id).ToList());
+        return response;
+    }
 
     public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
     {
         return await Forward(async () =>
         {
             using var call = retrieval.UpsertDocumentStream(deadline: IngestDeadline(context), cancellationToken: context.CancellationToken);
-            await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
+            var ids = new List<string>();
+            try
             {
-                await call.RequestStream.WriteAsync(document, context.CancellationToken);
-            }
+                await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
+                {
+                    ids.Add(document.Id);
+                    await call.RequestStream.WriteAsync(document, context.CancellationToken);
+                }
 
-            await call.RequestStream.CompleteAsync();
-            return await call.ResponseAsync;
+                await call.RequestStream.CompleteAsync();
+                return await call.ResponseAsync;
+            }
+            finally
+            {
+                // Batches before a failure may have been committed: their answers go too.
+                await cache.InvalidateAsync(ids);
+            }
         });
     }
 
-    public override Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context) =>
-        Forward(() => retrieval.DeleteDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+    public override async Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context)
+    {
+        var response = await Forward(() => retrieval.DeleteDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+        await cache.InvalidateAsync(request.DocumentIds);
+        return response;
+    }
 
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
         Forward(() => retrieval.GetStatsAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.RetrievalTimeoutMs), cancellationToken: context.CancellationToken).ResponseAsync);

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Search.Gateway.Pipeline;
+using Search.Text;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Caching;
+
+/// <summary>
+/// The search pipeline behind the answer cache. A hit is served from Redis; identical misses that
+/// arrive together run the pipeline once and share its response (no stampede). Degraded responses
+/// are never cached: a stage that is back should be used at once.
+/// </summary>
+public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<Rpc.SearchResponse>>> _running = new(StringComparer.Ordinal);
+
+    public async Task<Rpc.SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    {
+        var hash = KeyOf(query);
+        var lookup = await cache.LookupAsync(hash);
+        if (lookup.Hit is { } hit)
+        {
+            hit.Cached = true;
+            return hit;
+        }
+
+        // Runs are shared only between requests that saw the same document changes.
+        var runKey = $"{hash}:{lookup.Stamp?.Epoch}:{cache.LocalEpoch}";
+        var run = new Lazy<Task<Rpc.SearchResponse>>(() => RunAsync(query, callerDeadline, hash, lookup.Stamp));
+        var shared = _running.GetOrAdd(runKey, run);
+        try
+        {
+            var response = await shared.Value.WaitAsync(ct);
+            if (!ReferenceEquals(shared, run))
+            {
+                // Another request computed it: each caller gets its own copy to mark.
+                response = response.Clone();
+                response.Cached = true;
+            }
+
+            return response;
+        }
+        finally
+        {
+            if (ReferenceEquals(shared, run))
+            {
+                _running.TryRemove(new KeyValuePair<string, Lazy<Task<Rpc.SearchResponse>>>(runKey, run));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The cache key: the query as the pipeline will read it (normalised), the language hint and the
+    /// options, hashed so any text makes a short, safe key.
+    /// </summary>
+    public static string KeyOf(SearchQuery query)
+    {
+        var text = string.Join('\u001f', TextNormalizer.Normalize(query.Query ?? ""), query.Language ?? "", query.K, query.IncludeAbstained);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private async Task<Rpc.SearchResponse> RunAsync(SearchQuery query, DateTime? callerDeadline, string hash, CacheStamp? stamp)
+    {
+        // The shared run must not die with the first caller's cancellation; the pipeline's own deadline bounds it.
+        if (stamp is not null && (await cache.LookupAsync(hash)).Hit is { } stored)
+        {
+            // An identical run finished between this request's lookup and its start: use its answer.
+            stored.Cached = true;
+            return stored;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var pipeline = scope.ServiceProvider.GetRequiredService<SearchPipeline>();
+        var response = await pipeline.SearchAsync(query, callerDeadline, CancellationToken.None);
+        if (stamp is not null && response.Degraded.Count == 0)
+        {
+            var cited = response.Results.Select(r => r.DocumentId)
+                .Concat(response.Answer?.Passage is { } p ? [p.DocumentId] : [])
+                .Concat(response.AbstainedAnswer?.Passage is { } a ? [a.DocumentId] : []);
+            await cache.StoreAsync(hash, stamp, response, cited);
+        }
+
+        return response;
+    }
+}

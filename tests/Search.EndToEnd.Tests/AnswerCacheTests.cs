@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Search.EndToEnd.Tests;
+
+/// <summary>The cluster with its answer cache on a real redis-server the fixture starts.</summary>
+public sealed class CacheClusterFixture : IngestClusterFixture
+{
+    protected override bool AnswerCache => true;
+
+    protected override IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments
+    {
+        get
+        {
+            var arguments = base.ExtraArguments.ToDictionary(kv => kv.Key, kv => kv.Value);
+            // A short break, so the tests see the cache come back within seconds of Redis.
+            arguments["Gateway"] = [.. arguments["Gateway"], "--Gateway:Cache:BreakSeconds=1"];
+            return arguments;
+        }
+    }
+
+    /// <summary>Skips the calling test when redis-server is not installed here.</summary>
+    public void RequireRedis() =>
+        Assert.SkipWhen(Cluster.Redis is null, "redis-server is not installed (make test installs it with apt as root)");
+
+    /// <summary>One REST search: whether it came from the cache, the answer box text (or null) and the result ids.</summary>
+    public async Task<(bool Cached, string? Answer, List<string> Ids)> AskAsync(string question, CancellationToken ct)
+    {
+        using var response = await Http.GetAsync("/api/search?q=" + Uri.EscapeDataString(question), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"'{question}' answered {(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var answer = root.TryGetProperty("answer", out var box) && box.ValueKind == JsonValueKind.Object ? box.GetProperty("text").GetString() : null;
+        var ids = root.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("document_id").GetString()!).ToList();
+        return (root.GetProperty("cached").GetBoolean(), answer, ids);
+    }
+
+    public async Task IngestAsync(string id, string text, CancellationToken ct)
+    {
+        using var response = await PostNdjsonAsync(Line(id, text), ct: ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+/// <summary>
+/// The answer cache through the gateway: hits, one pipeline run for a burst of identical misses,
+/// answers dropped when a cited document changes, and Redis failing without failing a request.
+/// Runs in one class so the Redis outages never overlap another cache test.
+/// </summary>
+public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixture<CacheClusterFixture>
+{
+    [Fact]
+    public async Task ARepeatedQuestionIsServedFromTheCacheWithTheSameAnswer()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        await fixture.IngestAsync("cache-hit", "The plumquat tree was first grown by Ilse Varga in 1931.", ct);
+
+        var first = await fixture.AskAsync("Who first grew the plumquat tree?", ct);
+        var second = await fixture.AskAsync("Who first grew the plumquat tree?", ct);
+        // Normalisation makes full-width and extra spaces the same question.
+        var third = await fixture.AskAsync("  Who first grew the plumquat tree？ ", ct);
+
+        Assert.False(first.Cached);
+        Assert.True(second.Cached);
+        Assert.Equal(first.Ids, second.Ids);
+        Assert.Equal(first.Answer, second.Answer);
+        Assert.Equal("cache-hit", second.Ids[0]);
+        Assert.True(third.Cached);
+    }
+
+    [Fact]
+    public async Task ABurstOfIdenticalMissesRunsThePipelineOnce()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        await fixture.IngestAsync("cache-burst", "The dovecrest bridge was designed by Tomas Erlund.", ct);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => fixture.AskAsync("Who designed the dovecrest bridge?", ct)));
+
+        Assert.Single(answers, a => !a.Cached);
+        Assert.All(answers, a => Assert.Equal("cache-burst", a.Ids[0]));
+    }
+
+    [Fact]
+    public async Task UpdatingOrDeletingACitedDocumentDropsTheCachedAnswer()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        const string question = "Who discovered the zindlewort?";
+        await fixture.IngestAsync("cache-fact", "The zindlewort was discovered by Ana Prost in the Alps.", ct);
+        await fixture.AskAsync(question, ct);
+        var cached = await fixture.AskAsync(question, ct);
+        Assert.True(cached.Cached);
+        Assert.Contains("Ana Prost", cached.Answer ?? "", StringComparison.Ordinal);
+
+        await fixture.IngestAsync("cache-fact", "The zindlewort was discovered by Bo Lindqvist in the Alps.", ct);
+        var updated = await fixture.AskAsync(question, ct);
+
+        Assert.False(updated.Cached);
+        Assert.Contains("Bo Lindqvist", updated.Answer ?? "", StringComparison.Ordinal);
+        Assert.True((await fixture.AskAsync(question, ct)).Cached);
+
+        using (var delete = await fixture.DeleteAsync("cache-fact", ct: ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        }
+
+        var deleted = await fixture.AskAsync(question, ct);
+        Assert.False(deleted.Cached);
+        Assert.DoesNotContain("cache-fact", deleted.Ids);
+    }
+
+    [Fact]
+    public async Task AKilledRedisFailsNoRequestAndTheCacheComesBackWithIt()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        const string question = "Who built the first snorvel engine?";
+        await fixture.IngestAsync("cache-outage", "The first snorvel engine was built by Kai Mendel.", ct);
+        await fixture.AskAsync(question, ct);
+        Assert.True((await fixture.AskAsync(question, ct)).Cached);
+
+        fixture.Cluster.Redis!.Kill();
+        for (var i = 0; i < 10; i++)
+        {
+            var answer = await fixture.AskAsync(question, ct);
+            Assert.False(answer.Cached);
+            Assert.Equal("cache-outage", answer.Ids[0]);
+        }
+
+        await fixture.Cluster.Redis.StartAsync(ct);
+        await AssertCachedAgainAsync(question, ct);
+    }
+
+    [Fact]
+    public async Task AnUpdateMadeWhileRedisHangsIsNotServedStaleWhenItReturns()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        const string question = "Who painted the grellmore fresco?";
+        await fixture.IngestAsync("cache-stale", "The grellmore fresco was painted by Otto Brenn.", ct);
+        await fixture.AskAsync(question, ct);
+        Assert.True((await fixture.AskAsync(question, ct)).Cached);
+
+        // A frozen Redis keeps its entries but answers nothing: the invalidation cannot reach it.
+        await fixture.Cluster.Redis!.PauseAsync();
+        try
+        {
+            await fixture.IngestAsync("cache-stale", "The grellmore fresco was painted by Vera Stam.", ct);
+            var during = await fixture.AskAsync(question, ct);
+            Assert.False(during.Cached);
+            Assert.Contains("Vera Stam", during.Answer ?? "", StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.Cluster.Redis.ResumeAsync();
+        }
+
+        // The old entry is still in Redis; it must never be served again.
+        var until = DateTime.UtcNow.AddSeconds(30);
+        var cachedAgain = false;
+        while (DateTime.UtcNow < until && !cachedAgain)
+        {
+            var answer = await fixture.AskAsync(question, ct);
+            Assert.Contains("Vera Stam", answer.Answer ?? "", StringComparison.Ordinal);
+            cachedAgain = answer.Cached;
+            await Task.Delay(200, ct);
+        }
+
+        Assert.True(cachedAgain, "the cache was not used again within 30 s of Redis answering");
+    }
+
+    private async Task AssertCachedAgainAsync(string question, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            if ((await fixture.AskAsync(question, ct)).Cached)
+            {
+                return;
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        Assert.Fail("the cache was not used again within 30 s of Redis coming back");
+    }
+}
