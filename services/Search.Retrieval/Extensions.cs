@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Search.Retrieval;
+using Search.Retrieval.Elasticsearch;
 using Search.Retrieval.Health;
 using Search.Retrieval.Indexing;
 using Search.Retrieval.Storage;
@@ -19,6 +20,7 @@ public static class RetrievalExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             return options.Backend switch
             {
+                RetrievalBackend.Elasticsearch => new ElasticsearchPassageStore(options, time, sp.GetRequiredService<ILogger<ElasticsearchPassageStore>>()),
                 _ => new PassageIndex(options, time),
             };
         });
