@@ -1,10 +1,13 @@
+using Search.Gateway.Api;
 using Search.Gateway.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGateway();
+builder.AddGatewayRateLimiting();
 
 var app = builder.Build();
+app.UseRateLimiter();
 app.MapGrpcService<GatewayService>();
 app.MapSearchApi();
 app.MapDocumentsApi();

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Search.Gateway.Pipeline;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
@@ -13,32 +11,11 @@ namespace Search.Gateway.Tests;
 /// loopback port: input validation must answer before any stage is called, and a
 /// missing retrieval must surface as 503, never 500.
 /// </summary>
-public sealed class GatewayHostTests : IClassFixture<GatewayHostTests.IsolatedGateway>
+public sealed class GatewayHostTests : IClassFixture<DefaultIsolatedGateway>
 {
     private readonly HttpClient _http;
 
-    public GatewayHostTests(IsolatedGateway factory) => _http = factory.CreateClient();
-
-    public sealed class IsolatedGateway : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            var closed = $"http://127.0.0.1:{ClosedPort()}";
-            builder.UseSetting("Gateway:RouterAddress", closed);
-            builder.UseSetting("Gateway:RetrievalAddress", closed);
-            builder.UseSetting("Gateway:RerankAddress", closed);
-            builder.UseSetting("Gateway:AnswerAddress", closed);
-        }
-
-        private static int ClosedPort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
-        }
-    }
+    public GatewayHostTests(DefaultIsolatedGateway factory) => _http = factory.CreateClient();
 
     [Theory]
     [InlineData("/api/search", "empty")]

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Search.Gateway.Tests;
 
@@ -17,7 +15,7 @@ public sealed class IngestAccessTests
     [Fact]
     public async Task WithTheKeyTheWriteIsForwardedAndAMissingRetrievalIs503()
     {
-        await using var gateway = new Gateway(Key);
+        await using var gateway = Gateway(Key);
         using var http = gateway.CreateClient();
 
         using var response = await http.SendAsync(Post("{\"id\":\"a\",\"text\":\"x\"}", Key), TestContext.Current.CancellationToken);
@@ -33,7 +31,7 @@ public sealed class IngestAccessTests
     [InlineData("test-ingest-key-and-more")]
     public async Task AMissingOrWrongKeyIs401(string? presented)
     {
-        await using var gateway = new Gateway(Key);
+        await using var gateway = Gateway(Key);
         using var http = gateway.CreateClient();
 
         using var post = await http.SendAsync(Post("{\"id\":\"a\",\"text\":\"x\"}", presented), TestContext.Current.CancellationToken);
@@ -47,7 +45,7 @@ public sealed class IngestAccessTests
     [Fact]
     public async Task WithNoKeyConfiguredEveryWriteIs403EvenWithAKey()
     {
-        await using var gateway = new Gateway("");
+        await using var gateway = Gateway("");
         using var http = gateway.CreateClient();
 
         using var post = await http.SendAsync(Post("{\"id\":\"a\",\"text\":\"x\"}", "anything"), TestContext.Current.CancellationToken);
@@ -63,7 +61,7 @@ public sealed class IngestAccessTests
     [InlineData("\n\n  \n")]
     public async Task ABodyWithNoDocumentsIs400(string body)
     {
-        await using var gateway = new Gateway(Key);
+        await using var gateway = Gateway(Key);
         using var http = gateway.CreateClient();
 
         using var response = await http.SendAsync(Post(body, Key), TestContext.Current.CancellationToken);
@@ -75,7 +73,7 @@ public sealed class IngestAccessTests
     [Fact]
     public async Task ADeclaredBodyOverTheLimitIs400BeforeAnythingIsRead()
     {
-        await using var gateway = new Gateway(Key, ("Gateway:MaxIngestBodyBytes", "2048"));
+        await using var gateway = Gateway(Key, ("Gateway:MaxIngestBodyBytes", "2048"));
         using var http = gateway.CreateClient();
 
         using var response = await http.SendAsync(Post(new string('x', 4096), Key), TestContext.Current.CancellationToken);
@@ -103,29 +101,6 @@ public sealed class IngestAccessTests
         return json.RootElement.GetProperty("detail").GetString() ?? "";
     }
 
-    private sealed class Gateway(string key, params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            var closed = $"http://127.0.0.1:{ClosedPort()}";
-            builder.UseSetting("Gateway:RouterAddress", closed);
-            builder.UseSetting("Gateway:RetrievalAddress", closed);
-            builder.UseSetting("Gateway:RerankAddress", closed);
-            builder.UseSetting("Gateway:AnswerAddress", closed);
-            builder.UseSetting("Gateway:IngestApiKey", key);
-            foreach (var (name, value) in settings)
-            {
-                builder.UseSetting(name, value);
-            }
-        }
-
-        private static int ClosedPort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
-        }
-    }
+    private static IsolatedGateway Gateway(string key, params (string Key, string Value)[] settings) =>
+        new([("Gateway:IngestApiKey", key), .. settings]);
 }

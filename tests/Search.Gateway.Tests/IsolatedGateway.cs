@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Search.Gateway.Tests;
+
+/// <summary>
+/// The real gateway host with every downstream address pointing at a closed loopback port, so
+/// what it answers before (or instead of) calling a stage can be tested alone.
+/// </summary>
+public class IsolatedGateway(params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        var closed = $"http://127.0.0.1:{ClosedPort()}";
+        builder.UseSetting("Gateway:RouterAddress", closed);
+        builder.UseSetting("Gateway:RetrievalAddress", closed);
+        builder.UseSetting("Gateway:RerankAddress", closed);
+        builder.UseSetting("Gateway:AnswerAddress", closed);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+/// <summary>An <see cref="IsolatedGateway"/> with its default settings, as a class fixture.</summary>
+public sealed class DefaultIsolatedGateway() : IsolatedGateway([]);
