@@ -28,6 +28,7 @@ public static class GatewayExtensions
         builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
 
         builder.AddValidatedOptions<CacheOptions>(CacheOptions.Section);
+        builder.Services.AddSingleton<StageResilience>();
         builder.Services.AddSingleton<AnswerCache>();
         builder.Services.AddSingleton<CachedSearch>();
         builder.Services.AddSingleton<IngestAuthorization>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
 
@@ -20,6 +21,7 @@ public sealed class SearchPipeline(
     Rpc.Rerank.RerankClient rerank,
     Rpc.Answer.AnswerClient answer,
     IOptions<GatewayOptions> options,
+    StageResilience resilience,
     TimeProvider time,
     ILogger<SearchPipeline> logger)
 {
@@ -100,9 +102,16 @@ public sealed class SearchPipeline(
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var result = await retrieval.SearchAsync(request, deadline: StageDeadline(_options.RetrievalTimeoutMs, deadline), cancellationToken: ct);
+            var stageDeadline = StageDeadline(_options.RetrievalTimeoutMs, deadline);
+            var result = await resilience.For(Stages.Retrieval).ExecuteAsync(
+                async token => await retrieval.SearchAsync(request, deadline: stageDeadline, cancellationToken: token), ct);
             response.Timings.Add(Timing(Stages.Retrieval, stopwatch, "ok"));
             return result.Passages;
+        }
+        catch (BrokenCircuitException e)
+        {
+            response.Timings.Add(Timing(Stages.Retrieval, stopwatch, "open"));
+            throw new StageUnavailableException(Stages.Retrieval, "retrieval is unavailable (it failed repeatedly and is left alone for a few seconds); try again shortly", e);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
@@ -161,9 +170,17 @@ public sealed class SearchPipeline(
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var result = await call(StageDeadline(timeoutMs, deadline), ct);
+            var stageDeadline = StageDeadline(timeoutMs, deadline);
+            var result = await resilience.For(stage).ExecuteAsync(async token => await call(stageDeadline, token), ct);
             response.Timings.Add(Timing(stage, stopwatch, "ok"));
             return result;
+        }
+        catch (BrokenCircuitException)
+        {
+            // Failed repeatedly just now: degrade at once instead of waiting for another timeout.
+            response.Timings.Add(Timing(stage, stopwatch, "open"));
+            response.Degraded.Add(stage);
+            return null;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && stage == Stages.Router)
         {
