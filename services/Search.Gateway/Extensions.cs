@@ -29,6 +29,7 @@ public static class GatewayExtensions
 
         builder.AddValidatedOptions<CacheOptions>(CacheOptions.Section);
         builder.Services.AddSingleton<StageResilience>();
+        builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<AnswerCache>();
         builder.Services.AddSingleton<CachedSearch>();
         builder.Services.AddSingleton<IngestAuthorization>();

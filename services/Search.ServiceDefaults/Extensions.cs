@@ -7,17 +7,25 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every Search service shares: logging, health (HTTP and grpc.health.v1),
-/// gRPC server settings and strict options.
+/// OpenTelemetry, gRPC server settings and strict options.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
+
+    /// <summary>Every Search service names its own ActivitySource and Meter with this prefix.</summary>
+    public const string TelemetryPrefix = "Search.";
 
     /// <summary>Adds logging, health checks and the gRPC server with the shared settings.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
@@ -27,7 +35,11 @@ public static class ServiceDefaultsExtensions
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
+            // Scopes carry the trace and span ids, so a log line can be found from its trace.
+            o.IncludeScopes = true;
         });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.AddTelemetry();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -47,6 +59,40 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
+    /// One trace per request across the services (W3C trace context rides on the gRPC calls' HTTP/2
+    /// headers: ASP.NET Core continues it, HttpClient passes it on), metrics for a Prometheus scrape
+    /// at /metrics, and OTLP export of traces, metrics and logs when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// </summary>
+    private static void AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithTracing(tracing => tracing
+                .AddSource(TelemetryPrefix + "*")
+                .AddAspNetCoreInstrumentation(o =>
+                    // Health probes and scrapes are not requests anyone wants to trace.
+                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health")
+                        && !http.Request.Path.StartsWithSegments("/metrics")
+                        && !http.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddMeter(TelemetryPrefix + "*")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeScopes = true;
+            o.IncludeFormattedMessage = true;
+        });
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    /// <summary>
     /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/>, validates data
     /// annotations and fails start-up with a message naming the bad key.
     /// </summary>
@@ -59,12 +105,13 @@ public static class ServiceDefaultsExtensions
             .ValidateOnStart();
     }
 
-    /// <summary>Maps /health/live, /health/ready and the grpc.health.v1 service.</summary>
+    /// <summary>Maps /health/live, /health/ready, the grpc.health.v1 service and the Prometheus scrape at /metrics.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(LiveTag) });
         app.MapGrpcHealthChecksService();
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

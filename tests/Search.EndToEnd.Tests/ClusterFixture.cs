@@ -31,6 +31,9 @@ public class ClusterFixture : IAsyncLifetime
         ],
     };
 
+    /// <summary>Environment variables for every service process.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>();
+
     /// <summary>Start a redis-server for the answer cache; off by default so responses are always computed.</summary>
     protected virtual bool AnswerCache => false;
 
@@ -42,6 +45,7 @@ public class ClusterFixture : IAsyncLifetime
             DataDirectory = _dataDirectory,
             ExtraArguments = ExtraArguments,
             AnswerCache = AnswerCache,
+            Environment = Environment,
         });
         await Cluster.StartAsync();
         Client = new SearchClient(Cluster.GatewayGrpcAddress, new SearchClientOptions { ApiKey = Cluster.IngestApiKey });

@@ -4,20 +4,32 @@ using System.Net.Sockets;
 namespace Search.Launcher;
 
 /// <summary>Loopback ports of the five services.</summary>
-public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, int Retrieval, int Rerank, int Answer, int Redis)
+/// <param name="Metrics">HTTP/1.1 ports of router, retrieval, rerank and answer for /metrics and /health (their gRPC ports speak only HTTP/2).</param>
+public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, int Retrieval, int Rerank, int Answer, int Redis, IReadOnlyList<int> Metrics)
 {
     /// <summary>The documented defaults (README). Redis is off the usual 6379, so a Redis of the user's own is left alone.</summary>
-    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104, 6390);
+    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104, 6390, [9101, 9102, 9103, 9104]);
 
     /// <summary>Ports the OS reports free right now, for tests that run beside other clusters.</summary>
     public static ClusterPorts Free()
     {
-        var listeners = Enumerable.Range(0, 7).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        var listeners = Enumerable.Range(0, 11).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
         var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
         listeners.ForEach(l => l.Stop());
-        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]);
+        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7..11]);
     }
+
+    /// <summary>The HTTP/1.1 port serving /metrics of <paramref name="service"/> ("Gateway" serves it on its REST port).</summary>
+    public int MetricsPortOf(string service) => service switch
+    {
+        "Router" => Metrics[0],
+        "Retrieval" => Metrics[1],
+        "Rerank" => Metrics[2],
+        "Answer" => Metrics[3],
+        "Gateway" => GatewayHttp,
+        _ => throw new ArgumentException($"no service '{service}'", nameof(service)),
+    };
 }
 
 /// <summary>How to start a local cluster.</summary>
@@ -35,6 +47,9 @@ public sealed record ClusterOptions
     public Action<string>? Log { get; init; }
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Environment variables for every service process (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Start a redis-server for the gateway's answer cache (when the binary is installed).</summary>
     public bool AnswerCache { get; init; }
@@ -148,12 +163,17 @@ public sealed class LocalCluster : IAsyncDisposable
     private ServiceProcess Create(string name, int grpcPort, List<string> arguments)
     {
         arguments.Insert(0, $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{grpcPort}");
+        if (name != "Gateway")
+        {
+            arguments.Insert(1, $"--Kestrel:Endpoints:Metrics:Url=http://127.0.0.1:{Options.Ports.MetricsPortOf(name)}");
+        }
+
         if (Options.ExtraArguments.TryGetValue(name, out var extra))
         {
             arguments.AddRange(extra);
         }
 
-        return new ServiceProcess(name, Loopback(grpcPort), arguments, Options.Log);
+        return new ServiceProcess(name, Loopback(grpcPort), arguments, Options.Log, Options.Environment);
     }
 
     private static string Loopback(int port) => $"http://127.0.0.1:{port}";

@@ -5,7 +5,9 @@ using Grpc.Net.Client;
 namespace Search.Launcher;
 
 /// <summary>One service of the cluster running as its own process.</summary>
-public sealed class ServiceProcess(string name, string grpcAddress, IReadOnlyList<string> arguments, Action<string>? log) : IAsyncDisposable
+public sealed class ServiceProcess(
+    string name, string grpcAddress, IReadOnlyList<string> arguments, Action<string>? log, IReadOnlyDictionary<string, string>? environment = null)
+    : IAsyncDisposable
 {
     private readonly Queue<string> _recentOutput = new();
     private Process? _process;
@@ -45,6 +47,11 @@ public sealed class ServiceProcess(string name, string grpcAddress, IReadOnlyLis
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Name}");
         _process.OutputDataReceived += (_, e) => Capture(e.Data);
         _process.ErrorDataReceived += (_, e) => Capture(e.Data);

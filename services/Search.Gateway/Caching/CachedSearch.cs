@@ -12,7 +12,7 @@ namespace Search.Gateway.Caching;
 /// arrive together run the pipeline once and share its response (no stampede). Degraded responses
 /// are never cached: a stage that is back should be used at once.
 /// </summary>
-public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes)
+public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Rpc.SearchResponse>>> _running = new(StringComparer.Ordinal);
 
@@ -23,6 +23,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes)
         if (lookup.Hit is { } hit)
         {
             hit.Cached = true;
+            metrics.RecordResponse(hit, "cache");
             return hit;
         }
 
@@ -40,6 +41,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes)
                 response.Cached = true;
             }
 
+            metrics.RecordResponse(response, response.Cached ? "coalesced" : "pipeline");
             return response;
         }
         finally
@@ -74,6 +76,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes)
         await using var scope = scopes.CreateAsyncScope();
         var pipeline = scope.ServiceProvider.GetRequiredService<SearchPipeline>();
         var response = await pipeline.SearchAsync(query, callerDeadline, CancellationToken.None);
+        metrics.RecordStages(response);
         if (stamp is not null && response.Degraded.Count == 0)
         {
             var cited = response.Results.Select(r => r.DocumentId)

@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Pipeline;
+
+/// <summary>
+/// The gateway's own metrics (meter "Search.Gateway", scraped at /metrics, exported over OTLP):
+/// per-stage latency, how responses were served (cache hit ratio), the answer-box rate and how many
+/// responses were degraded.
+/// </summary>
+public sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "Search.Gateway";
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _stageDuration;
+    private readonly Counter<long> _responses;
+
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _stageDuration = _meter.CreateHistogram<double>(
+            "search.stage.duration", unit: "ms", description: "Time of one pipeline stage as the gateway saw it, by stage and status.");
+        _responses = _meter.CreateCounter<long>(
+            "search.responses", description: "Search responses by how they were served (computed, cache, coalesced), whether an answer box was shown and whether any stage was degraded.");
+    }
+
+    /// <summary>Records the stage timings of a response the pipeline computed.</summary>
+    public void RecordStages(Rpc.SearchResponse response)
+    {
+        foreach (var timing in response.Timings.Where(t => t.Status != "skipped"))
+        {
+            _stageDuration.Record(timing.Ms, new("stage", timing.Stage), new("status", timing.Status));
+        }
+    }
+
+    /// <param name="servedBy">"pipeline", "cache" or "coalesced".</param>
+    public void RecordResponse(Rpc.SearchResponse response, string servedBy) =>
+        _responses.Add(
+            1,
+            new("served_by", servedBy),
+            new("answer_box", response.Answer is null ? "none" : "shown"),
+            new("degraded", response.Degraded.Count > 0 ? "true" : "false"));
+
+    public void Dispose() => _meter.Dispose();
+}
