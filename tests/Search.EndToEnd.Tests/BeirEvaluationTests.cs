@@ -41,10 +41,11 @@ public sealed class BeirEvaluationTests(SciFactClusterFixture fixture) : IClassF
         Assert.True(result.ExitCode == 0, $"eval failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");
         TestContext.Current.SendDiagnosticMessage($"scifact train: {result.LastLine}");
 
-        // Measured on all 809 train queries with the default BM25 settings (k1 0.6, b 0.4, title boost 0.5).
+        // Measured on all 809 train queries with the default BM25 settings (k1 0.6, b 0.4, title boost 0.5, 200-word passages).
         var m = CliProcess.ParseMetrics(result.LastLine);
-        Assert.True(m["ndcg@10"] >= 0.67, result.LastLine);     // measured 0.686
-        Assert.True(m["recall@100"] >= 0.90, result.LastLine);  // measured 0.920
-        Assert.True(m["mrr@10"] >= 0.63, result.LastLine);      // measured 0.654
+        // The nDCG floor is SQLite FTS5 with its porter stemmer on the same queries (0.698, docs/benchmarks.md).
+        Assert.True(m["ndcg@10"] >= 0.698, result.LastLine);    // measured 0.702
+        Assert.True(m["recall@100"] >= 0.91, result.LastLine);  // measured 0.930
+        Assert.True(m["mrr@10"] >= 0.65, result.LastLine);      // measured 0.674
     }
 }

@@ -174,8 +174,8 @@ public sealed class IngestionTests(IngestClusterFixture fixture) : IClassFixture
     public async Task ReingestingADocumentReplacesItsPassagesAndLeavesNoOrphans()
     {
         var ct = TestContext.Current.CancellationToken;
-        // Three passages: each sentence group is past the 100-word passage size on its own.
-        var filler = string.Join(' ', Enumerable.Repeat("The archive keeps many old records about the valley and its people.", 9));
+        // Three passages: each sentence group is past the 200-word passage size on its own.
+        var filler = string.Join(' ', Enumerable.Repeat("The archive keeps many old records about the valley and its people.", 18));
         var longText = $"Wozzlecrag opens the story. {filler} {filler} The ending mentions quindlebark only here.";
         using (var first = await fixture.PostNdjsonAsync(IngestClusterFixture.Line("replace-me", longText, "Wozzlecrag"), ct: ct))
         {

@@ -35,7 +35,7 @@ public sealed class PassageIndexTests : IDisposable
     [Fact]
     public void LongDocumentBecomesSeveralPassagesThatRoundTrip()
     {
-        var text = string.Join(" ", Enumerable.Range(0, 50).Select(i => $"Paragraph sentence {i} mentions the lighthouse keeper and the storm."));
+        var text = string.Join(" ", Enumerable.Range(0, 120).Select(i => $"Paragraph sentence {i} mentions the lighthouse keeper and the storm."));
         var result = Index.Upsert([new IngestDocument("long", text)]);
         Assert.True(result.Passages > 3);
 
