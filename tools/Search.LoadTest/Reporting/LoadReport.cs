@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Search.LoadTest.Running;
+
+namespace Search.LoadTest.Reporting;
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+public sealed record LatencySummary(
+    long Count,
+    double MinMs,
+    double MeanMs,
+    double P50Ms,
+    double P90Ms,
+    double P99Ms,
+    [property: JsonPropertyName("p99_9_ms")] double P999Ms,
+    double MaxMs)
+{
+    public static LatencySummary From(LatencyHistogram micros) => new(
+        micros.Count,
+        Ms(micros.Min),
+        Ms(micros.Mean),
+        Ms(micros.ValueAtPercentile(50)),
+        Ms(micros.ValueAtPercentile(90)),
+        Ms(micros.ValueAtPercentile(99)),
+        Ms(micros.ValueAtPercentile(99.9)),
+        Ms(micros.Max));
+
+    private static double Ms(double micros) => Math.Round(micros / 1000, 3);
+}
+
+/// <summary>One point of the percentile spectrum: the latency that <see cref="Percentile"/>% of requests stayed within.</summary>
+public sealed record SpectrumPoint(double Percentile, double LatencyMs);
+
+/// <summary>The run's settings as the report records them.</summary>
+public sealed record ReportSettings(
+    string Target,
+    string Protocol,
+    string Mode,
+    double? Rate,
+    int? Concurrency,
+    double DurationSeconds,
+    double WarmupSeconds,
+    long? Requests,
+    string Queries,
+    int QueryCount,
+    double Repeat,
+    int K,
+    string? Lang,
+    double TimeoutSeconds,
+    int MaxInflight,
+    int Seed);
+
+/// <summary>Everything a load test measured: the JSON of --out, the text summary and the closing line.</summary>
+public sealed record LoadReport(
+    ReportSettings Settings,
+    DateTimeOffset StartedAt,
+    double WindowSeconds,
+    long WarmupRequests,
+    long Scheduled,
+    long Sent,
+    long Completed,
+    long Succeeded,
+    long RepeatRequests,
+    double ThroughputRps,
+    long Errors,
+    IReadOnlyDictionary<string, long> ErrorsByKind,
+    LatencySummary Latency,
+    LatencySummary LatencyWithErrors,
+    long CachedResponses,
+    double CacheHitRatio,
+    long DegradedResponses,
+    IReadOnlyDictionary<string, long> DegradedByStage,
+    long AnswerBoxes,
+    double AnswerBoxRate,
+    IReadOnlyList<SpectrumPoint> Spectrum,
+    string Summary)
+{
+    /// <summary>Percentiles listed in the report's spectrum (a plot draws its own, denser one from the histogram).</summary>
+    private static readonly double[] SpectrumPercentiles = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 97, 98, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
+
+    public static LoadReport Create(LoadSettings settings, int queryCount, DateTimeOffset startedAt, LoadRecorder recorder)
+    {
+        var counts = recorder.Counts();
+        var latency = LatencySummary.From(recorder.Latency);
+        var rps = counts.WindowSeconds > 0 ? counts.Completed / counts.WindowSeconds : 0;
+        var hitRatio = Ratio(counts.Cached, counts.Succeeded);
+        var spectrum = recorder.Latency.Count == 0
+            ? []
+            : SpectrumPercentiles.Select(p => new SpectrumPoint(p, Math.Round(recorder.Latency.ValueAtPercentile(p) / 1000, 3))).ToList();
+        return new LoadReport(
+            Describe(settings, queryCount),
+            startedAt,
+            Math.Round(counts.WindowSeconds, 3),
+            counts.Warmup,
+            counts.Scheduled,
+            counts.Sent,
+            counts.Completed,
+            counts.Succeeded,
+            counts.Repeats,
+            Math.Round(rps, 2),
+            counts.Errors,
+            counts.ErrorsByKind,
+            latency,
+            LatencySummary.From(recorder.LatencyWithErrors),
+            counts.Cached,
+            Math.Round(hitRatio, 4),
+            counts.Degraded,
+            counts.DegradedByStage,
+            counts.Answers,
+            Math.Round(Ratio(counts.Answers, counts.Succeeded), 4),
+            spectrum,
+            SummaryLine(rps, latency.P50Ms, latency.P99Ms, counts.Errors, hitRatio));
+    }
+
+    /// <summary>The closing line scripts read: <c>rps=49.9 p50_ms=3.21 p99_ms=12.40 errors=0 hit_ratio=0.312</c>.</summary>
+    public static string SummaryLine(double rps, double p50Ms, double p99Ms, long errors, double hitRatio) =>
+        string.Create(CultureInfo.InvariantCulture, $"rps={rps:0.0} p50_ms={p50Ms:0.00} p99_ms={p99Ms:0.00} errors={errors} hit_ratio={hitRatio:0.000}");
+
+    public string ToJson() => JsonSerializer.Serialize(this, LoadReportJson.Default.LoadReport);
+
+    /// <summary>The human-readable report; its last line is <see cref="Summary"/>.</summary>
+    public string ToText()
+    {
+        var s = Settings;
+        var text = new StringBuilder();
+        var mode = s.Rate is { } rate
+            ? F($"open loop at {rate:0.##} req/s (at most {s.MaxInflight} in flight)")
+            : F($"closed loop, {s.Concurrency} workers");
+        Line(text, "target", F($"{s.Target} ({s.Protocol}), {mode}"));
+        Line(text, "run", F($"{s.DurationSeconds:0.###} s measured after {s.WarmupSeconds:0.###} s warm-up ({WarmupRequests} requests)")
+            + (s.Requests is { } cap ? F($", at most {cap} requests") : ""));
+        Line(text, "queries", F($"{s.Queries}: {s.QueryCount} queries, repeat share {s.Repeat:0.##} ({RepeatRequests} repeats sent), seed {s.Seed}"));
+        Line(text, "requests", F($"{Scheduled} due, {Sent} sent, {Completed} completed, {Succeeded} ok, {Errors} errors in {WindowSeconds:0.00} s"));
+        Line(text, "throughput", F($"{ThroughputRps:0.0} completed/s"));
+        Line(text, "latency", Latency.Count == 0
+            ? "no successful request"
+            : F($"p50 {Latency.P50Ms:0.00} ms, p90 {Latency.P90Ms:0.00}, p99 {Latency.P99Ms:0.00}, p99.9 {Latency.P999Ms:0.00}, max {Latency.MaxMs:0.00} (mean {Latency.MeanMs:0.00}, {Latency.Count} ok)"));
+        Line(text, "errors", ErrorsByKind.Count == 0 ? "none" : string.Join(", ", ErrorsByKind.Select(e => F($"{e.Key} {e.Value}"))));
+        Line(text, "cache", F($"hit ratio {CacheHitRatio:0.000} ({CachedResponses} of {Succeeded} ok responses cached)"));
+        Line(text, "degraded", DegradedResponses == 0
+            ? "none"
+            : F($"{DegradedResponses} responses ({string.Join(", ", DegradedByStage.Select(d => F($"{d.Key} {d.Value}")))})"));
+        Line(text, "answer box", F($"{AnswerBoxRate:0.000} of ok responses ({AnswerBoxes})"));
+        text.Append(Summary);
+        return text.ToString();
+    }
+
+    private static ReportSettings Describe(LoadSettings s, int queryCount) => new(
+        s.Target.ToString(),
+        s.Protocol == TargetProtocol.Grpc ? "grpc" : "rest",
+        s.IsOpenLoop ? "open" : "closed",
+        s.Rate,
+        s.Concurrency,
+        s.Duration.TotalSeconds,
+        s.Warmup.TotalSeconds,
+        s.Requests,
+        Path.GetFullPath(s.QueriesPath),
+        queryCount,
+        s.Repeat,
+        s.K,
+        s.Language,
+        s.Timeout.TotalSeconds,
+        s.MaxInflight,
+        s.Seed);
+
+    private static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private static void Line(StringBuilder text, string label, string value) => text.Append(label.PadRight(12)).Append(value).Append('\n');
+
+    private static string F(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(LoadReport))]
+internal sealed partial class LoadReportJson : JsonSerializerContext;

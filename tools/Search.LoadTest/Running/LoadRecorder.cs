@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using Search.LoadTest.Reporting;
+using Search.LoadTest.Targets;
+
+namespace Search.LoadTest.Running;
+
+/// <summary>What the progress line shows: everything sent so far, warm-up included, and the measured errors and p99.</summary>
+public readonly record struct ProgressSnapshot(long Sent, long Completed, long Errors, double P99Ms);
+
+/// <summary>
+/// Counts what happened to every request, from any thread. Warm-up requests are only counted as sent and
+/// completed; everything else is about measured requests. Latency is taken from when a request was due
+/// to when its answer arrived, in microseconds.
+/// </summary>
+public sealed class LoadRecorder(long timestampFrequency, long measureStartTimestamp)
+{
+    private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _degradedStages = new(StringComparer.Ordinal);
+    private long _sent;
+    private long _completed;
+    private long _warmup;
+    private long _scheduled;
+    private long _measuredSent;
+    private long _measuredCompleted;
+    private long _succeeded;
+    private long _cached;
+    private long _degraded;
+    private long _answers;
+    private long _repeats;
+    private long _errorCount;
+    private long _lastCompletion = long.MinValue;
+
+    /// <summary>Latency of successful measured requests, in microseconds.</summary>
+    public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>Latency of every measured request that got an answer or gave up, errors included, in microseconds.</summary>
+    public LatencyHistogram LatencyWithErrors { get; } = new();
+
+    public long MeasureStartTimestamp { get; } = measureStartTimestamp;
+
+    public long TimestampFrequency { get; } = timestampFrequency;
+
+    /// <summary>
+    /// The open loop's measured schedule in seconds (measured requests due ÷ rate): the window is never shorter,
+    /// so requests answered faster than they were due do not make the rate look higher than the one sent.
+    /// </summary>
+    public double ScheduledSeconds { get; set; }
+
+    public void Sent(bool measured, bool repeat)
+    {
+        Interlocked.Increment(ref _sent);
+        if (!measured)
+        {
+            Interlocked.Increment(ref _warmup);
+            return;
+        }
+
+        Interlocked.Increment(ref _scheduled);
+        Interlocked.Increment(ref _measuredSent);
+        if (repeat)
+        {
+            Interlocked.Increment(ref _repeats);
+        }
+    }
+
+    /// <summary>A request that was due but not sent because too many were in flight.</summary>
+    public void Overloaded(bool measured)
+    {
+        if (measured)
+        {
+            Interlocked.Increment(ref _scheduled);
+            CountError(ErrorKinds.ClientOverload);
+        }
+    }
+
+    public void Completed(bool measured, long intendedTimestamp, long completedTimestamp, RequestOutcome outcome)
+    {
+        Interlocked.Increment(ref _completed);
+        if (!measured)
+        {
+            return;
+        }
+
+        var micros = (long)Math.Round((completedTimestamp - intendedTimestamp) * 1e6 / TimestampFrequency);
+        Interlocked.Increment(ref _measuredCompleted);
+        LatencyWithErrors.Record(micros);
+        UpdateLastCompletion(completedTimestamp);
+        if (!outcome.IsSuccess)
+        {
+            CountError(outcome.Error!);
+            return;
+        }
+
+        Latency.Record(micros);
+        Interlocked.Increment(ref _succeeded);
+        if (outcome.Cached)
+        {
+            Interlocked.Increment(ref _cached);
+        }
+
+        if (outcome.HasAnswer)
+        {
+            Interlocked.Increment(ref _answers);
+        }
+
+        if (outcome.Degraded.Count > 0)
+        {
+            Interlocked.Increment(ref _degraded);
+            foreach (var stage in outcome.Degraded)
+            {
+                _degradedStages.AddOrUpdate(stage, 1, (_, n) => n + 1);
+            }
+        }
+    }
+
+    public ProgressSnapshot Progress() =>
+        new(Interlocked.Read(ref _sent), Interlocked.Read(ref _completed), Interlocked.Read(ref _errorCount), Latency.ValueAtPercentile(99) / 1000);
+
+    /// <summary>The measured totals; call once every request has finished.</summary>
+    public LoadCounts Counts()
+    {
+        var last = Interlocked.Read(ref _lastCompletion);
+        var window = last == long.MinValue ? 0 : Math.Max(ScheduledSeconds, (double)(last - MeasureStartTimestamp) / TimestampFrequency);
+        return new LoadCounts(
+            WindowSeconds: window,
+            Warmup: _warmup,
+            Scheduled: _scheduled,
+            Sent: _measuredSent,
+            Completed: _measuredCompleted,
+            Succeeded: _succeeded,
+            Repeats: _repeats,
+            Cached: _cached,
+            Degraded: _degraded,
+            Answers: _answers,
+            Errors: _errorCount,
+            ErrorsByKind: new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
+            DegradedByStage: new SortedDictionary<string, long>(_degradedStages, StringComparer.Ordinal));
+    }
+
+    private void CountError(string kind)
+    {
+        Interlocked.Increment(ref _errorCount);
+        _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
+    }
+
+    private void UpdateLastCompletion(long timestamp)
+    {
+        var current = Interlocked.Read(ref _lastCompletion);
+        while (timestamp > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastCompletion, timestamp, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
+
+/// <summary>
+/// Measured totals. Scheduled = sent + not sent (client_overload); completed = sent and finished, with an
+/// answer or an error; the window runs from the end of the warm-up to the last completion.
+/// </summary>
+public sealed record LoadCounts(
+    double WindowSeconds,
+    long Warmup,
+    long Scheduled,
+    long Sent,
+    long Completed,
+    long Succeeded,
+    long Repeats,
+    long Cached,
+    long Degraded,
+    long Answers,
+    long Errors,
+    IReadOnlyDictionary<string, long> ErrorsByKind,
+    IReadOnlyDictionary<string, long> DegradedByStage);

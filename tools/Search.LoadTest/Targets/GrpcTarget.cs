@@ -1,0 +1,41 @@
+using Grpc.Core;
+using Search.Client;
+
+namespace Search.LoadTest.Targets;
+
+/// <summary>The gateway's gRPC Search through <see cref="SearchClient"/>, whose deadline is the request timeout.</summary>
+public sealed class GrpcTarget(string address, string? language, int k, TimeSpan timeout) : ISearchTarget
+{
+    private readonly SearchClient _client = new(address, new SearchClientOptions { SearchTimeout = timeout });
+
+    public async Task<RequestOutcome> SearchAsync(string query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.SearchAsync(query, language, k, cancellationToken: cancellationToken);
+            return RequestOutcome.Success(response.Cached, response.Degraded, response.Answer is not null);
+        }
+        catch (GatewayUnreachableException)
+        {
+            return RequestOutcome.Failure(ErrorKinds.Connection);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the run was stopped", e, cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            return RequestOutcome.Failure(ErrorKind(e.StatusCode));
+        }
+    }
+
+    /// <summary>The error kind of a status: the deadline is the request timeout, anything else keeps its name.</summary>
+    public static string ErrorKind(StatusCode status) =>
+        status == StatusCode.DeadlineExceeded ? ErrorKinds.Timeout : status.ToString();
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
