@@ -3,7 +3,7 @@ using Search.Launcher;
 
 namespace Search.EndToEnd.Tests;
 
-/// <summary>Runs the CLI as its own process, the way a user does.</summary>
+/// <summary>Runs the CLI (or another of the product's tools) as its own process, the way a user does.</summary>
 public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error)
@@ -11,7 +11,11 @@ public static class CliProcess
         public string LastLine => Output.TrimEnd().Split('\n')[^1].Trim();
     }
 
-    public static async Task<Result> RunAsync(string gateway, params string[] arguments)
+    public static Task<Result> RunAsync(string gateway, params string[] arguments) =>
+        RunToolAsync("Cli", ["--gateway", gateway, .. arguments]);
+
+    /// <summary>Runs tools/Search.<paramref name="tool"/> ("Cli", "LoadTest") with <paramref name="arguments"/>.</summary>
+    public static async Task<Result> RunToolAsync(string tool, IReadOnlyList<string> arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -20,9 +24,7 @@ public static class CliProcess
             UseShellExecute = false,
             WorkingDirectory = RepoLayout.Root,
         };
-        info.ArgumentList.Add(RepoLayout.ToolAssembly("Cli"));
-        info.ArgumentList.Add("--gateway");
-        info.ArgumentList.Add(gateway);
+        info.ArgumentList.Add(RepoLayout.ToolAssembly(tool));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
