@@ -13,6 +13,8 @@ public sealed class LoadSettingsTests
     [InlineData(new[] { "--rate", "fast" }, "--rate must be a number above 0")]
     [InlineData(new[] { "--concurrency", "0" }, "--concurrency must be a whole number from 1")]
     [InlineData(new[] { "--rate", "10", "--protocol", "http" }, "--protocol must be rest or grpc, got 'http'")]
+    [InlineData(new[] { "--rate", "10", "--call", "retrieve" }, "--call retrieve needs --protocol grpc")]
+    [InlineData(new[] { "--rate", "10", "--call", "answer" }, "--call must be search or retrieve, got 'answer'")]
     [InlineData(new[] { "--rate", "10", "--duration", "30" }, "--duration must be a positive time like 500ms, 30s or 2m, got '30'")]
     [InlineData(new[] { "--rate", "10", "--duration", "0s" }, "--duration must be a positive time")]
     [InlineData(new[] { "--rate", "10", "--duration", "3d" }, "--duration must be a positive time")]

@@ -22,6 +22,9 @@ public sealed partial record LoadSettings
           --target URL        the gateway: REST address (http://127.0.0.1:8080) or, with --protocol grpc,
                               its gRPC address (http://127.0.0.1:8081)
           --protocol P        rest (default) or grpc
+          --call C            search (default: the whole pipeline) or, with --protocol grpc, retrieve (the
+                              gateway's Retrieve: BM25 passages alone, no rerank, answer or cache), to set
+                              an answered query's cost against a plain keyword search
           --rate R            open loop: R requests per second on a fixed schedule, whatever the answers do;
                               latency counts from when each request was due, so a slow server cannot hide it
           --concurrency N     closed loop instead: N workers, each sending when its previous answer arrived
@@ -48,13 +51,16 @@ public sealed partial record LoadSettings
 
     private static readonly string[] ValueOptions =
     [
-        "--target", "--protocol", "--rate", "--concurrency", "--duration", "--warmup", "--requests", "--queries",
+        "--target", "--protocol", "--call", "--rate", "--concurrency", "--duration", "--warmup", "--requests", "--queries",
         "--repeat", "--k", "--lang", "--timeout", "--max-inflight", "--out", "--plot", "--seed",
     ];
 
     public required Uri Target { get; init; }
 
     public TargetProtocol Protocol { get; init; } = TargetProtocol.Rest;
+
+    /// <summary>True for --call retrieve: BM25 retrieval through the gateway instead of the whole pipeline.</summary>
+    public bool RetrieveOnly { get; init; }
 
     /// <summary>Requests per second of the open loop; null for the closed loop.</summary>
     public double? Rate { get; init; }
@@ -115,6 +121,13 @@ public sealed partial record LoadSettings
             "grpc" => TargetProtocol.Grpc,
             var other => throw new UsageException($"--protocol must be rest or grpc, got '{other}'"),
         };
+        var retrieveOnly = line.Value("--call") switch
+        {
+            null or "search" => false,
+            "retrieve" when protocol == TargetProtocol.Grpc => true,
+            "retrieve" => throw new UsageException("--call retrieve needs --protocol grpc (the gateway's Retrieve is a gRPC call)"),
+            var other => throw new UsageException($"--call must be search or retrieve, got '{other}'"),
+        };
         var target = line.Required("--target");
         if (!Uri.TryCreate(target, UriKind.Absolute, out var targetUri) || (targetUri.Scheme != Uri.UriSchemeHttp && targetUri.Scheme != Uri.UriSchemeHttps))
         {
@@ -138,6 +151,7 @@ public sealed partial record LoadSettings
         {
             Target = targetUri,
             Protocol = protocol,
+            RetrieveOnly = retrieveOnly,
             Rate = rate,
             Concurrency = concurrency,
             Duration = TimeOption(line, "--duration", TimeSpan.FromSeconds(30), allowZero: false),

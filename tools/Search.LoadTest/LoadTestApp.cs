@@ -83,7 +83,7 @@ public static class LoadTestApp
 
     private static ISearchTarget CreateTarget(LoadSettings settings) => settings.Protocol switch
     {
-        TargetProtocol.Grpc => new GrpcTarget(settings.Target.ToString(), settings.Language, settings.K, settings.Timeout),
+        TargetProtocol.Grpc => new GrpcTarget(settings.Target.ToString(), settings.Language, settings.K, settings.Timeout, settings.RetrieveOnly),
         // HTTP/1.1 answers one request per connection at a time: allow as many connections as requests in flight.
         _ => new RestTarget(settings.Target, settings.Language, settings.K, settings.Timeout, settings.Concurrency ?? settings.MaxInflight),
     };

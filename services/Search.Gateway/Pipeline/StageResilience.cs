@@ -10,8 +10,8 @@ namespace Search.Gateway.Pipeline;
 /// <list type="bullet">
 /// <item>a retry with jittered back-off for UNAVAILABLE only (the call never reached a working
 /// server, and every search stage is a read, so repeating it is safe), within the stage's deadline;</item>
-/// <item>a circuit breaker: when most recent calls to a stage failed, calls stop for a few seconds and
-/// the stage is degraded at once instead of every request waiting for its timeout.</item>
+/// <item>a circuit breaker: when most recent calls to a stage failed because it is down, calls stop for a
+/// few seconds and the stage is degraded at once instead of every request trying it again.</item>
 /// </list>
 /// Deadlines are not Polly's job: each call carries the stage deadline, itself capped by what is left
 /// of the request's deadline, and gRPC propagates it to the service.
@@ -39,8 +39,10 @@ public sealed class StageResilience
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = TimeSpan.FromSeconds(3),
+                // A stage that is down or broken, not one that is slow: a slow stage already costs each request only
+                // its own deadline, and opening on timeouts would turn a burst of load into outright failures.
                 ShouldHandle = new PredicateBuilder().Handle<RpcException>(e =>
-                    e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown),
+                    e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown),
                 OnOpened = e =>
                 {
                     logger.LogWarning("Circuit open for {Stage} for {Seconds} s after repeated failures", stage, e.BreakDuration.TotalSeconds);

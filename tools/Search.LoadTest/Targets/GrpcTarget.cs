@@ -3,8 +3,11 @@ using Search.Client;
 
 namespace Search.LoadTest.Targets;
 
-/// <summary>The gateway's gRPC Search through <see cref="SearchClient"/>, whose deadline is the request timeout.</summary>
-public sealed class GrpcTarget(string address, string? language, int k, TimeSpan timeout) : ISearchTarget
+/// <summary>
+/// The gateway's gRPC Search through <see cref="SearchClient"/>, whose deadline is the request timeout;
+/// with <paramref name="retrieveOnly"/>, its Retrieve (BM25 passages alone) for the same queries.
+/// </summary>
+public sealed class GrpcTarget(string address, string? language, int k, TimeSpan timeout, bool retrieveOnly = false) : ISearchTarget
 {
     private readonly SearchClient _client = new(address, new SearchClientOptions { SearchTimeout = timeout });
 
@@ -12,6 +15,12 @@ public sealed class GrpcTarget(string address, string? language, int k, TimeSpan
     {
         try
         {
+            if (retrieveOnly)
+            {
+                await _client.RetrieveAsync(query, k == 0 ? 10 : k, cancellationToken);
+                return RequestOutcome.Success(cached: false, degraded: [], hasAnswer: false);
+            }
+
             var response = await _client.SearchAsync(query, language, k, cancellationToken: cancellationToken);
             return RequestOutcome.Success(response.Cached, response.Degraded, response.Answer is not null);
         }
