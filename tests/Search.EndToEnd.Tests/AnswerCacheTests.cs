@@ -41,6 +41,14 @@ public sealed class CacheClusterFixture : IngestClusterFixture
         using var response = await PostNdjsonAsync(Line(id, text), ct: ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    /// <summary>Ingests a document and asks about it twice, so its answer is in the cache.</summary>
+    public async Task CacheAnswerAsync(string id, string text, string question, CancellationToken ct)
+    {
+        await IngestAsync(id, text, ct);
+        await AskAsync(question, ct);
+        Assert.True((await AskAsync(question, ct)).Cached, $"'{question}' asked again was not served from the cache");
+    }
 }
 
 /// <summary>
@@ -118,9 +126,7 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
         fixture.RequireRedis();
         var ct = TestContext.Current.CancellationToken;
         const string question = "Who built the first snorvel engine?";
-        await fixture.IngestAsync("cache-outage", "The first snorvel engine was built by Kai Mendel.", ct);
-        await fixture.AskAsync(question, ct);
-        Assert.True((await fixture.AskAsync(question, ct)).Cached);
+        await fixture.CacheAnswerAsync("cache-outage", "The first snorvel engine was built by Kai Mendel.", question, ct);
 
         fixture.Cluster.Redis!.Kill();
         for (var i = 0; i < 10; i++)
@@ -140,9 +146,7 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
         fixture.RequireRedis();
         var ct = TestContext.Current.CancellationToken;
         const string question = "Who painted the grellmore fresco?";
-        await fixture.IngestAsync("cache-stale", "The grellmore fresco was painted by Otto Brenn.", ct);
-        await fixture.AskAsync(question, ct);
-        Assert.True((await fixture.AskAsync(question, ct)).Cached);
+        await fixture.CacheAnswerAsync("cache-stale", "The grellmore fresco was painted by Otto Brenn.", question, ct);
 
         // A frozen Redis keeps its entries but answers nothing: the invalidation cannot reach it.
         await fixture.Cluster.Redis!.PauseAsync();

@@ -61,17 +61,9 @@ public static class BeirReader
     /// <summary>Query id → query text.</summary>
     public static Dictionary<string, string> ReadQueries(string path)
     {
-        using var reader = new StreamReader(DatasetFile.Open(path));
         var queries = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (lineNumber, line) in DatasetFile.NonBlankLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
             try
             {
                 using var json = JsonDocument.Parse(line);

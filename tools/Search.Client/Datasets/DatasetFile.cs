@@ -12,6 +12,21 @@ public static class DatasetFile
         return DecompressIfGzip(file);
     }
 
+    /// <summary>The non-blank lines of <paramref name="path"/> (gzip or not) with their 1-based line numbers, read lazily.</summary>
+    public static IEnumerable<(int LineNumber, string Line)> NonBlankLines(string path)
+    {
+        using var reader = new StreamReader(Open(path));
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                yield return (lineNumber, line);
+            }
+        }
+    }
+
     /// <summary>Wraps <paramref name="stream"/> in a gzip decoder when it starts with 1f 8b; the stream must be seekable or is buffered.</summary>
     public static Stream DecompressIfGzip(Stream stream)
     {

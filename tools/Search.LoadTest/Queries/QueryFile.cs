@@ -94,17 +94,9 @@ public static class QueryFile
 
     private static List<string> ReadJsonl(string path)
     {
-        using var reader = new StreamReader(DatasetFile.Open(path));
         var queries = new List<string>();
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (lineNumber, line) in DatasetFile.NonBlankLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
             try
             {
                 using var json = JsonDocument.Parse(line);
