@@ -40,7 +40,7 @@ public sealed class SearchPipeline(
             BadSearchRequestException.Throw("query is empty after normalisation (it held only spaces or control characters)");
         }
 
-        var candidates = await RetrieveAsync(response.Route, hint, response, deadline, ct);
+        var candidates = await RetrieveAsync(response.Route, hint, k, response, deadline, ct);
         var ranked = await RerankAsync(response.Route, candidates, response, deadline, ct);
         response.Results.AddRange(ranked.Take(k).Select(ToResult));
 
@@ -90,14 +90,15 @@ public sealed class SearchPipeline(
         return stage?.Route ?? FallbackRoute(raw, hint);
     }
 
-    private async Task<IReadOnlyList<Rpc.ScoredPassage>> RetrieveAsync(Rpc.Route route, TextLanguage hint, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    private async Task<IReadOnlyList<Rpc.ScoredPassage>> RetrieveAsync(Rpc.Route route, TextLanguage hint, int k, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
     {
         var request = new Rpc.RetrieveRequest
         {
             Query = route.NormalizedQuery,
             // Without an explicit hint every language is searched: a Traditional question may be answered by a Simplified page.
             Language = hint == TextLanguage.Unknown ? Rpc.Language.Unspecified : route.Language,
-            TopK = _options.RerankCandidates,
+            // Enough for the results asked for, and never fewer than rerank wants to reorder.
+            TopK = Math.Max(_options.RerankCandidates, k),
         };
         var stopwatch = Stopwatch.StartNew();
         try
