@@ -90,6 +90,39 @@ public sealed class SquadGraderTests
     }
 
     [Fact]
+    public void ThePrecisionCoverageCurveCountsTheBestCandidateAtEachThreshold()
+    {
+        QuestionOutcome[] outcomes =
+        [
+            new("a", 0, 0, false, false, true, true, 1, CandidateConfidence: 0.9, CandidateCorrect: true),
+            new("b", 0, 0, false, false, true, false, 1, CandidateConfidence: 0.8, CandidateCorrect: false),
+            new("c", 0, 0, false, false, false, false, 1, CandidateConfidence: 0.5, CandidateCorrect: true),
+            new("d", 0, 0, false, false, false, false, 1),
+        ];
+
+        var curve = new EvalReport(outcomes).PrecisionCoverage([0.0, 0.6, 0.85, 0.95]);
+
+        Assert.Equal([3, 2, 1, 0], curve.Select(p => p.Shown));
+        Assert.Equal([0.75, 0.5, 0.25, 0.0], curve.Select(p => p.Coverage));
+        Assert.Equal([2.0 / 3, 0.5, 1.0, 0.0], curve.Select(p => p.Precision));
+        Assert.Contains("0.85", new EvalReport(outcomes).CurveTable(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GradingKeepsTheBestCandidateEvenWhenTheBoxIsNotShown()
+    {
+        const string passage = "Super Bowl 50 was won by the Denver Broncos.";
+        var response = new SearchResponse { AbstainedAnswer = Span(passage, 29, 43) };
+        response.AbstainedAnswer.Confidence = 0.42;
+
+        var outcome = SquadGrader.Grade(Question, response, 1);
+
+        Assert.False(outcome.BoxShown);
+        Assert.Equal(0.42, outcome.CandidateConfidence);
+        Assert.True(outcome.CandidateCorrect);
+    }
+
+    [Fact]
     public void EmptyReportHasZeroesNotNaN()
     {
         Assert.Equal("em=0.000 f1=0.000 top1=0.000 top5=0.000 box_precision=0.000 box_coverage=0.000 p50_ms=0.0 p99_ms=0.0", new EvalReport([]).SummaryLine());

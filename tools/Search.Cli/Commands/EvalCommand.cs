@@ -94,6 +94,7 @@ public static class EvalCommand
 
         var report = new EvalReport(outcomes);
         await output.WriteAsync(report.Table());
+        await output.WriteAsync(report.CurveTable());
         var failures = outcomes.Where(o => o.Failed).ToList();
         if (failures.Count > 0)
         {

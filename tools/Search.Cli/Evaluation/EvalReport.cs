@@ -3,9 +3,15 @@ using System.Text;
 
 namespace Search.Cli.Evaluation;
 
+/// <summary>One point of the precision–coverage curve: boxes shown at confidence ≥ <see cref="Threshold"/>.</summary>
+public sealed record CurvePoint(double Threshold, int Shown, int Correct, double Coverage, double Precision);
+
 /// <summary>The aggregate of a SQuAD evaluation run: the table and the one-line summary. No I/O.</summary>
 public sealed class EvalReport
 {
+    /// <summary>Confidence thresholds of the printed precision–coverage curve.</summary>
+    public static readonly double[] CurveThresholds = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+
     private readonly IReadOnlyList<QuestionOutcome> _outcomes;
 
     public EvalReport(IReadOnlyList<QuestionOutcome> outcomes)
@@ -41,6 +47,33 @@ public sealed class EvalReport
     public double Top5 => Share(Top5Hits, Questions);
     public double BoxCoverage => Share(BoxesShown, Questions);
     public double BoxPrecision => Share(BoxesCorrect, BoxesShown);
+
+    /// <summary>
+    /// What the box would do at each <paramref name="thresholds"/>: shown when the best candidate's confidence
+    /// is at least the threshold; precision is the share of those whose highlight holds a gold answer, coverage
+    /// the share of all questions that get one. The service's own threshold is one point of it.
+    /// </summary>
+    public IReadOnlyList<CurvePoint> PrecisionCoverage(IEnumerable<double> thresholds) => thresholds
+        .Select(threshold =>
+        {
+            var shown = _outcomes.Where(o => o.CandidateConfidence >= threshold).ToList();
+            var correct = shown.Count(o => o.CandidateCorrect);
+            return new CurvePoint(threshold, shown.Count, correct, Share(shown.Count, Questions), Share(correct, shown.Count));
+        })
+        .ToList();
+
+    /// <summary>The curve as printed after the table.</summary>
+    public string CurveTable()
+    {
+        var table = new StringBuilder("precision-coverage by confidence threshold (best candidate, shown or not):\n");
+        table.Append(CultureInfo.InvariantCulture, $"{"threshold",-12}{"coverage",10}{"precision",11}  shown").Append('\n');
+        foreach (var point in PrecisionCoverage(CurveThresholds))
+        {
+            table.Append(CultureInfo.InvariantCulture, $"{point.Threshold,-12:F2}{point.Coverage,10:F3}{point.Precision,11:F3}  {point.Correct}/{point.Shown}").Append('\n');
+        }
+
+        return table.ToString();
+    }
 
     /// <summary>The machine-readable last line of <c>eval squad</c>.</summary>
     public string SummaryLine() => string.Create(

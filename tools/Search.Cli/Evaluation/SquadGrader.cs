@@ -4,7 +4,11 @@ using Search.Contracts.V1;
 
 namespace Search.Cli.Evaluation;
 
-/// <summary>How one question fared.</summary>
+/// <summary>
+/// How one question fared. <see cref="CandidateConfidence"/> and <see cref="CandidateCorrect"/> describe
+/// the answer service's best candidate, shown or not (null confidence: there was none), so precision and
+/// coverage can be computed for any threshold, not only the one the service runs with.
+/// </summary>
 public sealed record QuestionOutcome(
     string QuestionId,
     double ExactMatch,
@@ -15,7 +19,9 @@ public sealed record QuestionOutcome(
     bool BoxCorrect,
     double LatencyMs,
     StatusCode? FailedWith = null,
-    string? FailureDetail = null)
+    string? FailureDetail = null,
+    double? CandidateConfidence = null,
+    bool CandidateCorrect = false)
 {
     public bool Failed => FailedWith is not null;
 
@@ -41,7 +47,10 @@ public static class SquadGrader
 
         var shown = response.Answer is not null;
         var correct = shown && AnswerMetrics.ContainsAnyGold(HighlightedText(response.Answer!), question.Answers, chinese);
-        return new QuestionOutcome(question.Id, em, f1, top1, top5, shown, correct, latencyMs);
+        var candidate = response.Answer ?? response.AbstainedAnswer;
+        var candidateCorrect = candidate is not null && AnswerMetrics.ContainsAnyGold(HighlightedText(candidate), question.Answers, chinese);
+        return new QuestionOutcome(question.Id, em, f1, top1, top5, shown, correct, latencyMs,
+            CandidateConfidence: candidate?.Confidence, CandidateCorrect: candidateCorrect);
     }
 
     /// <summary>What the box highlights: the span, or the single sentence when no span was extracted; never the whole passage.</summary>
