@@ -12,7 +12,7 @@ namespace Search.EndToEnd.Tests;
 public sealed class ContainerRedisClusterFixture : IngestClusterFixture
 {
     private const string Image = "redis:7.2-alpine";
-    private readonly int _redisPort = ClusterPorts.Free().Redis;
+    private readonly int _redisPort = LoopbackPorts.Free();
     private IContainer? _redis;
 
     public string? SkipReason { get; private set; }

@@ -19,6 +19,36 @@ public sealed class FaultClusterFixture : ClusterFixture
         ]);
         await Cluster.WarmUpAsync();
     }
+
+    /// <summary>After a restart the gateway uses the service again within seconds (reconnect back-off is capped at 2 s).</summary>
+    public async Task AssertRecoversAsync(CancellationToken ct)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        var last = "";
+        do
+        {
+            try
+            {
+                var response = await Client.SearchAsync(Question, cancellationToken: ct);
+                if (response.Degraded.Count == 0)
+                {
+                    return;
+                }
+
+                last = "degraded: " + string.Join(", ", response.Degraded);
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable)
+            {
+                // Retrieval was restarted and the gateway's channel is still backing off.
+                last = e.Status.Detail;
+            }
+
+            await Task.Delay(250, ct);
+        }
+        while (DateTime.UtcNow < until);
+
+        Assert.Fail($"not recovered 20 s after the restart: {last}");
+    }
 }
 
 /// <summary>The degradation matrix, each row proven with a real stopped process.</summary>
@@ -52,37 +82,7 @@ public sealed class DegradationTests(FaultClusterFixture fixture) : IClassFixtur
             await fixture.Cluster.RestartAsync(service, ct);
         }
 
-        await AssertRecoversAsync(ct);
-    }
-
-    /// <summary>After a restart the gateway uses the service again within seconds (reconnect back-off is capped at 2 s).</summary>
-    private async Task AssertRecoversAsync(CancellationToken ct)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        var last = "";
-        do
-        {
-            try
-            {
-                var response = await fixture.Client.SearchAsync(FaultClusterFixture.Question, cancellationToken: ct);
-                if (response.Degraded.Count == 0)
-                {
-                    return;
-                }
-
-                last = "degraded: " + string.Join(", ", response.Degraded);
-            }
-            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable)
-            {
-                // Retrieval was restarted and the gateway's channel is still backing off.
-                last = e.Status.Detail;
-            }
-
-            await Task.Delay(250, ct);
-        }
-        while (DateTime.UtcNow < until);
-
-        Assert.Fail($"not recovered 20 s after the restart: {last}");
+        await fixture.AssertRecoversAsync(ct);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class DegradationTests(FaultClusterFixture fixture) : IClassFixtur
         }
 
         // The acknowledged documents were committed, so they are still there after the crash.
-        await AssertRecoversAsync(ct);
+        await fixture.AssertRecoversAsync(ct);
         var after = await fixture.Client.SearchAsync("quillophone", cancellationToken: ct);
         Assert.Equal("quill", after.Results[0].DocumentId);
     }

@@ -1,3 +1,5 @@
+using Search.LoadTest.Running;
+
 namespace Search.LoadTest.Tests;
 
 /// <summary>
@@ -17,20 +19,7 @@ public sealed class ManualTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(GetTimestamp());
 
     /// <summary>Moves the clock forward (never back) to <paramref name="timestamp"/>.</summary>
-    public void MoveTo(long timestamp)
-    {
-        var current = Interlocked.Read(ref _ticks);
-        while (timestamp > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _ticks, timestamp, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    public void MoveTo(long timestamp) => AtomicLong.Max(ref _ticks, timestamp);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 

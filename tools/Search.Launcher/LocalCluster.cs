@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Search.Launcher;
 
@@ -13,10 +12,7 @@ public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, 
     /// <summary>Ports the OS reports free right now, for tests that run beside other clusters.</summary>
     public static ClusterPorts Free()
     {
-        var listeners = Enumerable.Range(0, 11).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
+        var ports = LoopbackPorts.Free(11);
         return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7..11]);
     }
 

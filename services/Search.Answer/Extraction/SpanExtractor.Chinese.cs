@@ -20,15 +20,8 @@ public static partial class SpanExtractor
 
     private static void ChineseTime(string s, List<SpanCandidate> found)
     {
-        foreach (Match m in ChineseDate().Matches(s))
-        {
-            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Time, 0.8);
-        }
-
-        foreach (Match m in ChineseEra().Matches(s))
-        {
-            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Time, 0.6);
-        }
+        AddMatches(found, ChineseDate().Matches(s), ExpectedAnswer.Time, 0.8);
+        AddMatches(found, ChineseEra().Matches(s), ExpectedAnswer.Time, 0.6);
     }
 
     private static void ChineseNumber(string s, List<SpanCandidate> found)
@@ -105,10 +98,7 @@ public static partial class SpanExtractor
             }
         }
 
-        foreach (Match m in EmperorName().Matches(s))
-        {
-            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Person, 0.6);
-        }
+        AddMatches(found, EmperorName().Matches(s), ExpectedAnswer.Person, 0.6);
     }
 
     private static void ChinesePlace(string s, List<SpanCandidate> found)

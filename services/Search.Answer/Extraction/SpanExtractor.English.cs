@@ -48,20 +48,9 @@ public static partial class SpanExtractor
 
     private static void EnglishTime(string s, List<SpanCandidate> found)
     {
-        foreach (Match m in EnglishDate().Matches(s))
-        {
-            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Time, 0.9);
-        }
-
-        foreach (Match m in EnglishDecadeOrCentury().Matches(s))
-        {
-            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Time, 0.7);
-        }
-
-        foreach (Match m in EnglishYear().Matches(s))
-        {
-            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Time, 0.6);
-        }
+        AddMatches(found, EnglishDate().Matches(s), ExpectedAnswer.Time, 0.9);
+        AddMatches(found, EnglishDecadeOrCentury().Matches(s), ExpectedAnswer.Time, 0.7);
+        AddMatches(found, EnglishYear().Matches(s), ExpectedAnswer.Time, 0.6);
     }
 
     private static void EnglishNumber(string s, List<SpanCandidate> found)

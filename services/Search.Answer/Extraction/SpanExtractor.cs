@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Search.Text;
 
 namespace Search.Answer.Extraction;
@@ -111,6 +112,15 @@ public static partial class SpanExtractor
             .Select(c => c with { Range = new TextRange(c.Range.Start + shift, c.Range.End + shift) })
             .OrderBy(c => c.Range.Start)
             .ToList();
+    }
+
+    /// <summary>Every match of a pattern, whole, as a candidate of <paramref name="type"/>.</summary>
+    private static void AddMatches(List<SpanCandidate> found, MatchCollection matches, ExpectedAnswer type, double prior)
+    {
+        foreach (Match m in matches)
+        {
+            Add(found, m.Index, m.Index + m.Length, type, prior);
+        }
     }
 
     private static void Add(List<SpanCandidate> found, int start, int end, ExpectedAnswer type, double prior)

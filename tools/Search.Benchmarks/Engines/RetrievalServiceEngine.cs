@@ -2,7 +2,6 @@ extern alias cli;
 
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using cli::Search.Cli.Evaluation;
 using Grpc.Net.Client;
@@ -66,13 +65,13 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     /// <param name="settings">Extra "--Retrieval:Key=value" arguments; none measures the shipped defaults.</param>
     public static async Task<RetrievalServiceEngine> StartAsync(string dataDirectory, IReadOnlyList<string> settings, CancellationToken ct)
     {
-        var address = $"http://127.0.0.1:{FreePort()}";
+        var address = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var process = new ServiceProcess("Retrieval", address,
             [
                 $"--Retrieval:DataDirectory={dataDirectory}",
                 $"--Kestrel:Endpoints:Grpc:Url={address}",
                 // The HTTP/1.1 metrics endpoint too, so a cluster running beside the benchmark keeps its ports.
-                $"--Kestrel:Endpoints:Metrics:Url=http://127.0.0.1:{FreePort()}",
+                $"--Kestrel:Endpoints:Metrics:Url=http://127.0.0.1:{LoopbackPorts.Free()}",
                 .. settings,
             ],
             log: null);
@@ -87,15 +86,6 @@ public sealed class RetrievalServiceEngine : ISearchEngine
             await process.DisposeAsync();
             throw;
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async Task<IngestMeasurement> IngestAsync(IReadOnlyList<BenchmarkDocument> documents, ProgressLog progress, CancellationToken ct)

@@ -1,3 +1,5 @@
+using Search.LoadTest.Running;
+
 namespace Search.LoadTest.Reporting;
 
 /// <summary>
@@ -35,8 +37,8 @@ public sealed class LatencyHistogram
         value = Math.Clamp(value, 0, MaxValue);
         Interlocked.Increment(ref _counts[IndexOf(value)]);
         Interlocked.Add(ref _sum, value);
-        InterlockedMin(ref _min, value);
-        InterlockedMax(ref _max, value);
+        AtomicLong.Min(ref _min, value);
+        AtomicLong.Max(ref _max, value);
         // Counted last, so a reader that sees the count also finds the value in a bucket.
         Interlocked.Increment(ref _count);
     }
@@ -117,35 +119,5 @@ public sealed class LatencyHistogram
         var mantissa = SubBuckets + ((index - ExactLimit) % SubBuckets);
         var shift = exponent - SubBucketBits;
         return ((long)mantissa << shift, 1L << shift);
-    }
-
-    private static void InterlockedMin(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 }

@@ -84,7 +84,7 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
         var micros = (long)Math.Round((completedTimestamp - intendedTimestamp) * 1e6 / TimestampFrequency);
         Interlocked.Increment(ref _measuredCompleted);
         LatencyWithErrors.Record(micros);
-        UpdateLastCompletion(completedTimestamp);
+        AtomicLong.Max(ref _lastCompletion, completedTimestamp);
         if (!outcome.IsSuccess)
         {
             CountError(outcome.Error!);
@@ -141,21 +141,6 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
     {
         Interlocked.Increment(ref _errorCount);
         _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
-    }
-
-    private void UpdateLastCompletion(long timestamp)
-    {
-        var current = Interlocked.Read(ref _lastCompletion);
-        while (timestamp > current)
-        {
-            var seen = Interlocked.CompareExchange(ref _lastCompletion, timestamp, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 }
 
