@@ -8,18 +8,21 @@ public sealed class AnswerOptions
     public const string SectionName = "Answer";
 
     /// <summary>
-    /// Confidence a candidate needs before the box is shown. A wrong box costs more trust than a
-    /// missing one, so the default was chosen on the SQuAD/CMRC/DRCD measurements for precision first.
+    /// Share of shown boxes that should be right. The answer model's precision–coverage curve, measured on
+    /// held-apart questions, turns it into the confidence threshold: the lowest one whose precision reaches
+    /// this target. A wrong box costs more trust than a missing one, so the default is high.
     /// </summary>
-    [Range(0.0, 1.0)]
-    public double MinConfidence { get; set; } = 0.7;
+    [Range(0.5, 0.999)]
+    public double TargetPrecision { get; set; } = 0.9;
 
     /// <summary>
-    /// When the typed span is below <see cref="MinConfidence"/> but its best sentence is above it, answer
-    /// with the sentence: measured, this keeps shown-box precision and raises coverage a lot, at the
-    /// cost of fewer exact short answers.
+    /// When the best span is below the threshold but a sentence is above it, answer with the sentence
+    /// (the box then highlights the sentence): more boxes at the same precision, fewer exact short answers.
     /// </summary>
     public bool SentenceFallback { get; set; } = true;
+
+    /// <summary>The answer model file; empty for the one shipped with the service (Models/answer-model.json).</summary>
+    public string? ModelPath { get; set; }
 
     /// <summary>How many of the top passages are read.</summary>
     [Range(1, 50)]
@@ -33,7 +36,7 @@ public sealed class AnswerOptions
     [Range(40, 10_000)]
     public int MaxSentenceChars { get; set; } = 400;
 
-    /// <summary>How many of the best sentences are searched for a typed span.</summary>
+    /// <summary>How many of the best sentences are searched for answer spans (the model was trained with 3).</summary>
     [Range(1, 10)]
     public int SpanSentences { get; set; } = 3;
 
@@ -52,8 +55,4 @@ public sealed class AnswerOptions
     /// <summary>Weight of the passage's rank from retrieval/rerank (1 for the top passage, then 1/(1+rank)).</summary>
     [Range(0.0, 100.0)]
     public double RankWeight { get; set; } = 0.15;
-
-    /// <summary>Bonus of a sentence that holds a candidate of the expected answer type.</summary>
-    [Range(0.0, 100.0)]
-    public double TypeMatchWeight { get; set; } = 0.2;
 }

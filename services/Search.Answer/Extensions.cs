@@ -11,7 +11,12 @@ public static class AnswerExtensions
     public static IHostApplicationBuilder AddAnswer(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<AnswerOptions>(AnswerOptions.SectionName);
-        builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<AnswerOptions>>().Value));
+        // The model loads now so that a missing or stale file stops the service at start, with the reason.
+        var modelPath = builder.Configuration[$"{AnswerOptions.SectionName}:{nameof(AnswerOptions.ModelPath)}"];
+        var model = string.IsNullOrWhiteSpace(modelPath) ? AnswerModel.LoadDefault() : AnswerModel.Load(modelPath);
+        builder.Services.AddSingleton(model);
+        builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<AnswerOptions>>().Value, model));
+        builder.AddGeneration();
         return builder;
     }
 }

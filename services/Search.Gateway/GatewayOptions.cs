@@ -35,6 +35,13 @@ public sealed class GatewayOptions
     [Range(10, 60_000)]
     public int AnswerTimeoutMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// Budget of the streamed answer (SearchStream, /api/search/stream), counted from when the results are
+    /// sent: it includes generation, so it must exceed the answer service's Answer:Llm:TimeoutMs.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int AnswerStreamTimeoutMs { get; set; } = 30_000;
+
     /// <summary>Ingest batches are committed before they are acknowledged, so they get much longer.</summary>
     [Range(1_000, 3_600_000)]
     public int IngestTimeoutMs { get; set; } = 300_000;

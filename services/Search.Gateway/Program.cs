@@ -10,6 +10,7 @@ var app = builder.Build();
 app.UseRateLimiter();
 app.MapGrpcService<GatewayService>();
 app.MapSearchApi();
+app.MapSearchStreamApi();
 app.MapDocumentsApi();
 app.MapDefaultEndpoints();
 app.Run();

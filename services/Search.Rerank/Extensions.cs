@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Search.Rerank;
 using Search.Rerank.Ranking;
 
@@ -9,7 +10,13 @@ public static class RerankExtensions
     public static IHostApplicationBuilder AddRerank(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<RerankOptions>(RerankOptions.SectionName);
-        builder.Services.AddSingleton<PassageReranker>();
+        builder.Services.AddSingleton(sp =>
+        {
+            // Options validation has already read and checked the file when one is named.
+            var options = sp.GetRequiredService<IOptions<RerankOptions>>();
+            var model = options.Value.ResolveWeightsPath() is { } path ? RerankModel.Load(path).Model : null;
+            return new PassageReranker(options, model);
+        });
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Search.Rerank.Ranking;
 
 namespace Search.Rerank;
 
@@ -50,6 +51,17 @@ public sealed class RerankOptions : IValidatableObject
     [Range(0.0, 100.0)]
     public double PositionWeight { get; set; } = 0.05;
 
+    /// <summary>
+    /// The fitted fusion of BM25, query-passage similarity and the lexical features (written by
+    /// <c>search-cli fit-rerank</c>), resolved against the service's folder; empty ranks by the lexical
+    /// weights above alone. A file that is named but missing or malformed stops start-up.
+    /// </summary>
+    public string WeightsFile { get; set; } = "rerank-weights.json";
+
+    /// <summary>Full path of <see cref="WeightsFile"/>, or null when it is empty (a method, so option validation never evaluates it).</summary>
+    public string? ResolveWeightsPath() =>
+        string.IsNullOrWhiteSpace(WeightsFile) ? null : Path.GetFullPath(WeightsFile, AppContext.BaseDirectory);
+
     /// <summary>Most candidates accepted in one request: every candidate is tokenised, so the work per request stays bounded.</summary>
     [Range(1, 10_000)]
     public int MaxCandidates { get; set; } = 100;
@@ -67,6 +79,24 @@ public sealed class RerankOptions : IValidatableObject
             yield return new ValidationResult(
                 $"At least one of the {SectionName} feature weights (Bm25Weight, CoverageWeight, ProximityWeight, TitleWeight, PositionWeight) must be positive.",
                 [nameof(Bm25Weight)]);
+        }
+
+        if (ResolveWeightsPath() is { } path)
+        {
+            string? error = null;
+            try
+            {
+                RerankModel.Load(path);
+            }
+            catch (InvalidDataException e)
+            {
+                error = e.Message;
+            }
+
+            if (error is not null)
+            {
+                yield return new ValidationResult($"{SectionName}:{nameof(WeightsFile)}: {error}", [nameof(WeightsFile)]);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Search.Retrieval;
 using Search.Retrieval.Elasticsearch;
+using Search.Retrieval.Embeddings;
 using Search.Retrieval.Health;
 using Search.Retrieval.Indexing;
 using Search.Retrieval.Storage;
@@ -14,14 +15,17 @@ public static class RetrievalExtensions
     {
         builder.AddValidatedOptions<RetrievalOptions>(RetrievalOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
+        // The model loads with the store, at start-up (about a second), never on the first query.
+        builder.Services.AddSingleton(sp => new PassageEmbedder(sp.GetRequiredService<IOptions<RetrievalOptions>>().Value.Embeddings));
         builder.Services.AddSingleton<IPassageStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RetrievalOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
+            var embedder = sp.GetRequiredService<PassageEmbedder>();
             return options.Backend switch
             {
-                RetrievalBackend.Elasticsearch => new ElasticsearchPassageStore(options, time, sp.GetRequiredService<ILogger<ElasticsearchPassageStore>>()),
-                _ => new PassageIndex(options, time),
+                RetrievalBackend.Elasticsearch => new ElasticsearchPassageStore(options, time, sp.GetRequiredService<ILogger<ElasticsearchPassageStore>>(), embedder: embedder),
+                _ => new PassageIndex(options, time, embedder),
             };
         });
         builder.Services.AddHostedService<StoreOpener>();

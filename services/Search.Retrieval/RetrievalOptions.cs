@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Search.Retrieval.Embeddings;
 
 namespace Search.Retrieval;
 
@@ -22,6 +23,9 @@ public sealed class RetrievalOptions : IValidatableObject
 
     /// <summary>Connection and index settings, used when <see cref="Backend"/> is Elasticsearch.</summary>
     public ElasticsearchOptions Elasticsearch { get; set; } = new();
+
+    /// <summary>Sentence vectors of English passages, for the reranker's similarity signal.</summary>
+    public EmbeddingOptions Embeddings { get; set; } = new();
 
     /// <summary>Folder of the Lucene index, resolved against the current directory; created when missing.</summary>
     [Required(AllowEmptyStrings = false)]
@@ -83,6 +87,17 @@ public sealed class RetrievalOptions : IValidatableObject
             foreach (var error in Elasticsearch.Validate($"{SectionName}:{nameof(Elasticsearch)}"))
             {
                 yield return error;
+            }
+        }
+
+        var embeddingErrors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(Embeddings, new ValidationContext(Embeddings), embeddingErrors, validateAllProperties: true))
+        {
+            foreach (var error in embeddingErrors)
+            {
+                yield return new ValidationResult(
+                    $"{SectionName}:{nameof(Embeddings)}: {error.ErrorMessage}",
+                    [.. error.MemberNames.Select(m => $"{nameof(Embeddings)}.{m}")]);
             }
         }
 

@@ -11,30 +11,36 @@ public sealed class AnswerExtractorTests
         new("Radio came later. Guglielmo Marconi sent signals across the Atlantic in 1901."),
     ];
 
-    private readonly AnswerExtractor _extractor = new(new AnswerOptions());
+    private readonly AnswerExtractor _extractor = new(new AnswerOptions(), AnswerModel.LoadDefault());
 
     [Fact]
-    public void AnswersAWhoQuestionWithAName()
+    public void AnswersAWhoQuestionWithANameInsideTheRightSentence()
     {
         var result = _extractor.Extract("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
 
+        // The short answer is the name; the box shows it alone or, when it is not sure enough of the
+        // exact words, the sentence around it.
+        var span = Assert.IsType<AnswerCandidate>(result.BestSpan);
+        Assert.Equal(AnswerShape.Span, span.Shape);
+        Assert.Equal("Alexander Graham Bell", span.Answer.Of(Telephone[0].Text));
         var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
-        Assert.Equal(AnswerShape.Span, candidate.Shape);
-        Assert.Equal("Alexander Graham Bell", candidate.Answer.Of(Telephone[0].Text));
         Assert.Equal("The telephone was patented by Alexander Graham Bell in 1876.", candidate.Sentence.Of(Telephone[0].Text));
+        Assert.Contains("Alexander Graham Bell", candidate.Answer.Of(Telephone[0].Text), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("台北101有多少層？", "101層")]
     [InlineData("台北101有多高？", "508公尺")]
-    public void ACountQuestionPrefersTheSpanWithTheAskedUnitEvenWhenTheQuestionRepeatsItsFigure(string question, string expected)
+    public void ACountQuestionMarksTheSpanWithTheAskedUnitAsAFullAnswerEvenWhenTheQuestionRepeatsItsFigure(string question, string expected)
     {
         AnswerPassage[] passages = [new("台北101是位於臺北市信義區的摩天大樓，高508公尺，地上共101層，2004年12月31日正式啟用。")];
 
-        var (candidates, _) = _extractor.Consider(question, AnswerCues.Detect(question), passages);
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
 
-        var span = Assert.Single(candidates, c => c.Shape == AnswerShape.Span);
-        Assert.Equal(expected, span.Answer.Of(passages[0].Text));
+        var option = Assert.Single(reading.Spans, o => o.Answer.Of(passages[0].Text) == expected);
+        Assert.Equal(1, option.Features[AnswerFeatures.Typed]);
+        Assert.Equal(0, option.Features[AnswerFeatures.Repeat]);
+        Assert.True(option.Features[AnswerFeatures.Prior] >= 0.5, $"prior {option.Features[AnswerFeatures.Prior]}");
     }
 
     [Fact]
@@ -64,34 +70,62 @@ public sealed class AnswerExtractorTests
     }
 
     [Fact]
-    public void AnswersTraditionalQuestionsFromTraditionalPassages()
+    public void TraditionalQuestionsFindTypedOptionsInTraditionalPassages()
     {
         AnswerPassage[] passages =
         [
             new("京張鐵路是中國自行設計的第一條鐵路。這條鐵路由詹天佑主持設計，於1909年通車。"),
         ];
 
-        var (candidates, _) = _extractor.Consider("京張鐵路是誰主持設計的？", ExpectedAnswer.Person, passages);
+        var reading = _extractor.Read("京張鐵路是誰主持設計的？", ExpectedAnswer.Person, passages);
 
-        var span = Assert.Single(candidates, c => c.Shape == AnswerShape.Span);
-        Assert.Equal("詹天佑", span.Answer.Of(passages[0].Text));
+        var option = Assert.Single(reading.Spans, o => o.Answer.Of(passages[0].Text) == "詹天佑");
+        Assert.Equal(1, option.Features[AnswerFeatures.Typed]);
+        Assert.Equal(AnswerFeatures.Form("京張鐵路是誰主持設計的？"), option.Features[AnswerFeatures.QuestionForm]);
+        Assert.Equal(1, option.Features[AnswerFeatures.Chinese]);
+        // Right beside the question's words on both sides ("由" is not a question word; "主持設計" is).
+        Assert.Equal(0, option.Features[AnswerFeatures.RightDistance]);
     }
 
     [Fact]
-    public void AnswersUntypedQuestionsWithASentence()
+    public void UntypedQuestionsAreAnsweredFromTheRightSentence()
     {
         var result = _extractor.Extract("What happened to early telephones?", ExpectedAnswer.None, Telephone);
 
         var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
-        Assert.Equal(AnswerShape.Sentence, candidate.Shape);
-        Assert.Equal("Early telephones were rented in pairs.", candidate.Answer.Of(Telephone[0].Text));
-        Assert.Equal(candidate.Answer, candidate.Sentence);
+        Assert.Equal("Early telephones were rented in pairs.", candidate.Sentence.Of(Telephone[0].Text));
+        Assert.Contains(candidate.Answer.Of(Telephone[0].Text), candidate.Sentence.Of(Telephone[0].Text));
+    }
+
+    [Fact]
+    public void EverySentenceOfTheBestFewIsAnOptionAndItsPhrasesAreSpanOptions()
+    {
+        var reading = _extractor.Read("What happened to early telephones?", ExpectedAnswer.None, Telephone);
+
+        Assert.Contains(reading.Sentences, o => o.Answer.Of(Telephone[0].Text) == "Early telephones were rented in pairs.");
+        Assert.Contains(reading.Spans, o => o.PassageIndex == 0 && o.Answer.Of(Telephone[0].Text) == "rented in pairs");
+        Assert.All(reading.Spans, o => Assert.Equal(AnswerFeatures.Count, o.Features.Length));
+        Assert.All(reading.Spans, o => Assert.Equal(0, o.Features[AnswerFeatures.IsSentence]));
+        Assert.All(reading.Sentences, o => Assert.Equal(1, o.Features[AnswerFeatures.IsSentence]));
+    }
+
+    [Fact]
+    public void ASpanOfOnlyQuestionWordsIsNeverAnOption()
+    {
+        var reading = _extractor.Read("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
+
+        Assert.DoesNotContain(reading.Spans, o => o.PassageIndex == 0 && o.Answer.Of(Telephone[0].Text) is "telephone" or "patented" or "telephone was patented");
     }
 
     [Fact]
     public void AbstainsBelowTheThresholdButStillReturnsTheCandidate()
     {
-        var strict = new AnswerExtractor(new AnswerOptions { MinConfidence = 1.0 });
+        var strict = new AnswerExtractor(new AnswerOptions { TargetPrecision = 0.999 }, new AnswerModel
+        {
+            FeatureNames = AnswerFeatures.Names,
+            Calibration = new IsotonicCalibration { Scores = [0], Probabilities = [0.5] },
+            Curve = [new CurvePoint(0.99, 0.95, 0.01)],
+        });
 
         var result = strict.Extract("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
 
@@ -106,7 +140,7 @@ public sealed class AnswerExtractorTests
         var result = _extractor.Extract("Who patented the telephone?", ExpectedAnswer.Person, Telephone);
 
         Assert.InRange(result.Candidate!.Confidence, 0, 1);
-        Assert.Equal(result.Candidate.Confidence >= new AnswerOptions().MinConfidence, result.Shown);
+        Assert.Equal(result.Candidate.Confidence >= _extractor.Threshold, result.Shown);
     }
 
     [Fact]
@@ -145,7 +179,7 @@ public sealed class AnswerExtractorTests
         var text = string.Join(' ', Enumerable.Repeat("the quarry near the river produced granite blocks for the harbour wall", 40));
         AnswerPassage[] passages = [new(text)];
 
-        var result = new AnswerExtractor(options).Extract("What did the quarry produce?", ExpectedAnswer.None, passages);
+        var result = new AnswerExtractor(options, AnswerModel.LoadDefault()).Extract("What did the quarry produce?", ExpectedAnswer.None, passages);
 
         var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
         Assert.InRange(candidate.Answer.Length, 1, options.MaxSentenceChars);

@@ -11,6 +11,15 @@ public sealed class SciFactClusterFixture : ClusterFixture
 
     public static bool DataPresent => Corpus is not null && Queries is not null && Qrels is not null;
 
+    /// <summary>
+    /// These tests measure BM25 retrieval (the gateway's Retrieve), which never reads passage vectors, so
+    /// the cluster skips embedding 5,183 abstracts at ingest (minutes on two cores).
+    /// </summary>
+    protected override IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments => new Dictionary<string, IReadOnlyList<string>>(base.ExtraArguments)
+    {
+        ["Retrieval"] = ["--Retrieval:Embeddings:Enabled=false"],
+    };
+
     public override async ValueTask InitializeAsync()
     {
         if (!DataPresent)

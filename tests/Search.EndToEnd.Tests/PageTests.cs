@@ -60,7 +60,16 @@ public sealed class PageTests(DemoClusterFixture fixture) : IClassFixture<DemoCl
         await page.ClickAsync("button[type=submit]");
         await page.WaitForSelectorAsync("#results li");
 
-        Assert.True(await page.IsVisibleAsync("#answer"), $"no answer box for {question.Question}");
+        // The page streams: results first, then the answer once the answer stage is done.
+        try
+        {
+            await page.WaitForSelectorAsync("#answer", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible, Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no answer box for {question.Question}");
+        }
+
         var answer = await page.TextContentAsync("#answer .answer-text");
         var marked = await page.TextContentAsync("#answer .answer-passage mark");
         Assert.Equal(answer, marked);

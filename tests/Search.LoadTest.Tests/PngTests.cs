@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using Search.LoadTest.Plotting;
+using Search.Cli.Plotting;
 using Search.LoadTest.Reporting;
 
 namespace Search.LoadTest.Tests;

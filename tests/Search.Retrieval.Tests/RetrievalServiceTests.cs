@@ -32,6 +32,21 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task EnglishHitsCarryTheirSimilarityAndChineseHitsNone()
+    {
+        await _client.UpsertDocumentsAsync(Batch(
+            new Document { Id = "sim-en", Title = "Penicillin", Text = "Alexander Fleming discovered penicillin in 1928.", Lang = "en" },
+            new Document { Id = "sim-zh", Title = "水", Text = "水在一个标准大气压下的沸点是一百摄氏度。", Lang = "zh-Hans" }), cancellationToken: Cancel);
+
+        var english = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel)).Passages);
+        var chinese = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "水的沸点", Language = Language.ZhHans }, cancellationToken: Cancel)).Passages);
+
+        Assert.True(english.HasSimilarity);
+        Assert.InRange(english.Similarity, 0.3, 1.0);
+        Assert.False(chinese.HasSimilarity);
+    }
+
+    [Fact]
     public async Task BadDocumentsAreRejectedOneByOneThroughGrpc()
     {
         var response = await _client.UpsertDocumentsAsync(Batch(

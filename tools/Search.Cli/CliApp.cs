@@ -20,6 +20,8 @@ public static class CliApp
           ask "question" [--lang L] [--k N]                 print the answer box and the top results
           eval squad --file FILE [--limit N] [--k N]        measure EM/F1, passage rank, box quality and latency
           eval beir --corpus C --queries Q --qrels R        measure nDCG@10, Recall@100, MRR@10 of retrieval
+          fit-rerank [--scifact DIR] [--squad FILE]         fit the reranker's fused weights, write rerank-weights.json
+          train answer FILE... --out MODEL                  fit the answer model (span choice, calibrated confidence) on SQuAD-format files
 
         global options:
           --gateway URL   the gateway's gRPC address (default http://127.0.0.1:8081)
@@ -70,8 +72,10 @@ public static class CliApp
                 "ingest" => await IngestCommand.RunAsync(rest, gateway, output, error, cancellationToken),
                 "ask" => await AskCommand.RunAsync(rest, gateway, output, error, cancellationToken),
                 "eval" => await EvalCommand.RunAsync(rest, gateway, output, error, cancellationToken),
+                "fit-rerank" => await FitRerankCommand.RunAsync(rest, gateway, output, error, cancellationToken),
+                "train" => await TrainCommand.RunAsync(rest, gateway, output, error, cancellationToken),
                 "help" => await Help(rest, output, error),
-                _ => await UsageError(error, $"unknown command '{command}' (commands: ingest, ask, eval)", null),
+                _ => await UsageError(error, $"unknown command '{command}' (commands: ingest, ask, eval, train)", null),
             };
         }
         catch (UsageException e)
@@ -121,11 +125,12 @@ public static class CliApp
             "ingest" => IngestCommand.Help,
             "ask" => AskCommand.Help,
             "eval" => EvalCommand.Help,
+            "train" => TrainCommand.Help,
             _ => null,
         };
         if (text is null)
         {
-            return await UsageError(error, $"unknown command '{rest[0]}' (commands: ingest, ask, eval)", null);
+            return await UsageError(error, $"unknown command '{rest[0]}' (commands: ingest, ask, eval, train)", null);
         }
 
         await output.WriteLineAsync(text);

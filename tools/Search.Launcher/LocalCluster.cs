@@ -36,7 +36,7 @@ public sealed record ClusterOptions
     /// <summary>Where the retrieval index lives.</summary>
     public string DataDirectory { get; init; } = RepoLayout.DefaultDataDirectory;
 
-    /// <summary>Extra configuration per service name ("Answer" → ["--Answer:MinConfidence=0.4"]).</summary>
+    /// <summary>Extra configuration per service name ("Answer" → ["--Answer:TargetPrecision=0.8"]).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>Receives every line the services print (null: keep them quiet).</summary>

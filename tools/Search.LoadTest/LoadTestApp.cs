@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Search.Cli;
 using Search.Cli.Commands;
-using Search.LoadTest.Plotting;
+using Search.Cli.Plotting;
 using Search.LoadTest.Queries;
 using Search.LoadTest.Reporting;
 using Search.LoadTest.Running;

@@ -1,14 +1,37 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
 using Search.Answer.Extraction;
+using Search.Answer.Generation;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Answer.Grpc;
 
-public sealed class AnswerService(AnswerExtractor extractor) : Rpc.Answer.AnswerBase
+public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator generator) : Rpc.Answer.AnswerBase
 {
     public override Task<Rpc.AnswerResponse> Answer(Rpc.AnswerRequest request, ServerCallContext context)
+    {
+        var question = ValidQuestion(request);
+        return Task.FromResult(Extract(question, request));
+    }
+
+    public override async Task AnswerStream(Rpc.AnswerRequest request, IServerStreamWriter<Rpc.AnswerStreamEvent> responseStream, ServerCallContext context)
+    {
+        var question = ValidQuestion(request);
+        // The extractive answer is ready before the model is asked: it is what any failure falls back to.
+        var extractive = Extract(question, request);
+        var passages = request.Passages
+            .Select(p => new GroundingPassage(p.Passage?.PassageId ?? "", p.Passage?.DocumentId ?? "", p.Passage?.Title ?? "", p.Passage?.Text ?? ""))
+            .ToList();
+        var outcome = await generator.GenerateAsync(
+            question,
+            passages,
+            (token, ct) => responseStream.WriteAsync(new Rpc.AnswerStreamEvent { Token = token }, ct),
+            context.CancellationToken);
+        await responseStream.WriteAsync(new Rpc.AnswerStreamEvent { Result = ToResult(outcome, extractive) }, context.CancellationToken);
+    }
+
+    private static string ValidQuestion(Rpc.AnswerRequest request)
     {
         var question = TextNormalizer.Normalize(request.Question);
         if (question.Length == 0)
@@ -21,11 +44,16 @@ public sealed class AnswerService(AnswerExtractor extractor) : Rpc.Answer.Answer
             ThrowInvalidArgument($"question must be at most {TextNormalizer.MaxQueryLength} characters.");
         }
 
+        return question;
+    }
+
+    private Rpc.AnswerResponse Extract(string question, Rpc.AnswerRequest request)
+    {
         var passages = request.Passages
-            .Select(p => new AnswerPassage(p.Passage?.Text ?? ""))
+            .Select(p => new AnswerPassage(p.Passage?.Text ?? "", p.Score, p.RetrievalScore))
             .ToList();
         var result = extractor.Extract(question, ToExpected(request.Route, question), passages);
-        return Task.FromResult(ToResponse(result, request));
+        return ToResponse(result, request);
     }
 
     [DoesNotReturn]
@@ -60,6 +88,29 @@ public sealed class AnswerService(AnswerExtractor extractor) : Rpc.Answer.Answer
             Kind = c.Shape == AnswerShape.Span ? Rpc.AnswerKind.Span : Rpc.AnswerKind.Sentence,
             Sentence = new Rpc.TextSpan { Start = c.Sentence.Start, End = c.Sentence.End },
         };
+        if (c.Shape == AnswerShape.Sentence && result.BestSpan is { } span)
+        {
+            response.Candidate.ShortAnswer = span.Answer.Of(request.Passages[span.PassageIndex].Passage.Text);
+        }
+
         return response;
+    }
+
+    private static Rpc.AnswerStreamResult ToResult(GenerationOutcome outcome, Rpc.AnswerResponse extractive)
+    {
+        var result = new Rpc.AnswerStreamResult
+        {
+            GeneratedShown = outcome.Shown,
+            FallbackReason = outcome.FallbackReason,
+            Extractive = extractive,
+        };
+        if (outcome.Text.Length > 0)
+        {
+            result.Generated = new Rpc.GeneratedAnswer { Text = outcome.Text };
+            result.Generated.Citations.AddRange(outcome.Citations.Select(c =>
+                new Rpc.Citation { Index = c.Index, PassageId = c.PassageId, DocumentId = c.DocumentId }));
+        }
+
+        return result;
     }
 }

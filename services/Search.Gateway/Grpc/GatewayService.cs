@@ -10,7 +10,8 @@ namespace Search.Gateway.Grpc;
 /// The gRPC front door: the (cached) search pipeline plus ingestion forwarded to retrieval. Every
 /// acknowledged write drops the cached answers citing the documents it touched before it answers.
 /// </summary>
-public sealed class GatewayService(CachedSearch search, AnswerCache cache, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+public sealed class GatewayService(
+    CachedSearch search, SearchPipeline pipeline, AnswerCache cache, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
     public override async Task<Rpc.SearchResponse> Search(Rpc.SearchRequest request, ServerCallContext context)
@@ -20,6 +21,24 @@ public sealed class GatewayService(CachedSearch search, AnswerCache cache, Rpc.R
             var query = new SearchQuery(request.Query, request.Language, request.K, request.IncludeAbstained);
             var deadline = context.Deadline == DateTime.MaxValue ? (DateTime?)null : context.Deadline;
             return await search.SearchAsync(query, deadline, context.CancellationToken);
+        }
+        catch (BadSearchRequestException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        catch (StageUnavailableException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+    }
+
+    public override async Task SearchStream(Rpc.SearchRequest request, IServerStreamWriter<Rpc.SearchStreamEvent> responseStream, ServerCallContext context)
+    {
+        try
+        {
+            var query = new SearchQuery(request.Query, request.Language, request.K, request.IncludeAbstained);
+            var deadline = context.Deadline == DateTime.MaxValue ? (DateTime?)null : context.Deadline;
+            await pipeline.SearchStreamAsync(query, deadline, (e, ct) => responseStream.WriteAsync(e, ct), context.CancellationToken);
         }
         catch (BadSearchRequestException e)
         {

@@ -30,6 +30,53 @@ public sealed class SearchPipeline(
     public async Task<Rpc.SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        var (response, ranked, deadline) = await PrepareAsync(query, callerDeadline, ct);
+        if (response.Route.ShouldAnswer && ranked.Count > 0)
+        {
+            await AnswerAsync(response.Route, ranked, query.IncludeAbstained, response, deadline, ct);
+        }
+        else
+        {
+            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Answer, Status = "skipped" });
+        }
+
+        response.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return response;
+    }
+
+    /// <summary>
+    /// Search with the answer streamed: <paramref name="emit"/> gets the results first, then the answer's
+    /// tokens as the answer service sends them, then the checked answer. Bad input and a missing retrieval
+    /// throw before anything is emitted (so REST can still answer 400/503); after that, an answer stage that
+    /// fails only degrades the final answer event.
+    /// </summary>
+    public async Task SearchStreamAsync(SearchQuery query, DateTime? callerDeadline, Func<Rpc.SearchStreamEvent, CancellationToken, Task> emit, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (response, ranked, _) = await PrepareAsync(query, callerDeadline, ct);
+        var answer = new Rpc.StreamedAnswer();
+        var answering = response.Route.ShouldAnswer && ranked.Count > 0;
+        if (!answering)
+        {
+            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Answer, Status = "skipped" });
+            answer.FallbackReason = ranked.Count == 0 ? "no passage was found to answer from" : "the query is not a question to answer";
+        }
+
+        response.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await emit(new Rpc.SearchStreamEvent { Results = response }, ct);
+        if (answering)
+        {
+            await StreamAnswerAsync(response.Route, ranked, query.IncludeAbstained, callerDeadline, answer, emit, ct);
+        }
+
+        answer.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        await emit(new Rpc.SearchStreamEvent { Answer = answer }, ct);
+    }
+
+    /// <summary>Route, retrieve and rerank: the response with its results and timings, and no answer yet.</summary>
+    private async Task<(Rpc.SearchResponse Response, IReadOnlyList<Rpc.ScoredPassage> Ranked, DateTime Deadline)> PrepareAsync(
+        SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    {
         var (k, hint) = Validate(query);
         var deadline = EarliestOf(callerDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(_options.RequestTimeoutMs));
         var response = new Rpc.SearchResponse { Query = query.Query ?? "" };
@@ -43,18 +90,7 @@ public sealed class SearchPipeline(
         var candidates = await RetrieveAsync(response.Route, hint, k, response, deadline, ct);
         var ranked = await RerankAsync(response.Route, candidates, response, deadline, ct);
         response.Results.AddRange(ranked.Take(k).Select(ToResult));
-
-        if (response.Route.ShouldAnswer && ranked.Count > 0)
-        {
-            await AnswerAsync(response.Route, ranked, query.IncludeAbstained, response, deadline, ct);
-        }
-        else
-        {
-            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Answer, Status = "skipped" });
-        }
-
-        response.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        return response;
+        return (response, ranked, deadline);
     }
 
     private (int K, TextLanguage Hint) Validate(SearchQuery query)
@@ -160,6 +196,68 @@ public sealed class SearchPipeline(
         else if (includeAbstained)
         {
             response.AbstainedAnswer = result.Candidate;
+        }
+    }
+
+    /// <summary>
+    /// The streamed answer stage. Not run through the stage's retry: tokens already passed on cannot be
+    /// taken back, and generation has its own budget (<see cref="GatewayOptions.AnswerStreamTimeoutMs"/>).
+    /// </summary>
+    private async Task StreamAnswerAsync(Rpc.Route route, IReadOnlyList<Rpc.ScoredPassage> ranked, bool includeAbstained, DateTime? callerDeadline,
+        Rpc.StreamedAnswer streamed, Func<Rpc.SearchStreamEvent, CancellationToken, Task> emit, CancellationToken ct)
+    {
+        var request = new Rpc.AnswerRequest { Question = route.NormalizedQuery, Route = route };
+        request.Passages.AddRange(ranked.Take(_options.AnswerPassages));
+        var deadline = EarliestOf(callerDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(_options.AnswerStreamTimeoutMs));
+        Rpc.AnswerStreamResult? result = null;
+        try
+        {
+            using var call = answer.AnswerStream(request, deadline: deadline, cancellationToken: ct);
+            await foreach (var item in call.ResponseStream.ReadAllAsync(ct))
+            {
+                if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Token)
+                {
+                    await emit(new Rpc.SearchStreamEvent { Token = item.Token }, ct);
+                }
+                else if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Result)
+                {
+                    result = item.Result;
+                }
+            }
+        }
+        catch (RpcException e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Streamed answer degraded: {Status} {Detail}", e.StatusCode, e.Status.Detail);
+            streamed.Degraded = true;
+            streamed.FallbackReason = $"the answer stage {(e.StatusCode == StatusCode.DeadlineExceeded ? "timed out" : "failed")} ({e.StatusCode})";
+            return;
+        }
+
+        if (result is null)
+        {
+            streamed.Degraded = true;
+            streamed.FallbackReason = "the answer stage ended without a result";
+            return;
+        }
+
+        streamed.GeneratedShown = result.GeneratedShown;
+        streamed.FallbackReason = result.FallbackReason;
+        if (result.GeneratedShown)
+        {
+            streamed.GeneratedText = result.Generated.Text;
+            streamed.Citations.AddRange(result.Generated.Citations.Select(c =>
+                new Rpc.AnswerCitation { Index = c.Index, PassageId = c.PassageId, DocumentId = c.DocumentId }));
+        }
+        else if (result.Extractive?.Candidate is { } candidate)
+        {
+            if (result.Extractive.Shown)
+            {
+                streamed.Answer = candidate;
+            }
+            else if (includeAbstained)
+            {
+                streamed.AbstainedAnswer = candidate;
+            }
         }
     }
 

@@ -44,6 +44,7 @@ function renderAnswer(answer) {
   if (!answer) return;
   const passage = answer.passage || {};
   const text = passage.text || "";
+  answerBox.querySelector(".answer-text").classList.remove("generated");
   answerBox.querySelector(".answer-text").textContent = answer.text;
   const quote = answerBox.querySelector(".answer-passage");
   quote.replaceChildren();
@@ -65,8 +66,9 @@ function renderAnswer(answer) {
 
 function renderResults(results) {
   resultList.replaceChildren();
-  for (const result of results) {
+  for (const [i, result] of results.entries()) {
     const item = el("li");
+    item.id = `result-${i + 1}`;
     const href = safeUrl(result.url);
     const heading = href ? el("a", "", result.title || result.document_id) : el("strong", "", result.title || result.document_id);
     if (href) { heading.href = href; heading.rel = "noopener noreferrer"; }
@@ -85,13 +87,83 @@ function label(value, prefix) {
   return String(value || "").replace(prefix, "").toLowerCase().replace("_", "-");
 }
 
+// Shows text written by the model with each "[n]" turned into a link to the result it cites.
+// Model text is plain text like document text: it goes in through textContent only.
+function renderGenerated(answer, results) {
+  answerBox.hidden = false;
+  const target = answerBox.querySelector(".answer-text");
+  target.classList.add("generated");
+  target.replaceChildren();
+  const byIndex = new Map((answer.citations || []).map(c => [c.index, c.passage_id]));
+  const text = answer.generated_text || "";
+  const marks = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
+  let at = 0;
+  for (const match of text.matchAll(marks)) {
+    target.append(text.slice(at, match.index));
+    for (const n of match[1].split(",").map(x => Number(x.trim()))) {
+      const row = results.findIndex(r => r.passage_id === byIndex.get(n));
+      if (row >= 0) {
+        const link = el("a", "citation", `[${n}]`);
+        link.href = `#result-${row + 1}`;
+        target.append(link);
+      } else {
+        target.append(`[${n}]`);
+      }
+    }
+    at = match.index + match[0].length;
+  }
+  target.append(text.slice(at));
+  answerBox.querySelector(".answer-passage").replaceChildren();
+  answerBox.querySelector(".answer-source").textContent = "Written from the cited results.";
+}
+
+function showStreaming(text) {
+  answerBox.hidden = false;
+  const target = answerBox.querySelector(".answer-text");
+  target.classList.add("generated");
+  target.textContent = text;
+  answerBox.querySelector(".answer-passage").replaceChildren();
+  answerBox.querySelector(".answer-source").textContent = "Writing…";
+}
+
+function renderMeta(body) {
+  const timings = body.timings.map(t => `${t.stage} ${t.ms.toFixed(1)} ms${t.status === "ok" ? "" : " (" + t.status + ")"}`).join(" · ");
+  meta.textContent = `${label(body.route.language, "LANGUAGE_")} · ${label(body.route.intent, "INTENT_")} · ${body.total_ms.toFixed(1)} ms · ${timings}`;
+  if (body.degraded.length > 0) {
+    statusLine.textContent = "Partial results: " + body.degraded.join(", ") + " unavailable.";
+    statusLine.className = "degraded";
+  }
+}
+
+// Reads the server-sent events of /api/search/stream: results, token…, answer, done.
+async function* readEvents(response) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = "message", data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event: ")) name = line.slice(7);
+        else if (line.startsWith("data: ")) data += line.slice(6);
+      }
+      yield { name, data: JSON.parse(data || "{}") };
+    }
+  }
+}
+
 async function search(query) {
   statusLine.textContent = "Searching…";
   statusLine.className = "";
   try {
-    const response = await fetch("/api/search?q=" + encodeURIComponent(query));
-    const body = await response.json();
+    const response = await fetch("/api/search/stream?q=" + encodeURIComponent(query));
     if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
       renderAnswer(null);
       renderResults([]);
       meta.textContent = "";
@@ -99,14 +171,26 @@ async function search(query) {
       statusLine.className = "degraded";
       return;
     }
-    renderAnswer(body.answer);
-    renderResults(body.results);
-    statusLine.textContent = body.results.length === 0 ? "No results." : "";
-    const timings = body.timings.map(t => `${t.stage} ${t.ms.toFixed(1)} ms${t.status === "ok" ? "" : " (" + t.status + ")"}`).join(" · ");
-    meta.textContent = `${label(body.route.language, "LANGUAGE_")} · ${label(body.route.intent, "INTENT_")} · ${body.total_ms.toFixed(1)} ms · ${timings}`;
-    if (body.degraded.length > 0) {
-      statusLine.textContent = "Partial results: " + body.degraded.join(", ") + " unavailable.";
-      statusLine.className = "degraded";
+    let results = [];
+    let written = "";
+    renderAnswer(null);
+    for await (const event of readEvents(response)) {
+      if (event.name === "results") {
+        results = event.data.results;
+        renderResults(results);
+        statusLine.textContent = results.length === 0 ? "No results." : "";
+        renderMeta(event.data);
+      } else if (event.name === "token") {
+        written += event.data.text;
+        showStreaming(written);
+      } else if (event.name === "answer") {
+        if (event.data.generated_shown) {
+          renderGenerated(event.data, results);
+        } else {
+          // Generation was off or failed its checks: the extractive box (or none) replaces what was written.
+          renderAnswer(event.data.answer);
+        }
+      }
     }
   } catch (error) {
     statusLine.textContent = "The search service could not be reached.";

@@ -36,5 +36,6 @@ public sealed class RerankService(PassageReranker reranker) : Rpc.Rerank.RerankB
         p.Passage?.Text ?? "",
         p.Passage?.Title ?? "",
         p.Passage?.Ordinal ?? 0,
-        p.RetrievalScore != 0 ? p.RetrievalScore : p.Score);
+        p.RetrievalScore != 0 ? p.RetrievalScore : p.Score,
+        p.HasSimilarity ? p.Similarity : null);
 }

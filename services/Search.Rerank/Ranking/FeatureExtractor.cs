@@ -13,6 +13,8 @@ public static class FeatureExtractor
         var weights = InBatchIdf(queryTerms, passageTerms);
         var totalWeight = weights.Values.Sum();
         var bestBm25 = candidates.Count == 0 ? 0 : candidates.Max(c => Sanitize(c.RetrievalScore));
+        var similarities = candidates.Select(c => c.Similarity is { } s && double.IsFinite(s) ? Math.Clamp(s, -1, 1) : (double?)null).ToArray();
+        var bestSimilarity = similarities.Max() ?? 0;
 
         var features = new RankingFeatures[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
@@ -23,7 +25,9 @@ public static class FeatureExtractor
                 Coverage: totalWeight > 0 ? matched.Sum(t => weights[t]) / totalWeight : 0,
                 Proximity: Proximity(passages[i], matched, queryTerms.Count),
                 Title: TitleMatch(queryTerms, candidates[i].Title),
-                Position: 1.0 / (1.0 + Math.Max(0, candidates[i].Ordinal)));
+                Position: 1.0 / (1.0 + Math.Max(0, candidates[i].Ordinal)),
+                Similarity: similarities[i],
+                SimilarityMargin: similarities[i] is { } similarity ? similarity - bestSimilarity : 0);
         }
 
         return features;

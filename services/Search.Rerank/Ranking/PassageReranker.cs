@@ -4,10 +4,17 @@ using Search.Text;
 
 namespace Search.Rerank.Ranking;
 
-/// <summary>Re-scores retrieval candidates with a weighted mean of lexical features BM25 does not see.</summary>
-public sealed class PassageReranker(IOptions<RerankOptions> options)
+/// <summary>
+/// Re-scores retrieval candidates. With a fitted <see cref="RerankModel"/> and a similarity for every
+/// candidate (English), the model fuses BM25, the query-passage similarity and the lexical features;
+/// otherwise (Chinese, embeddings off, no model) a weighted mean of the lexical features ranks.
+/// </summary>
+public sealed class PassageReranker(IOptions<RerankOptions> options, RerankModel? model = null)
 {
     private readonly RerankOptions _options = options.Value;
+
+    /// <summary>The fused model in use, or null when only the lexical weights rank.</summary>
+    public RerankModel? Model { get; } = model;
 
     /// <summary>
     /// Ranks <paramref name="candidates"/> best first, keeping at most <paramref name="topK"/> (0 = all);
@@ -28,14 +35,17 @@ public sealed class PassageReranker(IOptions<RerankOptions> options)
         }
 
         var features = FeatureExtractor.Extract(TextNormalizer.Normalize(query), candidates);
+        // One scale for the whole list: the model only when it can score every candidate.
+        var fused = Model is not null && features.Length > 0 && features.All(f => f.Similarity is not null);
         var order = features
-            .Select((f, i) => new RankedCandidate(i, Score(f), f))
+            .Select((f, i) => new RankedCandidate(i, fused ? Model!.Score(f) : Score(f), f))
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Index);
         ranked = (topK > 0 ? order.Take(topK) : order).ToArray();
         return true;
     }
 
+    /// <summary>The lexical score: the weighted mean of the options' feature weights.</summary>
     public double Score(RankingFeatures f) =>
         (_options.Bm25Weight * f.Bm25
             + _options.CoverageWeight * f.Coverage

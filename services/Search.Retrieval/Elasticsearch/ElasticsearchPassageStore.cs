@@ -7,6 +7,7 @@ using Elastic.Clients.Elasticsearch.QueryDsl;
 using Elastic.Transport;
 using Elastic.Transport.Products.Elasticsearch;
 using Microsoft.Extensions.Logging.Abstractions;
+using Search.Retrieval.Embeddings;
 using Search.Retrieval.Indexing;
 using Search.Retrieval.Searching;
 using Search.Retrieval.Storage;
@@ -39,6 +40,7 @@ public sealed class ElasticsearchPassageStore : IPassageStore, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PassagePreparer _preparer;
+    private readonly PassageEmbedder _embedder;
     private readonly IRequestInvoker _invoker;
     private readonly bool _ownsInvoker;
     private readonly ElasticsearchClient _client;
@@ -53,7 +55,11 @@ public sealed class ElasticsearchPassageStore : IPassageStore, IDisposable
     /// Elasticsearch JSON.
     /// </param>
     public ElasticsearchPassageStore(
-        RetrievalOptions options, TimeProvider? time = null, ILogger<ElasticsearchPassageStore>? logger = null, IRequestInvoker? requestInvoker = null)
+        RetrievalOptions options,
+        TimeProvider? time = null,
+        ILogger<ElasticsearchPassageStore>? logger = null,
+        IRequestInvoker? requestInvoker = null,
+        PassageEmbedder? embedder = null)
     {
         var errors = options.Elasticsearch.Validate(Section).Select(e => e.ErrorMessage).ToList();
         if (errors.Count > 0)
@@ -65,7 +71,8 @@ public sealed class ElasticsearchPassageStore : IPassageStore, IDisposable
         _settings = options.Elasticsearch;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<ElasticsearchPassageStore>.Instance;
-        _preparer = new PassagePreparer(options, _time);
+        _embedder = embedder ?? PassageEmbedder.Disabled;
+        _preparer = new PassagePreparer(options, _time, _embedder);
         _alias = _settings.IndexAlias;
         _index = PassageMapping.IndexName(_alias, PassageMapping.SchemaVersion);
         // Credentials may sit in a URL's user-info part; logs and health reasons show scheme, host and port only.
@@ -183,6 +190,12 @@ public sealed class ElasticsearchPassageStore : IPassageStore, IDisposable
             .Where(hit => hit.Source is not null)
             .Select(hit => ToSearchHit(hit, query, highlight))
             .ToList();
+        // The query is embedded only when some hit has a vector to compare with (never for Chinese).
+        if (hits.Any(h => h.Passage.Embedding is not null) && _embedder.EmbedQuery(query, language, cancellationToken) is { } queryVector)
+        {
+            hits = hits.Select(h => h with { Similarity = PassageEmbedder.Similarity(queryVector, h.Passage.Embedding) }).ToList();
+        }
+
         return new SearchResult(hits, (int)Math.Clamp(response.Total, hits.Count, int.MaxValue));
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 using Elastic.Clients.Elasticsearch.Mapping;
+using Search.Retrieval.Embeddings;
 using Search.Retrieval.Indexing;
 using Search.Text;
 
@@ -62,6 +63,10 @@ public sealed record PassageDocument
 
     [JsonPropertyName(PassageMapping.TitleChinese), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TitleChinese { get; init; }
+
+    /// <summary>The passage's sentence vector (English passages with embeddings on), absent otherwise.</summary>
+    [JsonPropertyName(PassageMapping.Embedding), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public float[]? Embedding { get; init; }
 }
 
 /// <summary>
@@ -72,7 +77,8 @@ public sealed record PassageDocument
 /// </summary>
 public static class PassageMapping
 {
-    public const int SchemaVersion = 1;
+    // 2: the passage's sentence vector (dense_vector, 384 dims, cosine).
+    public const int SchemaVersion = 2;
 
     public const string DocumentId = "doc_id";
     public const string PassageId = "passage_id";
@@ -91,6 +97,7 @@ public static class PassageMapping
     public const string TitleEnglish = "title_en";
     public const string TextChinese = "text_zh";
     public const string TitleChinese = "title_zh";
+    public const string Embedding = "embedding";
 
     /// <summary>The BM25 similarity every searchable field scores with (k1/b from the options).</summary>
     public const string Similarity = "passage_bm25";
@@ -152,6 +159,7 @@ public static class PassageMapping
             // Folding is one character for one, so highlight offsets in the folded copy fit the original text.
             TextChinese = chinese ? ChineseScript.ToSimplified(passage.Text) : null,
             TitleChinese = chinese ? ChineseScript.ToSimplified(passage.Title) : null,
+            Embedding = passage.Embedding,
         };
     }
 
@@ -165,7 +173,8 @@ public static class PassageMapping
         TextLanguageTags.TryParse(document.Language, out var language) ? language : TextLanguage.Unknown,
         document.Start,
         document.End,
-        document.UpdatedAt);
+        document.UpdatedAt,
+        document.Embedding is { Length: PassageEmbedder.Dimensions } embedding ? embedding : null);
 
     /// <summary>The analysed copies are only for matching and highlighting; searches leave them out of the answer.</summary>
     public static string[] SearchOnlyFields { get; } = [TextEnglish, TitleEnglish, TextChinese, TitleChinese];
@@ -206,6 +215,8 @@ public static class PassageMapping
                 [TitleEnglish] = Searchable(EnglishAnalyzer),
                 [TextChinese] = Searchable(ChineseAnalyzer),
                 [TitleChinese] = Searchable(ChineseAnalyzer),
+                // Unit vectors compared by cosine; indexed so nearest-passage search can use it later.
+                [Embedding] = new DenseVectorProperty { Dims = PassageEmbedder.Dimensions, Similarity = DenseVectorSimilarity.Cosine, Index = true },
             },
         },
     };

@@ -108,17 +108,27 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
     private static Rpc.RetrieveResponse ToResponse(SearchResult result)
     {
         var response = new Rpc.RetrieveResponse { TotalHits = result.TotalHits };
-        response.Passages.AddRange(result.Hits.Select(hit => new Rpc.ScoredPassage
+        foreach (var hit in result.Hits)
         {
-            Passage = ToRpc(hit.Passage),
-            Score = hit.Score,
-            RetrievalScore = hit.Score,
-            Highlight = new Rpc.Highlight
+            var scored = new Rpc.ScoredPassage
             {
-                Text = hit.Passage.Text,
-                Spans = { hit.Highlights.Select(span => new Rpc.TextSpan { Start = span.Start, End = span.End }) },
-            },
-        }));
+                Passage = ToRpc(hit.Passage),
+                Score = hit.Score,
+                RetrievalScore = hit.Score,
+                Highlight = new Rpc.Highlight
+                {
+                    Text = hit.Passage.Text,
+                    Spans = { hit.Highlights.Select(span => new Rpc.TextSpan { Start = span.Start, End = span.End }) },
+                },
+            };
+            if (hit.Similarity is { } similarity)
+            {
+                scored.Similarity = similarity;
+            }
+
+            response.Passages.Add(scored);
+        }
+
         return response;
     }
 

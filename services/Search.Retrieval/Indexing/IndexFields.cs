@@ -1,4 +1,5 @@
 using Lucene.Net.Documents;
+using Search.Retrieval.Embeddings;
 using Search.Text;
 
 namespace Search.Retrieval.Indexing;
@@ -18,6 +19,8 @@ public static class IndexFields
     public const string Start = "start";
     public const string End = "end";
     public const string UpdatedAt = "updated_at";
+    /// <summary>The passage's sentence vector: <see cref="Embeddings.PassageEmbedder.Dimensions"/> little-endian floats, stored only.</summary>
+    public const string Embedding = "embedding";
     /// <summary>Set on each document's first passage only, so documents can be counted.</summary>
     public const string FirstPassage = "first";
     public const string Yes = "1";
@@ -47,6 +50,11 @@ public static class IndexFields
             new StoredField(End, passage.EndOffset),
             new StoredField(UpdatedAt, passage.UpdatedAtUnixMs),
         };
+        if (passage.Embedding is { } embedding)
+        {
+            document.Add(new StoredField(Embedding, EmbeddingCodec.ToBytes(embedding)));
+        }
+
         if (GroupOf(passage.Language) is { } group)
         {
             document.Add(new StringField(LanguageGroup, group, Field.Store.NO));
@@ -74,6 +82,7 @@ public static class IndexFields
             Language: language,
             StartOffset: document.GetField(Start)?.GetInt32Value() ?? 0,
             EndOffset: document.GetField(End)?.GetInt32Value() ?? 0,
-            UpdatedAtUnixMs: document.GetField(UpdatedAt)?.GetInt64Value() ?? 0);
+            UpdatedAtUnixMs: document.GetField(UpdatedAt)?.GetInt64Value() ?? 0,
+            Embedding: document.GetBinaryValue(Embedding) is { } bytes ? EmbeddingCodec.FromBytes(bytes.Bytes, bytes.Offset, bytes.Length) : null);
     }
 }

@@ -5,7 +5,10 @@ namespace Search.Retrieval.Indexing;
 /// <summary>A document as a caller sends it, before validation.</summary>
 public sealed record IngestDocument(string Id, string Text, string Title = "", string Url = "", string Lang = "", long UpdatedAtUnixMs = 0);
 
-/// <summary>One sentence-aware window of a document, as the index stores it.</summary>
+/// <summary>
+/// One sentence-aware window of a document, as the index stores it. <see cref="Embedding"/> is its
+/// sentence vector (English passages with embeddings on), null otherwise.
+/// </summary>
 public sealed record Passage(
     string PassageId,
     string DocumentId,
@@ -16,7 +19,8 @@ public sealed record Passage(
     TextLanguage Language,
     int StartOffset,
     int EndOffset,
-    long UpdatedAtUnixMs)
+    long UpdatedAtUnixMs,
+    float[]? Embedding = null)
 {
     public static string IdOf(string documentId, int ordinal) => $"{documentId}#{ordinal}";
 }

@@ -2,6 +2,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
+using Search.Retrieval.Embeddings;
 using Search.Retrieval.Searching;
 using Search.Retrieval.Storage;
 using Search.Text;
@@ -17,6 +18,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
 {
     private readonly RetrievalOptions _options;
     private readonly PassagePreparer _preparer;
+    private readonly PassageEmbedder _embedder;
     private readonly FSDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
@@ -27,10 +29,12 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     private readonly System.Threading.Lock _writeLock = new();
     private bool _disposed;
 
-    public PassageIndex(RetrievalOptions options, TimeProvider? time = null)
+    /// <param name="embedder">Gives English passages and queries their vectors; none when null.</param>
+    public PassageIndex(RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null)
     {
         _options = options;
-        _preparer = new PassagePreparer(options, time);
+        _embedder = embedder ?? PassageEmbedder.Disabled;
+        _preparer = new PassagePreparer(options, time, _embedder);
         Path = options.ResolveDataPath();
         System.IO.Directory.CreateDirectory(Path);
 
@@ -146,18 +150,22 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             _ => null,
         };
         var termSet = terms.ToHashSet(StringComparer.Ordinal);
-        return WithSearcher(searcher =>
+        var (passages, totalHits) = WithSearcher(searcher =>
         {
             var top = searcher.Search(lucene, filter, topK);
-            var hits = top.ScoreDocs
-                .Select(hit =>
-                {
-                    var passage = IndexFields.FromLucene(searcher.Doc(hit.Doc));
-                    return new SearchHit(passage, hit.Score, highlight ? PassageHighlighter.Highlight(passage.Text, termSet) : []);
-                })
-                .ToList();
-            return new SearchResult(hits, top.TotalHits);
+            return (top.ScoreDocs.Select(hit => (Passage: IndexFields.FromLucene(searcher.Doc(hit.Doc)), Score: (double)hit.Score)).ToList(), top.TotalHits);
         });
+
+        // The query is embedded only when some hit has a vector to compare with (never for Chinese).
+        var queryVector = passages.Any(p => p.Passage.Embedding is not null) ? _embedder.EmbedQuery(query, language) : null;
+        var hits = passages
+            .Select(p => new SearchHit(
+                p.Passage,
+                p.Score,
+                highlight ? PassageHighlighter.Highlight(p.Passage.Text, termSet) : [],
+                PassageEmbedder.Similarity(queryVector, p.Passage.Embedding)))
+            .ToList();
+        return new SearchResult(hits, totalHits);
     }
 
     string IPassageStore.Description => $"Lucene index at {Path}";

@@ -1,3 +1,4 @@
+using Search.Retrieval.Embeddings;
 using Search.Retrieval.Passages;
 
 namespace Search.Retrieval.Indexing;
@@ -8,9 +9,10 @@ public sealed record PreparedDocument(int Index, string DocumentId, IReadOnlyLis
 /// <summary>A batch after validation and splitting: what to store, and what was rejected before any backend saw it.</summary>
 public sealed record PreparedBatch(int Accepted, IReadOnlyList<PreparedDocument> Documents, IReadOnlyList<IngestRejection> Rejected);
 
-/// <summary>Validation and passage splitting shared by every backend, so they store identical passages.</summary>
-public sealed class PassagePreparer(RetrievalOptions options, TimeProvider? time = null)
+/// <summary>Validation, passage splitting and embedding shared by every backend, so they store identical passages.</summary>
+public sealed class PassagePreparer(RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null)
 {
+    private readonly PassageEmbedder _embedder = embedder ?? PassageEmbedder.Disabled;
     private readonly PassageSplitter _splitter = new(options.PassageWords, options.PassageCjkChars);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -19,7 +21,22 @@ public sealed class PassagePreparer(RetrievalOptions options, TimeProvider? time
         var (valid, rejected) = DocumentValidator.Validate(documents, options.MaxDocumentChars, firstIndex);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var prepared = valid.Select(v => new PreparedDocument(v.Index, v.Document.Id, Split(v, now))).ToList();
+        if (_embedder.IsEnabled)
+        {
+            prepared = Embed(prepared);
+        }
+
         return new PreparedBatch(documents.Count - rejected.Count, prepared, rejected);
+    }
+
+    // The whole batch goes to the model at once, so its batches fill up across small documents.
+    private List<PreparedDocument> Embed(List<PreparedDocument> documents)
+    {
+        var vectors = _embedder.EmbedPassages(documents.SelectMany(d => d.Passages).ToList());
+        var next = 0;
+        return documents
+            .Select(d => d with { Passages = d.Passages.Select(p => p with { Embedding = vectors[next++] }).ToList() })
+            .ToList();
     }
 
     private List<Passage> Split(ValidDocument valid, long now)

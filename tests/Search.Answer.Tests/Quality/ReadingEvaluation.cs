@@ -22,28 +22,49 @@ internal sealed record ReadingReport(
 
 internal static class ReadingEvaluation
 {
+    /// <summary>
+    /// The passages ordered and scored as a retriever would (the sum of the idf of the question terms each
+    /// holds, over these passages), so the reader is never told that the gold paragraph comes first.
+    /// </summary>
+    private static List<AnswerPassage> Ranked(string question, IReadOnlyList<string> texts)
+    {
+        var terms = TextTokenizer.Terms(question);
+        var passageTerms = texts.Select(TextTokenizer.Terms).ToList();
+        return texts
+            .Select((text, i) => new AnswerPassage(text, Score(i), Score(i)))
+            .OrderByDescending(p => p.Score)
+            .ToList();
+
+        double Score(int i) => terms.Sum(t => passageTerms[i].Contains(t)
+            ? Math.Log(1 + (texts.Count + 1.0) / (1 + passageTerms.Count(p => p.Contains(t))))
+            : 0);
+    }
+
     public static ReadingReport Run(IReadOnlyList<ReadingCase> cases, AnswerExtractor extractor, bool chinese)
     {
         int hits = 0, spans = 0, spanExact = 0, shown = 0, shownRight = 0;
         double em = 0, f1 = 0;
         foreach (var c in cases)
         {
-            var passages = c.Passages.Select(p => new AnswerPassage(p)).ToList();
+            var passages = Ranked(c.Question, c.Passages);
             var result = extractor.Extract(c.Question, AnswerCues.Detect(c.Question), passages);
             if (result.Candidate is not { } candidate)
             {
                 continue;
             }
 
-            var text = c.Passages[candidate.PassageIndex];
+            var text = passages[candidate.PassageIndex].Text;
             // The offsets contract, checked on every real question: the answer lies in its sentence, inside the passage.
             Assert.True(candidate.Sentence.Start <= candidate.Answer.Start && candidate.Answer.End <= candidate.Sentence.End);
             Assert.InRange(candidate.Sentence.End, 1, text.Length);
             var answer = candidate.Answer.Of(text);
             var right = AnswerScoring.Contains(answer, c.Golds, chinese);
             hits += AnswerScoring.Contains(candidate.Sentence.Of(text), c.Golds, chinese) ? 1 : 0;
-            em += AnswerScoring.ExactMatch(answer, c.Golds, chinese);
-            f1 += AnswerScoring.F1(answer, c.Golds, chinese);
+
+            // Exact match is the reader's short answer, as the service reports it beside a sentence box.
+            var shortAnswer = result.BestSpan is { } best ? best.Answer.Of(passages[best.PassageIndex].Text) : answer;
+            em += AnswerScoring.ExactMatch(shortAnswer, c.Golds, chinese);
+            f1 += AnswerScoring.F1(shortAnswer, c.Golds, chinese);
             if (candidate.Shape == AnswerShape.Span)
             {
                 spans++;

@@ -4,54 +4,52 @@ using Search.Answer.Extraction;
 namespace Search.Answer.Tests.Quality;
 
 /// <summary>
-/// Reader quality on fixed samples of SQuAD, CMRC and DRCD with the gold paragraph first and four
-/// distractors, at MinConfidence 0.6 with the sentence fallback on. The floors sit a
-/// little under the measured figures written beside them. With SentenceFallback off the same samples
-/// measured: SQuAD em 0.226 f1 0.358 coverage 0.533 precision 0.840; CMRC em 0.210 f1 0.446 coverage
-/// 0.571 precision 0.703; DRCD em 0.097 f1 0.280 coverage 0.663 precision 0.829.
+/// Reader quality with the shipped answer model on the articles it was not trained on (index mod 4 = 3),
+/// each question with its gold paragraph and four distractors, ordered by a simple idf score as a
+/// retriever would. The floors sit a little under the measured figures written beside them; exact
+/// match counts the reader's short answer, as <c>eval squad</c> does.
 /// </summary>
 public sealed class ReadingQualityTests(ITestOutputHelper output)
 {
-    // The floors below were measured at MinConfidence 0.6; the service default is 0.7 (chosen on the whole pipeline).
-    private static readonly AnswerExtractor Extractor = new(new AnswerOptions { MinConfidence = 0.6 });
+    private static readonly AnswerExtractor Extractor = new(new AnswerOptions(), AnswerModel.LoadDefault());
 
     [Fact]
     public void SquadSampleMeetsMeasuredFloors()
     {
-        var report = Measure("squad-v1.1-dev/dev-v1.1-half.json.gz", stride: 10, chinese: false);
+        var report = Measure("squad-v1.1-dev/dev-v1.1-half.json.gz", stride: 3, chinese: false, heldOutOnly: true);
 
-        Assert.True(report.SentenceHit >= 0.77, report.ToString());   // measured 0.809
-        Assert.True(report.ExactMatch >= 0.05, report.ToString());    // measured 0.074
-        Assert.True(report.F1 >= 0.21, report.ToString());            // measured 0.238
-        Assert.True(report.BoxPrecision >= 0.80, report.ToString());  // measured 0.844
-        Assert.True(report.BoxCoverage >= 0.82, report.ToString());   // measured 0.867
+        Assert.True(report.SentenceHit >= 0.81, report.ToString());  // measured 0.852
+        Assert.True(report.ExactMatch >= 0.25, report.ToString());  // measured 0.284
+        Assert.True(report.F1 >= 0.36, report.ToString());  // measured 0.400
+        Assert.True(report.BoxPrecision >= 0.89, report.ToString());  // measured 0.923
+        Assert.True(report.BoxCoverage >= 0.66, report.ToString());  // measured 0.705
     }
 
     [Fact]
     public void CmrcSampleMeetsMeasuredFloors()
     {
-        var report = Measure("cmrc2018/cmrc2018_trial.json.gz", stride: 2, chinese: true);
+        var report = Measure("cmrc2018/cmrc2018_trial.json.gz", stride: 1, chinese: true, heldOutOnly: true);
 
-        Assert.True(report.SentenceHit >= 0.64, report.ToString());   // measured 0.679
-        Assert.True(report.ExactMatch >= 0.18, report.ToString());    // measured 0.208
-        Assert.True(report.F1 >= 0.42, report.ToString());            // measured 0.454
-        Assert.True(report.BoxPrecision >= 0.68, report.ToString());  // measured 0.715
-        Assert.True(report.BoxCoverage >= 0.79, report.ToString());   // measured 0.834
+        Assert.True(report.SentenceHit >= 0.63, report.ToString());  // measured 0.678
+        Assert.True(report.ExactMatch >= 0.025, report.ToString());  // measured 0.039
+        Assert.True(report.F1 >= 0.21, report.ToString());  // measured 0.243
+        Assert.True(report.BoxPrecision >= 0.80, report.ToString());  // measured 0.848
+        Assert.True(report.BoxCoverage >= 0.54, report.ToString());  // measured 0.592
     }
 
     [Fact]
     public void DrcdSampleMeetsMeasuredFloors()
     {
-        var report = Measure("drcd/DRCD_dev.json.gz", stride: 7, chinese: true);
+        var report = Measure("drcd/DRCD_dev.json.gz", stride: 2, chinese: true, heldOutOnly: true);
 
-        Assert.True(report.SentenceHit >= 0.78, report.ToString());   // measured 0.817
-        Assert.True(report.ExactMatch >= 0.035, report.ToString());   // measured 0.050
-        Assert.True(report.F1 >= 0.20, report.ToString());            // measured 0.231
-        Assert.True(report.BoxPrecision >= 0.78, report.ToString());  // measured 0.824
-        Assert.True(report.BoxCoverage >= 0.84, report.ToString());   // measured 0.889
+        Assert.True(report.SentenceHit >= 0.81, report.ToString());  // measured 0.850
+        Assert.True(report.ExactMatch >= 0.10, report.ToString());  // measured 0.130
+        Assert.True(report.F1 >= 0.33, report.ToString());  // measured 0.370
+        Assert.True(report.BoxPrecision >= 0.90, report.ToString());  // measured 0.934
+        Assert.True(report.BoxCoverage >= 0.75, report.ToString());  // measured 0.795
     }
 
-    private ReadingReport Measure(string relativePath, int stride, bool chinese)
+    private ReadingReport Measure(string relativePath, int stride, bool chinese, bool heldOutOnly = false)
     {
         var path = SharedData.Find(relativePath);
         if (path is null)
@@ -59,7 +57,7 @@ public sealed class ReadingQualityTests(ITestOutputHelper output)
             Assert.Skip($"evaluation data ../shared/data/{relativePath} is not present beside the repository");
         }
 
-        var cases = ReadingSample.Load(path, stride);
+        var cases = ReadingSample.Load(path, stride, heldOutOnly: heldOutOnly);
         var report = ReadingEvaluation.Run(cases, Extractor, chinese);
         var line = $"{relativePath}: {report}";
         output.WriteLine(line);

@@ -15,10 +15,10 @@ internal static class ReadingSample
 {
     /// <summary>
     /// Every <paramref name="stride"/>-th question of the file from <paramref name="offset"/>, with
-    /// <paramref name="distractors"/> distractor paragraphs. The confidence model was fitted on offset 1;
-    /// the tests measure offset 0, so they measure questions the model has not seen.
+    /// <paramref name="distractors"/> distractor paragraphs; with <paramref name="heldOutOnly"/> only the
+    /// articles the answer model was not trained on (index mod 4 = 3).
     /// </summary>
-    public static List<ReadingCase> Load(string path, int stride, int offset = 0, int distractors = 4)
+    public static List<ReadingCase> Load(string path, int stride, int offset = 0, int distractors = 4, bool heldOutOnly = false)
     {
         using var file = File.OpenRead(path);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
@@ -34,6 +34,12 @@ internal static class ReadingSample
         for (var f = 0; f < flat.Count; f++)
         {
             var (article, index, paragraph) = flat[f];
+            if (heldOutOnly && article % 4 != 3)
+            {
+                // Articles 0-2 (mod 4) trained the answer model (search-cli train answer).
+                continue;
+            }
+
             var context = paragraph.GetProperty("context").GetString() ?? "";
             foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
             {

@@ -19,7 +19,7 @@ namespace Search.Retrieval.Tests.Elasticsearch;
 public sealed class ElasticsearchContractTests
 {
     private const string Alias = "search-passages";
-    private const string Index = "search-passages-v1";
+    private const string Index = "search-passages-v2";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -227,6 +227,8 @@ public sealed class ElasticsearchContractTests
         Assert.Equal(("text", false), ((string?)properties["text"]!["type"], (bool?)properties["text"]!["index"]));
         Assert.Equal(("date", "epoch_millis"), ((string?)properties["updated_at"]!["type"], (string?)properties["updated_at"]!["format"]));
         Assert.Equal(["end", "ordinal", "start"], properties.AsObject().Where(p => (string?)p.Value!["type"] == "integer").Select(p => p.Key).Order());
+        var embedding = properties["embedding"]!;
+        Assert.Equal(("dense_vector", 384, "cosine"), ((string?)embedding["type"], (int?)embedding["dims"], (string?)embedding["similarity"]));
 
         var add = Assert.Single(Items(Assert.Single(fake.To("POST", "/_aliases")).Json["actions"]))["add"]!;
         Assert.Equal((Index, Alias), ((string?)add["index"], (string?)add["alias"]));
@@ -273,14 +275,14 @@ public sealed class ElasticsearchContractTests
     [Fact]
     public async Task OpenRefusesAnAliasThatPointsAtANewerSchema()
     {
-        var fake = FakeElasticsearch.Healthy().On("GET", $"/_alias/{Alias}", Reply.Ok(EsJson.AliasOf("search-passages-v2", Alias)));
+        var fake = FakeElasticsearch.Healthy().On("GET", $"/_alias/{Alias}", Reply.Ok(EsJson.AliasOf("search-passages-v3", Alias)));
         using var store = Store(fake);
 
         var error = await Assert.ThrowsAsync<PassageStoreException>(() => store.OpenAsync(Cancel));
 
         Assert.False(error.Retryable);
-        Assert.Contains("search-passages-v2", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(fake.Requests, r => r.Method is "PUT" or "POST" && r.Path is "/_reindex" or "/_aliases" or "/search-passages-v1");
+        Assert.Contains("search-passages-v3", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(fake.Requests, r => r.Method is "PUT" or "POST" && r.Path is "/_reindex" or "/_aliases" or "/search-passages-v2");
     }
 
     [Fact]
@@ -357,6 +359,41 @@ public sealed class ElasticsearchContractTests
         Assert.Equal(["keeper", "short"], Strings(Assert.Single(Items(stale["filter"]))["terms"]!["doc_id"]));
         Assert.Equal(generation, (string?)Assert.Single(Items(stale["must_not"]))["term"]!["generation"]!["value"]);
         Assert.True(fake.Requests.ToList().FindIndex(r => r.Path.EndsWith("_bulk", StringComparison.Ordinal)) < fake.Requests.ToList().FindIndex(r => r.Path.EndsWith("_delete_by_query", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task EnglishPassagesAreSentWithTheirVectorAndChineseOnesWithout()
+    {
+        var fake = FakeElasticsearch.Healthy();
+        using var store = new ElasticsearchPassageStore(
+            new RetrievalOptions
+            {
+                Backend = RetrievalBackend.Elasticsearch,
+                Elasticsearch = new ElasticsearchOptions { Urls = ["http://es.test:9200"], NumberOfReplicas = 0 },
+            },
+            requestInvoker: fake,
+            embedder: Embeddings.SharedEmbedder.Embedder);
+
+        await store.UpsertAsync(
+            [new IngestDocument("en", "Alexander Fleming discovered penicillin.", Lang: "en"), new IngestDocument("zh", "水的沸点是一百摄氏度。", Lang: "zh-Hans")],
+            cancellationToken: Cancel);
+
+        var sources = Assert.Single(fake.To("POST", $"/{Alias}/_bulk")).Lines.Where((_, i) => i % 2 == 1).ToDictionary(l => (string)l["doc_id"]!);
+        var vector = Items(sources["en"]["embedding"]).Select(v => (double)v!).ToList();
+        Assert.Equal(384, vector.Count);
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => v * v)), 3);
+        Assert.Null(sources["zh"]["embedding"]);
+    }
+
+    [Fact]
+    public async Task PassagesAreSentWithoutAVectorWhenEmbeddingsAreOff()
+    {
+        var fake = FakeElasticsearch.Healthy();
+        using var store = Store(fake);
+
+        await store.UpsertAsync([new IngestDocument("en", "Alexander Fleming discovered penicillin.", Lang: "en")], cancellationToken: Cancel);
+
+        Assert.Null(Assert.Single(fake.To("POST", $"/{Alias}/_bulk")).Lines[1]["embedding"]);
     }
 
     [Fact]

@@ -62,17 +62,17 @@ public static class EsJson
                 {
                     ["index"] = new JsonObject
                     {
-                        ["_index"] = "search-passages-v1",
+                        ["_index"] = "search-passages-v2",
                         ["_id"] = id,
                         ["status"] = f.Status,
-                        ["error"] = new JsonObject { ["type"] = f.Type, ["reason"] = f.Reason, ["index"] = "search-passages-v1" },
+                        ["error"] = new JsonObject { ["type"] = f.Type, ["reason"] = f.Reason, ["index"] = "search-passages-v2" },
                     },
                 }
                 : new JsonObject
                 {
                     ["index"] = new JsonObject
                     {
-                        ["_index"] = "search-passages-v1",
+                        ["_index"] = "search-passages-v2",
                         ["_id"] = id,
                         ["_version"] = 1,
                         ["result"] = "created",
@@ -107,7 +107,7 @@ public static class EsJson
     {
         var hit = new JsonObject
         {
-            ["_index"] = "search-passages-v1",
+            ["_index"] = "search-passages-v2",
             ["_id"] = Guid.NewGuid().ToString("N"),
             ["_score"] = score,
             ["_source"] = JsonSerializer.SerializeToNode(source),

@@ -111,7 +111,7 @@ public sealed class FakeElasticsearch : IRequestInvoker
     }
 
     /// <summary>A healthy cluster whose alias already points at the current index, holding nothing.</summary>
-    public static FakeElasticsearch Healthy(string alias = "search-passages", string index = "search-passages-v1") => new FakeElasticsearch()
+    public static FakeElasticsearch Healthy(string alias = "search-passages", string index = "search-passages-v2") => new FakeElasticsearch()
         .On("GET", "/_cluster/health", Reply.Ok(EsJson.Health("green")))
         .On("HEAD", $"/_alias/{alias}", new Reply(200))
         .On("GET", $"/_alias/{alias}", Reply.Ok(EsJson.AliasOf(index, alias)))

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
 using Search.Cli.Evaluation;
+using Search.Cli.Plotting;
+using Search.Cli.Training;
 using Search.Client;
 using Search.Client.Datasets;
 
@@ -12,13 +14,15 @@ public static class EvalCommand
 {
     public const string Help = """
         usage: search-cli [--gateway URL] eval squad --file FILE [--limit N] [--k N] [--lang L] [--concurrency N]
+                                                  [--fold all|test] [--plot FILE.png]
                search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10]   (see eval beir --help)
 
         Asks the running gateway each question of a SQuAD-format file (plain or gzip), in file order, with
         include_abstained, and compares with the gold answers. Ingest the same file first: the gold paragraph's
         document id is the one 'ingest --format squad' gives it.
 
-          em, f1          of the best answer (the box, else the abstained candidate, else empty) for every
+          em, f1          of the reader's short answer (the box's span, the span it ranked first when the box
+                          shows a whole sentence, else the abstained candidate, else empty) for every
                           question; SQuAD normalisation, character level when the text is Chinese
           top1, top5      the gold paragraph is the first / among the first five results
           box_coverage    share of questions that got a box
@@ -30,6 +34,9 @@ public static class EvalCommand
           --k N             results asked for, 1..50 (default 10)
           --lang L          language hint en, zh-Hans or zh-Hant (default: detected)
           --concurrency N   requests in flight, 1..64 (default 1)
+          --fold F          all (default) or test: only the articles 'train answer' held out (index mod 4 = 3)
+          --plot FILE       also draw the precision-coverage curve as a PNG, with the 0.90 target and
+                            the point the service ran at
           --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
 
         Failed requests count as wrong and are listed with their status; the last line is
@@ -37,11 +44,14 @@ public static class EvalCommand
         """;
 
     private const int ProgressEvery = 50;
+
+    /// <summary>The precision the answer service aims at by default (Answer:TargetPrecision), drawn on the plot.</summary>
+    private const double TargetPrecision = 0.9;
     private const int FailuresListed = 20;
 
     public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway", "--corpus", "--queries", "--qrels"]);
+        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway", "--corpus", "--queries", "--qrels", "--fold", "--plot"]);
         if (line.Help)
         {
             await output.WriteLineAsync(line.Positionals is ["beir", ..] ? BeirEvalCommand.Help : Help);
@@ -64,6 +74,13 @@ public static class EvalCommand
         var k = line.Number("--k", 10, 1, 50);
         var concurrency = line.Number("--concurrency", 1, 1, 64);
         var language = line.Value("--lang");
+        var fold = line.Value("--fold") ?? "all";
+        if (fold is not ("all" or "test"))
+        {
+            throw new UsageException($"--fold must be all or test, got '{fold}'", "eval");
+        }
+
+        var plot = line.Value("--plot");
         if (language is not (null or "" or "en" or "zh-Hans" or "zh-Hant"))
         {
             throw new UsageException($"--lang must be en, zh-Hans or zh-Hant, got '{language}'", "eval");
@@ -83,7 +100,7 @@ public static class EvalCommand
         }
 
         // Unanswerable questions (SQuAD 2.0 style) have nothing to score against.
-        var answerable = dataset.Questions.Where(q => q.Answers.Count > 0).ToList();
+        var answerable = dataset.Questions.Where(q => q.Answers.Count > 0 && (fold == "all" || AnswerFolds.Of(q) == AnswerFolds.HeldOut)).ToList();
         var questions = answerable.Take(limit).ToList();
         var skipped = dataset.Questions.Count - answerable.Count;
 
@@ -108,6 +125,14 @@ public static class EvalCommand
             {
                 await output.WriteLineAsync($"  … and {failures.Count - FailuresListed} more");
             }
+        }
+
+        if (plot is not null)
+        {
+            var caption = $"{Path.GetFileName(path)}, {questions.Count} QUESTIONS{(fold == "test" ? " (HELD OUT)" : "")}";
+            var image = CoveragePlot.Draw(report.PrecisionCoverage(CoveragePlot.Thresholds), TargetPrecision, report.BoxPrecision, report.BoxCoverage, caption);
+            await File.WriteAllBytesAsync(plot, PngEncoder.Encode(image), cancellationToken);
+            await error.WriteLineAsync($"eval: wrote the precision-coverage curve to {plot}");
         }
 
         await output.WriteLineAsync(report.SummaryLine());

@@ -4,7 +4,7 @@ using System.Text;
 namespace Search.Cli.Evaluation;
 
 /// <summary>One point of the precision–coverage curve: boxes shown at confidence ≥ <see cref="Threshold"/>.</summary>
-public sealed record CurvePoint(double Threshold, int Shown, int Correct, double Coverage, double Precision);
+public sealed record CoveragePoint(double Threshold, int Shown, int Correct, double Coverage, double Precision);
 
 /// <summary>The aggregate of a SQuAD evaluation run: the table and the one-line summary. No I/O.</summary>
 public sealed class EvalReport
@@ -53,12 +53,12 @@ public sealed class EvalReport
     /// is at least the threshold; precision is the share of those whose highlight holds a gold answer, coverage
     /// the share of all questions that get one. The service's own threshold is one point of it.
     /// </summary>
-    public IReadOnlyList<CurvePoint> PrecisionCoverage(IEnumerable<double> thresholds) => thresholds
+    public IReadOnlyList<CoveragePoint> PrecisionCoverage(IEnumerable<double> thresholds) => thresholds
         .Select(threshold =>
         {
             var shown = _outcomes.Where(o => o.CandidateConfidence >= threshold).ToList();
             var correct = shown.Count(o => o.CandidateCorrect);
-            return new CurvePoint(threshold, shown.Count, correct, Share(shown.Count, Questions), Share(correct, shown.Count));
+            return new CoveragePoint(threshold, shown.Count, correct, Share(shown.Count, Questions), Share(correct, shown.Count));
         })
         .ToList();
 

@@ -37,8 +37,10 @@ public static class SquadGrader
     {
         var chinese = AnswerMetrics.IsChinese(question.Question, question.Answers);
 
-        // The reader's best guess counts whether or not the box was shown, as open-domain QA reports it.
-        var best = response.Answer?.Text ?? response.AbstainedAnswer?.Text ?? "";
+        // The reader's best short answer counts whether or not the box was shown, as open-domain QA reports it:
+        // the box's span, or the span it ranked first when the box falls back to a whole sentence.
+        var box = response.Answer ?? response.AbstainedAnswer;
+        var best = box is null ? "" : box.ShortAnswer is { Length: > 0 } shortAnswer ? shortAnswer : box.Text;
         var em = AnswerMetrics.ExactMatch(best, question.Answers, chinese);
         var f1 = AnswerMetrics.F1(best, question.Answers, chinese);
 

@@ -3,8 +3,11 @@ using Search.Contracts.V1;
 
 namespace Search.Client.Datasets;
 
-/// <summary>A question of a SQuAD-format file with its gold answers and the id of the paragraph it was asked about.</summary>
-public sealed record SquadQuestion(string Id, string Question, IReadOnlyList<string> Answers, string DocumentId);
+/// <summary>
+/// A question of a SQuAD-format file with its gold answers, the id of the paragraph it was asked about and the
+/// index of its article in the file, from 0 (training and evaluation split questions by article).
+/// </summary>
+public sealed record SquadQuestion(string Id, string Question, IReadOnlyList<string> Answers, string DocumentId, int Article = 0);
 
 /// <summary>The paragraphs of a SQuAD-format file as documents (file order) and its questions (file order).</summary>
 public sealed record SquadDataset(IReadOnlyList<Document> Documents, IReadOnlyList<SquadQuestion> Questions);
@@ -83,7 +86,7 @@ public static class SquadReader
                         Title = title.Replace('_', ' '),
                         Text = Text(paragraph, "context") ?? "",
                     });
-                    AddQuestions(paragraph, documentId, questions);
+                    AddQuestions(paragraph, documentId, articleIndex, questions);
                     paragraphIndex++;
                 }
             }
@@ -94,7 +97,7 @@ public static class SquadReader
         return new SquadDataset(documents, questions);
     }
 
-    private static void AddQuestions(JsonElement paragraph, string documentId, List<SquadQuestion> questions)
+    private static void AddQuestions(JsonElement paragraph, string documentId, int article, List<SquadQuestion> questions)
     {
         if (!paragraph.TryGetProperty("qas", out var qas) || qas.ValueKind != JsonValueKind.Array)
         {
@@ -122,7 +125,7 @@ public static class SquadReader
                 }
             }
 
-            questions.Add(new SquadQuestion(Text(qa, "id") ?? $"{documentId}/{questions.Count}", question, answers, documentId));
+            questions.Add(new SquadQuestion(Text(qa, "id") ?? $"{documentId}/{questions.Count}", question, answers, documentId, article));
         }
     }
 

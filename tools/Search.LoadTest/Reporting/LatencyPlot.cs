@@ -1,5 +1,5 @@
 using System.Globalization;
-using Search.LoadTest.Plotting;
+using Search.Cli.Plotting;
 
 namespace Search.LoadTest.Reporting;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace Search.LoadTest.Plotting;
+namespace Search.Cli.Plotting;
 
 /// <summary>Writes an RGBA raster as a PNG: 8-bit truecolour with alpha, no interlace, unfiltered rows, one zlib IDAT chunk.</summary>
 public static class PngEncoder

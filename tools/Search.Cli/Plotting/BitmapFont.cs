@@ -1,4 +1,4 @@
-namespace Search.LoadTest.Plotting;
+namespace Search.Cli.Plotting;
 
 /// <summary>
 /// A 5×7 pixel font for chart labels: capital letters (lower case is drawn as capitals), digits and the

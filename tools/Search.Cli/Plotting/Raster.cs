@@ -1,4 +1,4 @@
-namespace Search.LoadTest.Plotting;
+namespace Search.Cli.Plotting;
 
 public readonly record struct Rgba(byte R, byte G, byte B, byte A = 255)
 {

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Search.Answer.Generation;
+
+/// <summary>A passage an answer cites: the n of "[n]" and the passage it points at.</summary>
+public sealed record CitedPassage(int Index, string PassageId, string DocumentId);
+
+/// <summary>The citations found in a generated answer, and why it must not be shown (empty when it may).</summary>
+public sealed record CitationResult(IReadOnlyList<CitedPassage> Citations, string Problem)
+{
+    public bool Valid => Problem.Length == 0;
+}
+
+/// <summary>
+/// Checks that a generated answer is grounded in what it was given: it cites at least one passage
+/// and every citation ("[2]", "[1, 3]", "[1][2]") points at a passage that was sent.
+/// </summary>
+public static partial class CitationCheck
+{
+    public static CitationResult Check(string text, IReadOnlyList<GroundingPassage> passages)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new([], "the model returned no text");
+        }
+
+        var cited = new List<CitedPassage>();
+        foreach (Match match in CitationMarks().Matches(text))
+        {
+            foreach (Capture capture in match.Groups["n"].Captures)
+            {
+                // A number too long to parse is out of range like any other.
+                if (!int.TryParse(capture.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > passages.Count)
+                {
+                    return new([], $"the generated answer cites [{capture.Value}] but only passages [1]..[{passages.Count}] were given");
+                }
+
+                if (cited.All(c => c.Index != n))
+                {
+                    var passage = passages[n - 1];
+                    cited.Add(new CitedPassage(n, passage.PassageId, passage.DocumentId));
+                }
+            }
+        }
+
+        return cited.Count == 0
+            ? new([], "the generated answer cites no passage")
+            : new(cited, "");
+    }
+
+    [GeneratedRegex(@"\[\s*(?<n>\d+)(?:\s*,\s*(?<n>\d+))*\s*\]")]
+    private static partial Regex CitationMarks();
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http.Features;
+using Search.Gateway.Pipeline;
+using Rpc = Search.Contracts.V1;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>
+/// GET /api/search/stream: the search with its answer streamed as server-sent events, each a JSON
+/// object: <c>results</c> (the search response without the answer box), <c>token</c> ({"text": ...}, in
+/// order), <c>answer</c> (the checked answer) and <c>done</c>. Bad input is 400 and a missing retrieval
+/// 503, as JSON, before the stream starts.
+/// </summary>
+public static class SearchStreamApi
+{
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default
+        .WithPreserveProtoFieldNames(true)
+        .WithFormatDefaultValues(true));
+
+    public static WebApplication MapSearchStreamApi(this WebApplication app)
+    {
+        app.MapGet("/api/search/stream", StreamAsync);
+        return app;
+    }
+
+    private static async Task<IResult> StreamAsync(HttpContext http, SearchPipeline pipeline)
+    {
+        var q = http.Request.Query;
+        var k = 0;
+        if (q.TryGetValue("k", out var kText) && !string.IsNullOrEmpty(kText)
+            && !int.TryParse(kText, NumberStyles.Integer, CultureInfo.InvariantCulture, out k))
+        {
+            return ApiResults.BadRequest("k must be a whole number");
+        }
+
+        var includeAbstained = q.TryGetValue("include_abstained", out var flag) && flag.ToString() is "1" or "true";
+        try
+        {
+            var query = new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
+            await pipeline.SearchStreamAsync(query, callerDeadline: null, (e, ct) => SendAsync(http, e, ct), http.RequestAborted);
+            await WriteEventAsync(http, "done", "{}", http.RequestAborted);
+            return Results.Empty;
+        }
+        catch (BadSearchRequestException e)
+        {
+            return ApiResults.BadRequest(e.Message);
+        }
+        catch (StageUnavailableException e)
+        {
+            return ApiResults.Unavailable(e.Message);
+        }
+    }
+
+    private static async Task SendAsync(HttpContext http, Rpc.SearchStreamEvent e, CancellationToken ct)
+    {
+        switch (e.EventCase)
+        {
+            case Rpc.SearchStreamEvent.EventOneofCase.Results:
+                // The first event: only now is the request known to be good, so only now does the stream start.
+                http.Response.ContentType = "text/event-stream; charset=utf-8";
+                http.Response.Headers.CacheControl = "no-cache";
+                http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                await WriteEventAsync(http, "results", Formatter.Format(e.Results), ct);
+                break;
+            case Rpc.SearchStreamEvent.EventOneofCase.Token:
+                await WriteEventAsync(http, "token", TokenJson(e.Token), ct);
+                break;
+            case Rpc.SearchStreamEvent.EventOneofCase.Answer:
+                await WriteEventAsync(http, "answer", Formatter.Format(e.Answer), ct);
+                break;
+        }
+    }
+
+    private static string TokenJson(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("text", text);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>One event; the JSON is on one line (the formatters never break lines), so one data field holds it.</summary>
+    private static async Task WriteEventAsync(HttpContext http, string name, string json, CancellationToken ct)
+    {
+        await http.Response.WriteAsync($"event: {name}\ndata: {json}\n\n", ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+}

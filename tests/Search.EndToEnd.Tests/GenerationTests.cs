@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Search.Launcher;
+using Search.TestKit;
+
+namespace Search.EndToEnd.Tests;
+
+/// <summary>
+/// The demo cluster with grounded generation on: the answer service process talks to a scripted
+/// OpenAI-compatible server this fixture starts, as a deployment would talk to its model endpoint.
+/// </summary>
+public sealed class GenerationClusterFixture : ClusterFixture
+{
+    public FakeChatServer Model { get; private set; } = null!;
+
+    protected override IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments
+    {
+        get
+        {
+            var arguments = new Dictionary<string, IReadOnlyList<string>>(base.ExtraArguments)
+            {
+                ["Answer"] = [$"--Answer:Llm:Endpoint={Model.Endpoint}", "--Answer:Llm:Model=scripted", "--Answer:Llm:TimeoutMs=3000"],
+            };
+            return arguments;
+        }
+    }
+
+    public override async ValueTask InitializeAsync()
+    {
+        Model = await FakeChatServer.StartAsync(CancellationToken.None);
+        await base.InitializeAsync();
+        await DemoCorpus.IngestIfEmptyAsync(Client, RepoLayout.DemoCorpus, _ => { }, CancellationToken.None);
+        await Cluster.WarmUpAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Model is not null)
+        {
+            await Model.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>GET /api/search/stream through all five real processes, with the model scripted per test.</summary>
+public sealed class GenerationTests(GenerationClusterFixture fixture) : IClassFixture<GenerationClusterFixture>
+{
+    private const string Question = "Who developed the theory of general relativity?";
+
+    [Fact]
+    public async Task TokensArriveInOrderAndTheCitationsPointAtTheResults()
+    {
+        fixture.Model.Pieces = ["General relativity ", "was developed by ", "Albert Einstein [1]", "."];
+
+        var events = await StreamAsync(Question);
+
+        Assert.Equal("results", events[0].Name);
+        Assert.Equal("done", events[^1].Name);
+        var tokens = events.Where(e => e.Name == "token").Select(e => e.Data.GetProperty("text").GetString() ?? "").ToList();
+        Assert.Equal(fixture.Model.Pieces, tokens);
+
+        var answer = Assert.Single(events, e => e.Name == "answer").Data;
+        Assert.True(answer.GetProperty("generated_shown").GetBoolean(), answer.GetProperty("fallback_reason").GetString());
+        Assert.Equal("General relativity was developed by Albert Einstein [1].", answer.GetProperty("generated_text").GetString());
+        var citation = Assert.Single(answer.GetProperty("citations").EnumerateArray());
+        var results = events[0].Data.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("passage_id").GetString()).ToList();
+        Assert.Equal(1, citation.GetProperty("index").GetInt32());
+        Assert.Equal(results[0], citation.GetProperty("passage_id").GetString());
+
+        // The prompt held the question and the passages the results show, numbered.
+        var prompt = fixture.Model.LastPrompt();
+        Assert.Contains(Question, prompt, StringComparison.Ordinal);
+        Assert.Contains("[1]", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAnswerCitingAPassageItWasNotGivenFallsBackToTheExtractiveBox()
+    {
+        fixture.Model.Pieces = ["Einstein [42]."];
+
+        var events = await StreamAsync(Question);
+
+        var answer = Assert.Single(events, e => e.Name == "answer").Data;
+        Assert.False(answer.GetProperty("generated_shown").GetBoolean());
+        Assert.Contains("[42]", answer.GetProperty("fallback_reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(answer.GetProperty("citations").EnumerateArray());
+        Assert.Equal("done", events[^1].Name);
+    }
+
+    private async Task<List<(string Name, JsonElement Data)>> StreamAsync(string question)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/search/stream?q=" + Uri.EscapeDataString(question));
+        using var response = await fixture.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}");
+        Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType?.ToString());
+
+        var events = new List<(string, JsonElement)>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        string? name = null;
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
+            {
+                events.Add((name, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+            }
+        }
+
+        return events;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Tests;
+
+/// <summary>
+/// Router, retrieval, rerank and answer as one scripted gRPC server on a free loopback port. The gateway
+/// compiles these services as clients only, so the server speaks gRPC's framing by hand (a 5-byte prefix per
+/// message, grpc-status in the trailers) with the gateway's own message types.
+/// </summary>
+public sealed class FakeStages : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeStages(WebApplication app) => _app = app;
+
+    public string Address { get; private set; } = "";
+
+    /// <summary>Passages retrieval returns (rerank returns them in the same order).</summary>
+    public IReadOnlyList<Rpc.ScoredPassage> Passages { get; set; } = [];
+
+    /// <summary>What AnswerStream sends, in order; an entry of null makes the stream stall until the call is cancelled.</summary>
+    public IReadOnlyList<Rpc.AnswerStreamEvent?> AnswerEvents { get; set; } = [];
+
+    /// <summary>The unary Answer's response.</summary>
+    public Rpc.AnswerResponse UnaryAnswer { get; set; } = new();
+
+    public ConcurrentQueue<Rpc.AnswerRequest> AnswerRequests { get; } = new();
+
+    public static async Task<FakeStages> StartAsync(CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        // The output folder holds the gateway's appsettings.json (with its Kestrel endpoints): none of it applies here.
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        var app = builder.Build();
+        var stages = new FakeStages(app);
+        app.MapPost("/search.v1.Router/Route", http => Unary(http, Rpc.RouteRequest.Parser, r => new Rpc.RouteResponse { Route = RouteOf(r.Query) }));
+        app.MapPost("/search.v1.Retrieval/Search", http => Unary(http, Rpc.RetrieveRequest.Parser, _ => new Rpc.RetrieveResponse { Passages = { stages.Passages } }));
+        app.MapPost("/search.v1.Rerank/Rerank", http => Unary(http, Rpc.RerankRequest.Parser, r => new Rpc.RerankResponse { Passages = { r.Candidates } }));
+        app.MapPost("/search.v1.Answer/Answer", http => Unary(http, Rpc.AnswerRequest.Parser, r =>
+        {
+            stages.AnswerRequests.Enqueue(r);
+            return stages.UnaryAnswer;
+        }));
+        app.MapPost("/search.v1.Answer/AnswerStream", stages.AnswerStreamAsync);
+        await app.StartAsync(ct);
+        stages.Address = app.Urls.Single().TrimEnd('/');
+        return stages;
+    }
+
+    /// <summary>A question route for any query ending in "?", a keyword route otherwise.</summary>
+    public static Rpc.Route RouteOf(string query) => new()
+    {
+        NormalizedQuery = query.Trim(),
+        Language = Rpc.Language.En,
+        Intent = query.EndsWith('?') ? Rpc.Intent.Question : Rpc.Intent.Keyword,
+        ShouldAnswer = query.EndsWith('?'),
+        Reason = "scripted",
+    };
+
+    private async Task AnswerStreamAsync(HttpContext http)
+    {
+        AnswerRequests.Enqueue(await ReadAsync(http, Rpc.AnswerRequest.Parser));
+        Start(http);
+        foreach (var e in AnswerEvents)
+        {
+            if (e is null)
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+
+            await WriteAsync(http, e!);
+        }
+
+        http.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private static async Task Unary<TRequest>(HttpContext http, MessageParser<TRequest> parser, Func<TRequest, IMessage> handle)
+        where TRequest : IMessage<TRequest>
+    {
+        var request = await ReadAsync(http, parser);
+        Start(http);
+        await WriteAsync(http, handle(request));
+        http.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext http, MessageParser<T> parser)
+        where T : IMessage<T>
+    {
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        return parser.ParseFrom(body.ToArray().AsSpan(5));
+    }
+
+    private static void Start(HttpContext http)
+    {
+        http.Response.ContentType = "application/grpc";
+        http.Response.DeclareTrailer("grpc-status");
+    }
+
+    private static async Task WriteAsync(HttpContext http, IMessage message)
+    {
+        var bytes = message.ToByteArray();
+        var frame = new byte[5 + bytes.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)bytes.Length);
+        bytes.CopyTo(frame.AsSpan(5));
+        await http.Response.Body.WriteAsync(frame, http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

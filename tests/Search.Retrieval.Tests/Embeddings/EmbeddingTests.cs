@@ -1,0 +1,97 @@
+extern alias retrieval;
+
+using retrieval::Search.Retrieval.Embeddings;
+using retrieval::Search.Retrieval.Indexing;
+using Search.Text;
+
+namespace Search.Retrieval.Tests.Embeddings;
+
+/// <summary>The real all-MiniLM-L6-v2 model, loaded once for the whole test run.</summary>
+public static class SharedEmbedder
+{
+    private static readonly Lazy<PassageEmbedder> Instance = new(() => new PassageEmbedder(new EmbeddingOptions()));
+
+    public static PassageEmbedder Embedder => Instance.Value;
+}
+
+public class EmbeddingTests
+{
+    private static PassageEmbedder Embedder => SharedEmbedder.Embedder;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void QueriesGetUnitVectorsOf384Dimensions()
+    {
+        var vector = Embedder.EmbedQuery("Who discovered penicillin?", TextLanguage.English, Cancel);
+
+        Assert.NotNull(vector);
+        Assert.Equal(PassageEmbedder.Dimensions, vector.Length);
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 3);
+    }
+
+    [Fact]
+    public void SimilarSentencesScoreHigherThanUnrelatedOnes()
+    {
+        var query = Embedder.EmbedQuery("Who discovered penicillin?", cancellationToken: Cancel);
+        var passages = Embedder.EmbedPassages(
+        [
+            Passage("Alexander Fleming found the antibiotic penicillin in 1928 at St Mary's Hospital in London."),
+            Passage("The stock market fell sharply after the central bank raised interest rates."),
+        ], Cancel);
+
+        var related = PassageEmbedder.Similarity(query, passages[0]);
+        var unrelated = PassageEmbedder.Similarity(query, passages[1]);
+        Assert.NotNull(related);
+        Assert.NotNull(unrelated);
+        Assert.True(related > unrelated + 0.2, $"related {related:0.000}, unrelated {unrelated:0.000}");
+    }
+
+    [Fact]
+    public void ChineseTextGetsNoVector()
+    {
+        var vectors = Embedder.EmbedPassages(
+        [
+            Passage("水在一个标准大气压下的沸点是一百摄氏度。", TextLanguage.SimplifiedChinese),
+            Passage("Water boils at one hundred degrees at sea level."),
+        ], Cancel);
+
+        Assert.Null(vectors[0]);
+        Assert.NotNull(vectors[1]);
+        Assert.Null(Embedder.EmbedQuery("水的沸点是多少", cancellationToken: Cancel));
+        Assert.Null(Embedder.EmbedQuery("水的沸点是多少", TextLanguage.TraditionalChinese, Cancel));
+    }
+
+    [Fact]
+    public void ADisabledEmbedderGivesNoVectors()
+    {
+        var disabled = new PassageEmbedder(new EmbeddingOptions { Enabled = false });
+
+        Assert.False(disabled.IsEnabled);
+        Assert.Null(disabled.EmbedQuery("Who discovered penicillin?", TextLanguage.English, Cancel));
+        Assert.Equal([null], disabled.EmbedPassages([Passage("Fleming found penicillin.")], Cancel));
+    }
+
+    [Fact]
+    public void SimilarityIsNullWhenEitherVectorIsMissingOrTheSizesDiffer()
+    {
+        Assert.Null(PassageEmbedder.Similarity(null, [1f]));
+        Assert.Null(PassageEmbedder.Similarity([1f], null));
+        Assert.Null(PassageEmbedder.Similarity([1f], [1f, 0f]));
+        Assert.Equal(0.5, PassageEmbedder.Similarity([0.5f, 0.5f], [0.5f, 0.5f])!.Value, 6);
+    }
+
+    [Fact]
+    public void VectorsRoundTripThroughTheirStoredBytes()
+    {
+        float[] vector = [0.25f, -1.5f, float.Epsilon, 3e-8f];
+
+        var bytes = EmbeddingCodec.ToBytes(vector);
+
+        Assert.Equal(vector, EmbeddingCodec.FromBytes(bytes, 0, bytes.Length));
+        Assert.Throws<InvalidDataException>(() => EmbeddingCodec.FromBytes(bytes, 0, 7));
+    }
+
+    internal static Passage Passage(string text, TextLanguage language = TextLanguage.English, string title = "") =>
+        new("d#0", "d", 0, title, "", text, language, 0, text.Length, 0);
+}

@@ -1,0 +1,268 @@
+extern alias rerank;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Search.Cli.Evaluation;
+using Search.Client;
+using Search.Client.Datasets;
+using Ranking = rerank::Search.Rerank.Ranking;
+
+namespace Search.Cli.Commands;
+
+/// <summary>
+/// <c>fit-rerank</c>: fits the reranker's fused weights (BM25, query-passage similarity, lexical features)
+/// on judged queries run through the cluster's retrieval, and writes the weights file the rerank service loads.
+/// </summary>
+public static class FitRerankCommand
+{
+    public const string Help = """
+        usage: search-cli [--gateway URL] fit-rerank [--scifact DIR] [--squad FILE] [--cache DIR]
+                          [--candidates 20] [--limit N] [--l2 0.001] [--out FILE]
+
+        Runs judged queries through the gateway's Retrieve (BM25 passages with their similarity to the
+        query), computes the reranker's features for the first --candidates passages, fits the fused
+        weights by pairwise logistic regression, and writes them with the data they were fitted on and
+        the metric by ranker: bm25, lexical (the hand weights), fitted_lexical (no similarity), fused,
+        and fused_cross_validated (two folds: each half of the queries scored by weights fitted on the other).
+
+          --scifact DIR      a BEIR SciFact folder: corpus.jsonl.gz, queries.jsonl, qrels/train.tsv (nDCG@10)
+          --squad FILE       a SQuAD file; each question's gold paragraph is its relevant passage (top-1)
+          --cache DIR        keeps each set's retrieved candidates as DIR/<set>.candidates.json and reuses
+                             them, so each set can come from a cluster holding only its own corpus
+          --candidates N     passages reranked per query, 2..200 (default 20, the gateway's rerank candidates)
+          --limit N          only the first N queries of each set
+          --l2 X             regularisation (default 0.001)
+          --out FILE         weights file to write (default services/Search.Rerank/rerank-weights.json)
+
+        Each set counts the same in the fit, however many queries it has.
+        """;
+
+    private const int BeirPassagesPerQuery = 200;
+
+    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var line = CommandLine.Parse("fit-rerank", args, ["--scifact", "--squad", "--cache", "--candidates", "--limit", "--l2", "--out", "--gateway"]);
+        if (line.Help)
+        {
+            await output.WriteLineAsync(Help);
+            return CliApp.ExitOk;
+        }
+
+        var scifact = line.Value("--scifact");
+        var squad = line.Value("--squad");
+        if (scifact is null && squad is null)
+        {
+            throw new UsageException("give --scifact DIR, --squad FILE or both", "fit-rerank");
+        }
+
+        var candidates = line.Number("--candidates", 20, 2, 200);
+        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
+        var l2 = double.TryParse(line.Value("--l2") ?? "0.001", CultureInfo.InvariantCulture, out var parsedL2) && parsedL2 >= 0
+            ? parsedL2
+            : throw new UsageException("--l2 must be a non-negative number", "fit-rerank");
+        var outPath = line.Value("--out") ?? Path.Combine("services", "Search.Rerank", "rerank-weights.json");
+        var cache = line.Value("--cache");
+        gateway = line.Value("--gateway") ?? gateway;
+
+        var sets = new List<JudgedSet>();
+        try
+        {
+            if (scifact is not null)
+            {
+                sets.Add(await LoadOrRetrieveAsync("scifact-train", cache, gateway, error, ct => RetrieveSciFactAsync(scifact, limit, gateway, error, ct), cancellationToken));
+            }
+
+            if (squad is not null)
+            {
+                sets.Add(await LoadOrRetrieveAsync("squad", cache, gateway, error, ct => RetrieveSquadAsync(squad, limit, gateway, error, ct), cancellationToken));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return CliApp.ExitFailure;
+        }
+
+        var prepared = sets.Select(s => Prepare(s, candidates, limit)).ToList();
+        var withoutSimilarity = prepared.Sum(s => s.Queries.Count(q => q.Features.Any(f => f.Similarity is null)));
+        if (withoutSimilarity > 0)
+        {
+            await error.WriteLineAsync($"fit-rerank: {withoutSimilarity} queries have candidates without a similarity (embeddings off, or not English); they count with similarity 0");
+        }
+
+        var fitQueries = prepared.SelectMany(s => s.Queries.Select(q => q.Fit)).ToList();
+        var fused = Ranking.RerankFitter.Fit(fitQueries, useSimilarity: true, l2);
+        var lexicalOnly = Ranking.RerankFitter.Fit(fitQueries, useSimilarity: false, l2);
+        // Two folds by query position: each half is scored by weights fitted on the other half.
+        var folds = new[] { 0, 1 }
+            .Select(fold => Ranking.RerankFitter.Fit(prepared.SelectMany(s => s.Queries.Where((_, i) => i % 2 != fold).Select(q => q.Fit)).ToList(), true, l2))
+            .ToArray();
+        var lexical = new Ranking.PassageReranker(Microsoft.Extensions.Options.Options.Create(new rerank::Search.Rerank.RerankOptions { WeightsFile = "" }));
+
+        var reports = new List<Ranking.RerankFitSet>();
+        var c = CultureInfo.InvariantCulture;
+        foreach (var set in prepared)
+        {
+            var metrics = new Dictionary<string, double>
+            {
+                ["bm25"] = set.Score((_, f) => f.Bm25),
+                ["lexical"] = set.Score((_, f) => lexical.Score(f)),
+                ["fitted_lexical"] = set.Score((_, f) => lexicalOnly.Score(f)),
+                ["fused"] = set.Score((_, f) => fused.Score(f)),
+                ["fused_cross_validated"] = set.Score((i, f) => folds[i % 2].Score(f)),
+            };
+            if (set.Source.Kind == SetKind.Squad)
+            {
+                metrics["fused_top5"] = set.Score((_, f) => fused.Score(f), top5: true);
+                metrics["lexical_top5"] = set.Score((_, f) => lexical.Score(f), top5: true);
+                metrics["bm25_top5"] = set.Score((_, f) => f.Bm25, top5: true);
+            }
+
+            var rounded = metrics.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4));
+            reports.Add(new Ranking.RerankFitSet(
+                set.Source.Name, set.Source.Paths, set.Queries.Count, set.Queries.Count(q => q.Fit.Relevant.Any(r => r)),
+                Ranking.RerankFitter.PairCount(set.Queries.Select(q => q.Fit)), set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1", rounded));
+            await output.WriteLineAsync($"{set.Source.Name} ({set.Queries.Count} queries, {(set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1")}): "
+                + string.Join("  ", rounded.Select(kv => string.Create(c, $"{kv.Key}={kv.Value:0.000}"))));
+        }
+
+        var report = new Ranking.RerankFitReport(
+            DateTime.UtcNow.ToString("yyyy-MM-dd", c),
+            "search-cli fit-rerank " + string.Join(' ', args),
+            candidates,
+            l2,
+            reports);
+        Ranking.RerankModel.Save(outPath, fused.ToWeights(report));
+        await output.WriteLineAsync("weights: " + string.Join("  ", Ranking.RerankModel.FeatureNames.Select((n, i) => string.Create(c, $"{n}={fused.Weights[i]:0.###}"))));
+        await output.WriteLineAsync($"wrote {outPath}");
+        return CliApp.ExitOk;
+    }
+
+    private static async Task<JudgedSet> LoadOrRetrieveAsync(
+        string name, string? cache, string gateway, TextWriter error, Func<CancellationToken, Task<JudgedSet>> retrieve, CancellationToken cancellationToken)
+    {
+        var path = cache is null ? null : Path.Combine(cache, $"{name}.candidates.json");
+        if (path is not null && File.Exists(path))
+        {
+            await error.WriteLineAsync($"fit-rerank: {name}: candidates from {path}");
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<JudgedSet>(stream, JsonOptions, cancellationToken)
+                ?? throw new InvalidDataException($"{path} holds no candidates");
+        }
+
+        await error.WriteLineAsync($"fit-rerank: {name}: retrieving through {gateway}");
+        var set = await retrieve(cancellationToken);
+        if (path is not null)
+        {
+            Directory.CreateDirectory(cache!);
+            await using var stream = File.Create(path);
+            await JsonSerializer.SerializeAsync(stream, set, JsonOptions, cancellationToken);
+        }
+
+        return set;
+    }
+
+    private static async Task<JudgedSet> RetrieveSciFactAsync(string folder, int limit, string gateway, TextWriter error, CancellationToken cancellationToken)
+    {
+        var queriesPath = Path.Combine(folder, "queries.jsonl");
+        var qrelsPath = Path.Combine(folder, "qrels", "train.tsv");
+        var queries = BeirReader.ReadQueries(queriesPath);
+        var qrels = BeirReader.ReadQrels(qrelsPath);
+        var judged = qrels.Keys.Where(queries.ContainsKey).OrderBy(id => id, StringComparer.Ordinal).Take(limit).ToList();
+        using var client = CliApp.Connect(gateway);
+        var result = new List<JudgedQuery>();
+        foreach (var id in judged)
+        {
+            var response = await client.RetrieveAsync(queries[id], BeirPassagesPerQuery, cancellationToken);
+            result.Add(new JudgedQuery(id, queries[id], qrels[id], response.Passages.Select(ToCandidate).ToList()));
+            await Progress(error, "scifact-train", result.Count, judged.Count);
+        }
+
+        return new JudgedSet("scifact-train", SetKind.Beir, [Path.Combine(folder, "corpus.jsonl.gz"), queriesPath, qrelsPath], result);
+    }
+
+    private static async Task<JudgedSet> RetrieveSquadAsync(string path, int limit, string gateway, TextWriter error, CancellationToken cancellationToken)
+    {
+        var questions = SquadReader.ReadFile(path).Questions.Take(limit).ToList();
+        using var client = CliApp.Connect(gateway);
+        var result = new List<JudgedQuery>();
+        foreach (var question in questions)
+        {
+            var response = await client.RetrieveAsync(question.Question, 20, cancellationToken);
+            result.Add(new JudgedQuery(question.Id, question.Question, new Dictionary<string, int> { [question.DocumentId] = 1 }, response.Passages.Select(ToCandidate).ToList()));
+            await Progress(error, "squad", result.Count, questions.Count);
+        }
+
+        return new JudgedSet("squad", SetKind.Squad, [path], result);
+    }
+
+    private static async Task Progress(TextWriter error, string name, int done, int total)
+    {
+        if (done % 200 == 0 || done == total)
+        {
+            await error.WriteLineAsync($"fit-rerank: {name}: {done}/{total} queries");
+        }
+    }
+
+    private static Candidate ToCandidate(Search.Contracts.V1.ScoredPassage p) =>
+        new(p.Passage.DocumentId, p.Passage.Text, p.Passage.Title, p.Passage.Ordinal, p.RetrievalScore, p.HasSimilarity ? p.Similarity : null);
+
+    private static PreparedSet Prepare(JudgedSet set, int candidates, int limit)
+    {
+        var queries = set.Queries.Take(limit).ToList();
+        var weight = 1.0 / Math.Max(1, queries.Count);
+        return new PreparedSet(set, queries.Select(q =>
+        {
+            var top = q.Candidates.Take(candidates).ToList();
+            var features = Ranking.FeatureExtractor.Extract(
+                Search.Text.TextNormalizer.Normalize(q.Query),
+                top.Select(p => new Ranking.RerankCandidate(p.Text, p.Title, p.Ordinal, p.Bm25, p.Similarity)).ToArray());
+            var relevant = top.Select(p => q.Relevant.GetValueOrDefault(p.DocumentId) > 0).ToList();
+            return new PreparedQuery(q, top, features, new Ranking.FitQuery(features, relevant, weight));
+        }).ToList());
+    }
+
+    private enum SetKind
+    {
+        Beir,
+        Squad,
+    }
+
+    private sealed record Candidate(string DocumentId, string Text, string Title, int Ordinal, double Bm25, double? Similarity);
+
+    private sealed record JudgedQuery(string Id, string Query, Dictionary<string, int> Relevant, List<Candidate> Candidates);
+
+    private sealed record JudgedSet(string Name, SetKind Kind, List<string> Paths, List<JudgedQuery> Queries);
+
+    private sealed record PreparedQuery(JudgedQuery Source, List<Candidate> Top, Ranking.RankingFeatures[] Features, Ranking.FitQuery Fit);
+
+    private sealed record PreparedSet(JudgedSet Source, List<PreparedQuery> Queries)
+    {
+        /// <summary>
+        /// The set's metric when the first candidates are reordered by <paramref name="score"/> (query index, features)
+        /// and the rest keep retrieval order: nDCG@10 over documents for BEIR, gold paragraph first (or in the first five) for SQuAD.
+        /// </summary>
+        public double Score(Func<int, Ranking.RankingFeatures, double> score, bool top5 = false)
+        {
+            var total = 0.0;
+            for (var qi = 0; qi < Queries.Count; qi++)
+            {
+                var query = Queries[qi];
+                var order = Enumerable.Range(0, query.Top.Count)
+                    .OrderByDescending(i => score(qi, query.Features[i]))
+                    .ThenBy(i => i)
+                    .Select(i => query.Top[i].DocumentId)
+                    .Concat(query.Source.Candidates.Skip(query.Top.Count).Select(p => p.DocumentId));
+                var ranked = RankingMetrics.DocumentsByBestPassage(order);
+                total += Source.Kind == SetKind.Beir
+                    ? RankingMetrics.NdcgAt(ranked, query.Source.Relevant, 10)
+                    : ranked.Take(top5 ? 5 : 1).Any(d => query.Source.Relevant.ContainsKey(d)) ? 1 : 0;
+            }
+
+            return total / Math.Max(1, Queries.Count);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Grpc.Core;
+using Search.Cli.Training;
+using Search.Client;
+using Search.Client.Datasets;
+using Search.Contracts.V1;
+
+namespace Search.Cli.Commands;
+
+/// <summary>
+/// <c>train answer FILE... --out MODEL</c>: asks the running cluster every question of SQuAD-format files,
+/// keeps the passages it ranked, and fits the answer model on them (see <see cref="AnswerTrainer"/>).
+/// </summary>
+public static class TrainCommand
+{
+    public const string Help = """
+        usage: search-cli [--gateway URL] train answer FILE... --out MODEL [--cache DIR] [--limit N] [--concurrency N] [--mistakes FILE]
+
+        Fits the answer service's model on SQuAD-format files (plain or gzip): a span ranker, a confidence model,
+        its isotonic calibration and the precision-coverage curve the service turns a target precision into a
+        threshold with. Ingest the files first: every question is asked through the running gateway, so the
+        model learns from the passages retrieval and rerank really return.
+
+        Questions are split by article (article index mod 4, within each file):
+          0, 1  fit the span ranker and the confidence model (cross-fitted: each fold's confidence rows
+                get ranker scores from a ranker fitted on the other fold)
+          2     fits the calibration and measures the curve
+          3     is held out: the figures printed for it were never trained on
+        'eval squad --fold test' asks only the held-out fold.
+
+          --out MODEL       where to write the model (JSON), e.g. services/Search.Answer/Models/answer-model.json
+          --cache DIR       keep the gateway's responses here (one JSONL per file) and reuse them when present
+          --limit N         only the first N questions of each file
+          --concurrency N   requests in flight while asking, 1..64 (default 4)
+          --mistakes FILE   write the held-out questions whose best span is not exactly right (TSV), for error analysis
+          --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
+        """;
+
+    private const int ProgressEvery = 500;
+    private const int PassagesAsked = 10;
+
+    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var line = CommandLine.Parse("train", args, ["--out", "--cache", "--limit", "--concurrency", "--gateway", "--mistakes"]);
+        if (line.Help)
+        {
+            await output.WriteLineAsync(Help);
+            return CliApp.ExitOk;
+        }
+
+        if (line.Positionals.Count == 0 || line.Positionals[0] != "answer")
+        {
+            throw new UsageException(line.Positionals.Count == 0 ? "'train' needs a model kind (answer)" : $"unknown model '{line.Positionals[0]}' (available: answer)", "train");
+        }
+
+        var files = line.Positionals.Skip(1).ToList();
+        if (files.Count == 0)
+        {
+            throw new UsageException("'train answer' needs at least one SQuAD-format file", "train");
+        }
+
+        var outPath = line.Required("--out");
+        var cache = line.Value("--cache");
+        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
+        var concurrency = line.Number("--concurrency", 4, 1, 64);
+        var address = line.Value("--gateway") ?? gateway;
+
+        var examples = new List<TrainingQuestion>();
+        foreach (var file in files)
+        {
+            SquadDataset dataset;
+            try
+            {
+                dataset = SquadReader.ReadFile(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                await error.WriteLineAsync($"error: cannot read '{file}': {e.Message}");
+                return CliApp.ExitFailure;
+            }
+
+            var questions = dataset.Questions.Where(q => q.Answers.Count > 0).Take(limit).ToList();
+            var responses = await ResponsesAsync(file, questions, address, cache, concurrency, error, cancellationToken);
+            for (var i = 0; i < questions.Count; i++)
+            {
+                if (responses[i] is { } response)
+                {
+                    examples.Add(new TrainingQuestion(Path.GetFileName(file), questions[i], response));
+                }
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        var trainer = new AnswerTrainer(output, line.Value("--mistakes"));
+        // Paths are recorded relative to where the command ran (the repository root), not this machine's layout.
+        string Relative(string arg) => File.Exists(arg) ? Path.GetRelativePath(Directory.GetCurrentDirectory(), arg) : arg;
+        var model = trainer.Fit(examples, new TrainingRecord(files.Select(Relative).ToList(), args.Select(Relative).ToList(), DateTime.UtcNow));
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        model.Save(outPath);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath} ({new FileInfo(outPath).Length / 1024} KiB) in {clock.Elapsed.TotalSeconds:F0} s of fitting"));
+        return CliApp.ExitOk;
+    }
+
+    /// <summary>The gateway's response to each question (null where the request failed), from the cache when it has them all.</summary>
+    private static async Task<SearchResponse?[]> ResponsesAsync(
+        string file, List<SquadQuestion> questions, string address, string? cache, int concurrency, TextWriter error, CancellationToken cancellationToken)
+    {
+        var cachePath = cache is null ? null : Path.Combine(cache, Path.GetFileName(file) + ".responses.jsonl");
+        if (cachePath is not null && File.Exists(cachePath))
+        {
+            var cached = ReadCache(cachePath);
+            if (questions.All(q => cached.ContainsKey(q.Id)))
+            {
+                await error.WriteLineAsync($"train: {questions.Count} responses for {file} from {cachePath}");
+                return questions.Select(q => cached[q.Id]).ToArray();
+            }
+        }
+
+        using var client = CliApp.Connect(address);
+        var responses = new SearchResponse?[questions.Count];
+        var done = 0;
+        var failed = 0;
+        var clock = Stopwatch.StartNew();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken };
+        await error.WriteLineAsync($"train: asking {questions.Count} questions of {file} at {address}");
+        await Parallel.ForEachAsync(Enumerable.Range(0, questions.Count), parallel, async (i, ct) =>
+        {
+            try
+            {
+                responses[i] = await client.SearchAsync(questions[i].Question, null, PassagesAsked, includeAbstained: true, ct);
+            }
+            catch (RpcException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+
+            var count = Interlocked.Increment(ref done);
+            if (count % ProgressEvery == 0 || count == questions.Count)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"train: {count}/{questions.Count} asked ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F1} q/s, {failed} failed)"));
+            }
+        });
+
+        if (cachePath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(cachePath))!);
+            await using var writer = new StreamWriter(cachePath);
+            for (var i = 0; i < questions.Count; i++)
+            {
+                if (responses[i] is { } response)
+                {
+                    var entry = new JsonObject
+                    {
+                        ["id"] = questions[i].Id,
+                        ["response"] = JsonNode.Parse(JsonFormatter.Default.Format(response)),
+                    };
+                    await writer.WriteLineAsync(entry.ToJsonString());
+                }
+            }
+        }
+
+        return responses;
+    }
+
+    private static Dictionary<string, SearchResponse> ReadCache(string path)
+    {
+        var responses = new Dictionary<string, SearchResponse>(StringComparer.Ordinal);
+        foreach (var (_, line) in DatasetFile.NonBlankLines(path))
+        {
+            var entry = JsonNode.Parse(line)!.AsObject();
+            var id = entry["id"]!.GetValue<string>();
+            responses[id] = JsonParser.Default.Parse<SearchResponse>(entry["response"]!.ToJsonString());
+        }
+
+        return responses;
+    }
+}
+
+/// <summary>A question with its gold answers and the gateway's response to it.</summary>
+public sealed record TrainingQuestion(string File, SquadQuestion Question, SearchResponse Response)
+{
+    public int Fold => AnswerFolds.Of(Question);
+}
+
+/// <summary>What the model was fitted on, written into the model file.</summary>
+public sealed record TrainingRecord(IReadOnlyList<string> Files, IReadOnlyList<string> Arguments, DateTime At);
