@@ -12,7 +12,7 @@ namespace Search.Cli.Commands;
 public static class BeirEvalCommand
 {
     public const string Help = """
-        usage: search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10] [--limit N] [--concurrency N]
+        usage: search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10] [--limit N] [--concurrency N] [--rerank]
 
         Runs every query that has judgements in the qrels through the cluster's retrieval path (BM25
         passages, documents ranked by their best passage) and scores the ranking as trec_eval does.
@@ -29,12 +29,17 @@ public static class BeirEvalCommand
           --k N             cut-off for nDCG and MRR, 1..100 (default 10)
           --limit N         only the first N judged queries
           --concurrency N   requests in flight, 1..64 (default 1)
+          --rerank          go through the whole search pipeline instead (gateway Search: BM25, then the
+                            reranker over the first 50 passages); recall@100 then counts at most 50 passages
 
         The last line is ndcg@K=… recall@100=… mrr@K=… p50_ms=… p99_ms=…
         """;
 
     // Retrieval's largest page; enough passages for about 100 distinct documents on abstract-sized corpora.
     private const int PassagesPerQuery = 200;
+
+    // The most results a search returns; with --rerank every one of them has been reranked.
+    private const int RerankedPerQuery = 50;
 
     public static async Task<int> RunAsync(CommandLine line, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -44,6 +49,7 @@ public static class BeirEvalCommand
         var k = line.Number("--k", 10, 1, 100);
         var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
         var concurrency = line.Number("--concurrency", 1, 1, 64);
+        var rerank = line.Has("--rerank");
         if (!File.Exists(corpus))
         {
             await error.WriteLineAsync($"error: corpus '{corpus}' not found");
@@ -67,7 +73,7 @@ public static class BeirEvalCommand
         var missing = qrels.Count - qrels.Keys.Count(queries.ContainsKey);
         using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
         await client.GetStatsAsync(cancellationToken);
-        await error.WriteLineAsync($"eval beir: {judged.Count} judged queries ({missing} without query text skipped), concurrency {concurrency}");
+        await error.WriteLineAsync($"eval beir: {judged.Count} judged queries ({missing} without query text skipped), concurrency {concurrency}, {(rerank ? "search pipeline with rerank" : "retrieval only")}");
 
         var scores = new ConcurrentBag<(double Ndcg, double Recall, double Rr)>();
         var latencies = new ConcurrentBag<double>();
@@ -80,9 +86,11 @@ public static class BeirEvalCommand
             var watch = Stopwatch.StartNew();
             try
             {
-                var response = await client.RetrieveAsync(queries[id], PassagesPerQuery, ct);
+                var documentIds = rerank
+                    ? (await client.SearchAsync(queries[id], null, RerankedPerQuery, includeAbstained: false, ct)).Results.Select(r => r.DocumentId).ToList()
+                    : (await client.RetrieveAsync(queries[id], PassagesPerQuery, ct)).Passages.Select(p => p.Passage.DocumentId).ToList();
                 latencies.Add(watch.Elapsed.TotalMilliseconds);
-                var ranked = RankingMetrics.DocumentsByBestPassage(response.Passages.Select(p => p.Passage.DocumentId));
+                var ranked = RankingMetrics.DocumentsByBestPassage(documentIds);
                 scores.Add((RankingMetrics.NdcgAt(ranked, qrels[id], k), RankingMetrics.RecallAt(ranked, qrels[id], 100), RankingMetrics.ReciprocalRankAt(ranked, qrels[id], k)));
             }
             catch (Exception e) when (e is RpcException or GatewayUnreachableException)

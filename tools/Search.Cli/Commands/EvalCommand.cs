@@ -51,7 +51,7 @@ public static class EvalCommand
 
     public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway", "--corpus", "--queries", "--qrels", "--fold", "--plot"]);
+        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway", "--corpus", "--queries", "--qrels", "--fold", "--plot"], ["--rerank"]);
         if (line.Help)
         {
             await output.WriteLineAsync(line.Positionals is ["beir", ..] ? BeirEvalCommand.Help : Help);
