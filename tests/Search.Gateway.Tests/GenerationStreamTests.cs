@@ -3,6 +3,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Search.TestKit;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Tests;
@@ -231,10 +232,6 @@ public sealed class GenerationStreamTests : IAsyncLifetime
         return events;
     }
 
-    private static readonly Method<Rpc.SearchRequest, Rpc.SearchStreamEvent> StreamMethod = new(
-        MethodType.ServerStreaming,
-        Rpc.Gateway.Descriptor.FullName,
-        "SearchStream",
-        Marshallers.Create<Rpc.SearchRequest>(m => m.ToByteArray(), Rpc.SearchRequest.Parser.ParseFrom),
-        Marshallers.Create<Rpc.SearchStreamEvent>(m => m.ToByteArray(), Rpc.SearchStreamEvent.Parser.ParseFrom));
+    private static readonly Method<Rpc.SearchRequest, Rpc.SearchStreamEvent> StreamMethod =
+        GrpcMethods.ServerStreaming<Rpc.SearchRequest, Rpc.SearchStreamEvent>(Rpc.Gateway.Descriptor, "SearchStream");
 }

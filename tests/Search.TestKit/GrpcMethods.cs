@@ -13,6 +13,16 @@ public static class GrpcMethods
 {
     public static Method<TRequest, TResponse> Unary<TRequest, TResponse>(ServiceDescriptor service, string name)
         where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new() =>
+        Create<TRequest, TResponse>(MethodType.Unary, service, name);
+
+    public static Method<TRequest, TResponse> ServerStreaming<TRequest, TResponse>(ServiceDescriptor service, string name)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new() =>
+        Create<TRequest, TResponse>(MethodType.ServerStreaming, service, name);
+
+    private static Method<TRequest, TResponse> Create<TRequest, TResponse>(MethodType type, ServiceDescriptor service, string name)
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()
     {
         var method = service.FindMethodByName(name)
@@ -22,7 +32,7 @@ public static class GrpcMethods
             throw new ArgumentException($"{method.FullName} does not take {typeof(TRequest).Name} and return {typeof(TResponse).Name}");
         }
 
-        return new Method<TRequest, TResponse>(MethodType.Unary, service.FullName, method.Name, Marshaller<TRequest>(), Marshaller<TResponse>());
+        return new Method<TRequest, TResponse>(type, service.FullName, method.Name, Marshaller<TRequest>(), Marshaller<TResponse>());
     }
 
     private static Marshaller<T> Marshaller<T>()

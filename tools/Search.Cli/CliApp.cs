@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Search.Cli.Commands;
 using Search.Client;
+using Search.Client.Datasets;
 
 namespace Search.Cli;
 
@@ -101,6 +102,20 @@ public static class CliApp
         {
             await error.WriteLineAsync("cancelled");
             return ExitCancelled;
+        }
+    }
+
+    /// <summary>Reads a SQuAD-format file; null, with the reason printed, when it cannot be read.</summary>
+    internal static async Task<SquadDataset?> ReadSquadAsync(string path, TextWriter error)
+    {
+        try
+        {
+            return SquadReader.ReadFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            await error.WriteLineAsync($"error: cannot read '{path}': {e.Message}");
+            return null;
         }
     }
 

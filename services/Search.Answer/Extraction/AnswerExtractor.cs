@@ -101,6 +101,15 @@ public sealed partial class AnswerExtractor(AnswerOptions options, AnswerModel m
         return (span, sentence);
     }
 
+    /// <summary>
+    /// The answer type to look for: the router's (a route's <c>answer_type</c>, numbered as
+    /// <see cref="ExpectedAnswer"/> is), else what the question's own cues say.
+    /// </summary>
+    public static ExpectedAnswer ExpectedFor(int routeAnswerType, string question) =>
+        routeAnswerType is >= (int)ExpectedAnswer.Person and <= (int)ExpectedAnswer.Place
+            ? (ExpectedAnswer)routeAnswerType
+            : AnswerCues.Detect(question);
+
     /// <summary>Ranker score given to a sentence that holds no span option.</summary>
     private const double NoSpanScore = -10;
 

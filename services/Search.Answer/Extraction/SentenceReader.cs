@@ -117,7 +117,8 @@ internal static class SentenceReader
 
     private static TextRange Trimmed(string text) => Trim(text, 0, text.Length);
 
-    private static TextRange Trim(string text, int start, int end)
+    /// <summary>The range without the white space at either end.</summary>
+    internal static TextRange Trim(string text, int start, int end)
     {
         while (start < end && char.IsWhiteSpace(text[start]))
         {

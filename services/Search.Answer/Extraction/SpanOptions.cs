@@ -83,7 +83,7 @@ internal static class SpanOptions
         {
             if (c == unit.Range.End || ClauseBreaks.Contains(text[c]))
             {
-                if (Trim(text, start, c) is { Length: > 0 } clause)
+                if (SentenceReader.Trim(text, start, c) is { Length: > 0 } clause)
                 {
                     clauses.Add(clause);
                 }
@@ -165,7 +165,7 @@ internal static class SpanOptions
             {
                 for (var j = i + 1; j < points.Count && points[j] - points[i] <= MaxChineseChars; j++)
                 {
-                    var range = Trim(text, points[i], points[j]);
+                    var range = SentenceReader.Trim(text, points[i], points[j]);
                     var open = false;
                     for (var k = range.Start; k < range.End && !open; k++)
                     {
@@ -181,20 +181,5 @@ internal static class SpanOptions
 
             clauseStart = c + 1;
         }
-    }
-
-    private static TextRange Trim(string text, int start, int end)
-    {
-        while (start < end && char.IsWhiteSpace(text[start]))
-        {
-            start++;
-        }
-
-        while (end > start && char.IsWhiteSpace(text[end - 1]))
-        {
-            end--;
-        }
-
-        return new TextRange(start, end);
     }
 }

@@ -60,14 +60,8 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
     private static void ThrowInvalidArgument(string message) =>
         throw new RpcException(new Status(StatusCode.InvalidArgument, message));
 
-    private static ExpectedAnswer ToExpected(Rpc.Route? route, string question) => route?.AnswerType switch
-    {
-        Rpc.AnswerType.Person => ExpectedAnswer.Person,
-        Rpc.AnswerType.Time => ExpectedAnswer.Time,
-        Rpc.AnswerType.Number => ExpectedAnswer.Number,
-        Rpc.AnswerType.Place => ExpectedAnswer.Place,
-        _ => AnswerCues.Detect(question),
-    };
+    private static ExpectedAnswer ToExpected(Rpc.Route? route, string question) =>
+        AnswerExtractor.ExpectedFor((int)(route?.AnswerType ?? Rpc.AnswerType.Unspecified), question);
 
     private static Rpc.AnswerResponse ToResponse(AnswerResult result, Rpc.AnswerRequest request)
     {

@@ -15,21 +15,34 @@ public static class SearchApi
         return app;
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext http, CachedSearch search)
+    /// <summary>
+    /// The search a query string asks for (q, lang, k, include_abstained), or the message for a 400.
+    /// Parameters are read by hand so a malformed one gets our message, not a framework binding error.
+    /// </summary>
+    internal static SearchQuery? ReadQuery(IQueryCollection q, out string error)
     {
-        var q = http.Request.Query;
-        // Parameters are read by hand so a malformed one gets our message, not a framework binding error.
         var k = 0;
         if (q.TryGetValue("k", out var kText) && !string.IsNullOrEmpty(kText)
             && !int.TryParse(kText, NumberStyles.Integer, CultureInfo.InvariantCulture, out k))
         {
-            return ApiResults.BadRequest("k must be a whole number");
+            error = "k must be a whole number";
+            return null;
         }
 
+        error = "";
         var includeAbstained = q.TryGetValue("include_abstained", out var flag) && flag.ToString() is "1" or "true";
+        return new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, CachedSearch search)
+    {
+        if (ReadQuery(http.Request.Query, out var error) is not { } query)
+        {
+            return ApiResults.BadRequest(error);
+        }
+
         try
         {
-            var query = new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
             var response = await search.SearchAsync(query, callerDeadline: null, http.RequestAborted);
             return ApiResults.Json(response);
         }

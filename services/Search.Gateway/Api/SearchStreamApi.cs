@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
@@ -28,18 +27,13 @@ public static class SearchStreamApi
 
     private static async Task<IResult> StreamAsync(HttpContext http, SearchPipeline pipeline)
     {
-        var q = http.Request.Query;
-        var k = 0;
-        if (q.TryGetValue("k", out var kText) && !string.IsNullOrEmpty(kText)
-            && !int.TryParse(kText, NumberStyles.Integer, CultureInfo.InvariantCulture, out k))
+        if (SearchApi.ReadQuery(http.Request.Query, out var error) is not { } query)
         {
-            return ApiResults.BadRequest("k must be a whole number");
+            return ApiResults.BadRequest(error);
         }
 
-        var includeAbstained = q.TryGetValue("include_abstained", out var flag) && flag.ToString() is "1" or "true";
         try
         {
-            var query = new SearchQuery(q["q"].ToString(), q["lang"].ToString(), k, includeAbstained);
             await pipeline.SearchStreamAsync(query, callerDeadline: null, (e, ct) => SendAsync(http, e, ct), http.RequestAborted);
             await WriteEventAsync(http, "done", "{}", http.RequestAborted);
             return Results.Empty;

@@ -230,12 +230,8 @@ public sealed class GenerationServiceTests : IAsyncLifetime
         return await new AnswerClient(channel.CreateCallInvoker()).AnswerAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
     }
 
-    private static readonly Method<Rpc.AnswerRequest, Rpc.AnswerStreamEvent> StreamMethod = new(
-        MethodType.ServerStreaming,
-        Rpc.Answer.Descriptor.FullName,
-        "AnswerStream",
-        Marshallers.Create<Rpc.AnswerRequest>(m => m.ToByteArray(), Rpc.AnswerRequest.Parser.ParseFrom),
-        Marshallers.Create<Rpc.AnswerStreamEvent>(m => m.ToByteArray(), Rpc.AnswerStreamEvent.Parser.ParseFrom));
+    private static readonly Method<Rpc.AnswerRequest, Rpc.AnswerStreamEvent> StreamMethod =
+        GrpcMethods.ServerStreaming<Rpc.AnswerRequest, Rpc.AnswerStreamEvent>(Rpc.Answer.Descriptor, "AnswerStream");
 
     /// <summary>The answer service with generation settings of its own.</summary>
     private sealed class GenerationHost((string Key, string Value)[] settings) : WebApplicationFactory<Program>

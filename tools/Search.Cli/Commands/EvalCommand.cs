@@ -88,14 +88,8 @@ public static class EvalCommand
 
         using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
 
-        SquadDataset dataset;
-        try
+        if (await CliApp.ReadSquadAsync(path, error) is not { } dataset)
         {
-            dataset = SquadReader.ReadFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            await error.WriteLineAsync($"error: cannot read '{path}': {e.Message}");
             return CliApp.ExitFailure;
         }
 

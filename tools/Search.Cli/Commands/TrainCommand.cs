@@ -72,14 +72,8 @@ public static class TrainCommand
         var examples = new List<TrainingQuestion>();
         foreach (var file in files)
         {
-            SquadDataset dataset;
-            try
+            if (await CliApp.ReadSquadAsync(file, error) is not { } dataset)
             {
-                dataset = SquadReader.ReadFile(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                await error.WriteLineAsync($"error: cannot read '{file}': {e.Message}");
                 return CliApp.ExitFailure;
             }
 

@@ -42,7 +42,10 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     private static readonly double[] CurveThresholds = Enumerable.Range(5, 95).Select(i => i / 100.0).ToArray();
 
     private readonly MLContext _ml = new(Seed);
-    private readonly AnswerExtractor _reader = new(new AnswerOptions(), new AnswerModel());
+    /// <summary>The service's defaults: what the model is trained and measured with.</summary>
+    private static readonly AnswerOptions Defaults = new();
+
+    private readonly AnswerExtractor _reader = new(Defaults, new AnswerModel());
 
     public AnswerModel Fit(IReadOnlyList<TrainingQuestion> questions, TrainingRecord record)
     {
@@ -74,7 +77,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         }).Fit(confidenceData);
         var confidence = Export(confidenceModel.Model.SubModel.TrainedTreeEnsemble);
         Verify(confidence, confidenceModel.Transform(confidenceData), confidenceRows, "confidence");
-        var partial = new AnswerModel { FeatureNames = AnswerFeatures.Names, Ranker = ranker, Confidence = confidence };
+        var partial = new AnswerExtractor(Defaults, new AnswerModel { FeatureNames = AnswerFeatures.Names, Ranker = ranker, Confidence = confidence });
 
         // 3. Calibration and the curve, on questions neither model saw.
         var calibrationPairs = new List<(double Score, bool Right)>();
@@ -112,9 +115,9 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         };
 
         // 4. Figures on the held-out fold, per file, at the default target.
-        var threshold = model.ThresholdFor(new AnswerOptions().TargetPrecision);
+        var threshold = model.ThresholdFor(Defaults.TargetPrecision);
         var heldOut = new JsonObject();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train: threshold for precision {new AnswerOptions().TargetPrecision:0.00} on the calibration fold: {threshold:0.00}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train: threshold for precision {Defaults.TargetPrecision:0.00} on the calibration fold: {threshold:0.00}"));
         foreach (var file in folds[AnswerFolds.HeldOut].GroupBy(r => r.Question.File))
         {
             var m = Measure(model, file.ToList(), threshold);
@@ -194,10 +197,10 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     /// <summary>Rows for the confidence model: the best span by <paramref name="ranker"/> and every sentence option, each labelled right or wrong.</summary>
     private static void AddConfidenceRows(List<Row> rows, IReadOnlyList<(TrainingQuestion Question, AnswerReading Reading)> questions, TreeEnsemble ranker)
     {
-        var model = new AnswerModel { FeatureNames = AnswerFeatures.Names, Ranker = ranker };
+        var extractor = new AnswerExtractor(Defaults, new AnswerModel { FeatureNames = AnswerFeatures.Names, Ranker = ranker });
         foreach (var (question, reading) in questions)
         {
-            var (span, sentences) = Options(model, reading);
+            var (span, sentences) = Options(extractor, reading);
             if (span is not null)
             {
                 rows.Add(new Row { Features = Snapshot(span.Features, withRanker: true), Label = Right(question, span) ? 1 : 0 });
@@ -227,26 +230,15 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     {
         var response = q.Response;
         var question = TextNormalizer.Normalize(response.Route?.NormalizedQuery is { Length: > 0 } normalized ? normalized : q.Question.Question);
-        var passages = response.Results.Take(new AnswerOptions().MaxPassages)
+        var passages = response.Results.Take(Defaults.MaxPassages)
             .Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore))
             .ToList();
-        return _reader.Read(question, Expected(response.Route, question), passages);
+        return _reader.Read(question, AnswerExtractor.ExpectedFor((int)(response.Route?.AnswerType ?? AnswerType.Unspecified), question), passages);
     }
 
-    /// <summary>The answer type as the answer service derives it from the route.</summary>
-    private static ExpectedAnswer Expected(Route? route, string question) => route?.AnswerType switch
-    {
-        AnswerType.Person => ExpectedAnswer.Person,
-        AnswerType.Time => ExpectedAnswer.Time,
-        AnswerType.Number => ExpectedAnswer.Number,
-        AnswerType.Place => ExpectedAnswer.Place,
-        _ => AnswerCues.Detect(question),
-    };
-
     /// <summary>The ranker's best span and every sentence option, with the ranker's scores filled in as the service does.</summary>
-    private static (AnswerOption? Span, IReadOnlyList<AnswerOption> Sentences) Options(AnswerModel model, AnswerReading reading)
+    private static (AnswerOption? Span, IReadOnlyList<AnswerOption> Sentences) Options(AnswerExtractor extractor, AnswerReading reading)
     {
-        var extractor = new AnswerExtractor(new AnswerOptions(), model);
         var (span, _) = extractor.Judge(reading);
         var best = span is null ? null : reading.Spans.First(o => o.Answer == span.Answer && o.PassageIndex == span.PassageIndex);
         return (best, reading.Sentences);
@@ -281,7 +273,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     /// <summary>What the service would show at <paramref name="threshold"/> (sentence fallback on) and how often it is right.</summary>
     private static Measurement Measure(AnswerModel model, List<(TrainingQuestion Question, AnswerReading Reading)> questions, double threshold)
     {
-        var extractor = new AnswerExtractor(new AnswerOptions(), model);
+        var extractor = new AnswerExtractor(Defaults, model);
         int shown = 0, right = 0;
         double exact = 0;
         foreach (var (question, reading) in questions)
@@ -311,7 +303,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     /// <summary>One line per held-out question the reader's best span got wrong: file, question, golds, span, sentence.</summary>
     private void WriteMistakes(AnswerModel model, List<(TrainingQuestion Question, AnswerReading Reading)> questions, string path)
     {
-        var extractor = new AnswerExtractor(new AnswerOptions(), model);
+        var extractor = new AnswerExtractor(Defaults, model);
         using var writer = new StreamWriter(path);
         var written = 0;
         foreach (var (question, reading) in questions)
