@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
-using Search.Rerank;
-using Search.Rerank.Ranking;
+using Search.Ranking;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -13,8 +12,8 @@ public static class RerankExtensions
         builder.Services.AddSingleton(sp =>
         {
             // Options validation has already read and checked the file when one is named.
-            var options = sp.GetRequiredService<IOptions<RerankOptions>>();
-            var model = options.Value.ResolveWeightsPath() is { } path ? RerankModel.Load(path).Model : null;
+            var options = sp.GetRequiredService<IOptions<RerankOptions>>().Value;
+            var model = options.ResolveWeightsPath() is { } path ? RerankModel.Load(path).Model : null;
             return new PassageReranker(options, model);
         });
         return builder;

@@ -1,4 +1,4 @@
-using Search.Answer.Extraction;
+using Search.Reading;
 using Search.Text;
 
 namespace Search.Answer.Tests;
@@ -11,7 +11,7 @@ public sealed class AnswerExtractorTests
         new("Radio came later. Guglielmo Marconi sent signals across the Atlantic in 1901."),
     ];
 
-    private readonly AnswerExtractor _extractor = new(new AnswerOptions(), AnswerModel.LoadDefault());
+    private readonly AnswerExtractor _extractor = new(new ReaderOptions(), AnswerModel.LoadDefault());
 
     [Fact]
     public void AnswersAWhoQuestionWithANameInsideTheRightSentence()
@@ -120,7 +120,7 @@ public sealed class AnswerExtractorTests
     [Fact]
     public void AbstainsBelowTheThresholdButStillReturnsTheCandidate()
     {
-        var strict = new AnswerExtractor(new AnswerOptions { TargetPrecision = 0.999 }, new AnswerModel
+        var strict = new AnswerExtractor(new ReaderOptions { TargetPrecision = 0.999 }, new AnswerModel
         {
             FeatureNames = AnswerFeatures.Names,
             Calibration = new IsotonicCalibration { Scores = [0], Probabilities = [0.5] },
@@ -175,7 +175,7 @@ public sealed class AnswerExtractorTests
     [Fact]
     public void LongUnpunctuatedTextIsCutIntoShortSentences()
     {
-        var options = new AnswerOptions();
+        var options = new ReaderOptions();
         var text = string.Join(' ', Enumerable.Repeat("the quarry near the river produced granite blocks for the harbour wall", 40));
         AnswerPassage[] passages = [new(text)];
 

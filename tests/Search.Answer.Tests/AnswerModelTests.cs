@@ -1,4 +1,4 @@
-using Search.Answer.Extraction;
+using Search.Reading;
 
 namespace Search.Answer.Tests;
 
@@ -96,7 +96,7 @@ public sealed class AnswerModelTests
         Assert.NotEmpty(model.Ranker.Trees);
         Assert.NotEmpty(model.Confidence.Trees);
         Assert.NotNull(model.TrainedOn);
-        var threshold = model.ThresholdFor(new AnswerOptions().TargetPrecision);
+        var threshold = model.ThresholdFor(new ReaderOptions().TargetPrecision);
         var point = Assert.Single(model.Curve, p => p.Threshold == threshold);
         Assert.True(point.Precision >= 0.9, $"precision {point.Precision} at {threshold}");
         // Calibrated: the probabilities span most of [0, 1] and never fall as the score rises.

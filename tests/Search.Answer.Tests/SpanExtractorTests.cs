@@ -1,4 +1,4 @@
-using Search.Answer.Extraction;
+using Search.Reading;
 using Search.Text;
 
 namespace Search.Answer.Tests;

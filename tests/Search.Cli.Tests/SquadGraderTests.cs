@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Search.Cli.Evaluation;
-using Search.Client.Datasets;
 using Search.Contracts.V1;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using Search.Cli.Training;
-using Search.Client.Datasets;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Tests;
 

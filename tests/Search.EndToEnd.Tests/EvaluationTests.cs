@@ -1,3 +1,4 @@
+using Search.Evaluation;
 using Search.TestKit;
 
 namespace Search.EndToEnd.Tests;

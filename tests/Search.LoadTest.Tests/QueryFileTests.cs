@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Search.Evaluation;
 using Search.LoadTest.Queries;
 using Search.TestKit;
 

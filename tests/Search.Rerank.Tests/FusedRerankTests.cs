@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Options;
-using Search.Rerank.Ranking;
+using Search.Ranking;
 
 namespace Search.Rerank.Tests;
 
@@ -8,9 +7,9 @@ public class FusedRerankTests
     [Fact]
     public void TheFusedModelRanksASemanticMatchAboveALexicalOnlyDistractor()
     {
-        // Weights with the signs a fit gives when similarity tells relevant passages apart (RerankFitterTests).
+        // Weights with the signs a fit gives when similarity tells relevant passages apart (RerankFitterTests in the CLI tests).
         var model = new RerankModel([1.0, 1.0, 0.5, 0.3, 0.1, 4.0, 2.0]);
-        var reranker = new PassageReranker(Options.Create(new RerankOptions { WeightsFile = "" }), model);
+        var reranker = new PassageReranker(new RerankOptions { WeightsFile = "" }, model);
         RerankCandidate[] candidates =
         [
             new("The penicillin discovery museum sells penicillin discovery souvenirs.", "Museum", 0, 9.0, Similarity: 0.35),
@@ -29,34 +28,13 @@ public class FusedRerankTests
     public void OneCandidateWithoutSimilarityMakesTheWholeListLexical()
     {
         var model = new RerankModel([0, 0, 0, 0, 0, 10, 0]);
-        var reranker = new PassageReranker(Options.Create(new RerankOptions { WeightsFile = "" }), model);
+        var reranker = new PassageReranker(new RerankOptions { WeightsFile = "" }, model);
         RerankCandidate[] candidates = [new("water boils at 100 degrees", "", 0, 5, 0.1), new("boiling point", "", 0, 1, null)];
 
         Assert.True(reranker.TryRerank("water boils", candidates, 0, out var ranked, out _));
 
         Assert.Equal(0, ranked[0].Index);
         Assert.Equal(reranker.Score(ranked[0].Features), ranked[0].Score);
-    }
-
-    [Fact]
-    public void TheFitterLearnsToWeighSimilarityWhenItSeparatesRelevantPassages()
-    {
-        // Relevant candidates have the higher similarity and no better BM25: only similarity tells them apart.
-        var random = new Random(7);
-        var queries = Enumerable.Range(0, 50).Select(_ =>
-        {
-            var features = Enumerable.Range(0, 10).Select(i => new RankingFeatures(
-                random.NextDouble(), random.NextDouble(), random.NextDouble(), 0, 1, (i == 0 ? 0.6 : 0.2) + random.NextDouble() * 0.1)).ToArray();
-            return new FitQuery(features, features.Select((_, i) => i == 0).ToArray());
-        }).ToList();
-
-        var model = RerankFitter.Fit(queries);
-        var withoutSimilarity = RerankFitter.Fit(queries, useSimilarity: false);
-
-        Assert.True(model.Weights[5] > 1, $"similarity weight {model.Weights[5]}");
-        Assert.Equal(0, withoutSimilarity.Weights[5]);
-        Assert.All(queries, q => Assert.Equal(0, Array.IndexOf(q.Features.Select(model.Score).ToArray(), q.Features.Max(model.Score))));
-        Assert.Equal(50 * 9, RerankFitter.PairCount(queries));
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
-using Search.Rerank.Ranking;
+using Search.Ranking;
 using Search.Text;
 
 namespace Search.Rerank.Tests;
 
 public class PassageRerankerTests
 {
-    private static readonly PassageReranker Reranker = new(Options.Create(new RerankOptions()));
+    private static readonly PassageReranker Reranker = new(new RerankOptions());
 
     [Fact]
     public void CoverageRanksThePassageWithMoreQueryTermsFirst()
@@ -126,10 +126,10 @@ public class PassageRerankerTests
     public void WeightsFromOptionsDecideTheOrder()
     {
         // Position only: the later passage loses although it matches the query far better.
-        var positionOnly = new PassageReranker(Options.Create(new RerankOptions
+        var positionOnly = new PassageReranker(new RerankOptions
         {
             Bm25Weight = 0, CoverageWeight = 0, ProximityWeight = 0, TitleWeight = 0, PositionWeight = 1,
-        }));
+        });
         RerankCandidate[] candidates =
         [
             Candidate("Water boils at 100 degrees Celsius at sea level.", ordinal: 3, bm25: 9),

@@ -2,8 +2,9 @@ extern alias retrieval;
 
 using System.IO.Compression;
 using System.Text.Json;
-using retrieval::Search.Retrieval.Indexing;
+using Search.Evaluation;
 using Search.TestKit;
+using retrieval::Search.Retrieval.Indexing;
 
 namespace Search.Retrieval.Tests;
 

@@ -3,12 +3,12 @@ extern alias cli;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using cli::Search.Cli.Commands;
 using Search.Benchmarks.Corpus;
 using Search.Benchmarks.Engines;
 using Search.Benchmarks.Reporting;
 using Search.Benchmarks.Scenarios;
 using Search.Launcher;
+using cli::Search.Cli.Commands;
 
 namespace Search.Benchmarks;
 

@@ -1,8 +1,8 @@
 extern alias cli;
 
-using cli::Search.Cli.Commands;
+using Search.Evaluation;
 using Search.Launcher;
-using Search.TestKit;
+using cli::Search.Cli.Commands;
 
 namespace Search.Benchmarks;
 

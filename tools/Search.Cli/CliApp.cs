@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Search.Cli.Commands;
 using Search.Client;
-using Search.Client.Datasets;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli;
 

@@ -1,5 +1,5 @@
 using Search.Client;
-using Search.Client.Datasets;
+using Search.Evaluation.Datasets;
 
 namespace Search.Launcher;
 
@@ -21,7 +21,7 @@ public static class DemoCorpus
             report($"demo corpus line {bad.LineNumber}: {bad.Error}");
         }
 
-        var documents = records.Where(r => r.IsValid).Select(r => r.Document!).ToList();
+        var documents = records.Where(r => r.IsValid).Select(r => r.Document!.ToContract()).ToList();
         var response = await client.UpsertAsync(documents, ct);
         foreach (var rejection in response.Rejected)
         {

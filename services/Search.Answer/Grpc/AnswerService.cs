@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
-using Search.Answer.Extraction;
 using Search.Answer.Generation;
+using Search.Reading;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
 
@@ -61,7 +61,16 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
         throw new RpcException(new Status(StatusCode.InvalidArgument, message));
 
     private static ExpectedAnswer ToExpected(Rpc.Route? route, string question) =>
-        AnswerExtractor.ExpectedFor((int)(route?.AnswerType ?? Rpc.AnswerType.Unspecified), question);
+        AnswerExtractor.ExpectedFor(ToExpected(route?.AnswerType ?? Rpc.AnswerType.Unspecified), question);
+
+    internal static ExpectedAnswer ToExpected(Rpc.AnswerType type) => type switch
+    {
+        Rpc.AnswerType.Person => ExpectedAnswer.Person,
+        Rpc.AnswerType.Time => ExpectedAnswer.Time,
+        Rpc.AnswerType.Number => ExpectedAnswer.Number,
+        Rpc.AnswerType.Place => ExpectedAnswer.Place,
+        _ => ExpectedAnswer.None,
+    };
 
     private static Rpc.AnswerResponse ToResponse(AnswerResult result, Rpc.AnswerRequest request)
     {

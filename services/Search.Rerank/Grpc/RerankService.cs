@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
-using Search.Rerank.Ranking;
+using Search.Ranking;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Rerank.Grpc;

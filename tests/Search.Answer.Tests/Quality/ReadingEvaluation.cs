@@ -1,5 +1,6 @@
 using System.Globalization;
-using Search.Answer.Extraction;
+using Search.Evaluation;
+using Search.Reading;
 using Search.Text;
 
 namespace Search.Answer.Tests.Quality;
@@ -58,17 +59,17 @@ internal static class ReadingEvaluation
             Assert.True(candidate.Sentence.Start <= candidate.Answer.Start && candidate.Answer.End <= candidate.Sentence.End);
             Assert.InRange(candidate.Sentence.End, 1, text.Length);
             var answer = candidate.Answer.Of(text);
-            var right = AnswerScoring.Contains(answer, c.Golds, chinese);
-            hits += AnswerScoring.Contains(candidate.Sentence.Of(text), c.Golds, chinese) ? 1 : 0;
+            var right = AnswerMetrics.ContainsAnyGold(answer, c.Golds, chinese);
+            hits += AnswerMetrics.ContainsAnyGold(candidate.Sentence.Of(text), c.Golds, chinese) ? 1 : 0;
 
             // Exact match is the reader's short answer, as the service reports it beside a sentence box.
             var shortAnswer = result.BestSpan is { } best ? best.Answer.Of(passages[best.PassageIndex].Text) : answer;
-            em += AnswerScoring.ExactMatch(shortAnswer, c.Golds, chinese);
-            f1 += AnswerScoring.F1(shortAnswer, c.Golds, chinese);
+            em += AnswerMetrics.ExactMatch(shortAnswer, c.Golds, chinese);
+            f1 += AnswerMetrics.F1(shortAnswer, c.Golds, chinese);
             if (candidate.Shape == AnswerShape.Span)
             {
                 spans++;
-                spanExact += AnswerScoring.ExactMatch(answer, c.Golds, chinese) > 0 ? 1 : 0;
+                spanExact += AnswerMetrics.ExactMatch(answer, c.Golds, chinese) > 0 ? 1 : 0;
             }
 
             if (result.Shown)

@@ -1,5 +1,6 @@
+using Search.Evaluation;
+using Search.Reading;
 using Search.TestKit;
-using Search.Answer.Extraction;
 
 namespace Search.Answer.Tests.Quality;
 
@@ -11,7 +12,7 @@ namespace Search.Answer.Tests.Quality;
 /// </summary>
 public sealed class ReadingQualityTests(ITestOutputHelper output)
 {
-    private static readonly AnswerExtractor Extractor = new(new AnswerOptions(), AnswerModel.LoadDefault());
+    private static readonly AnswerExtractor Extractor = new(new ReaderOptions(), AnswerModel.LoadDefault());
 
     [Fact]
     public void SquadSampleMeetsMeasuredFloors()

@@ -1,5 +1,5 @@
-using System.IO.Compression;
-using System.Text.Json;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
 
 namespace Search.Answer.Tests.Quality;
 
@@ -20,65 +20,52 @@ internal static class ReadingSample
     /// </summary>
     public static List<ReadingCase> Load(string path, int stride, int offset = 0, int distractors = 4, bool heldOutOnly = false)
     {
-        using var file = File.OpenRead(path);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var json = JsonDocument.Parse(gzip);
-
-        var articles = json.RootElement.GetProperty("data").EnumerateArray()
-            .Select(a => a.GetProperty("paragraphs").EnumerateArray().ToList())
-            .ToList();
-        var flat = articles.SelectMany((paragraphs, a) => paragraphs.Select((p, i) => (Article: a, Index: i, Paragraph: p))).ToList();
+        var dataset = SquadReader.ReadFile(path);
+        var paragraphs = dataset.Paragraphs;
+        var articles = paragraphs.GroupBy(p => p.Article).Select(g => g.ToList()).ToList();
+        var positions = paragraphs.Select((p, i) => (p.Document.Id, i)).ToDictionary(x => x.Id, x => x.i);
 
         var cases = new List<ReadingCase>();
         var seen = 0;
-        for (var f = 0; f < flat.Count; f++)
+        foreach (var question in dataset.Questions)
         {
-            var (article, index, paragraph) = flat[f];
-            if (heldOutOnly && article % 4 != 3)
+            var f = positions[question.DocumentId];
+            var paragraph = paragraphs[f];
+            if (heldOutOnly && AnswerFolds.Of(question) != AnswerFolds.HeldOut)
             {
-                // Articles 0-2 (mod 4) trained the answer model (search-cli train answer).
+                // The other folds trained the answer model (search-cli train answer).
                 continue;
             }
 
-            var context = paragraph.GetProperty("context").GetString() ?? "";
-            foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
+            if (seen++ % stride != offset)
             {
-                if (seen++ % stride != offset)
-                {
-                    continue;
-                }
-
-                var golds = qa.GetProperty("answers").EnumerateArray()
-                    .Select(a => a.GetProperty("text").GetString() ?? "")
-                    .Where(t => t.Length > 0)
-                    .Distinct()
-                    .ToList();
-                var passages = new List<string> { context };
-                passages.AddRange(Distractors(articles, flat, article, index, f, distractors));
-                cases.Add(new ReadingCase(qa.GetProperty("question").GetString() ?? "", golds, passages));
+                continue;
             }
+
+            var golds = question.Answers.Where(t => t.Length > 0).Distinct().ToList();
+            var passages = new List<string> { paragraph.Document.Text };
+            passages.AddRange(Distractors(articles[paragraph.Article], paragraphs, paragraph, f, distractors));
+            cases.Add(new ReadingCase(question.Question, golds, passages));
         }
 
         return cases;
     }
 
-    private static IEnumerable<string> Distractors(
-        List<List<JsonElement>> articles, List<(int Article, int Index, JsonElement Paragraph)> flat, int article, int index, int f, int count)
+    private static IEnumerable<string> Distractors(List<SquadParagraph> own, IReadOnlyList<SquadParagraph> flat, SquadParagraph paragraph, int f, int count)
     {
-        var own = articles[article];
         var taken = 0;
         for (var k = 1; k < own.Count && taken < count; k++, taken++)
         {
-            yield return own[(index + k) % own.Count].GetProperty("context").GetString() ?? "";
+            yield return own[(paragraph.Ordinal + k) % own.Count].Document.Text;
         }
 
         for (var k = 1; taken < count && k < flat.Count; k++)
         {
             var other = flat[(f + k) % flat.Count];
-            if (other.Article != article)
+            if (other.Article != paragraph.Article)
             {
                 taken++;
-                yield return other.Paragraph.GetProperty("context").GetString() ?? "";
+                yield return other.Document.Text;
             }
         }
     }

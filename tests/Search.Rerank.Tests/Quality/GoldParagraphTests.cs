@@ -1,13 +1,11 @@
-using Search.TestKit;
-using System.IO.Compression;
-using System.Text.Json;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
-using Microsoft.Extensions.Options;
-using Search.Rerank.Ranking;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
+using Search.Ranking;
 using Search.Text;
 
 namespace Search.Rerank.Tests.Quality;
@@ -62,7 +60,7 @@ public class GoldParagraphTests
 
         using var reader = DirectoryReader.Open(directory);
         var searcher = new IndexSearcher(reader) { Similarity = similarity };
-        var reranker = new PassageReranker(Options.Create(new RerankOptions()));
+        var reranker = new PassageReranker(new RerankOptions());
         int asked = 0, bm25First = 0, rerankFirst = 0;
         for (var i = 0; i < questions.Count; i += SampleEvery)
         {
@@ -92,24 +90,9 @@ public class GoldParagraphTests
 
     private static (List<(string Title, string Text, int Ordinal)> Paragraphs, List<(string Question, int Gold)> Questions) Load(string path)
     {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var json = JsonDocument.Parse(gzip);
-        var paragraphs = new List<(string, string, int)>();
-        var questions = new List<(string, int)>();
-        foreach (var article in json.RootElement.GetProperty("data").EnumerateArray())
-        {
-            var title = article.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "";
-            var ordinal = 0;
-            foreach (var paragraph in article.GetProperty("paragraphs").EnumerateArray())
-            {
-                paragraphs.Add((title, paragraph.GetProperty("context").GetString() ?? "", ordinal++));
-                foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
-                {
-                    questions.Add((qa.GetProperty("question").GetString() ?? "", paragraphs.Count - 1));
-                }
-            }
-        }
-
-        return (paragraphs, questions);
+        var dataset = SquadReader.ReadFile(path);
+        var paragraphs = dataset.Paragraphs.Select(p => (p.Document.Title, p.Document.Text, p.Ordinal)).ToList();
+        var positions = dataset.Paragraphs.Select((p, i) => (p.Document.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        return (paragraphs, dataset.Questions.Select(q => (q.Question, positions[q.DocumentId])).ToList());
     }
 }

@@ -1,6 +1,4 @@
-extern alias client;
-
-using client::Search.Client.Datasets;
+using Search.Evaluation.Datasets;
 
 namespace Search.Benchmarks.Corpus;
 

@@ -1,11 +1,9 @@
-extern alias cli;
-
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using cli::Search.Cli.Evaluation;
 using Grpc.Net.Client;
 using Search.Benchmarks.Corpus;
+using Search.Evaluation;
 using Search.Launcher;
 using Rpc = Search.Contracts.V1;
 

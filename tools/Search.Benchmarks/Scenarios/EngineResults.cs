@@ -1,8 +1,6 @@
-extern alias cli;
-
-using cli::Search.Cli.Evaluation;
 using Search.Benchmarks.Engines;
 using Search.Benchmarks.Reporting;
+using Search.Evaluation;
 
 namespace Search.Benchmarks.Scenarios;
 

@@ -1,10 +1,8 @@
-extern alias cli;
-
 using System.Globalization;
-using cli::Search.Cli.Evaluation;
 using Search.Benchmarks.Corpus;
 using Search.Benchmarks.Engines;
 using Search.Benchmarks.Reporting;
+using Search.Evaluation;
 
 namespace Search.Benchmarks.Scenarios;
 

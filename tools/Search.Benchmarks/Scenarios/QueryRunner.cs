@@ -1,10 +1,8 @@
-extern alias cli;
-
 using System.Diagnostics;
-using cli::Search.Cli.Evaluation;
 using Grpc.Core;
 using Search.Benchmarks.Engines;
 using Search.Benchmarks.Reporting;
+using Search.Evaluation;
 
 namespace Search.Benchmarks.Scenarios;
 

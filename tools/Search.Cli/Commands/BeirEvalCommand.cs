@@ -4,7 +4,8 @@ using System.Globalization;
 using Grpc.Core;
 using Search.Cli.Evaluation;
 using Search.Client;
-using Search.Client.Datasets;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Commands;
 

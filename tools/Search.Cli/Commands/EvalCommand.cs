@@ -5,7 +5,8 @@ using Search.Cli.Evaluation;
 using Search.Cli.Plotting;
 using Search.Cli.Training;
 using Search.Client;
-using Search.Client.Datasets;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Commands;
 

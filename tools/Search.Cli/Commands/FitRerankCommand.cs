@@ -1,12 +1,12 @@
-extern alias rerank;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Search.Cli.Evaluation;
+using Search.Cli.Training;
 using Search.Client;
-using Search.Client.Datasets;
-using Ranking = rerank::Search.Rerank.Ranking;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
+using Search.Ranking;
 
 namespace Search.Cli.Commands;
 
@@ -92,15 +92,15 @@ public static class FitRerankCommand
         }
 
         var fitQueries = prepared.SelectMany(s => s.Queries.Select(q => q.Fit)).ToList();
-        var fused = Ranking.RerankFitter.Fit(fitQueries, useSimilarity: true, l2);
-        var lexicalOnly = Ranking.RerankFitter.Fit(fitQueries, useSimilarity: false, l2);
+        var fused = RerankFitter.Fit(fitQueries, useSimilarity: true, l2);
+        var lexicalOnly = RerankFitter.Fit(fitQueries, useSimilarity: false, l2);
         // Two folds by query position: each half is scored by weights fitted on the other half.
         var folds = new[] { 0, 1 }
-            .Select(fold => Ranking.RerankFitter.Fit(prepared.SelectMany(s => s.Queries.Where((_, i) => i % 2 != fold).Select(q => q.Fit)).ToList(), true, l2))
+            .Select(fold => RerankFitter.Fit(prepared.SelectMany(s => s.Queries.Where((_, i) => i % 2 != fold).Select(q => q.Fit)).ToList(), true, l2))
             .ToArray();
-        var lexical = new Ranking.PassageReranker(Microsoft.Extensions.Options.Options.Create(new rerank::Search.Rerank.RerankOptions { WeightsFile = "" }));
+        var lexical = new PassageReranker(new RerankOptions { WeightsFile = "" });
 
-        var reports = new List<Ranking.RerankFitSet>();
+        var reports = new List<RerankFitSet>();
         var c = CultureInfo.InvariantCulture;
         foreach (var set in prepared)
         {
@@ -120,21 +120,21 @@ public static class FitRerankCommand
             }
 
             var rounded = metrics.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4));
-            reports.Add(new Ranking.RerankFitSet(
+            reports.Add(new RerankFitSet(
                 set.Source.Name, set.Source.Paths, set.Queries.Count, set.Queries.Count(q => q.Fit.Relevant.Any(r => r)),
-                Ranking.RerankFitter.PairCount(set.Queries.Select(q => q.Fit)), set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1", rounded));
+                RerankFitter.PairCount(set.Queries.Select(q => q.Fit)), set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1", rounded));
             await output.WriteLineAsync($"{set.Source.Name} ({set.Queries.Count} queries, {(set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1")}): "
                 + string.Join("  ", rounded.Select(kv => string.Create(c, $"{kv.Key}={kv.Value:0.000}"))));
         }
 
-        var report = new Ranking.RerankFitReport(
+        var report = new RerankFitReport(
             DateTime.UtcNow.ToString("yyyy-MM-dd", c),
             "search-cli fit-rerank " + string.Join(' ', args),
             candidates,
             l2,
             reports);
-        Ranking.RerankModel.Save(outPath, fused.ToWeights(report));
-        await output.WriteLineAsync("weights: " + string.Join("  ", Ranking.RerankModel.FeatureNames.Select((n, i) => string.Create(c, $"{n}={fused.Weights[i]:0.###}"))));
+        RerankModel.Save(outPath, fused.ToWeights(report));
+        await output.WriteLineAsync("weights: " + string.Join("  ", RerankModel.FeatureNames.Select((n, i) => string.Create(c, $"{n}={fused.Weights[i]:0.###}"))));
         await output.WriteLineAsync($"wrote {outPath}");
         return CliApp.ExitOk;
     }
@@ -215,11 +215,11 @@ public static class FitRerankCommand
         return new PreparedSet(set, queries.Select(q =>
         {
             var top = q.Candidates.Take(candidates).ToList();
-            var features = Ranking.FeatureExtractor.Extract(
+            var features = FeatureExtractor.Extract(
                 Search.Text.TextNormalizer.Normalize(q.Query),
-                top.Select(p => new Ranking.RerankCandidate(p.Text, p.Title, p.Ordinal, p.Bm25, p.Similarity)).ToArray());
+                top.Select(p => new RerankCandidate(p.Text, p.Title, p.Ordinal, p.Bm25, p.Similarity)).ToArray());
             var relevant = top.Select(p => q.Relevant.GetValueOrDefault(p.DocumentId) > 0).ToList();
-            return new PreparedQuery(q, top, features, new Ranking.FitQuery(features, relevant, weight));
+            return new PreparedQuery(q, top, features, new FitQuery(features, relevant, weight));
         }).ToList());
     }
 
@@ -235,7 +235,7 @@ public static class FitRerankCommand
 
     private sealed record JudgedSet(string Name, SetKind Kind, List<string> Paths, List<JudgedQuery> Queries);
 
-    private sealed record PreparedQuery(JudgedQuery Source, List<Candidate> Top, Ranking.RankingFeatures[] Features, Ranking.FitQuery Fit);
+    private sealed record PreparedQuery(JudgedQuery Source, List<Candidate> Top, RankingFeatures[] Features, FitQuery Fit);
 
     private sealed record PreparedSet(JudgedSet Source, List<PreparedQuery> Queries)
     {
@@ -243,7 +243,7 @@ public static class FitRerankCommand
         /// The set's metric when the first candidates are reordered by <paramref name="score"/> (query index, features)
         /// and the rest keep retrieval order: nDCG@10 over documents for BEIR, gold paragraph first (or in the first five) for SQuAD.
         /// </summary>
-        public double Score(Func<int, Ranking.RankingFeatures, double> score, bool top5 = false)
+        public double Score(Func<int, RankingFeatures, double> score, bool top5 = false)
         {
             var total = 0.0;
             for (var qi = 0; qi < Queries.Count; qi++)

@@ -3,8 +3,8 @@ using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using Search.Client;
-using Search.Client.Datasets;
 using Search.Contracts.V1;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Commands;
 
@@ -192,13 +192,13 @@ public static class IngestCommand
                     continue;
                 }
 
-                yield return new SourcedDocument(record.Document, where);
+                yield return new SourcedDocument(record.Document.ToContract(), where);
             }
         }
     }
 
     private static IEnumerable<SourcedDocument> ReadSquad(string path) =>
-        SquadReader.ReadFile(path).Documents.Select((d, i) => new SourcedDocument(d, $"paragraph {i}")).ToList();
+        SquadReader.ReadFile(path).Documents.Select((d, i) => new SourcedDocument(d.ToContract(), $"paragraph {i}")).ToList();
 
     public static string? GuessFormat(string path)
     {

@@ -6,8 +6,9 @@ using Google.Protobuf;
 using Grpc.Core;
 using Search.Cli.Training;
 using Search.Client;
-using Search.Client.Datasets;
 using Search.Contracts.V1;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Search.Evaluation;
 
 namespace Search.Cli.Evaluation;
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
-using Search.Client.Datasets;
 using Search.Contracts.V1;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Evaluation;
 

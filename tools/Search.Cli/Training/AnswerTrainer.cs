@@ -1,18 +1,16 @@
-extern alias answer;
-
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using answer::Search.Answer;
-using answer::Search.Answer.Extraction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Search.Cli.Commands;
 using Search.Cli.Evaluation;
 using Search.Contracts.V1;
+using Search.Evaluation;
+using Search.Reading;
 using Search.Text;
-using ExportedTree = answer::Search.Answer.Extraction.RegressionTree;
+using ExportedTree = Search.Reading.RegressionTree;
 
 namespace Search.Cli.Training;
 
@@ -43,7 +41,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
 
     private readonly MLContext _ml = new(Seed);
     /// <summary>The service's defaults: what the model is trained and measured with.</summary>
-    private static readonly AnswerOptions Defaults = new();
+    private static readonly ReaderOptions Defaults = new();
 
     private readonly AnswerExtractor _reader = new(Defaults, new AnswerModel());
 
@@ -233,18 +231,18 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         var passages = response.Results.Take(Defaults.MaxPassages)
             .Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore))
             .ToList();
-        return _reader.Read(question, AnswerExtractor.ExpectedFor((int)(response.Route?.AnswerType ?? AnswerType.Unspecified), question), passages);
+        return _reader.Read(question, AnswerExtractor.ExpectedFor(ToExpected(response.Route?.AnswerType ?? AnswerType.Unspecified), question), passages);
     }
 
     /// <summary>The ranker's best span and every sentence option, with the ranker's scores filled in as the service does.</summary>
-    private static (AnswerOption? Span, IReadOnlyList<AnswerOption> Sentences) Options(AnswerExtractor extractor, AnswerReading reading)
+    private static (AnswerChoice? Span, IReadOnlyList<AnswerChoice> Sentences) Options(AnswerExtractor extractor, AnswerReading reading)
     {
         var (span, _) = extractor.Judge(reading);
         var best = span is null ? null : reading.Spans.First(o => o.Answer == span.Answer && o.PassageIndex == span.PassageIndex);
         return (best, reading.Sentences);
     }
 
-    private static float RankLabel(TrainingQuestion q, AnswerOption option)
+    private static float RankLabel(TrainingQuestion q, AnswerChoice option)
     {
         var text = Text(q, option);
         var chinese = AnswerMetrics.IsChinese(q.Question.Question, q.Question.Answers);
@@ -257,10 +255,10 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     }
 
     /// <summary>The option's highlighted text holds a gold answer.</summary>
-    private static bool Right(TrainingQuestion q, AnswerOption option) =>
+    private static bool Right(TrainingQuestion q, AnswerChoice option) =>
         AnswerMetrics.ContainsAnyGold(Text(q, option), q.Question.Answers, AnswerMetrics.IsChinese(q.Question.Question, q.Question.Answers));
 
-    private static string Text(TrainingQuestion q, AnswerOption option) =>
+    private static string Text(TrainingQuestion q, AnswerChoice option) =>
         option.Answer.Of(q.Response.Results[option.PassageIndex].Text);
 
     private sealed record Measurement(int Questions, int Shown, int Right, double SpanExact)
@@ -412,4 +410,13 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
 
         public bool Label { get; set; }
     }
+
+    private static ExpectedAnswer ToExpected(AnswerType type) => type switch
+    {
+        AnswerType.Person => ExpectedAnswer.Person,
+        AnswerType.Time => ExpectedAnswer.Time,
+        AnswerType.Number => ExpectedAnswer.Number,
+        AnswerType.Place => ExpectedAnswer.Place,
+        _ => ExpectedAnswer.None,
+    };
 }

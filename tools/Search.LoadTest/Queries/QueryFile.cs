@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Search.Client.Datasets;
+using Search.Evaluation.Datasets;
 
 namespace Search.LoadTest.Queries;
 

@@ -1,6 +1,0 @@
-using Search.Text;
-
-namespace Search.Answer.Extraction;
-
-/// <summary>A possible typed answer inside a sentence; <see cref="Prior"/> says how much its context looks like an answer of that type.</summary>
-public readonly record struct SpanCandidate(TextRange Range, ExpectedAnswer Type, double Prior);

@@ -1,0 +1,241 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Search.Reading;
+
+/// <summary>
+/// A boosted ensemble of regression trees as ML.NET's FastTree trains it: the score is the bias plus
+/// the weighted leaf value each tree reaches. A node goes left when the feature is at most its threshold;
+/// a negative child is a leaf (~child is the leaf's index).
+/// </summary>
+public sealed class TreeEnsemble
+{
+    public double Bias { get; init; }
+    public IReadOnlyList<RegressionTree> Trees { get; init; } = [];
+
+    public double Score(ReadOnlySpan<float> features)
+    {
+        var score = Bias;
+        foreach (var tree in Trees)
+        {
+            score += tree.Weight * tree.Leaf(features);
+        }
+
+        return score;
+    }
+
+    internal void Check(int featureCount, string name)
+    {
+        foreach (var tree in Trees)
+        {
+            tree.Check(featureCount, name);
+        }
+    }
+}
+
+public sealed class RegressionTree
+{
+    public double Weight { get; init; } = 1;
+    public IReadOnlyList<int> Features { get; init; } = [];
+    public IReadOnlyList<float> Thresholds { get; init; } = [];
+    public IReadOnlyList<int> Left { get; init; } = [];
+    public IReadOnlyList<int> Right { get; init; } = [];
+    public IReadOnlyList<double> Leaves { get; init; } = [];
+
+    public double Leaf(ReadOnlySpan<float> features)
+    {
+        if (Left.Count == 0)
+        {
+            return Leaves[0];
+        }
+
+        var node = 0;
+        while (node >= 0)
+        {
+            node = features[Features[node]] <= Thresholds[node] ? Left[node] : Right[node];
+        }
+
+        return Leaves[~node];
+    }
+
+    internal void Check(int featureCount, string name)
+    {
+        var nodes = Left.Count;
+        if (Right.Count != nodes || Features.Count != nodes || Thresholds.Count != nodes || Leaves.Count != nodes + 1)
+        {
+            throw new InvalidDataException($"{name}: a tree's node arrays disagree in length");
+        }
+
+        for (var i = 0; i < nodes; i++)
+        {
+            if (Features[i] < 0 || Features[i] >= featureCount
+                || Left[i] >= nodes || Right[i] >= nodes || ~Left[i] > nodes || ~Right[i] > nodes)
+            {
+                throw new InvalidDataException($"{name}: tree node {i} points outside the tree or the features");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Isotonic regression from a raw score to the probability that the answer is right: the score is
+/// placed between the fitted breakpoints and the probability interpolated. Monotone by construction.
+/// </summary>
+public sealed class IsotonicCalibration
+{
+    public IReadOnlyList<double> Scores { get; init; } = [];
+    public IReadOnlyList<double> Probabilities { get; init; } = [];
+
+    public double Probability(double score)
+    {
+        if (Scores.Count == 0)
+        {
+            return 0;
+        }
+
+        if (score <= Scores[0])
+        {
+            return Probabilities[0];
+        }
+
+        if (score >= Scores[^1])
+        {
+            return Probabilities[^1];
+        }
+
+        var hi = 1;
+        while (Scores[hi] < score)
+        {
+            hi++;
+        }
+
+        var lo = hi - 1;
+        var span = Scores[hi] - Scores[lo];
+        var t = span > 0 ? (score - Scores[lo]) / span : 1;
+        return Probabilities[lo] + t * (Probabilities[hi] - Probabilities[lo]);
+    }
+
+    internal void Check(string name)
+    {
+        if (Scores.Count == 0 || Scores.Count != Probabilities.Count)
+        {
+            throw new InvalidDataException($"{name}: the calibration needs as many probabilities as scores, and at least one");
+        }
+
+        for (var i = 1; i < Scores.Count; i++)
+        {
+            if (Scores[i] < Scores[i - 1] || Probabilities[i] < Probabilities[i - 1])
+            {
+                throw new InvalidDataException($"{name}: the calibration is not monotone at breakpoint {i}");
+            }
+        }
+    }
+}
+
+/// <summary>One point of the precision–coverage curve measured on held-apart questions.</summary>
+public sealed record CurvePoint(double Threshold, double Precision, double Coverage);
+
+/// <summary>
+/// The trained answer model: a span ranker (which span of the top sentences is the answer), a confidence
+/// model with its isotonic calibration (how likely the shown text holds a right answer), and the
+/// precision–coverage curve measured on held-apart questions from which a target precision becomes a
+/// threshold. Written by <c>search-cli train answer</c>; <see cref="TrainedOn"/> says on what.
+/// </summary>
+public sealed class AnswerModel
+{
+    public const string FileName = "answer-model.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public IReadOnlyList<string> FeatureNames { get; init; } = [];
+    public TreeEnsemble Ranker { get; init; } = new();
+    public TreeEnsemble Confidence { get; init; } = new();
+    public IsotonicCalibration Calibration { get; init; } = new();
+
+    /// <summary>The curve with thresholds ascending: coverage falls and precision (mostly) rises along it.</summary>
+    public IReadOnlyList<CurvePoint> Curve { get; init; } = [];
+
+    /// <summary>Free-form record of the command, data files, splits and measurements that made the model.</summary>
+    public JsonElement? TrainedOn { get; init; }
+
+    /// <summary>The model shipped next to the service's binaries.</summary>
+    public static AnswerModel LoadDefault() => Load(Path.Combine(AppContext.BaseDirectory, "Models", FileName));
+
+    public static AnswerModel Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"the answer model '{path}' does not exist; train one with 'search-cli train answer' or set Answer:ModelPath", path);
+        }
+
+        AnswerModel? model;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            model = JsonSerializer.Deserialize<AnswerModel>(stream, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"the answer model '{path}' is not valid JSON: {e.Message}", e);
+        }
+
+        if (model is null)
+        {
+            throw new InvalidDataException($"the answer model '{path}' is empty");
+        }
+
+        model.Check(path);
+        return model;
+    }
+
+    public void Save(string path)
+    {
+        using var stream = File.Create(path);
+        JsonSerializer.Serialize(stream, this, Json);
+    }
+
+    /// <summary>The calibrated probability that the option described by <paramref name="features"/> is right.</summary>
+    public double Probability(ReadOnlySpan<float> features) => Calibration.Probability(Confidence.Score(features));
+
+    /// <summary>
+    /// The lowest threshold whose measured precision reaches <paramref name="targetPrecision"/>; the
+    /// highest threshold measured when none does. The curve is noisy where few boxes are shown, so a dip
+    /// above the chosen threshold does not move it.
+    /// </summary>
+    public double ThresholdFor(double targetPrecision)
+    {
+        foreach (var point in Curve)
+        {
+            if (point.Precision >= targetPrecision)
+            {
+                return point.Threshold;
+            }
+        }
+
+        return Curve.Count == 0 ? 1 : Curve[^1].Threshold;
+    }
+
+    private void Check(string path)
+    {
+        if (!FeatureNames.SequenceEqual(AnswerFeatures.Names))
+        {
+            throw new InvalidDataException(
+                $"the answer model '{path}' was trained on features [{string.Join(", ", FeatureNames)}] but this service computes [{string.Join(", ", AnswerFeatures.Names)}]; retrain it with 'search-cli train answer'");
+        }
+
+        Ranker.Check(AnswerFeatures.Count, path);
+        Confidence.Check(AnswerFeatures.Count, path);
+        Calibration.Check(path);
+        for (var i = 1; i < Curve.Count; i++)
+        {
+            if (Curve[i].Threshold < Curve[i - 1].Threshold)
+            {
+                throw new InvalidDataException($"{path}: the precision–coverage curve must list thresholds in ascending order");
+            }
+        }
+    }
+}

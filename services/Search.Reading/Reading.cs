@@ -1,0 +1,85 @@
+using Search.Text;
+
+namespace Search.Reading;
+
+/// <summary>
+/// A passage to read; passages come best first. <paramref name="Score"/> is its rerank score (kept with
+/// the passage, not read: a fused rerank score is close to 1 for every good passage) and
+/// <paramref name="RetrievalScore"/> its BM25 score (0 when unknown), read as ratios to the top passage's.
+/// </summary>
+public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0);
+
+/// <summary>How an answer was taken from its passage.</summary>
+public enum AnswerShape
+{
+    /// <summary>A short typed span (name, date, number, place) inside a sentence.</summary>
+    Span = 1,
+
+    /// <summary>A whole sentence, when no typed span was found.</summary>
+    Sentence = 2,
+}
+
+/// <summary>The best answer found: ranges are inside the passage's text.</summary>
+public sealed record AnswerCandidate(
+    int PassageIndex,
+    TextRange Answer,
+    TextRange Sentence,
+    AnswerShape Shape,
+    ExpectedAnswer Type,
+    double Confidence,
+    IReadOnlyList<float> Features);
+
+/// <summary>
+/// The best candidate (when any sentence relates to the question), whether it is shown, and the best
+/// span the ranker found (the short answer, even when the candidate is a sentence).
+/// </summary>
+public sealed record AnswerResult(AnswerCandidate? Candidate, bool Shown, string AbstainReason, AnswerCandidate? BestSpan = null)
+{
+    public static AnswerResult None(string reason) => new(null, false, reason);
+}
+
+/// <summary>One answer the model weighs: a span or a whole sentence, with its features (see <see cref="AnswerFeatures"/>).</summary>
+public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange sentence, AnswerShape shape, ExpectedAnswer type, float[] features)
+{
+    public int PassageIndex { get; } = passageIndex;
+    public TextRange Answer { get; } = answer;
+    public TextRange Sentence { get; } = sentence;
+    public AnswerShape Shape { get; } = shape;
+    public ExpectedAnswer Type { get; } = type;
+
+    /// <summary>The feature vector; the ranker's score and margin are filled in when the options are judged.</summary>
+    public float[] Features { get; } = features;
+
+    public AnswerCandidate ToCandidate(double confidence) =>
+        new(PassageIndex, Answer, Sentence, Shape, Type, confidence, (float[])Features.Clone());
+}
+
+/// <summary>The answer options found in the best sentences, or none with the reason.</summary>
+public sealed record AnswerReading(IReadOnlyList<AnswerChoice> Spans, IReadOnlyList<AnswerChoice> Sentences, string Reason)
+{
+    public static AnswerReading Empty(string reason) => new([], [], reason);
+}
+
+/// <summary>Which of the best span and the best sentence the box shows.</summary>
+public static class AnswerDecision
+{
+    /// <summary>
+    /// The span when it clears <paramref name="threshold"/>; else the sentence when it does and the
+    /// fallback is on (the box then shows something right rather than nothing); else the span, which
+    /// will not be shown but is the reader's best short guess.
+    /// </summary>
+    public static AnswerCandidate? Choose(AnswerCandidate? span, AnswerCandidate? sentence, double threshold, bool sentenceFallback)
+    {
+        if (span is null || sentence is null)
+        {
+            return span ?? sentence;
+        }
+
+        if (span.Confidence >= threshold || !sentenceFallback)
+        {
+            return span;
+        }
+
+        return sentence.Confidence >= threshold ? sentence : span;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using Search.Text;
+
+namespace Search.Reading;
+
+/// <summary>
+/// Finds short spans of an expected type (person, time, number, place) inside a sentence,
+/// in English and Chinese (either script). Pattern-based on purpose: every span it returns
+/// can be explained, and it needs no model.
+/// </summary>
+public static partial class SpanExtractor
+{
+    /// <summary>Typed candidates inside <paramref name="sentence"/>, as ranges of <paramref name="text"/>, none nested in another.</summary>
+    public static IReadOnlyList<SpanCandidate> Find(string text, TextRange sentence, ExpectedAnswer type)
+    {
+        if (type == ExpectedAnswer.None || sentence.Length <= 0)
+        {
+            return [];
+        }
+
+        var found = new List<SpanCandidate>();
+        var s = text.Substring(sentence.Start, sentence.Length);
+        var hasHan = s.Any(ChineseScript.IsHan);
+        var hasLatin = s.Any(c => c < 0x250 && (char.IsLetterOrDigit(c)));
+        if (hasLatin)
+        {
+            English(s, type, found);
+        }
+
+        if (hasHan)
+        {
+            Chinese(s, type, found);
+        }
+
+        return Outermost(found, sentence.Start);
+    }
+
+    private static void English(string s, ExpectedAnswer type, List<SpanCandidate> found)
+    {
+        switch (type)
+        {
+            case ExpectedAnswer.Time:
+                EnglishTime(s, found);
+                break;
+            case ExpectedAnswer.Number:
+                EnglishNumber(s, found);
+                break;
+            case ExpectedAnswer.Person:
+            case ExpectedAnswer.Place:
+                EnglishNames(s, type, found);
+                break;
+        }
+    }
+
+    private static void Chinese(string s, ExpectedAnswer type, List<SpanCandidate> found)
+    {
+        switch (type)
+        {
+            case ExpectedAnswer.Time:
+                ChineseTime(s, found);
+                break;
+            case ExpectedAnswer.Number:
+                ChineseNumber(s, found);
+                break;
+            case ExpectedAnswer.Person:
+                ChinesePerson(s, found);
+                break;
+            case ExpectedAnswer.Place:
+                ChinesePlace(s, found);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Drops candidates nested inside a longer one ("2016" inside "February 7, 2016"), keeps the
+    /// best prior per range, and shifts ranges from sentence to passage coordinates.
+    /// </summary>
+    private static List<SpanCandidate> Outermost(List<SpanCandidate> found, int shift)
+    {
+        var result = new List<SpanCandidate>();
+        foreach (var c in found.OrderByDescending(c => c.Range.Length).ThenByDescending(c => c.Prior))
+        {
+            if (c.Range.Length <= 0)
+            {
+                continue;
+            }
+
+            var nested = false;
+            for (var i = 0; i < result.Count; i++)
+            {
+                var r = result[i].Range;
+                if (c.Range.Start >= r.Start && c.Range.End <= r.End)
+                {
+                    // A nested candidate with a stronger cue lends it to the outer one.
+                    if (c.Prior > result[i].Prior)
+                    {
+                        result[i] = result[i] with { Prior = c.Prior };
+                    }
+
+                    nested = true;
+                    break;
+                }
+            }
+
+            if (!nested)
+            {
+                result.Add(c);
+            }
+        }
+
+        return result
+            .Select(c => c with { Range = new TextRange(c.Range.Start + shift, c.Range.End + shift) })
+            .OrderBy(c => c.Range.Start)
+            .ToList();
+    }
+
+    /// <summary>Every match of a pattern, whole, as a candidate of <paramref name="type"/>.</summary>
+    private static void AddMatches(List<SpanCandidate> found, MatchCollection matches, ExpectedAnswer type, double prior)
+    {
+        foreach (Match m in matches)
+        {
+            Add(found, m.Index, m.Index + m.Length, type, prior);
+        }
+    }
+
+    private static void Add(List<SpanCandidate> found, int start, int end, ExpectedAnswer type, double prior)
+    {
+        if (end > start)
+        {
+            found.Add(new SpanCandidate(new TextRange(start, end), type, prior));
+        }
+    }
+}
