@@ -1,8 +1,6 @@
-extern alias retrieval;
-
 using System.IO.Compression;
 using System.Text.Json;
-using retrieval::Search.Retrieval.Indexing;
+using Search.Retrieval.Indexing;
 using Search.TestKit;
 
 namespace Search.Retrieval.Tests;
