@@ -1,6 +1,4 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval.Indexing;
+using Search.Retrieval.Indexing;
 using Search.Text;
 
 namespace Search.Retrieval.Tests;

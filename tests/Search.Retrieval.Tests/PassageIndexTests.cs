@@ -1,8 +1,7 @@
-extern alias retrieval;
-
 using Lucene.Net.Index;
 using Lucene.Net.Store;
-using retrieval::Search.Retrieval.Indexing;
+using Search.Retrieval.Indexing;
+using Search.Retrieval.Searching;
 using Search.Text;
 
 namespace Search.Retrieval.Tests;
@@ -247,6 +246,6 @@ public sealed class PassageIndexTests : IDisposable
         }
     }
 
-    private static string[] Ids(retrieval::Search.Retrieval.Searching.SearchResult result) =>
+    private static string[] Ids(SearchResult result) =>
         result.Hits.Select(h => h.Passage.DocumentId).ToArray();
 }

@@ -1,6 +1,4 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval.Passages;
+using Search.Retrieval.Passages;
 using Search.Text;
 
 namespace Search.Retrieval.Tests;

@@ -1,10 +1,6 @@
-extern alias retrieval;
-
-using System.IO.Compression;
-using System.Text.Json;
 using Search.Evaluation;
-using Search.TestKit;
-using retrieval::Search.Retrieval.Indexing;
+using Search.Evaluation.Datasets;
+using Search.Retrieval.Indexing;
 
 namespace Search.Retrieval.Tests;
 
@@ -25,33 +21,9 @@ public sealed record QaCorpus(IReadOnlyList<IngestDocument> Documents, IReadOnly
 
     public static QaCorpus Load(string path, string lang, int questionLimit)
     {
-        using var file = File.OpenRead(path);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var json = JsonDocument.Parse(gzip);
-
-        var documents = new List<IngestDocument>();
-        var questions = new List<QaQuestion>();
-        var articleIndex = 0;
-        foreach (var article in json.RootElement.GetProperty("data").EnumerateArray())
-        {
-            var title = article.TryGetProperty("title", out var t) ? (t.GetString() ?? "").Replace('_', ' ') : "";
-            var paragraphIndex = 0;
-            foreach (var paragraph in article.GetProperty("paragraphs").EnumerateArray())
-            {
-                var id = $"{articleIndex}-{paragraphIndex++}";
-                documents.Add(new IngestDocument(id, paragraph.GetProperty("context").GetString() ?? "", title, Lang: lang));
-                foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
-                {
-                    if (questions.Count < questionLimit)
-                    {
-                        questions.Add(new QaQuestion(qa.GetProperty("question").GetString() ?? "", id));
-                    }
-                }
-            }
-
-            articleIndex++;
-        }
-
+        var dataset = SquadReader.ReadFile(path);
+        var documents = dataset.Documents.Select(d => new IngestDocument(d.Id, d.Text, d.Title, Lang: lang)).ToList();
+        var questions = dataset.Questions.Take(questionLimit).Select(q => new QaQuestion(q.Question, q.DocumentId)).ToList();
         return new QaCorpus(documents, questions);
     }
 }

@@ -1,14 +1,11 @@
-extern alias retrieval;
-
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Search.Contracts.V1;
 
 namespace Search.Retrieval.Tests;
 
 /// <summary>The real retrieval host on a TestServer, with its index in a temporary folder.</summary>
-public sealed class RetrievalHost : WebApplicationFactory<retrieval::Program>
+public sealed class RetrievalHost : WebApplicationFactory<Program>
 {
     private readonly string _directory = TempFolder.Create();
     private GrpcChannel? _channel;
@@ -16,12 +13,12 @@ public sealed class RetrievalHost : WebApplicationFactory<retrieval::Program>
     /// <summary>Extra configuration applied over appsettings.json, e.g. ["Retrieval:Bm25B"] = "0.5"; set before first use.</summary>
     public Dictionary<string, string> Settings { get; } = [];
 
-    public Contracts.V1.Retrieval.RetrievalClient Client
+    public RetrievalClient Client
     {
         get
         {
             _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
-            return new Contracts.V1.Retrieval.RetrievalClient(_channel);
+            return new RetrievalClient(_channel.CreateCallInvoker());
         }
     }
 

@@ -1,5 +1,3 @@
-extern alias retrieval;
-
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -23,11 +21,11 @@ public class RetrievalOptionsTests
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Retrieval:DataDirectory"] = Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N"));
         builder.Configuration[key] = value;
-        retrieval::Microsoft.Extensions.Hosting.RetrievalExtensions.AddRetrieval(builder);
+        builder.AddRetrieval();
         using var host = builder.Build();
 
         var error = Assert.Throws<OptionsValidationException>(
-            () => host.Services.GetRequiredService<IOptions<retrieval::Search.Retrieval.RetrievalOptions>>().Value);
+            () => host.Services.GetRequiredService<IOptions<RetrievalOptions>>().Value);
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,3 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval;
-
 namespace Search.Retrieval.Tests;
 
 /// <summary>

@@ -4,10 +4,10 @@ using Search.Contracts.V1;
 
 namespace Search.Retrieval.Tests;
 
-/// <summary>In-process gRPC: the real host, real index, calls through a generated client.</summary>
+/// <summary>In-process gRPC: the real host, real index, calls with the service's own message types.</summary>
 public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<RetrievalHost>
 {
-    private readonly Contracts.V1.Retrieval.RetrievalClient _client = host.Client;
+    private readonly RetrievalClient _client = host.Client;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

@@ -1,7 +1,4 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval;
-using retrieval::Search.Retrieval.Indexing;
+using Search.Retrieval.Indexing;
 
 namespace Search.Retrieval.Tests;
 

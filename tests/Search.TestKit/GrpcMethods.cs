@@ -21,6 +21,11 @@ public static class GrpcMethods
         where TResponse : class, IMessage<TResponse>, new() =>
         Create<TRequest, TResponse>(MethodType.ServerStreaming, service, name);
 
+    public static Method<TRequest, TResponse> ClientStreaming<TRequest, TResponse>(ServiceDescriptor service, string name)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new() =>
+        Create<TRequest, TResponse>(MethodType.ClientStreaming, service, name);
+
     private static Method<TRequest, TResponse> Create<TRequest, TResponse>(MethodType type, ServiceDescriptor service, string name)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()

@@ -1,8 +1,5 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval;
-using retrieval::Search.Retrieval.Elasticsearch;
-using retrieval::Search.Retrieval.Storage;
+using Search.Retrieval.Elasticsearch;
+using Search.Retrieval.Storage;
 
 namespace Search.Retrieval.Tests.Behaviour;
 

@@ -1,8 +1,5 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval;
-using retrieval::Search.Retrieval.Indexing;
-using retrieval::Search.Retrieval.Storage;
+using Search.Retrieval.Indexing;
+using Search.Retrieval.Storage;
 
 namespace Search.Retrieval.Tests.Behaviour;
 

@@ -1,9 +1,6 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval;
-using retrieval::Search.Retrieval.Indexing;
-using retrieval::Search.Retrieval.Searching;
-using retrieval::Search.Retrieval.Storage;
+using Search.Retrieval.Indexing;
+using Search.Retrieval.Searching;
+using Search.Retrieval.Storage;
 using Search.Text;
 
 namespace Search.Retrieval.Tests.Behaviour;

@@ -1,8 +1,5 @@
-extern alias retrieval;
-
-using retrieval::Search.Retrieval;
-using retrieval::Search.Retrieval.Embeddings;
-using retrieval::Search.Retrieval.Indexing;
+using Search.Retrieval.Embeddings;
+using Search.Retrieval.Indexing;
 using Search.Text;
 
 namespace Search.Retrieval.Tests.Embeddings;

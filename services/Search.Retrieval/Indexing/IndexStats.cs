@@ -1,0 +1,3 @@
+namespace Search.Retrieval.Indexing;
+
+public sealed record IndexStats(long Documents, long Passages);
