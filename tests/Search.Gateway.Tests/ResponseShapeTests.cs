@@ -73,6 +73,45 @@ public sealed partial class ResponseShapeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheStreamedGeneratedAnswerKeepsItsShape()
+    {
+        var generated = new Rpc.GeneratedAnswer { Text = "Bell patented it [1], Gray filed [2]." };
+        generated.Citations.Add(new Rpc.Citation { Index = 1, PassageId = "doc-0#2", DocumentId = "doc-0" });
+        generated.Citations.Add(new Rpc.Citation { Index = 2, PassageId = "doc-1#0", DocumentId = "doc-1" });
+        _stages.AnswerEvents =
+        [
+            new Rpc.AnswerStreamEvent { Token = "Bell patented it [1], " },
+            new Rpc.AnswerStreamEvent { Token = "Gray filed [2]." },
+            new Rpc.AnswerStreamEvent { Result = new Rpc.AnswerStreamResult { Generated = generated, GeneratedShown = true, Extractive = _stages.UnaryAnswer } },
+        ];
+
+        var json = await RestAsync("/api/search/stream?q=" + Uri.EscapeDataString(Question));
+
+        Assert.Equal(Pinned("stream-generated.txt"), json);
+    }
+
+    [Fact]
+    public async Task TheStreamedExtractiveFallbackKeepsItsShape()
+    {
+        _stages.AnswerEvents =
+        [
+            new Rpc.AnswerStreamEvent
+            {
+                Result = new Rpc.AnswerStreamResult
+                {
+                    Generated = new Rpc.GeneratedAnswer { Text = "no citation" },
+                    FallbackReason = "the generated answer cites no passage",
+                    Extractive = new Rpc.AnswerResponse { Candidate = Box(), Shown = false },
+                },
+            },
+        ];
+
+        var json = await RestAsync("/api/search/stream?include_abstained=1&q=" + Uri.EscapeDataString(Question));
+
+        Assert.Equal(Pinned("stream-extractive-abstained.txt"), json);
+    }
+
+    [Fact]
     public async Task TheGrpcSearchIsTheRestJson()
     {
         await using var gateway = Gateway();
