@@ -63,6 +63,7 @@ public sealed class FakeStages : IAsyncDisposable
             return stages.UnaryAnswer;
         }));
         app.MapPost("/search.v1.Answer/AnswerStream", stages.AnswerStreamAsync);
+        app.MapPost("/search.v1.Retrieval/UpsertDocumentStream", StalledIngestAsync);
         await app.StartAsync(ct);
         stages.Address = app.Urls.Single().TrimEnd('/');
         return stages;
@@ -93,6 +94,21 @@ public sealed class FakeStages : IAsyncDisposable
         }
 
         http.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    /// <summary>Takes the documents and never acknowledges them: the call ends only with its deadline or cancellation.</summary>
+    private static async Task StalledIngestAsync(HttpContext http)
+    {
+        try
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+            Start(http);
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The gateway gave up, as it should.
+        }
     }
 
     private async Task Unary<TRequest>(HttpContext http, string stage, MessageParser<TRequest> parser, Func<TRequest, IMessage> handle)
