@@ -1,4 +1,5 @@
 using Search.Gateway;
+using Search.Gateway.Api;
 using Search.Gateway.Caching;
 using Search.Gateway.Grpc;
 using Search.Gateway.Ingest;
@@ -9,7 +10,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class GatewayExtensions
 {
-    /// <summary>Registers the gateway options, the downstream gRPC clients and the search pipeline.</summary>
+    /// <summary>Registers the gateway options, the downstream gRPC clients, the search pipeline and the rate limiter.</summary>
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
@@ -35,8 +36,20 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<IngestAuthorization>();
         builder.Services.AddGrpc().AddServiceOptions<GatewayService>(o => o.Interceptors.Add<IngestGrpcInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Deadlines>();
+        builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
+        builder.AddGatewayRateLimiting();
         return builder;
+    }
+
+    /// <summary>The gateway's middleware: per-client rate limiting first (the page's files count too), then the search page.</summary>
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        return app;
     }
 
     /// <summary>

@@ -4,10 +4,9 @@ using Search.Gateway.Grpc;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGateway();
-builder.AddGatewayRateLimiting();
 
 var app = builder.Build();
-app.UseRateLimiter();
+app.UseGateway();
 app.MapGrpcService<GatewayService>();
 app.MapSearchApi();
 app.MapSearchStreamApi();

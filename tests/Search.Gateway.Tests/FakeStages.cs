@@ -34,6 +34,14 @@ public sealed class FakeStages : IAsyncDisposable
 
     public ConcurrentQueue<Rpc.AnswerRequest> AnswerRequests { get; } = new();
 
+    public ConcurrentQueue<Rpc.RerankRequest> RerankRequests { get; } = new();
+
+    /// <summary>The router's route for a query.</summary>
+    public Func<string, Rpc.Route> Router { get; set; } = RouteOf;
+
+    /// <summary>Stages ("rerank", "answer", …) that answer INTERNAL instead of a response.</summary>
+    public HashSet<string> Failing { get; } = new(StringComparer.Ordinal);
+
     public static async Task<FakeStages> StartAsync(CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,15 +50,20 @@ public sealed class FakeStages : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         var stages = new FakeStages(app);
-        app.MapPost("/search.v1.Router/Route", http => Unary(http, Rpc.RouteRequest.Parser, r => new Rpc.RouteResponse { Route = RouteOf(r.Query) }));
-        app.MapPost("/search.v1.Retrieval/Search", http => Unary(http, Rpc.RetrieveRequest.Parser, _ => new Rpc.RetrieveResponse { Passages = { stages.Passages } }));
-        app.MapPost("/search.v1.Rerank/Rerank", http => Unary(http, Rpc.RerankRequest.Parser, r => new Rpc.RerankResponse { Passages = { r.Candidates } }));
-        app.MapPost("/search.v1.Answer/Answer", http => Unary(http, Rpc.AnswerRequest.Parser, r =>
+        app.MapPost("/search.v1.Router/Route", http => stages.Unary(http, "router", Rpc.RouteRequest.Parser, r => new Rpc.RouteResponse { Route = stages.Router(r.Query) }));
+        app.MapPost("/search.v1.Retrieval/Search", http => stages.Unary(http, "retrieval", Rpc.RetrieveRequest.Parser, _ => new Rpc.RetrieveResponse { Passages = { stages.Passages } }));
+        app.MapPost("/search.v1.Rerank/Rerank", http => stages.Unary(http, "rerank", Rpc.RerankRequest.Parser, r =>
+        {
+            stages.RerankRequests.Enqueue(r);
+            return new Rpc.RerankResponse { Passages = { r.Candidates } };
+        }));
+        app.MapPost("/search.v1.Answer/Answer", http => stages.Unary(http, "answer", Rpc.AnswerRequest.Parser, r =>
         {
             stages.AnswerRequests.Enqueue(r);
             return stages.UnaryAnswer;
         }));
         app.MapPost("/search.v1.Answer/AnswerStream", stages.AnswerStreamAsync);
+        app.MapPost("/search.v1.Retrieval/UpsertDocumentStream", StalledIngestAsync);
         await app.StartAsync(ct);
         stages.Address = app.Urls.Single().TrimEnd('/');
         return stages;
@@ -83,11 +96,32 @@ public sealed class FakeStages : IAsyncDisposable
         http.Response.AppendTrailer("grpc-status", "0");
     }
 
-    private static async Task Unary<TRequest>(HttpContext http, MessageParser<TRequest> parser, Func<TRequest, IMessage> handle)
+    /// <summary>Takes the documents and never acknowledges them: the call ends only with its deadline or cancellation.</summary>
+    private static async Task StalledIngestAsync(HttpContext http)
+    {
+        try
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+            Start(http);
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The gateway gave up, as it should.
+        }
+    }
+
+    private async Task Unary<TRequest>(HttpContext http, string stage, MessageParser<TRequest> parser, Func<TRequest, IMessage> handle)
         where TRequest : IMessage<TRequest>
     {
         var request = await ReadAsync(http, parser);
         Start(http);
+        if (Failing.Contains(stage))
+        {
+            http.Response.AppendTrailer("grpc-status", "13");
+            return;
+        }
+
         await WriteAsync(http, handle(request));
         http.Response.AppendTrailer("grpc-status", "0");
     }

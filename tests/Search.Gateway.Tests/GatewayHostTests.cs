@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Search.Gateway.Pipeline;
 using Search.Text;
-using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Tests;
 
@@ -79,24 +78,24 @@ public sealed class GatewayHostTests : IClassFixture<DefaultIsolatedGateway>
 public sealed class FallbackRouteTests
 {
     [Theory]
-    [InlineData("Who wrote Hamlet?", Rpc.Language.En, Rpc.Intent.Question, Rpc.AnswerType.Person)]
-    [InlineData("珠穆朗玛峰有多高", Rpc.Language.ZhHans, Rpc.Intent.Question, Rpc.AnswerType.Number)]
-    [InlineData("台北101在哪裡", Rpc.Language.ZhHant, Rpc.Intent.Question, Rpc.AnswerType.Place)]
-    [InlineData("penicillin discovery", Rpc.Language.En, Rpc.Intent.Keyword, Rpc.AnswerType.Unspecified)]
-    public void TheGatewayRoutesOnItsOwnWhenTheRouterIsDown(string query, Rpc.Language language, Rpc.Intent intent, Rpc.AnswerType type)
+    [InlineData("Who wrote Hamlet?", TextLanguage.English, QueryIntent.Question, ExpectedAnswer.Person)]
+    [InlineData("珠穆朗玛峰有多高", TextLanguage.SimplifiedChinese, QueryIntent.Question, ExpectedAnswer.Number)]
+    [InlineData("台北101在哪裡", TextLanguage.TraditionalChinese, QueryIntent.Question, ExpectedAnswer.Place)]
+    [InlineData("penicillin discovery", TextLanguage.English, QueryIntent.Keyword, ExpectedAnswer.None)]
+    public void TheGatewayRoutesOnItsOwnWhenTheRouterIsDown(string query, TextLanguage language, QueryIntent intent, ExpectedAnswer type)
     {
         var route = SearchPipeline.FallbackRoute(query, TextLanguage.Unknown);
 
         Assert.Equal(language, route.Language);
         Assert.Equal(intent, route.Intent);
         Assert.Equal(type, route.AnswerType);
-        Assert.Equal(intent == Rpc.Intent.Question, route.ShouldAnswer);
+        Assert.Equal(intent == QueryIntent.Question, route.ShouldAnswer);
     }
 
     [Fact]
     public void TheCallersLanguageHintWins()
     {
-        Assert.Equal(Rpc.Language.ZhHant, SearchPipeline.FallbackRoute("hello", TextLanguage.TraditionalChinese).Language);
+        Assert.Equal(TextLanguage.TraditionalChinese, SearchPipeline.FallbackRoute("hello", TextLanguage.TraditionalChinese).Language);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace Search.Gateway.Api;
 
 /// <summary>The REST side's response shapes: proto3 JSON with snake_case names, and ProblemDetails for errors.</summary>
 internal static class ApiResults
@@ -9,7 +9,10 @@ internal static class ApiResults
         .WithPreserveProtoFieldNames(true)
         .WithFormatDefaultValues(true));
 
-    public static IResult Json(IMessage message) => Results.Text(Formatter.Format(message), "application/json; charset=utf-8");
+    public static IResult Json(IMessage message) => Results.Text(Format(message), "application/json; charset=utf-8");
+
+    /// <summary>One message as proto3 JSON on one line.</summary>
+    public static string Format(IMessage message) => Formatter.Format(message);
 
     public static IResult BadRequest(string message) =>
         Results.Problem(detail: message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");

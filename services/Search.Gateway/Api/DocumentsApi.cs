@@ -3,12 +3,11 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Search.Gateway;
 using Search.Gateway.Caching;
 using Search.Gateway.Ingest;
 using Rpc = Search.Contracts.V1;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace Search.Gateway.Api;
 
 /// <summary>
 /// REST ingestion: <c>POST /api/documents</c> takes NDJSON (one document object per line, as
@@ -28,7 +27,7 @@ public static class DocumentsApi
     }
 
     private static async Task<IResult> UpsertAsync(
-        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, IOptions<GatewayOptions> options)
+        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
         if (Refused(http, authorization) is { } refused)
         {
@@ -53,11 +52,12 @@ public static class DocumentsApi
         var forwardedItemIndex = new List<int>();
         var forwardedIds = new List<string>();
         var items = 0;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(options.Value.IngestTimeoutMs);
+        // The deadline bounds reading the body too, which gRPC's deadline alone would not.
+        var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
+        using var timeout = deadlines.CancelAt(deadline, http.RequestAborted);
         try
         {
-            using var call = retrieval.UpsertDocumentStream(cancellationToken: timeout.Token);
+            using var call = retrieval.UpsertDocumentStream(deadline: deadline, cancellationToken: timeout.Token);
             using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             var lineNumber = 0;
             while (await reader.ReadLineAsync(timeout.Token) is { } line)
@@ -102,13 +102,13 @@ public static class DocumentsApi
         {
             return ApiResults.BadRequest($"the body is larger than {limit} bytes (Gateway:MaxIngestBodyBytes); nothing after that point was stored, send it in parts");
         }
+        catch (Exception e) when (TimedOut(e, timeout) && !http.RequestAborted.IsCancellationRequested)
+        {
+            return ApiResults.Unavailable($"ingest took longer than {options.Value.IngestTimeoutMs} ms (Gateway:IngestTimeoutMs); batches acknowledged before that are stored");
+        }
         catch (RpcException e)
         {
             return FromRetrieval(e);
-        }
-        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            return ApiResults.Unavailable($"ingest took longer than {options.Value.IngestTimeoutMs} ms (Gateway:IngestTimeoutMs); batches acknowledged before that are stored");
         }
         finally
         {
@@ -118,7 +118,7 @@ public static class DocumentsApi
     }
 
     private static async Task<IResult> DeleteAsync(
-        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, IOptions<GatewayOptions> options)
+        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
         if (Refused(http, authorization) is { } refused)
         {
@@ -134,7 +134,7 @@ public static class DocumentsApi
         {
             var request = new Rpc.DeleteDocumentsRequest { DocumentIds = { id } };
             var response = await retrieval.DeleteDocumentsAsync(
-                request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.IngestTimeoutMs), cancellationToken: http.RequestAborted);
+                request, deadline: deadlines.Earliest(null, options.Value.IngestTimeoutMs), cancellationToken: http.RequestAborted);
             await cache.InvalidateAsync([id]);
             return response.Deleted == 0
                 ? Results.Problem(detail: $"no document has the id '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found")
@@ -145,6 +145,15 @@ public static class DocumentsApi
             return FromRetrieval(e);
         }
     }
+
+    /// <summary>Whether the ingest deadline ended the upload: it surfaces as gRPC's deadline or as the token's cancellation.</summary>
+    private static bool TimedOut(Exception e, DeadlineToken timeout) => e switch
+    {
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } => true,
+        RpcException { StatusCode: StatusCode.Cancelled } => timeout.Expired,
+        OperationCanceledException => true,
+        _ => false,
+    };
 
     private static IResult? Refused(HttpContext http, IngestAuthorization authorization)
     {

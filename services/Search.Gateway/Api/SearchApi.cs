@@ -1,16 +1,15 @@
 using System.Globalization;
 using Search.Gateway.Caching;
+using Search.Gateway.Grpc;
 using Search.Gateway.Pipeline;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace Search.Gateway.Api;
 
 /// <summary>REST over the same pipeline and the same response shape as gRPC (proto3 JSON, snake_case names).</summary>
 public static class SearchApi
 {
     public static WebApplication MapSearchApi(this WebApplication app)
     {
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
         app.MapGet("/api/search", SearchAsync);
         return app;
     }
@@ -44,7 +43,7 @@ public static class SearchApi
         try
         {
             var response = await search.SearchAsync(query, callerDeadline: null, http.RequestAborted);
-            return ApiResults.Json(response);
+            return ApiResults.Json(response.ToWire());
         }
         catch (BadSearchRequestException e)
         {

@@ -1,11 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
+using Search.Gateway.Grpc;
 using Search.Gateway.Pipeline;
-using Rpc = Search.Contracts.V1;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace Search.Gateway.Api;
 
 /// <summary>
 /// GET /api/search/stream: the search with its answer streamed as server-sent events, each a JSON
@@ -15,10 +14,6 @@ namespace Microsoft.AspNetCore.Builder;
 /// </summary>
 public static class SearchStreamApi
 {
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default
-        .WithPreserveProtoFieldNames(true)
-        .WithFormatDefaultValues(true));
-
     public static WebApplication MapSearchStreamApi(this WebApplication app)
     {
         app.MapGet("/api/search/stream", StreamAsync);
@@ -48,22 +43,22 @@ public static class SearchStreamApi
         }
     }
 
-    private static async Task SendAsync(HttpContext http, Rpc.SearchStreamEvent e, CancellationToken ct)
+    private static async Task SendAsync(HttpContext http, SearchEvent e, CancellationToken ct)
     {
-        switch (e.EventCase)
+        switch (e)
         {
-            case Rpc.SearchStreamEvent.EventOneofCase.Results:
+            case ResultsEvent results:
                 // The first event: only now is the request known to be good, so only now does the stream start.
                 http.Response.ContentType = "text/event-stream; charset=utf-8";
                 http.Response.Headers.CacheControl = "no-cache";
                 http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-                await WriteEventAsync(http, "results", Formatter.Format(e.Results), ct);
+                await WriteEventAsync(http, "results", ApiResults.Format(results.Results.ToWire()), ct);
                 break;
-            case Rpc.SearchStreamEvent.EventOneofCase.Token:
-                await WriteEventAsync(http, "token", TokenJson(e.Token), ct);
+            case TokenEvent token:
+                await WriteEventAsync(http, "token", TokenJson(token.Text), ct);
                 break;
-            case Rpc.SearchStreamEvent.EventOneofCase.Answer:
-                await WriteEventAsync(http, "answer", Formatter.Format(e.Answer), ct);
+            case AnswerEvent answer:
+                await WriteEventAsync(http, "answer", ApiResults.Format(answer.Answer.ToWire()), ct);
                 break;
         }
     }

@@ -1,10 +1,9 @@
-using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Search.Gateway.Pipeline;
 using StackExchange.Redis;
-using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Caching;
 
@@ -12,7 +11,7 @@ namespace Search.Gateway.Caching;
 public sealed record CacheStamp(string Generation, string Epoch);
 
 /// <summary>What a lookup found: a response, or a stamp to store the fresh one under (null when the cache is not usable now).</summary>
-public sealed record CacheLookup(Rpc.SearchResponse? Hit, CacheStamp? Stamp)
+public sealed record CacheLookup(SearchResponse? Hit, CacheStamp? Stamp)
 {
     public static CacheLookup Unavailable { get; } = new(null, null);
 }
@@ -20,8 +19,8 @@ public sealed record CacheLookup(Rpc.SearchResponse? Hit, CacheStamp? Stamp)
 /// <summary>
 /// Whole gateway responses in Redis, dropped when a document they cite changes.
 /// <list type="bullet">
-/// <item>Entries live under <c>{prefix}a:{generation}:{hash}</c>; each cited document has a set
-/// <c>{prefix}d:{id}</c> of the entries that cite it, which an update or delete empties.</item>
+/// <item>Entries live under <c>{prefix}a2:{generation}:{hash}</c> as <see cref="CachePayload"/> JSON; each cited
+/// document has a set <c>{prefix}d:{id}</c> of the entries that cite it, which an update or delete empties.</item>
 /// <item>Every invalidation bumps <c>{prefix}epoch</c>. A response is stored only if the epoch it
 /// started under is still current, so a search that raced an update never caches the old fact.</item>
 /// <item>An invalidation that cannot reach Redis marks a pending flush: the cache is not read
@@ -137,20 +136,18 @@ public sealed class AnswerCache : IAsyncDisposable
             return new CacheLookup(null, stamp);
         }
 
-        try
-        {
-            return new CacheLookup(Rpc.SearchResponse.Parser.ParseFrom((byte[])parts[2]!), stamp);
-        }
-        catch (InvalidProtocolBufferException e)
+        var hit = CachePayload.TryRead((byte[])parts[2]!, out var problem);
+        if (hit is null)
         {
             // An entry written by another version of the gateway: a miss, overwritten by this run.
-            _logger.LogWarning("Unreadable cache entry treated as a miss: {Error}", e.Message);
-            return new CacheLookup(null, stamp);
+            _logger.LogWarning("Unreadable cache entry treated as a miss: {Error}", problem);
         }
+
+        return new CacheLookup(hit, stamp);
     }
 
     /// <summary>Stores <paramref name="response"/> unless a document changed since <paramref name="stamp"/> was read.</summary>
-    public async Task StoreAsync(string hash, CacheStamp stamp, Rpc.SearchResponse response, IEnumerable<string> citedDocuments)
+    public async Task StoreAsync(string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments)
     {
         if (!Enabled)
         {
@@ -159,7 +156,7 @@ public sealed class AnswerCache : IAsyncDisposable
 
         RedisValue[] arguments =
         [
-            stamp.Generation, stamp.Epoch, EntryPrefix, hash, response.ToByteArray(), _options.TtlSeconds,
+            stamp.Generation, stamp.Epoch, EntryPrefix, hash, CachePayload.Write(response), _options.TtlSeconds,
             .. citedDocuments.Distinct(StringComparer.Ordinal).Select(id => (RedisValue)DocumentKey(id)),
         ];
         await TryAsync("write", db => db.ScriptEvaluateAsync(StoreScript, [_generationKey, _epochKey], arguments));
@@ -200,7 +197,8 @@ public sealed class AnswerCache : IAsyncDisposable
         }
     }
 
-    private string EntryPrefix => _options.KeyPrefix + "a:";
+    /// <summary>"a2:" since entries are JSON records: the protobuf entries of older gateways under "a:" are never read, and expire.</summary>
+    private string EntryPrefix => _options.KeyPrefix + "a2:";
 
     private string DocumentKey(string id) => _options.KeyPrefix + "d:" + id;
 

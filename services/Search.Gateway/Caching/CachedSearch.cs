@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Search.Gateway.Pipeline;
 using Search.Text;
-using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Caching;
 
@@ -14,31 +13,30 @@ namespace Search.Gateway.Caching;
 /// </summary>
 public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<Rpc.SearchResponse>>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<SearchResponse>>> _running = new(StringComparer.Ordinal);
 
-    public async Task<Rpc.SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    public async Task<SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
         var hash = KeyOf(query);
         var lookup = await cache.LookupAsync(hash);
-        if (lookup.Hit is { } hit)
+        if (lookup.Hit is { } stored)
         {
-            hit.Cached = true;
+            var hit = stored with { Cached = true };
             metrics.RecordResponse(hit, "cache");
             return hit;
         }
 
         // Runs are shared only between requests that saw the same document changes.
         var runKey = $"{hash}:{lookup.Stamp?.Epoch}:{cache.LocalEpoch}";
-        var run = new Lazy<Task<Rpc.SearchResponse>>(() => RunAsync(query, callerDeadline, hash, lookup.Stamp));
+        var run = new Lazy<Task<SearchResponse>>(() => RunAsync(query, callerDeadline, hash, lookup.Stamp));
         var shared = _running.GetOrAdd(runKey, run);
         try
         {
             var response = await shared.Value.WaitAsync(ct);
             if (!ReferenceEquals(shared, run))
             {
-                // Another request computed it: each caller gets its own copy to mark.
-                response = response.Clone();
-                response.Cached = true;
+                // Another request computed it.
+                response = response with { Cached = true };
             }
 
             metrics.RecordResponse(response, response.Cached ? "coalesced" : "pipeline");
@@ -48,7 +46,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
         {
             if (ReferenceEquals(shared, run))
             {
-                _running.TryRemove(new KeyValuePair<string, Lazy<Task<Rpc.SearchResponse>>>(runKey, run));
+                _running.TryRemove(new KeyValuePair<string, Lazy<Task<SearchResponse>>>(runKey, run));
             }
         }
     }
@@ -63,14 +61,13 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private async Task<Rpc.SearchResponse> RunAsync(SearchQuery query, DateTime? callerDeadline, string hash, CacheStamp? stamp)
+    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? callerDeadline, string hash, CacheStamp? stamp)
     {
         // The shared run must not die with the first caller's cancellation; the pipeline's own deadline bounds it.
         if (stamp is not null && (await cache.LookupAsync(hash)).Hit is { } stored)
         {
             // An identical run finished between this request's lookup and its start: use its answer.
-            stored.Cached = true;
-            return stored;
+            return stored with { Cached = true };
         }
 
         await using var scope = scopes.CreateAsyncScope();

@@ -11,16 +11,20 @@ namespace Search.Gateway.Grpc;
 /// acknowledged write drops the cached answers citing the documents it touched before it answers.
 /// </summary>
 public sealed class GatewayService(
-    CachedSearch search, SearchPipeline pipeline, AnswerCache cache, Rpc.Retrieval.RetrievalClient retrieval, IOptions<GatewayOptions> options)
+    CachedSearch search,
+    SearchPipeline pipeline,
+    AnswerCache cache,
+    Rpc.Retrieval.RetrievalClient retrieval,
+    Deadlines deadlines,
+    IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
     public override async Task<Rpc.SearchResponse> Search(Rpc.SearchRequest request, ServerCallContext context)
     {
         try
         {
-            var query = new SearchQuery(request.Query, request.Language, request.K, request.IncludeAbstained);
-            var deadline = context.Deadline == DateTime.MaxValue ? (DateTime?)null : context.Deadline;
-            return await search.SearchAsync(query, deadline, context.CancellationToken);
+            var response = await search.SearchAsync(request.ToQuery(), context.Deadline, context.CancellationToken);
+            return response.ToWire();
         }
         catch (BadSearchRequestException e)
         {
@@ -36,9 +40,8 @@ public sealed class GatewayService(
     {
         try
         {
-            var query = new SearchQuery(request.Query, request.Language, request.K, request.IncludeAbstained);
-            var deadline = context.Deadline == DateTime.MaxValue ? (DateTime?)null : context.Deadline;
-            await pipeline.SearchStreamAsync(query, deadline, (e, ct) => responseStream.WriteAsync(e, ct), context.CancellationToken);
+            await pipeline.SearchStreamAsync(
+                request.ToQuery(), context.Deadline, (e, ct) => responseStream.WriteAsync(e.ToWire(), ct), context.CancellationToken);
         }
         catch (BadSearchRequestException e)
         {
@@ -90,18 +93,14 @@ public sealed class GatewayService(
     }
 
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
-        Forward(() => retrieval.GetStatsAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(options.Value.RetrievalTimeoutMs), cancellationToken: context.CancellationToken).ResponseAsync);
+        Forward(() => retrieval.GetStatsAsync(request, deadline: RetrievalDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
 
     public override Task<Rpc.RetrieveResponse> Retrieve(Rpc.RetrieveRequest request, ServerCallContext context) =>
-        Forward(() => retrieval.SearchAsync(request, deadline: StageDeadline(context, options.Value.RetrievalTimeoutMs), cancellationToken: context.CancellationToken).ResponseAsync);
+        Forward(() => retrieval.SearchAsync(request, deadline: RetrievalDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
 
-    private static DateTime StageDeadline(ServerCallContext context, int timeoutMs)
-    {
-        var own = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        return context.Deadline < own ? context.Deadline : own;
-    }
+    private DateTime RetrievalDeadline(ServerCallContext context) => deadlines.Earliest(context.Deadline, options.Value.RetrievalTimeoutMs);
 
-    private DateTime IngestDeadline(ServerCallContext context) => StageDeadline(context, options.Value.IngestTimeoutMs);
+    private DateTime IngestDeadline(ServerCallContext context) => deadlines.Earliest(context.Deadline, options.Value.IngestTimeoutMs);
 
     /// <summary>Retrieval's own status (INVALID_ARGUMENT, …) passes through; a missing retrieval is UNAVAILABLE with a message.</summary>
     private static async Task<T> Forward<T>(Func<Task<T>> call)

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Pipeline;
 
@@ -26,16 +25,16 @@ public sealed class GatewayMetrics : IDisposable
     }
 
     /// <summary>Records the stage timings of a response the pipeline computed.</summary>
-    public void RecordStages(Rpc.SearchResponse response)
+    public void RecordStages(SearchResponse response)
     {
-        foreach (var timing in response.Timings.Where(t => t.Status != "skipped"))
+        foreach (var timing in response.Timings.Where(t => t.Status != StageStatus.Skipped))
         {
             _stageDuration.Record(timing.Ms, new("stage", timing.Stage), new("status", timing.Status));
         }
     }
 
     /// <param name="servedBy">"pipeline", "cache" or "coalesced".</param>
-    public void RecordResponse(Rpc.SearchResponse response, string servedBy) =>
+    public void RecordResponse(SearchResponse response, string servedBy) =>
         _responses.Add(
             1,
             new("served_by", servedBy),

@@ -3,12 +3,8 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Search.Text;
-using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Pipeline;
-
-/// <summary>What a caller asks the gateway, from REST or gRPC.</summary>
-public sealed record SearchQuery(string? Query, string? Language, int K, bool IncludeAbstained);
 
 /// <summary>
 /// Runs router → retrieval → rerank → answer with a deadline per stage. Every stage but
@@ -16,32 +12,31 @@ public sealed record SearchQuery(string? Query, string? Language, int K, bool In
 /// no answer box) and says so; only a retrieval failure fails the request.
 /// </summary>
 public sealed class SearchPipeline(
-    Rpc.Router.RouterClient router,
-    Rpc.Retrieval.RetrievalClient retrieval,
-    Rpc.Rerank.RerankClient rerank,
-    Rpc.Answer.AnswerClient answer,
+    ISearchStages stages,
     IOptions<GatewayOptions> options,
     StageResilience resilience,
-    TimeProvider time,
+    Deadlines deadlines,
     ILogger<SearchPipeline> logger)
 {
     private readonly GatewayOptions _options = options.Value;
 
-    public async Task<Rpc.SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    public async Task<SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var (response, ranked, deadline) = await PrepareAsync(query, callerDeadline, ct);
-        if (response.Route.ShouldAnswer && ranked.Count > 0)
+        var (prepared, deadline) = await PrepareAsync(query, callerDeadline, ct);
+        AnswerReply? reply = null;
+        if (prepared.Answering)
         {
-            await AnswerAsync(response.Route, ranked, query.IncludeAbstained, response, deadline, ct);
+            reply = await CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
+                (d, token) => stages.AnswerAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), d, token), ct);
         }
         else
         {
-            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Answer, Status = "skipped" });
+            prepared.Log.Skipped(Stages.Answer);
         }
 
-        response.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        return response;
+        var (shown, abstained) = Split(reply, query.IncludeAbstained);
+        return prepared.Response(Stopwatch.GetElapsedTime(started)) with { Answer = shown, AbstainedAnswer = abstained };
     }
 
     /// <summary>
@@ -50,47 +45,39 @@ public sealed class SearchPipeline(
     /// throw before anything is emitted (so REST can still answer 400/503); after that, an answer stage that
     /// fails only degrades the final answer event.
     /// </summary>
-    public async Task SearchStreamAsync(SearchQuery query, DateTime? callerDeadline, Func<Rpc.SearchStreamEvent, CancellationToken, Task> emit, CancellationToken ct)
+    public async Task SearchStreamAsync(SearchQuery query, DateTime? callerDeadline, Func<SearchEvent, CancellationToken, Task> emit, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var (response, ranked, _) = await PrepareAsync(query, callerDeadline, ct);
-        var answer = new Rpc.StreamedAnswer();
-        var answering = response.Route.ShouldAnswer && ranked.Count > 0;
-        if (!answering)
+        var (prepared, _) = await PrepareAsync(query, callerDeadline, ct);
+        if (!prepared.Answering)
         {
-            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Answer, Status = "skipped" });
-            answer.FallbackReason = ranked.Count == 0 ? "no passage was found to answer from" : "the query is not a question to answer";
+            prepared.Log.Skipped(Stages.Answer);
         }
 
-        response.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        await emit(new Rpc.SearchStreamEvent { Results = response }, ct);
-        if (answering)
-        {
-            await StreamAnswerAsync(response.Route, ranked, query.IncludeAbstained, callerDeadline, answer, emit, ct);
-        }
-
-        answer.TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        await emit(new Rpc.SearchStreamEvent { Answer = answer }, ct);
+        await emit(new ResultsEvent(prepared.Response(Stopwatch.GetElapsedTime(started))), ct);
+        var answer = prepared.Answering
+            ? await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct)
+            : StreamedAnswer.None(prepared.Ranked.Count == 0 ? "no passage was found to answer from" : "the query is not a question to answer");
+        await emit(new AnswerEvent(answer with { TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds }), ct);
     }
 
-    /// <summary>Route, retrieve and rerank: the response with its results and timings, and no answer yet.</summary>
-    private async Task<(Rpc.SearchResponse Response, IReadOnlyList<Rpc.ScoredPassage> Ranked, DateTime Deadline)> PrepareAsync(
-        SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    /// <summary>Route, retrieve and rerank: the results with their stage log, and no answer yet.</summary>
+    private async Task<(Prepared Prepared, DateTime Deadline)> PrepareAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
         var (k, hint) = Validate(query);
-        var deadline = EarliestOf(callerDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(_options.RequestTimeoutMs));
-        var response = new Rpc.SearchResponse { Query = query.Query ?? "" };
+        var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
+        var log = new StageLog();
 
-        response.Route = await RouteAsync(query.Query!, hint, response, deadline, ct);
-        if (response.Route.NormalizedQuery.Length == 0)
+        var route = await CallAsync(Stages.Router, _options.RouterTimeoutMs, deadline, log,
+            (d, token) => stages.RouteAsync(query.Query!, hint, d, token), ct) ?? FallbackRoute(query.Query!, hint);
+        if (route.NormalizedQuery.Length == 0)
         {
             BadSearchRequestException.Throw("query is empty after normalisation (it held only spaces or control characters)");
         }
 
-        var candidates = await RetrieveAsync(response.Route, hint, k, response, deadline, ct);
-        var ranked = await RerankAsync(response.Route, candidates, response, deadline, ct);
-        response.Results.AddRange(ranked.Take(k).Select(ToResult));
-        return (response, ranked, deadline);
+        var candidates = await RetrieveAsync(route, hint, k, log, deadline, ct);
+        var ranked = await RerankAsync(route, candidates, log, deadline, ct);
+        return (new Prepared(query.Query ?? "", route, ranked, k, log), deadline);
     }
 
     private (int K, TextLanguage Hint) Validate(SearchQuery query)
@@ -118,36 +105,24 @@ public sealed class SearchPipeline(
         return (query.K == 0 ? _options.DefaultResults : query.K, hint);
     }
 
-    private async Task<Rpc.Route> RouteAsync(string raw, TextLanguage hint, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    private async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(QueryRoute route, TextLanguage hint, int k, StageLog log, DateTime deadline, CancellationToken ct)
     {
-        var request = new Rpc.RouteRequest { Query = raw, LanguageHint = hint.ToTag() };
-        var stage = await CallAsync(Stages.Router, _options.RouterTimeoutMs, deadline, response,
-            (d, token) => router.RouteAsync(request, deadline: d, cancellationToken: token).ResponseAsync, ct);
-        return stage?.Route ?? FallbackRoute(raw, hint);
-    }
-
-    private async Task<IReadOnlyList<Rpc.ScoredPassage>> RetrieveAsync(Rpc.Route route, TextLanguage hint, int k, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
-    {
-        var request = new Rpc.RetrieveRequest
-        {
-            Query = route.NormalizedQuery,
-            // Without an explicit hint every language is searched: a Traditional question may be answered by a Simplified page.
-            Language = hint == TextLanguage.Unknown ? Rpc.Language.Unspecified : route.Language,
-            // Enough for the results asked for, and never fewer than rerank wants to reorder.
-            TopK = Math.Max(_options.RerankCandidates, k),
-        };
+        // Without an explicit hint every language is searched: a Traditional question may be answered by a Simplified page.
+        var language = hint == TextLanguage.Unknown ? TextLanguage.Unknown : route.Language;
+        // Enough for the results asked for, and never fewer than rerank wants to reorder.
+        var topK = Math.Max(_options.RerankCandidates, k);
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var stageDeadline = StageDeadline(_options.RetrievalTimeoutMs, deadline);
-            var result = await resilience.For(Stages.Retrieval).ExecuteAsync(
-                async token => await retrieval.SearchAsync(request, deadline: stageDeadline, cancellationToken: token), ct);
-            response.Timings.Add(Timing(Stages.Retrieval, stopwatch, "ok"));
-            return result.Passages;
+            var stageDeadline = deadlines.Earliest(deadline, _options.RetrievalTimeoutMs);
+            var passages = await resilience.For(Stages.Retrieval).ExecuteAsync(
+                async token => await stages.RetrieveAsync(route.NormalizedQuery, language, topK, stageDeadline, token), ct);
+            log.Timed(Stages.Retrieval, stopwatch, StageStatus.Ok);
+            return passages;
         }
         catch (BrokenCircuitException e)
         {
-            response.Timings.Add(Timing(Stages.Retrieval, stopwatch, "open"));
+            log.Timed(Stages.Retrieval, stopwatch, StageStatus.Open);
             throw new StageUnavailableException(Stages.Retrieval, "retrieval is unavailable (it failed repeatedly and is left alone for a few seconds); try again shortly", e);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
@@ -157,128 +132,86 @@ public sealed class SearchPipeline(
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
-            response.Timings.Add(Timing(Stages.Retrieval, stopwatch, StatusOf(e)));
+            log.Timed(Stages.Retrieval, stopwatch, StatusOf(e));
             logger.LogWarning("Retrieval failed with {Status}: {Detail}", e.StatusCode, e.Status.Detail);
             throw new StageUnavailableException(Stages.Retrieval, $"retrieval is unavailable ({e.StatusCode}); try again shortly", e);
         }
     }
 
-    private async Task<IReadOnlyList<Rpc.ScoredPassage>> RerankAsync(Rpc.Route route, IReadOnlyList<Rpc.ScoredPassage> candidates, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
+    private async Task<IReadOnlyList<RankedPassage>> RerankAsync(
+        QueryRoute route, IReadOnlyList<RankedPassage> candidates, StageLog log, DateTime deadline, CancellationToken ct)
     {
         if (candidates.Count == 0)
         {
-            response.Timings.Add(new Rpc.StageTiming { Stage = Stages.Rerank, Status = "skipped" });
+            log.Skipped(Stages.Rerank);
             return candidates;
         }
 
-        var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language };
-        request.Candidates.AddRange(candidates);
-        var result = await CallAsync(Stages.Rerank, _options.RerankTimeoutMs, deadline, response,
-            (d, token) => rerank.RerankAsync(request, deadline: d, cancellationToken: token).ResponseAsync, ct);
-        return result is null ? candidates : result.Passages;
-    }
-
-    private async Task AnswerAsync(Rpc.Route route, IReadOnlyList<Rpc.ScoredPassage> ranked, bool includeAbstained, Rpc.SearchResponse response, DateTime deadline, CancellationToken ct)
-    {
-        var request = new Rpc.AnswerRequest { Question = route.NormalizedQuery, Route = route };
-        request.Passages.AddRange(ranked.Take(_options.AnswerPassages));
-        var result = await CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, response,
-            (d, token) => answer.AnswerAsync(request, deadline: d, cancellationToken: token).ResponseAsync, ct);
-        if (result?.Candidate is null)
-        {
-            return;
-        }
-
-        if (result.Shown)
-        {
-            response.Answer = result.Candidate;
-        }
-        else if (includeAbstained)
-        {
-            response.AbstainedAnswer = result.Candidate;
-        }
+        return await CallAsync(Stages.Rerank, _options.RerankTimeoutMs, deadline, log,
+            (d, token) => stages.RerankAsync(route, candidates, d, token), ct) ?? candidates;
     }
 
     /// <summary>
     /// The streamed answer stage. Not run through the stage's retry: tokens already passed on cannot be
     /// taken back, and generation has its own budget (<see cref="GatewayOptions.AnswerStreamTimeoutMs"/>).
     /// </summary>
-    private async Task StreamAnswerAsync(Rpc.Route route, IReadOnlyList<Rpc.ScoredPassage> ranked, bool includeAbstained, DateTime? callerDeadline,
-        Rpc.StreamedAnswer streamed, Func<Rpc.SearchStreamEvent, CancellationToken, Task> emit, CancellationToken ct)
+    private async Task<StreamedAnswer> StreamAnswerAsync(
+        Prepared prepared, bool includeAbstained, DateTime? callerDeadline, Func<SearchEvent, CancellationToken, Task> emit, CancellationToken ct)
     {
-        var request = new Rpc.AnswerRequest { Question = route.NormalizedQuery, Route = route };
-        request.Passages.AddRange(ranked.Take(_options.AnswerPassages));
-        var deadline = EarliestOf(callerDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(_options.AnswerStreamTimeoutMs));
-        Rpc.AnswerStreamResult? result = null;
+        var deadline = deadlines.Earliest(callerDeadline, _options.AnswerStreamTimeoutMs);
+        GenerationOutcome? outcome;
         try
         {
-            using var call = answer.AnswerStream(request, deadline: deadline, cancellationToken: ct);
-            await foreach (var item in call.ResponseStream.ReadAllAsync(ct))
-            {
-                if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Token)
-                {
-                    await emit(new Rpc.SearchStreamEvent { Token = item.Token }, ct);
-                }
-                else if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Result)
-                {
-                    result = item.Result;
-                }
-            }
+            outcome = await stages.AnswerStreamAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), deadline,
+                (token, tokenCt) => emit(new TokenEvent(token), tokenCt), ct);
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Streamed answer degraded: {Status} {Detail}", e.StatusCode, e.Status.Detail);
-            streamed.Degraded = true;
-            streamed.FallbackReason = $"the answer stage {(e.StatusCode == StatusCode.DeadlineExceeded ? "timed out" : "failed")} ({e.StatusCode})";
-            return;
+            return StreamedAnswer.None($"the answer stage {(e.StatusCode == StatusCode.DeadlineExceeded ? "timed out" : "failed")} ({e.StatusCode})") with { Degraded = true };
         }
 
-        if (result is null)
+        if (outcome is null)
         {
-            streamed.Degraded = true;
-            streamed.FallbackReason = "the answer stage ended without a result";
-            return;
+            return StreamedAnswer.None("the answer stage ended without a result") with { Degraded = true };
         }
 
-        streamed.GeneratedShown = result.GeneratedShown;
-        streamed.FallbackReason = result.FallbackReason;
-        if (result.GeneratedShown)
+        var answer = StreamedAnswer.None(outcome.FallbackReason) with { GeneratedShown = outcome.GeneratedShown };
+        if (outcome.GeneratedShown)
         {
-            streamed.GeneratedText = result.Generated.Text;
-            streamed.Citations.AddRange(result.Generated.Citations.Select(c =>
-                new Rpc.AnswerCitation { Index = c.Index, PassageId = c.PassageId, DocumentId = c.DocumentId }));
+            return answer with { GeneratedText = outcome.Generated?.Text ?? "", Citations = outcome.Generated?.Citations ?? [] };
         }
-        else if (result.Extractive?.Candidate is { } candidate)
-        {
-            if (result.Extractive.Shown)
-            {
-                streamed.Answer = candidate;
-            }
-            else if (includeAbstained)
-            {
-                streamed.AbstainedAnswer = candidate;
-            }
-        }
+
+        var (shown, abstained) = Split(outcome.Extractive, includeAbstained);
+        return answer with { Answer = shown, AbstainedAnswer = abstained };
     }
 
+    /// <summary>The box to show and the abstained candidate (only when asked for) of an answer reply.</summary>
+    private static (AnswerBox? Shown, AnswerBox? Abstained) Split(AnswerReply? reply, bool includeAbstained) => reply switch
+    {
+        { Candidate: { } candidate, Shown: true } => (candidate, null),
+        { Candidate: { } candidate } when includeAbstained => (null, candidate),
+        _ => (null, null),
+    };
+
     /// <summary>Calls an optional stage: on failure or timeout the stage is marked degraded and null is returned.</summary>
-    private async Task<T?> CallAsync<T>(string stage, int timeoutMs, DateTime deadline, Rpc.SearchResponse response,
+    private async Task<T?> CallAsync<T>(string stage, int timeoutMs, DateTime deadline, StageLog log,
         Func<DateTime, CancellationToken, Task<T>> call, CancellationToken ct)
-        where T : class
+        where T : class?
     {
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var stageDeadline = StageDeadline(timeoutMs, deadline);
+            var stageDeadline = deadlines.Earliest(deadline, timeoutMs);
             var result = await resilience.For(stage).ExecuteAsync(async token => await call(stageDeadline, token), ct);
-            response.Timings.Add(Timing(stage, stopwatch, "ok"));
+            log.Timed(stage, stopwatch, StageStatus.Ok);
             return result;
         }
         catch (BrokenCircuitException)
         {
             // Failed repeatedly just now: degrade at once instead of waiting for another timeout.
-            response.Timings.Add(Timing(stage, stopwatch, "open"));
-            response.Degraded.Add(stage);
+            log.Timed(stage, stopwatch, StageStatus.Open);
+            log.Degraded.Add(stage);
             return null;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && stage == Stages.Router)
@@ -290,64 +223,53 @@ public sealed class SearchPipeline(
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Stage {Stage} degraded: {Status} {Detail}", stage, e.StatusCode, e.Status.Detail);
-            response.Timings.Add(Timing(stage, stopwatch, StatusOf(e)));
-            response.Degraded.Add(stage);
+            log.Timed(stage, stopwatch, StatusOf(e));
+            log.Degraded.Add(stage);
             return null;
         }
     }
 
     /// <summary>What the gateway assumes when the router cannot be asked: the same shared text rules, locally.</summary>
-    internal static Rpc.Route FallbackRoute(string raw, TextLanguage hint)
+    internal static QueryRoute FallbackRoute(string raw, TextLanguage hint)
     {
         var normalized = TextNormalizer.Normalize(raw);
         var language = hint != TextLanguage.Unknown ? hint : LanguageDetector.Detect(normalized);
         var question = AnswerCues.LooksLikeQuestion(normalized);
-        return new Rpc.Route
-        {
-            NormalizedQuery = normalized,
-            Language = ToProto(language == TextLanguage.Unknown ? TextLanguage.English : language),
-            Intent = question ? Rpc.Intent.Question : Rpc.Intent.Keyword,
-            AnswerType = (Rpc.AnswerType)(int)AnswerCues.Detect(normalized),
-            ShouldAnswer = question,
-            Reason = "router unavailable: default route from the gateway",
-        };
+        return new QueryRoute(
+            NormalizedQuery: normalized,
+            Language: language == TextLanguage.Unknown ? TextLanguage.English : language,
+            Intent: question ? QueryIntent.Question : QueryIntent.Keyword,
+            AnswerType: AnswerCues.Detect(normalized),
+            ShouldAnswer: question,
+            Reason: "router unavailable: default route from the gateway");
     }
 
-    private DateTime StageDeadline(int timeoutMs, DateTime requestDeadline) =>
-        EarliestOf(requestDeadline, time.GetUtcNow().UtcDateTime.AddMilliseconds(timeoutMs));
+    private static string StatusOf(RpcException e) => e.StatusCode == StatusCode.DeadlineExceeded ? StageStatus.Timeout : StageStatus.Failed;
 
-    private static DateTime EarliestOf(DateTime? a, DateTime b) => a is { } d && d.ToUniversalTime() < b ? d.ToUniversalTime() : b;
-
-    private static string StatusOf(RpcException e) => e.StatusCode == StatusCode.DeadlineExceeded ? "timeout" : "failed";
-
-    private static Rpc.StageTiming Timing(string stage, Stopwatch stopwatch, string status) =>
-        new() { Stage = stage, Ms = stopwatch.Elapsed.TotalMilliseconds, Status = status };
-
-    internal static Rpc.Language ToProto(TextLanguage language) => language switch
+    /// <summary>The timings and degraded stages of one request, in pipeline order.</summary>
+    private sealed class StageLog
     {
-        TextLanguage.English => Rpc.Language.En,
-        TextLanguage.SimplifiedChinese => Rpc.Language.ZhHans,
-        TextLanguage.TraditionalChinese => Rpc.Language.ZhHant,
-        _ => Rpc.Language.Unspecified,
-    };
+        public List<StageTiming> Timings { get; } = [];
 
-    private static Rpc.SearchResult ToResult(Rpc.ScoredPassage p) => new()
+        public List<string> Degraded { get; } = [];
+
+        public void Timed(string stage, Stopwatch stopwatch, string status) => Timings.Add(new StageTiming(stage, stopwatch.Elapsed.TotalMilliseconds, status));
+
+        public void Skipped(string stage) => Timings.Add(new StageTiming(stage, 0, StageStatus.Skipped));
+    }
+
+    /// <summary>A routed, retrieved and reranked query, before its answer.</summary>
+    private sealed record Prepared(string Query, QueryRoute Route, IReadOnlyList<RankedPassage> Ranked, int K, StageLog Log)
     {
-        DocumentId = p.Passage.DocumentId,
-        PassageId = p.Passage.PassageId,
-        Title = p.Passage.Title,
-        Url = p.Passage.Url,
-        Text = p.Passage.Text,
-        Highlight = p.Highlight,
-        Score = p.Score,
-        RetrievalScore = p.RetrievalScore,
-    };
-}
+        public bool Answering => Route.ShouldAnswer && Ranked.Count > 0;
 
-public static class Stages
-{
-    public const string Router = "router";
-    public const string Retrieval = "retrieval";
-    public const string Rerank = "rerank";
-    public const string Answer = "answer";
+        public IReadOnlyList<RankedPassage> ForAnswer(int passages) => Ranked.Take(passages).ToList();
+
+        public SearchResponse Response(TimeSpan elapsed) => new(
+            Query, Route, Answer: null, Ranked.Take(K).Select(ToResult).ToList(), Log.Degraded.ToList(), Log.Timings.ToList(),
+            AbstainedAnswer: null, elapsed.TotalMilliseconds, Cached: false);
+
+        private static SearchResult ToResult(RankedPassage p) => new(
+            p.Passage.DocumentId, p.Passage.PassageId, p.Passage.Title, p.Passage.Url, p.Passage.Text, p.Highlight, p.Score, p.RetrievalScore);
+    }
 }

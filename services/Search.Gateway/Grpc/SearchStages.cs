@@ -1,0 +1,67 @@
+using Grpc.Core;
+using Search.Gateway.Pipeline;
+using Search.Text;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Grpc;
+
+/// <summary>The pipeline's calls to router, retrieval, rerank and answer: the gateway's records in, messages on the wire, records back.</summary>
+public sealed class SearchStages(
+    Rpc.Router.RouterClient router, Rpc.Retrieval.RetrievalClient retrieval, Rpc.Rerank.RerankClient rerank, Rpc.Answer.AnswerClient answer)
+    : ISearchStages
+{
+    public async Task<QueryRoute?> RouteAsync(string query, TextLanguage hint, DateTime deadline, CancellationToken ct)
+    {
+        var reply = await router.RouteAsync(new Rpc.RouteRequest { Query = query, LanguageHint = hint.ToTag() }, deadline: deadline, cancellationToken: ct);
+        return reply.Route?.ToGateway();
+    }
+
+    public async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(string query, TextLanguage language, int topK, DateTime deadline, CancellationToken ct)
+    {
+        var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK };
+        var reply = await retrieval.SearchAsync(request, deadline: deadline, cancellationToken: ct);
+        return Ranked(reply.Passages);
+    }
+
+    public async Task<IReadOnlyList<RankedPassage>> RerankAsync(QueryRoute route, IReadOnlyList<RankedPassage> candidates, DateTime deadline, CancellationToken ct)
+    {
+        var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language.ToWire(), Candidates = { candidates.Select(c => c.ToWire()) } };
+        var reply = await rerank.RerankAsync(request, deadline: deadline, cancellationToken: ct);
+        return Ranked(reply.Passages);
+    }
+
+    public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
+    {
+        var reply = await answer.AnswerAsync(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
+        return reply.ToGateway();
+    }
+
+    public async Task<GenerationOutcome?> AnswerStreamAsync(
+        QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
+    {
+        using var call = answer.AnswerStream(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
+        Rpc.AnswerStreamResult? result = null;
+        await foreach (var item in call.ResponseStream.ReadAllAsync(ct))
+        {
+            if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Token)
+            {
+                await onToken(item.Token, ct);
+            }
+            else if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Result)
+            {
+                result = item.Result;
+            }
+        }
+
+        return result?.ToGateway();
+    }
+
+    private static Rpc.AnswerRequest AnswerRequest(QueryRoute route, IReadOnlyList<RankedPassage> passages) => new()
+    {
+        Question = route.NormalizedQuery,
+        Route = route.ToWire(),
+        Passages = { passages.Select(p => p.ToWire()) },
+    };
+
+    private static List<RankedPassage> Ranked(IEnumerable<Rpc.ScoredPassage> passages) => passages.Select(p => p.ToGateway()).ToList();
+}

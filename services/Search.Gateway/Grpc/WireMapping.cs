@@ -1,0 +1,142 @@
+using Search.Gateway.Pipeline;
+using Search.Text;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Gateway.Grpc;
+
+/// <summary>
+/// The wire messages of the back services and of the gateway's own API, mapped to the gateway's records and
+/// back. Whatever a stage returns maps back unchanged, so the next stage is sent exactly what it would
+/// have been sent as a message.
+/// </summary>
+public static class WireMapping
+{
+    public static SearchQuery ToQuery(this Rpc.SearchRequest request) =>
+        new(request.Query, request.Language, request.K, request.IncludeAbstained);
+
+    public static QueryRoute ToGateway(this Rpc.Route route) => new(
+        route.NormalizedQuery, route.Language.ToGateway(), route.Intent.ToGateway(), route.AnswerType.ToGateway(), route.ShouldAnswer, route.Reason);
+
+    public static Rpc.Route ToWire(this QueryRoute route) => new()
+    {
+        NormalizedQuery = route.NormalizedQuery,
+        Language = route.Language.ToWire(),
+        Intent = route.Intent.ToWire(),
+        AnswerType = route.AnswerType.ToWire(),
+        ShouldAnswer = route.ShouldAnswer,
+        Reason = route.Reason,
+    };
+
+    public static Passage ToGateway(this Rpc.Passage p) => new(
+        p.PassageId, p.DocumentId, p.Ordinal, p.Title, p.Url, p.Text, p.Language.ToGateway(), p.StartOffset, p.EndOffset);
+
+    public static Rpc.Passage ToWire(this Passage p) => new()
+    {
+        PassageId = p.PassageId,
+        DocumentId = p.DocumentId,
+        Ordinal = p.Ordinal,
+        Title = p.Title,
+        Url = p.Url,
+        Text = p.Text,
+        Language = p.Language.ToWire(),
+        StartOffset = p.StartOffset,
+        EndOffset = p.EndOffset,
+    };
+
+    public static RankedPassage ToGateway(this Rpc.ScoredPassage p) => new(
+        // Every stage sets the passage; an absent one reads as empty rather than failing the whole response.
+        p.Passage?.ToGateway() ?? Passage.Empty,
+        p.Score,
+        p.RetrievalScore,
+        p.Highlight?.ToGateway(),
+        p.HasSimilarity ? p.Similarity : null);
+
+    public static Rpc.ScoredPassage ToWire(this RankedPassage p)
+    {
+        var message = new Rpc.ScoredPassage { Passage = p.Passage.ToWire(), Score = p.Score, RetrievalScore = p.RetrievalScore, Highlight = p.Highlight?.ToWire() };
+        if (p.Similarity is { } similarity)
+        {
+            message.Similarity = similarity;
+        }
+
+        return message;
+    }
+
+    public static Highlight ToGateway(this Rpc.Highlight h) => new(h.Text, h.Spans.Select(ToGateway).ToList());
+
+    public static Rpc.Highlight ToWire(this Highlight h) => new() { Text = h.Text, Spans = { h.Spans.Select(ToWire) } };
+
+    public static TextRange ToGateway(this Rpc.TextSpan span) => new(span.Start, span.End);
+
+    public static Rpc.TextSpan ToWire(this TextRange range) => new() { Start = range.Start, End = range.End };
+
+    public static AnswerBox ToGateway(this Rpc.AnswerBox box) => new(
+        box.Text, box.Passage?.ToGateway(), box.AnswerStart, box.AnswerEnd, box.Confidence, box.Kind.ToGateway(), box.Sentence?.ToGateway(), box.ShortAnswer);
+
+    public static Rpc.AnswerBox ToWire(this AnswerBox box) => new()
+    {
+        Text = box.Text,
+        Passage = box.Passage?.ToWire(),
+        AnswerStart = box.AnswerStart,
+        AnswerEnd = box.AnswerEnd,
+        Confidence = box.Confidence,
+        Kind = box.Kind.ToWire(),
+        Sentence = box.Sentence?.ToWire(),
+        ShortAnswer = box.ShortAnswer,
+    };
+
+    public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown);
+
+    public static GenerationOutcome ToGateway(this Rpc.AnswerStreamResult result) => new(
+        result.Generated is { } generated
+            ? new GeneratedAnswer(generated.Text, generated.Citations.Select(c => new AnswerCitation(c.Index, c.PassageId, c.DocumentId)).ToList())
+            : null,
+        result.GeneratedShown,
+        result.FallbackReason,
+        result.Extractive?.ToGateway());
+
+    public static Rpc.SearchResponse ToWire(this SearchResponse response) => new()
+    {
+        Query = response.Query,
+        Route = response.Route.ToWire(),
+        Answer = response.Answer?.ToWire(),
+        Results = { response.Results.Select(ToWire) },
+        Degraded = { response.Degraded },
+        Timings = { response.Timings.Select(t => new Rpc.StageTiming { Stage = t.Stage, Ms = t.Ms, Status = t.Status }) },
+        AbstainedAnswer = response.AbstainedAnswer?.ToWire(),
+        TotalMs = response.TotalMs,
+        Cached = response.Cached,
+    };
+
+    public static Rpc.SearchResult ToWire(this SearchResult r) => new()
+    {
+        DocumentId = r.DocumentId,
+        PassageId = r.PassageId,
+        Title = r.Title,
+        Url = r.Url,
+        Text = r.Text,
+        Highlight = r.Highlight?.ToWire(),
+        Score = r.Score,
+        RetrievalScore = r.RetrievalScore,
+    };
+
+    public static Rpc.StreamedAnswer ToWire(this StreamedAnswer answer) => new()
+    {
+        GeneratedText = answer.GeneratedText,
+        Citations = { answer.Citations.Select(c => new Rpc.AnswerCitation { Index = c.Index, PassageId = c.PassageId, DocumentId = c.DocumentId }) },
+        GeneratedShown = answer.GeneratedShown,
+        FallbackReason = answer.FallbackReason,
+        Answer = answer.Answer?.ToWire(),
+        AbstainedAnswer = answer.AbstainedAnswer?.ToWire(),
+        Degraded = answer.Degraded,
+        TotalMs = answer.TotalMs,
+    };
+
+    public static Rpc.SearchStreamEvent ToWire(this SearchEvent e) => e switch
+    {
+        ResultsEvent results => new() { Results = results.Results.ToWire() },
+        TokenEvent token => new() { Token = token.Text },
+        AnswerEvent answer => new() { Answer = answer.Answer.ToWire() },
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e, "not a search stream event"),
+    };
+}

@@ -1,0 +1,36 @@
+namespace Search.Gateway.Pipeline;
+
+/// <summary>The answer service's reply: its best candidate, if any, and whether it is confident enough to show.</summary>
+public sealed record AnswerReply(AnswerBox? Candidate, bool Shown);
+
+/// <summary>A passage an answer cites: the n of "[n]" (1-based among the passages sent) and which passage that is.</summary>
+public sealed record AnswerCitation(int Index, string PassageId, string DocumentId);
+
+/// <summary>Text the model wrote from the passages, with citation marks "[n]".</summary>
+public sealed record GeneratedAnswer(string Text, IReadOnlyList<AnswerCitation> Citations);
+
+/// <summary>How the answer service's stream ended: the generated answer and whether it passed its checks, and the extractive reply to fall back on.</summary>
+public sealed record GenerationOutcome(GeneratedAnswer? Generated, bool GeneratedShown, string FallbackReason, AnswerReply? Extractive);
+
+/// <summary>The checked answer that ends a streamed search.</summary>
+public sealed record StreamedAnswer(
+    string GeneratedText,
+    IReadOnlyList<AnswerCitation> Citations,
+    bool GeneratedShown,
+    string FallbackReason,
+    AnswerBox? Answer,
+    AnswerBox? AbstainedAnswer,
+    bool Degraded,
+    double TotalMs)
+{
+    public static StreamedAnswer None(string fallbackReason) => new("", [], false, fallbackReason, null, null, false, 0);
+}
+
+/// <summary>One event of a streamed search: the results first, then the answer's tokens in order, then the answer.</summary>
+public abstract record SearchEvent;
+
+public sealed record ResultsEvent(SearchResponse Results) : SearchEvent;
+
+public sealed record TokenEvent(string Text) : SearchEvent;
+
+public sealed record AnswerEvent(StreamedAnswer Answer) : SearchEvent;

@@ -1,0 +1,85 @@
+using Search.Text;
+
+namespace Search.Gateway.Pipeline;
+
+/// <summary>What a caller asks the gateway, from REST or gRPC.</summary>
+public sealed record SearchQuery(string? Query, string? Language, int K, bool IncludeAbstained);
+
+/// <summary>What the person wants from the query.</summary>
+public enum QueryIntent
+{
+    Unspecified = 0,
+    Question = 1,
+    Keyword = 2,
+    Navigational = 3,
+}
+
+/// <summary>The router's decision about a query (or the gateway's own when the router cannot be asked).</summary>
+public sealed record QueryRoute(
+    string NormalizedQuery, TextLanguage Language, QueryIntent Intent, ExpectedAnswer AnswerType, bool ShouldAnswer, string Reason);
+
+/// <summary>A window of a document as retrieval returns it; offsets are UTF-16 code units into the document text.</summary>
+public sealed record Passage(
+    string PassageId, string DocumentId, int Ordinal, string Title, string Url, string Text, TextLanguage Language, int StartOffset, int EndOffset)
+{
+    public static Passage Empty { get; } = new("", "", 0, "", "", "", TextLanguage.Unknown, 0, 0);
+}
+
+/// <summary>A fragment of a passage with the ranges that matched the query.</summary>
+public sealed record Highlight(string Text, IReadOnlyList<TextRange> Spans);
+
+/// <summary>
+/// A passage with its scores as it moves from retrieval to rerank to answer. Everything a stage returned is
+/// kept, so the next stage is sent exactly what the last one gave.
+/// </summary>
+public sealed record RankedPassage(Passage Passage, double Score, double RetrievalScore, Highlight? Highlight, double? Similarity);
+
+/// <summary>How an answer was taken from its passage.</summary>
+public enum AnswerKind
+{
+    Unspecified = 0,
+    Span = 1,
+    Sentence = 2,
+}
+
+/// <summary>A direct answer and the passage that supports it.</summary>
+public sealed record AnswerBox(
+    string Text, Passage? Passage, int AnswerStart, int AnswerEnd, double Confidence, AnswerKind Kind, TextRange? Sentence, string ShortAnswer);
+
+/// <summary>One ranked result.</summary>
+public sealed record SearchResult(
+    string DocumentId, string PassageId, string Title, string Url, string Text, Highlight? Highlight, double Score, double RetrievalScore);
+
+/// <summary>Time one stage took as the gateway saw it; <see cref="Status"/> is one of <see cref="StageStatus"/>.</summary>
+public sealed record StageTiming(string Stage, double Ms, string Status);
+
+/// <summary>A search's response: the gRPC SearchResponse and the REST JSON are this, mapped at the edge.</summary>
+public sealed record SearchResponse(
+    string Query,
+    QueryRoute Route,
+    AnswerBox? Answer,
+    IReadOnlyList<SearchResult> Results,
+    IReadOnlyList<string> Degraded,
+    IReadOnlyList<StageTiming> Timings,
+    AnswerBox? AbstainedAnswer,
+    double TotalMs,
+    bool Cached);
+
+public static class Stages
+{
+    public const string Router = "router";
+    public const string Retrieval = "retrieval";
+    public const string Rerank = "rerank";
+    public const string Answer = "answer";
+}
+
+public static class StageStatus
+{
+    public const string Ok = "ok";
+    public const string Skipped = "skipped";
+    public const string Failed = "failed";
+    public const string Timeout = "timeout";
+
+    /// <summary>The stage failed repeatedly just now and was not called.</summary>
+    public const string Open = "open";
+}
