@@ -37,8 +37,7 @@ public static partial class IntentClassifier
     [GeneratedRegex(@"\b(log ?in|log ?on|sign ?in|sign ?up|home ?page|official (site|website|page)|web ?site|downloads?|portal)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EnglishSiteWords();
 
-    // Matched on text folded to Simplified; the Traditional forms are listed too so that
-    // they count even where the shared folding table has a gap.
-    [GeneratedRegex(@"(官网|官網|官方网站|官方網站|登录|登錄|登陆|登陸|登入|注册|註冊|首页|首頁|主页|主頁|下载|下載|网址|網址|网站|網站|入口)")]
+    // Matched on text folded to Simplified, so the Simplified forms cover Traditional queries too.
+    [GeneratedRegex(@"(官网|官方网站|登录|登陆|登入|注册|首页|主页|下载|网址|网站|入口)")]
     private static partial Regex ChineseSiteWords();
 }
