@@ -26,7 +26,7 @@ run: build
 
 test: build
 	@tools/install-deps.sh test
-	$(DOTNET) test --solution Search.sln -c $(CONFIGURATION) --no-build
+	$(DOTNET) test --solution Search.sln -c $(CONFIGURATION) --no-build --filter-not-trait Category=Tuning
 
 ask:
 	@$(DOTNET) run -c $(CONFIGURATION) --project tools/Search.Cli -- --gateway $(GATEWAY) ask "$(Q)"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the cluster and the tests need beyond the .NET SDK, with apt:
 #   tools/install-deps.sh run    redis-server (the gateway's answer cache)
-#   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font
-# Without root (or sudo) it says what is missing: the cache is then off under `make run`,
-# and the tests that need the missing part skip with that reason. A failed install never
-# fails the caller.
+#   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots)
+# On a developer's machine without root (or sudo) it says what is missing and exits 0: the cache is then
+# off under `make run`, and the tests that need the missing part skip with that reason.
+# Under CI (CI=true) nothing may be missing: it exits 1 with the reason, and the tests fail rather than skip.
 set -euo pipefail
 
 want=(redis-server)
@@ -25,17 +25,28 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
+under_ci=false
+[ "${CI:-}" = "true" ] && under_ci=true
+
+give_up() {
+  if $under_ci; then
+    echo "error: $1; under CI=true every prerequisite is required" >&2
+    exit 1
+  fi
+  echo "note: $1; what needs them is skipped or off" >&2
+  exit 0
+}
+
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     sudo_cmd="sudo"
   else
-    echo "note: ${missing[*]} not installed and apt needs root; what needs them is skipped or off" >&2
-    exit 0
+    give_up "${missing[*]} not installed and apt needs root"
   fi
 fi
 
 echo "installing ${missing[*]}…" >&2
 if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-  echo "warning: apt could not install ${missing[*]}; what needs them is skipped or off" >&2
+  give_up "apt could not install ${missing[*]}"
 fi

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Search.TestKit;
 
 namespace Search.EndToEnd.Tests;
 
@@ -26,7 +27,7 @@ public sealed class CacheClusterFixture : IngestClusterFixture
 
     /// <summary>Skips the calling test when redis-server is not installed here.</summary>
     public void RequireRedis() =>
-        Assert.SkipWhen(Cluster.Redis is null, "redis-server is not installed (make test installs it with apt as root)");
+        Prerequisite.Require(Cluster.Redis is not null, "redis-server is not installed (make test installs it with apt as root)");
 
     /// <summary>One REST search: whether it came from the cache, the answer box text (or null) and the result ids.</summary>
     public async Task<(bool Cached, string? Answer, List<string> Ids)> AskAsync(string question, CancellationToken ct)

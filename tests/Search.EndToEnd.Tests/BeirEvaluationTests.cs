@@ -39,10 +39,7 @@ public sealed class BeirEvaluationTests(SciFactClusterFixture fixture) : IClassF
     [Fact]
     public async Task SciFactTrainQueriesMeetTheirMeasuredFloors()
     {
-        if (!SciFactClusterFixture.DataPresent)
-        {
-            Assert.Skip("BEIR SciFact not found in ../shared/data/beir-scifact (or $SEARCH_DATA_DIR)");
-        }
+        Prerequisite.Require(SciFactClusterFixture.DataPresent, "BEIR SciFact not found in ../shared/data/beir-scifact (or $SEARCH_DATA_DIR)");
 
         var result = await CliProcess.RunAsync(fixture.Cluster.GatewayGrpcAddress, "eval", "beir",
             "--corpus", SciFactClusterFixture.Corpus!,

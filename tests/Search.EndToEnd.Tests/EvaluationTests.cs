@@ -83,10 +83,7 @@ public sealed class EvaluationTests(EvaluationClusterFixture fixture) : IClassFi
 
     private async Task<Dictionary<string, double>> EvaluateAsync(string? file)
     {
-        if (file is null || !EvaluationClusterFixture.DataPresent)
-        {
-            Assert.Skip("evaluation data not found in ../shared/data (or $SEARCH_DATA_DIR)");
-        }
+        Prerequisite.Require(file is not null && EvaluationClusterFixture.DataPresent, "evaluation data not found in ../shared/data (or $SEARCH_DATA_DIR)");
 
         var result = await CliProcess.RunAsync(fixture.Cluster.GatewayGrpcAddress, "eval", "squad", "--file", file, "--fold", "test", "--limit", Limit);
         Assert.True(result.ExitCode == 0, $"eval failed ({result.ExitCode}):\n{result.Output}\n{result.Error}");

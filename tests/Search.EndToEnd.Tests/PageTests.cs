@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Search.Contracts.V1;
+using Search.TestKit;
 
 namespace Search.EndToEnd.Tests;
 
@@ -118,10 +119,7 @@ public sealed class PageTests(DemoClusterFixture fixture) : IClassFixture<DemoCl
 
     private async Task<IPage> OpenAsync()
     {
-        if (_browser is null)
-        {
-            Assert.Skip($"Chromium is not installed at {Chromium} (apt-get install chromium; .ci/run installs it)");
-        }
+        Prerequisite.Require(_browser is not null, $"Chromium is not installed at {Chromium} (apt-get install chromium; make test installs it)");
 
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(fixture.Cluster.GatewayHttpAddress + "/");

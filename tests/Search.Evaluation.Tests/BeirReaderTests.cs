@@ -1,5 +1,6 @@
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
+using Search.TestKit;
 
 namespace Search.Evaluation.Tests;
 
@@ -49,13 +50,9 @@ public sealed class BeirReaderTests : IDisposable
     [Fact]
     public void TheSharedSciFactFilesReadWhole()
     {
-        var corpus = SharedData.Find("beir-scifact/corpus.jsonl.gz");
-        var queries = SharedData.Find("beir-scifact/queries.jsonl");
-        var qrels = SharedData.Find("beir-scifact/qrels/train.tsv");
-        if (corpus is null || queries is null || qrels is null)
-        {
-            Assert.Skip("../shared/data/beir-scifact not found");
-        }
+        var corpus = Prerequisite.SharedFile("beir-scifact/corpus.jsonl.gz");
+        var queries = Prerequisite.SharedFile("beir-scifact/queries.jsonl");
+        var qrels = Prerequisite.SharedFile("beir-scifact/qrels/train.tsv");
 
         Assert.Equal(5183, BeirReader.ReadCorpus(corpus).Count(r => r.IsValid));
         Assert.Equal(1109, BeirReader.ReadQueries(queries).Count);

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
+using Search.TestKit;
 
 namespace Search.Evaluation.Tests;
 
@@ -97,11 +98,7 @@ public sealed class SquadReaderTests
     [InlineData("drcd/DRCD_dev.json.gz", 1000, 3524)]
     public void SharedDatasetsHaveTheDocumentedCounts(string relativePath, int paragraphs, int questions)
     {
-        var path = SharedData.Find(relativePath);
-        if (path is null)
-        {
-            Assert.Skip($"shared dataset {relativePath} is not on this machine");
-        }
+        var path = Prerequisite.SharedFile(relativePath);
 
         var dataset = SquadReader.ReadFile(path);
 

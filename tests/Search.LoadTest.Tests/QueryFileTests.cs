@@ -94,11 +94,7 @@ public sealed class QueryFileTests : IDisposable
     [Fact]
     public void TheNaturalQuestionsDevFileGivesOneQueryPerLine()
     {
-        var path = SharedData.Find("nq-open/NQ-open.dev.jsonl");
-        if (path is null)
-        {
-            Assert.Skip("nq-open/NQ-open.dev.jsonl is not in the shared data folder");
-        }
+        var path = Prerequisite.SharedFile("nq-open/NQ-open.dev.jsonl");
 
         var lines = File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
         var queries = QueryFile.Read(path);

@@ -1,6 +1,7 @@
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
 using Search.Retrieval.Indexing;
+using Search.TestKit;
 
 namespace Search.Retrieval.Tests;
 
@@ -10,13 +11,7 @@ public sealed record QaCorpus(IReadOnlyList<IngestDocument> Documents, IReadOnly
     /// <summary>Loads <paramref name="relativePath"/> under the data folder, or skips the test with the reason.</summary>
     public static QaCorpus LoadOrSkip(string relativePath, string lang, int questionLimit)
     {
-        var path = SharedData.Find(relativePath);
-        if (path is null)
-        {
-            Assert.Skip($"evaluation data not found: ../shared/data/{relativePath}");
-        }
-
-        return Load(path, lang, questionLimit);
+        return Load(Prerequisite.SharedFile(relativePath), lang, questionLimit);
     }
 
     public static QaCorpus Load(string path, string lang, int questionLimit)

@@ -52,11 +52,7 @@ public sealed class ReadingQualityTests(ITestOutputHelper output)
 
     private ReadingReport Measure(string relativePath, int stride, bool chinese, bool heldOutOnly = false)
     {
-        var path = SharedData.Find(relativePath);
-        if (path is null)
-        {
-            Assert.Skip($"evaluation data ../shared/data/{relativePath} is not present beside the repository");
-        }
+        var path = Prerequisite.SharedFile(relativePath);
 
         var cases = ReadingSample.Load(path, stride, heldOutOnly: heldOutOnly);
         var report = ReadingEvaluation.Run(cases, Extractor, chinese);

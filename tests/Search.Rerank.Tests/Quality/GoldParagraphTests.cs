@@ -7,6 +7,7 @@ using Search.Evaluation;
 using Search.Evaluation.Datasets;
 using Search.Ranking;
 using Search.Text;
+using Search.TestKit;
 
 namespace Search.Rerank.Tests.Quality;
 
@@ -41,11 +42,7 @@ public class GoldParagraphTests
 
     private static (double Bm25, double Rerank) MeasureTop1(string relativePath)
     {
-        var path = SharedData.Find(relativePath);
-        if (path is null)
-        {
-            Assert.Skip($"shared data {relativePath} not found next to the repository");
-        }
+        var path = Prerequisite.SharedFile(relativePath);
 
         var (paragraphs, questions) = Load(path);
         var similarity = new BM25Similarity();
