@@ -1,9 +1,11 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Search.LoadTest.Reporting;
+using Search.Evaluation.Plots;
 
 namespace Search.LoadTest.Tests;
 
@@ -70,11 +72,12 @@ public sealed partial class HarnessEndToEndTests : IAsyncLifetime
         Assert.Contains($" errors={expected.Errors.Values.Sum()} ", last, StringComparison.Ordinal);
         Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $"hit_ratio={(double)expected.Hits / expected.Ok:0.000}"), last, StringComparison.Ordinal);
 
+        // A PNG of the plot's size: the signature, then the IHDR chunk with width and height.
         var png = await File.ReadAllBytesAsync(plotPath, TestContext.Current.CancellationToken);
-        var header = PngTests.ReadChunks(png)[0];
-        Assert.Equal("IHDR", header.Type);
-        Assert.Equal(LatencyPlot.Width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.Data));
-        Assert.Equal(LatencyPlot.Height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.Data.AsSpan(4)));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], png[..8]);
+        Assert.Equal("IHDR", Encoding.ASCII.GetString(png, 12, 4));
+        Assert.Equal(LatencyPlot.DefaultWidth, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.Equal(LatencyPlot.DefaultHeight, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
     }
 
     [Fact]

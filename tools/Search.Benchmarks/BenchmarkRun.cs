@@ -1,5 +1,5 @@
-extern alias cli;
-
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -7,8 +7,7 @@ using Search.Benchmarks.Corpus;
 using Search.Benchmarks.Engines;
 using Search.Benchmarks.Reporting;
 using Search.Benchmarks.Scenarios;
-using Search.Launcher;
-using cli::Search.Cli.Commands;
+using Search.Hosting;
 
 namespace Search.Benchmarks;
 
@@ -22,22 +21,35 @@ public static class BenchmarkRun
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter log, CancellationToken ct)
     {
-        BenchmarkSettings settings;
-        try
+        // Service settings go to the service as they are, as the launcher passes them.
+        var serviceSettings = args.Where(BenchmarkCommand.IsServiceSetting).ToList();
+        var command = new BenchmarkCommand();
+        command.Root.SetAction(async (parsed, token) => command.TryRead(parsed, serviceSettings, out var settings, out var problem)
+            ? await RunAsync(settings, output, log, token)
+            : await UsageErrorAsync(log, [problem]));
+        var line = command.Parse(args);
+        if (line.Action is ParseErrorAction)
         {
-            if (BenchmarkSettings.Parse(args, output) is not { } parsed)
-            {
-                return ExitOk;
-            }
-
-            settings = parsed;
-        }
-        catch (UsageException e)
-        {
-            await log.WriteLineAsync($"error: {e.Message} (try --help)");
-            return ExitUsage;
+            return await UsageErrorAsync(log, line.Errors.Select(e => e.Message));
         }
 
+        // Program's own signal handlers stop the run and clean up, so the parser installs none.
+        var invocation = new InvocationConfiguration { Output = output, Error = log, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await line.InvokeAsync(invocation, ct);
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter log, IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            await log.WriteLineAsync($"error: {problem} (try --help)");
+        }
+
+        return ExitUsage;
+    }
+
+    private static async Task<int> RunAsync(BenchmarkSettings settings, TextWriter output, TextWriter log, CancellationToken ct)
+    {
         var (sqliteVersion, hasFts5) = Fts5Engine.Probe();
         if (!hasFts5)
         {

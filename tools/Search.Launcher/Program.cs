@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Search.Client;
+using Search.Hosting;
 using Search.Launcher;
 
 // `make run`: the whole cluster on this machine, one process per service, until Ctrl-C.

@@ -1,8 +1,9 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Diagnostics;
 using System.Globalization;
-using Search.Cli;
-using Search.Cli.Commands;
-using Search.Cli.Plotting;
+using Search.Evaluation.Datasets;
+using Search.Evaluation.Plots;
 using Search.LoadTest.Queries;
 using Search.LoadTest.Reporting;
 using Search.LoadTest.Running;
@@ -13,42 +14,58 @@ namespace Search.LoadTest;
 /// <summary>The load test as the process runs it: options, queries, the run with its progress line, the report.</summary>
 public static class LoadTestApp
 {
-    /// <summary>Runs the tool; the report goes to <paramref name="output"/>, progress and problems to <paramref name="error"/>.</summary>
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitUsage = 2;
+    public const int ExitCancelled = 130;
+
+    /// <summary>Runs the tool; the report and help go to <paramref name="output"/>, progress and problems to <paramref name="error"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        LoadSettings? settings;
-        try
+        var command = new LoadCommand();
+        command.Root.SetAction(async (parsed, ct) => command.TryRead(parsed, out var settings, out var problem)
+            ? await RunAsync(settings, output, error, ct)
+            : await UsageErrorAsync(error, [problem]));
+        var line = command.Parse(args);
+        if (line.Action is ParseErrorAction)
         {
-            settings = LoadSettings.Parse(args);
-        }
-        catch (UsageException e)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            await error.WriteLineAsync("run 'Search.LoadTest --help' for usage");
-            return CliApp.ExitUsage;
+            return await UsageErrorAsync(error, line.Errors.Select(e => e.Message));
         }
 
-        if (settings is null)
+        // The process's own Ctrl-C handler stops the run, so the parser installs none (it would end the process
+        // before requests in flight have finished); exceptions are not turned into exit codes either.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await line.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter error, IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
         {
-            await output.WriteLineAsync(LoadSettings.Usage);
-            return CliApp.ExitOk;
+            await error.WriteLineAsync($"error: {problem}");
         }
 
+        await error.WriteLineAsync("run 'Search.LoadTest --help' for usage");
+        return ExitUsage;
+    }
+
+    private static async Task<int> RunAsync(LoadSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         IReadOnlyList<string> queries;
         try
         {
-            queries = QueryFile.Read(settings.QueriesPath);
+            queries = QuestionFile.Read(settings.QueriesPath);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: cannot read queries from '{settings.QueriesPath}': {e.Message}");
-            return CliApp.ExitFailure;
+            return ExitFailure;
         }
 
         if (queries.Count == 0)
         {
             await error.WriteLineAsync($"error: '{settings.QueriesPath}' holds no queries");
-            return CliApp.ExitFailure;
+            return ExitFailure;
         }
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -75,10 +92,10 @@ public static class LoadTestApp
         await output.WriteLineAsync(report.ToText());
         if (cancellationToken.IsCancellationRequested)
         {
-            return CliApp.ExitCancelled;
+            return ExitCancelled;
         }
 
-        return written && report.Succeeded > 0 ? CliApp.ExitOk : CliApp.ExitFailure;
+        return written && report.Succeeded > 0 ? ExitOk : ExitFailure;
     }
 
     private static ISearchTarget CreateTarget(LoadSettings settings) => settings.Protocol switch
@@ -131,7 +148,7 @@ public static class LoadTestApp
             var latency = report.Latency;
             var caption = string.Create(CultureInfo.InvariantCulture,
                 $"{report.Settings.Protocol} {report.Settings.Mode} loop, {report.ThroughputRps:0.0} req/s, {latency.Count} ok, {report.Errors} errors, p50 {latency.P50Ms:0.00} ms, p99 {latency.P99Ms:0.00} ms, max {latency.MaxMs:0.00} ms");
-            var png = PngEncoder.Encode(LatencyPlot.Draw(recorder.Latency, caption));
+            var png = LatencyPlot.DrawPng(latency.Count, p => LatencySummary.MsAt(recorder.Latency, p), caption);
             ok &= await TryWriteAsync(plotPath, error, () => File.WriteAllBytesAsync(plotPath, png));
         }
 

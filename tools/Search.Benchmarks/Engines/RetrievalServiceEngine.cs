@@ -4,7 +4,7 @@ using System.Text.Json;
 using Grpc.Net.Client;
 using Search.Benchmarks.Corpus;
 using Search.Evaluation;
-using Search.Launcher;
+using Search.Hosting;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Benchmarks.Engines;

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HdrHistogram;
 using Search.LoadTest.Running;
 
 namespace Search.LoadTest.Reporting;
 
-/// <summary>Latency percentiles in milliseconds.</summary>
+/// <summary>Latency percentiles in milliseconds, each within the histogram's 3 significant digits of a measured latency.</summary>
 public sealed record LatencySummary(
     long Count,
     double MinMs,
@@ -17,17 +18,21 @@ public sealed record LatencySummary(
     [property: JsonPropertyName("p99_9_ms")] double P999Ms,
     double MaxMs)
 {
-    public static LatencySummary From(LatencyHistogram micros) => new(
-        micros.Count,
-        Ms(micros.Min),
-        Ms(micros.Mean),
-        Ms(micros.ValueAtPercentile(50)),
-        Ms(micros.ValueAtPercentile(90)),
-        Ms(micros.ValueAtPercentile(99)),
-        Ms(micros.ValueAtPercentile(99.9)),
-        Ms(micros.Max));
+    public static LatencySummary From(HistogramBase micros) => new(
+        micros.TotalCount,
+        Round(MsAt(micros, 0)),
+        Round(micros.TotalCount == 0 ? 0 : micros.GetMean() / 1000),
+        Round(MsAt(micros, 50)),
+        Round(MsAt(micros, 90)),
+        Round(MsAt(micros, 99)),
+        Round(MsAt(micros, 99.9)),
+        Round(MsAt(micros, 100)));
 
-    private static double Ms(double micros) => Math.Round(micros / 1000, 3);
+    /// <summary>The latency in milliseconds at <paramref name="percentile"/> (0: the least, 100: the most) of a histogram of microseconds; 0 when it is empty.</summary>
+    public static double MsAt(HistogramBase micros, double percentile) =>
+        micros.TotalCount == 0 ? 0 : micros.GetValueAtPercentile(percentile) / 1000.0;
+
+    private static double Round(double ms) => Math.Round(ms, 3);
 }
 
 /// <summary>One point of the percentile spectrum: the latency that <see cref="Percentile"/>% of requests stayed within.</summary>
@@ -86,9 +91,9 @@ public sealed record LoadReport(
         var latency = LatencySummary.From(recorder.Latency);
         var rps = counts.WindowSeconds > 0 ? counts.Completed / counts.WindowSeconds : 0;
         var hitRatio = Ratio(counts.Cached, counts.Succeeded);
-        var spectrum = recorder.Latency.Count == 0
+        var spectrum = recorder.Latency.TotalCount == 0
             ? []
-            : SpectrumPercentiles.Select(p => new SpectrumPoint(p, Math.Round(recorder.Latency.ValueAtPercentile(p) / 1000, 3))).ToList();
+            : SpectrumPercentiles.Select(p => new SpectrumPoint(p, Math.Round(LatencySummary.MsAt(recorder.Latency, p), 3))).ToList();
         return new LoadReport(
             Describe(settings, queryCount),
             startedAt,

@@ -1,6 +1,6 @@
 namespace Search.LoadTest.Running;
 
-/// <summary>Lock-free running maximum and minimum of a shared <see cref="long"/>.</summary>
+/// <summary>Lock-free running maximum of a shared <see cref="long"/>.</summary>
 public static class AtomicLong
 {
     /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if that is larger, whatever other threads do meanwhile.</summary>
@@ -8,22 +8,6 @@ public static class AtomicLong
     {
         var current = Interlocked.Read(ref target);
         while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    /// <summary>Lowers <paramref name="target"/> to <paramref name="value"/> if that is smaller.</summary>
-    public static void Min(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value < current)
         {
             var seen = Interlocked.CompareExchange(ref target, value, current);
             if (seen == current)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HdrHistogram;
 using Search.LoadTest.Reporting;
 using Search.LoadTest.Targets;
 
@@ -10,10 +11,13 @@ public readonly record struct ProgressSnapshot(long Sent, long Completed, long E
 /// <summary>
 /// Counts what happened to every request, from any thread. Warm-up requests are only counted as sent and
 /// completed; everything else is about measured requests. Latency is taken from when a request was due
-/// to when its answer arrived, in microseconds.
+/// to when its answer arrived, in microseconds, into HDR histograms that keep 3 significant digits.
 /// </summary>
 public sealed class LoadRecorder(long timestampFrequency, long measureStartTimestamp)
 {
+    /// <summary>The longest latency told apart, a week in microseconds; longer ones are recorded as a week.</summary>
+    public const long MaxLatencyMicros = 7L * 24 * 3600 * 1_000_000;
+
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _degradedStages = new(StringComparer.Ordinal);
     private long _sent;
@@ -30,11 +34,14 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
     private long _errorCount;
     private long _lastCompletion = long.MinValue;
 
-    /// <summary>Latency of successful measured requests, in microseconds.</summary>
-    public LatencyHistogram Latency { get; } = new();
+    /// <summary>
+    /// Latency of successful measured requests, in microseconds. Safe to record into from any thread; read while
+    /// requests are still completing (the progress line), it shows a moment's approximate state.
+    /// </summary>
+    public HistogramBase Latency { get; } = NewHistogram();
 
     /// <summary>Latency of every measured request that got an answer or gave up, errors included, in microseconds.</summary>
-    public LatencyHistogram LatencyWithErrors { get; } = new();
+    public HistogramBase LatencyWithErrors { get; } = NewHistogram();
 
     public long MeasureStartTimestamp { get; } = measureStartTimestamp;
 
@@ -81,9 +88,9 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
             return;
         }
 
-        var micros = (long)Math.Round((completedTimestamp - intendedTimestamp) * 1e6 / TimestampFrequency);
+        var micros = Math.Clamp((long)Math.Round((completedTimestamp - intendedTimestamp) * 1e6 / TimestampFrequency), 0, MaxLatencyMicros);
         Interlocked.Increment(ref _measuredCompleted);
-        LatencyWithErrors.Record(micros);
+        LatencyWithErrors.RecordValue(micros);
         AtomicLong.Max(ref _lastCompletion, completedTimestamp);
         if (!outcome.IsSuccess)
         {
@@ -91,7 +98,7 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
             return;
         }
 
-        Latency.Record(micros);
+        Latency.RecordValue(micros);
         Interlocked.Increment(ref _succeeded);
         if (outcome.Cached)
         {
@@ -114,7 +121,7 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
     }
 
     public ProgressSnapshot Progress() =>
-        new(Interlocked.Read(ref _sent), Interlocked.Read(ref _completed), Interlocked.Read(ref _errorCount), Latency.ValueAtPercentile(99) / 1000);
+        new(Interlocked.Read(ref _sent), Interlocked.Read(ref _completed), Interlocked.Read(ref _errorCount), LatencySummary.MsAt(Latency, 99));
 
     /// <summary>The measured totals; call once every request has finished.</summary>
     public LoadCounts Counts()
@@ -142,6 +149,8 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
         Interlocked.Increment(ref _errorCount);
         _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
     }
+
+    private static LongConcurrentHistogram NewHistogram() => new(1, MaxLatencyMicros, 3);
 }
 
 /// <summary>

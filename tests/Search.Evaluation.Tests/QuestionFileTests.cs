@@ -1,24 +1,22 @@
 using System.IO.Compression;
 using System.Text;
-using Search.Evaluation;
-using Search.LoadTest.Queries;
-using Search.TestKit;
+using Search.Evaluation.Datasets;
 
-namespace Search.LoadTest.Tests;
+namespace Search.Evaluation.Tests;
 
-public sealed class QueryFileTests : IDisposable
+public sealed class QuestionFileTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("loadtest-queries-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("question-files-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void PlainTextGivesOneQueryPerNonBlankLine()
+    public void PlainTextGivesOneQuestionPerNonBlankLine()
     {
-        var path = Write("queries.txt", "who wrote hamlet\n\n   how tall is everest  \r\n水的沸点是多少\n");
+        var path = Write("questions.txt", "who wrote hamlet\n\n   how tall is everest  \r\n水的沸点是多少\n");
 
-        Assert.Equal(QueryFileFormat.PlainText, QueryFile.DetectFormat(path));
-        Assert.Equal(["who wrote hamlet", "how tall is everest", "水的沸点是多少"], QueryFile.Read(path));
+        Assert.Equal(QuestionFileFormat.PlainText, QuestionFile.DetectFormat(path));
+        Assert.Equal(["who wrote hamlet", "how tall is everest", "水的沸点是多少"], QuestionFile.Read(path));
     }
 
     [Fact]
@@ -26,7 +24,7 @@ public sealed class QueryFileTests : IDisposable
     {
         var path = Write("questions.tsv", "Who invented the telephone?\tAlexander Graham Bell\ten-telephone\nHow long is the Nile?\t6,650 kilometres\ten-nile\n");
 
-        Assert.Equal(["Who invented the telephone?", "How long is the Nile?"], QueryFile.Read(path));
+        Assert.Equal(["Who invented the telephone?", "How long is the Nile?"], QuestionFile.Read(path));
     }
 
     [Fact]
@@ -47,10 +45,10 @@ public sealed class QueryFileTests : IDisposable
         var gzip = WriteGzip("dev.json.gz", squad);
         var unnamed = Write("dev.data", squad);
 
-        Assert.Equal(expected, QueryFile.Read(plain));
-        Assert.Equal(expected, QueryFile.Read(gzip));
-        Assert.Equal(QueryFileFormat.Squad, QueryFile.DetectFormat(unnamed));
-        Assert.Equal(expected, QueryFile.Read(unnamed));
+        Assert.Equal(expected, QuestionFile.Read(plain));
+        Assert.Equal(expected, QuestionFile.Read(gzip));
+        Assert.Equal(QuestionFileFormat.Squad, QuestionFile.DetectFormat(unnamed));
+        Assert.Equal(expected, QuestionFile.Read(unnamed));
     }
 
     [Fact]
@@ -66,10 +64,10 @@ public sealed class QueryFileTests : IDisposable
         var gzip = WriteGzip("dev.jsonl.gz", jsonl);
         var unnamed = Write("dev.log", jsonl);
 
-        Assert.Equal(expected, QueryFile.Read(plain));
-        Assert.Equal(expected, QueryFile.Read(gzip));
-        Assert.Equal(QueryFileFormat.Jsonl, QueryFile.DetectFormat(unnamed));
-        Assert.Equal(expected, QueryFile.Read(unnamed));
+        Assert.Equal(expected, QuestionFile.Read(plain));
+        Assert.Equal(expected, QuestionFile.Read(gzip));
+        Assert.Equal(QuestionFileFormat.Jsonl, QuestionFile.DetectFormat(unnamed));
+        Assert.Equal(expected, QuestionFile.Read(unnamed));
     }
 
     [Fact]
@@ -77,7 +75,7 @@ public sealed class QueryFileTests : IDisposable
     {
         var path = Write("bad.jsonl", "{\"question\": \"fine\"}\n{\"query\": \"wrong field\"}\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => QueryFile.Read(path));
+        var error = Assert.Throws<InvalidDataException>(() => QuestionFile.Read(path));
         Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"question\"", error.Message, StringComparison.Ordinal);
     }
@@ -85,22 +83,22 @@ public sealed class QueryFileTests : IDisposable
     [Fact]
     public void TextWithoutAnExtensionIsReadAsText()
     {
-        var path = Write("queries", "who wrote hamlet\nhow tall is everest\n");
+        var path = Write("questions", "who wrote hamlet\nhow tall is everest\n");
 
-        Assert.Equal(QueryFileFormat.PlainText, QueryFile.DetectFormat(path));
-        Assert.Equal(2, QueryFile.Read(path).Count);
+        Assert.Equal(QuestionFileFormat.PlainText, QuestionFile.DetectFormat(path));
+        Assert.Equal(2, QuestionFile.Read(path).Count);
     }
 
     [Fact]
-    public void TheNaturalQuestionsDevFileGivesOneQueryPerLine()
+    public void TheNaturalQuestionsDevFileGivesOneQuestionPerLine()
     {
         var path = Prerequisite.SharedFile("nq-open/NQ-open.dev.jsonl");
 
         var lines = File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
-        var queries = QueryFile.Read(path);
+        var questions = QuestionFile.Read(path);
 
-        Assert.Equal(lines.Count, queries.Count);
-        Assert.Contains(queries[0], lines[0], StringComparison.Ordinal);
+        Assert.Equal(lines.Count, questions.Count);
+        Assert.Contains(questions[0], lines[0], StringComparison.Ordinal);
     }
 
     private string Write(string name, string content)

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Search.Launcher;
+namespace Search.Hosting;
 
 /// <summary>Loopback ports of the five services.</summary>
 /// <param name="Metrics">HTTP/1.1 ports of router, retrieval, rerank and answer for /metrics and /health (their gRPC ports speak only HTTP/2).</param>

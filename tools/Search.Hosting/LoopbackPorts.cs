@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Search.Launcher;
+namespace Search.Hosting;
 
 /// <summary>Loopback ports nothing listens on right now, for processes started beside other clusters.</summary>
 public static class LoopbackPorts

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Search.Launcher;
+namespace Search.Hosting;
 
 /// <summary>Where the repository and the built services are, seen from a running tool or test.</summary>
 public static class RepoLayout

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
-namespace Search.Launcher;
+namespace Search.Hosting;
 
 /// <summary>One service of the cluster running as its own process.</summary>
 public sealed class ServiceProcess(

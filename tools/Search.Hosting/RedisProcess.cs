@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Search.Launcher;
+namespace Search.Hosting;
 
 /// <summary>
 /// A throwaway <c>redis-server</c> on loopback with persistence off: the answer cache of the local
