@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Search.Cli.Commands;
@@ -11,25 +12,32 @@ public sealed class CliAppTests
     [InlineData(new string[0], "no command given")]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
     [InlineData(new[] { "--verbose", "ask", "x" }, "unknown option '--verbose'")]
-    [InlineData(new[] { "--gateway" }, "'--gateway' needs a value")]
+    [InlineData(new[] { "--gateway" }, "'--gateway'")]
     [InlineData(new[] { "ask" }, "'ask' needs \"question\"")]
     [InlineData(new[] { "ask", "one", "two" }, "unexpected argument 'two'")]
     [InlineData(new[] { "ask", "who?", "--k", "0" }, "--k must be a whole number from 1 to 50")]
     [InlineData(new[] { "ask", "who?", "--k", "ten" }, "--k must be a whole number")]
     [InlineData(new[] { "ask", "who?", "--lang", "fr" }, "--lang must be en, zh-Hans or zh-Hant")]
-    [InlineData(new[] { "ask", "who?", "--k" }, "option '--k' needs a value")]
+    [InlineData(new[] { "ask", "who?", "--k" }, "'--k'")]
     [InlineData(new[] { "ingest" }, "'ingest' needs FILE")]
     [InlineData(new[] { "ingest", "docs.txt" }, "cannot tell the format")]
     [InlineData(new[] { "ingest", "docs.jsonl", "--format", "csv" }, "--format must be jsonl, squad or beir")]
     [InlineData(new[] { "ingest", "docs.jsonl", "--batch", "-1" }, "--batch must be")]
     [InlineData(new[] { "eval" }, "'eval' needs a dataset kind")]
     [InlineData(new[] { "eval", "trec", "--file", "x" }, "unknown evaluation 'trec'")]
-    [InlineData(new[] { "eval", "squad" }, "'eval' needs --file")]
-    [InlineData(new[] { "eval", "beir", "--corpus", "c", "--queries", "q" }, "'eval' needs --qrels")]
+    [InlineData(new[] { "eval", "squad" }, "'eval squad' needs --file")]
+    [InlineData(new[] { "eval", "beir", "--corpus", "c", "--queries", "q" }, "'eval beir' needs --qrels")]
     [InlineData(new[] { "eval", "beir", "--corpus", "c", "--queries", "q", "--qrels", "r", "--k", "0" }, "--k must be a whole number from 1 to 100")]
-    [InlineData(new[] { "eval", "squad", "--file", "x", "--wat" }, "unknown option '--wat' for 'eval'")]
+    [InlineData(new[] { "eval", "squad", "--file", "x", "--wat" }, "unknown option '--wat' for 'eval squad'")]
     [InlineData(new[] { "eval", "squad", "--file", "x", "--abstained" }, "unknown option '--abstained'")]
     [InlineData(new[] { "--gateway", "localhost:8081", "ask", "who?" }, "must be an absolute http:// or https:// URL")]
+    [InlineData(new[] { "fit-rerank", "--candidates", "20" }, "give --scifact DIR, --squad FILE or both")]
+    [InlineData(new[] { "fit-rerank", "--squad", "s.json", "--l2", "-1" }, "--l2 must be a non-negative number")]
+    [InlineData(new[] { "eval", "squad", "--file", "x", "--fold", "train" }, "--fold must be all or test")]
+    [InlineData(new[] { "eval", "squad", "--file", "x", "--limit", "0" }, "--limit must be a whole number of at least 1")]
+    [InlineData(new[] { "ask", "who?", "--k", "5", "--k", "6" }, "'--k'")]
+    [InlineData(new[] { "help", "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "help", "eval", "trec" }, "unknown evaluation 'trec'")]
     public async Task ArgumentErrorsExitWithTwoAndAMessage(string[] args, string message)
     {
         var (code, _, error) = await Run(args);
@@ -40,17 +48,86 @@ public sealed class CliAppTests
     }
 
     [Theory]
-    [InlineData(new[] { "--help" }, "usage: search-cli")]
-    [InlineData(new[] { "help", "eval" }, "eval squad --file FILE")]
-    [InlineData(new[] { "ingest", "--help" }, "--format jsonl|squad")]
+    [InlineData(new[] { "--help" }, "search-cli [command] [options]")]
+    [InlineData(new[] { "help" }, "Exit codes: 0 done")]
+    [InlineData(new[] { "help", "eval" }, "search-cli eval [command] [options]")]
+    [InlineData(new[] { "help", "eval", "squad" }, "box_precision")]
+    [InlineData(new[] { "help", "fit-rerank" }, "--candidates <N>")]
+    [InlineData(new[] { "ingest", "--help" }, "--format <jsonl|squad|beir>")]
     [InlineData(new[] { "ask", "-h" }, "--lang")]
     [InlineData(new[] { "eval", "squad", "--help" }, "box_precision")]
+    [InlineData(new[] { "eval", "beir", "-?" }, "recall@100")]
     public async Task HelpIsPrintedForEveryCommand(string[] args, string expected)
     {
         var (code, output, _) = await Run(args);
 
         Assert.Equal(0, code);
         Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> CommandPaths() => [.. Commands(CliApp.CreateRootCommand()).Select(CliCommand.PathOf)];
+
+    [Theory]
+    [MemberData(nameof(CommandPaths))]
+    public async Task HelpOptionWorksForEveryCommandAndNamesItsOptions(string path)
+    {
+        var words = path.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var command = words.Aggregate(CliApp.CreateRootCommand(), (parent, name) => parent.Subcommands.Single(c => c.Name == name));
+
+        var (code, output, error) = await Run([.. words, "--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Contains($"search-cli {path}".TrimEnd(), output, StringComparison.Ordinal);
+        Assert.Contains(command.Description!, output, StringComparison.Ordinal);
+        foreach (var option in command.Options.Where(o => !o.Hidden))
+        {
+            Assert.Contains(option.Name, output, StringComparison.Ordinal);
+        }
+
+        foreach (var argument in command.Arguments)
+        {
+            Assert.Contains($"<{argument.Name}>", output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("--gateway", output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> TopLevelCommands() => [.. CliApp.CreateRootCommand().Subcommands.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(TopLevelCommands))]
+    public async Task HelpCommandPrintsWhatHelpOptionPrints(string name)
+    {
+        var (helpCode, help, _) = await Run(["help", name]);
+        var (optionCode, option, _) = await Run([name, "--help"]);
+
+        Assert.Equal(0, helpCode);
+        Assert.Equal(0, optionCode);
+        Assert.Equal(option, help);
+        Assert.Contains($"search-cli {name}", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsAcceptSpaceEqualsAndEndOfOptions()
+    {
+        var parse = CliApp.CreateRootCommand().Parse(["ask", "--k=5", "--lang", "en", "--", "--not-an-option"]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(5, parse.GetValue<int>("--k"));
+        Assert.Equal("en", parse.GetValue<string>("--lang"));
+        Assert.Equal("--not-an-option", parse.GetValue<string>("question"));
+    }
+
+    [Fact]
+    public void TheWordsAfterACommandAreWhatItRecords()
+    {
+        var root = CliApp.CreateRootCommand();
+        var parse = root.Parse(["--gateway", "http://h:1", "train", "answer", "a.json", "--out=m.json", "--limit", "5"]);
+        var train = root.Subcommands.Single(c => c.Name == "train");
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(["answer", "a.json", "--out", "m.json", "--limit", "5"], CliApp.ArgumentsAfter(parse, train));
     }
 
     [Fact]
@@ -82,13 +159,28 @@ public sealed class CliAppTests
     }
 
     [Fact]
-    public void OptionsAcceptSpaceEqualsAndEndOfOptions()
+    public async Task ACancelledRunExitsWith130()
     {
-        var line = CommandLine.Parse("ask", ["--k=5", "--lang", "en", "--", "--not-an-option"], ["--k", "--lang"]);
+        var path = Path.Combine(Path.GetTempPath(), $"squad-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, """
+            {"data": [{"title": "T", "paragraphs": [{"context": "Water boils at 100 degrees.",
+              "qas": [{"id": "q1", "question": "When does water boil?", "answers": [{"text": "100 degrees", "answer_start": 15}]}]}]}]}
+            """, TestContext.Current.CancellationToken);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        try
+        {
+            var code = await CliApp.RunAsync(["eval", "squad", "--file", path, "--gateway", ClosedPortAddress()], output, error, cancellation.Token);
 
-        Assert.Equal(5, line.Number("--k", 10, 1, 50));
-        Assert.Equal("en", line.Value("--lang"));
-        Assert.Equal(["--not-an-option"], line.Positionals);
+            Assert.Equal(CliApp.ExitCancelled, code);
+            Assert.Contains("cancelled", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Theory]
@@ -153,6 +245,8 @@ public sealed class CliAppTests
         var code = await CliApp.RunAsync(args, output, error, TestContext.Current.CancellationToken);
         return (code, output.ToString(), error.ToString());
     }
+
+    private static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(Commands).Prepend(command);
 
     // A loopback port that was free a moment ago and has nothing listening now: connections are refused.
     private static string ClosedPortAddress()

@@ -13,7 +13,7 @@ public sealed class TrainingTests
         // (a right answer below two wrong ones violates the order), the last three to 1.
         (double, bool)[] pairs = [(1, true), (2, false), (3, false), (4, true), (5, true), (6, true)];
 
-        var calibration = AnswerTrainer.Isotonic(pairs);
+        var calibration = ConfidenceTrainer.Isotonic(pairs);
 
         Assert.Equal([0.333333, 1.0], calibration.Probabilities);
         Assert.Equal([2.0, 5.0], calibration.Scores);
@@ -25,7 +25,7 @@ public sealed class TrainingTests
     {
         (double, bool)[] pairs = [(0.3, false), (0.1, false), (0.9, true), (0.7, true)];
 
-        var calibration = AnswerTrainer.Isotonic(pairs);
+        var calibration = ConfidenceTrainer.Isotonic(pairs);
 
         Assert.Equal([0.0, 1.0], calibration.Probabilities);
         Assert.Equal(0.0, calibration.Probability(0.1), 9);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grpc.Core;
 using Search.Cli.Commands;
 using Search.Client;
@@ -5,7 +6,7 @@ using Search.Evaluation.Datasets;
 
 namespace Search.Cli;
 
-/// <summary>The command dispatcher: parses the global options, picks the command, maps failures to exit codes.</summary>
+/// <summary>The command tree, and the run of one command line: parse, invoke, failures mapped to exit codes.</summary>
 public static class CliApp
 {
     public const int ExitOk = 0;
@@ -13,75 +14,72 @@ public static class CliApp
     public const int ExitUsage = 2;
     public const int ExitCancelled = 130;
 
-    public const string Usage = """
-        usage: search-cli [--gateway URL] <command> [options]
+    private const string Summary = "The Search cluster's command-line client: ingests documents, asks questions, measures answers and retrieval, trains the models.";
 
-        commands:
-          ingest FILE [--format jsonl|squad|beir] [--batch N]   send documents to the index
-          ask "question" [--lang L] [--k N]                 print the answer box and the top results
-          eval squad --file FILE [--limit N] [--k N]        measure EM/F1, passage rank, box quality and latency
-          eval beir --corpus C --queries Q --qrels R        measure nDCG@10, Recall@100, MRR@10 of retrieval
-          fit-rerank [--scifact DIR] [--squad FILE]         fit the reranker's fused weights, write rerank-weights.json
-          train answer FILE... --out MODEL                  fit the answer model (span choice, calibrated confidence) on SQuAD-format files
+    private const string Details = """
+        'search-cli COMMAND --help' (or 'search-cli help COMMAND') describes a command.
 
-        global options:
-          --gateway URL   the gateway's gRPC address (default http://127.0.0.1:8081)
-          -h, --help      this help; 'search-cli <command> --help' for a command
-
-        exit codes: 0 done, 1 failed (gateway unreachable, file unreadable), 2 bad command line
+        Exit codes: 0 done, 1 failed (gateway unreachable, file unreadable), 2 bad command line, 130 cancelled.
         """;
+
+    // A question may start with '@': no response files.
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>
+    /// Every command of the CLI. The root is a command named search-cli rather than a RootCommand, whose name
+    /// would be the host's (Search.Cli under dotnet run, testhost under the tests).
+    /// </summary>
+    public static Command CreateRootCommand()
+    {
+        var gateway = new Option<string>("--gateway")
+        {
+            Description = "the gateway's gRPC address",
+            HelpName = "URL",
+            DefaultValueFactory = _ => SearchClient.DefaultAddress,
+            Recursive = true,
+        };
+        var root = new CliCommand("search-cli", Summary, Details)
+        {
+            CliCommand.HelpOption(),
+            gateway,
+            IngestCommand.Create(gateway),
+            AskCommand.Create(gateway),
+            EvalCommand.Create(gateway),
+            FitRerankCommand.Create(gateway),
+            TrainCommand.Create(gateway),
+            HelpCommand.Create(),
+        };
+        root.SetAction(int (_) => throw new UsageException("no command given"));
+        return root;
+    }
 
     /// <summary>Runs the tool as the process would; output goes to the given writers.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var gateway = SearchClient.DefaultAddress;
-        var i = 0;
-        for (; i < args.Length && args[i].StartsWith('-'); i++)
+        var parse = CreateRootCommand().Parse(args, Parsing);
+        var command = parse.CommandResult.Command;
+        if (parse.Errors.Count > 0)
         {
-            var arg = args[i];
-            if (arg is "-h" or "--help" or "-?")
-            {
-                await output.WriteLineAsync(Usage);
-                return ExitOk;
-            }
-
-            if (arg.StartsWith("--gateway=", StringComparison.Ordinal))
-            {
-                gateway = arg["--gateway=".Length..];
-            }
-            else if (arg == "--gateway" && i + 1 < args.Length)
-            {
-                gateway = args[++i];
-            }
-            else
-            {
-                return await UsageError(error, arg == "--gateway" ? "option '--gateway' needs a value" : $"unknown option '{arg}'", null);
-            }
+            // One message, the first thing wrong; a word the parser did not know usually explains the rest.
+            var message = parse.UnmatchedTokens.Count > 0 ? CliSyntax.Unrecognised(command, parse.UnmatchedTokens[0]) : parse.Errors[0].Message;
+            return await UsageError(error, message, command);
         }
 
-        if (i == args.Length)
+        var invocation = new InvocationConfiguration
         {
-            return await UsageError(error, "no command given", null);
-        }
-
-        var command = args[i];
-        var rest = args[(i + 1)..];
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            // Program.cs handles Ctrl-C: the first one cancels the token, a second one ends the process.
+            ProcessTerminationTimeout = null,
+        };
         try
         {
-            return command switch
-            {
-                "ingest" => await IngestCommand.RunAsync(rest, gateway, output, error, cancellationToken),
-                "ask" => await AskCommand.RunAsync(rest, gateway, output, error, cancellationToken),
-                "eval" => await EvalCommand.RunAsync(rest, gateway, output, error, cancellationToken),
-                "fit-rerank" => await FitRerankCommand.RunAsync(rest, gateway, output, error, cancellationToken),
-                "train" => await TrainCommand.RunAsync(rest, gateway, output, error, cancellationToken),
-                "help" => await Help(rest, output, error),
-                _ => await UsageError(error, $"unknown command '{command}' (commands: ingest, ask, eval, train)", null),
-            };
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (UsageException e)
         {
-            return await UsageError(error, e.Message, e.HelpCommand);
+            return await UsageError(error, e.Message, command);
         }
         catch (GatewayUnreachableException e)
         {
@@ -90,7 +88,7 @@ public static class CliApp
         }
         catch (RpcException e)
         {
-            await error.WriteLineAsync($"error: the gateway at {gateway} answered {e.StatusCode}: {e.Status.Detail}");
+            await error.WriteLineAsync($"error: the gateway at {parse.GetValue<string>("--gateway")} answered {e.StatusCode}: {e.Status.Detail}");
             if (e.StatusCode == StatusCode.Unauthenticated)
             {
                 await error.WriteLineAsync($"hint: give the gateway's ingest key with --api-key KEY or the {IngestCommand.ApiKeyVariable} environment variable");
@@ -103,6 +101,13 @@ public static class CliApp
             await error.WriteLineAsync("cancelled");
             return ExitCancelled;
         }
+    }
+
+    /// <summary>The words on the command line after <paramref name="command"/>'s name, as given (recorded with what they produced).</summary>
+    internal static IEnumerable<string> ArgumentsAfter(ParseResult parse, Command command)
+    {
+        var name = parse.GetResult(command)?.IdentifierToken;
+        return parse.Tokens.SkipWhile(t => !ReferenceEquals(t, name)).Skip(1).Select(t => t.Value);
     }
 
     /// <summary>Reads a SQuAD-format file; null, with the reason printed, when it cannot be read.</summary>
@@ -132,30 +137,12 @@ public static class CliApp
         }
     }
 
-    private static async Task<int> Help(string[] rest, TextWriter output, TextWriter error)
+    /// <summary>Prints a command-line mistake with a pointer to <paramref name="command"/>'s help; the exit code for it.</summary>
+    internal static async Task<int> UsageError(TextWriter error, string message, Command command)
     {
-        var text = rest.FirstOrDefault() switch
-        {
-            null => Usage,
-            "ingest" => IngestCommand.Help,
-            "ask" => AskCommand.Help,
-            "eval" => EvalCommand.Help,
-            "train" => TrainCommand.Help,
-            _ => null,
-        };
-        if (text is null)
-        {
-            return await UsageError(error, $"unknown command '{rest[0]}' (commands: ingest, ask, eval, train)", null);
-        }
-
-        await output.WriteLineAsync(text);
-        return ExitOk;
-    }
-
-    private static async Task<int> UsageError(TextWriter error, string message, string? command)
-    {
+        var path = CliCommand.PathOf(command);
         await error.WriteLineAsync($"error: {message}");
-        await error.WriteLineAsync(command is null ? "run 'search-cli --help' for usage" : $"run 'search-cli {command} --help' for usage");
+        await error.WriteLineAsync(path.Length == 0 ? "run 'search-cli --help' for usage" : $"run 'search-cli {path} --help' for usage");
         return ExitUsage;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Grpc.Core;
@@ -8,43 +9,39 @@ namespace Search.Cli.Commands;
 /// <summary><c>ask "question"</c>: prints the answer box, the top results, degraded stages and timings.</summary>
 public static class AskCommand
 {
-    public const string Help = """
-        usage: search-cli [--gateway URL] ask "question" [--lang L] [--k N] [--abstained]
-
-        Asks the running gateway and prints the answer box (answer, confidence, its sentence with the answer
-        marked [[like this]], source title and url) or "no answer box", then the ranked results, the degraded
-        stages and the time each stage took.
-
-          --lang L          en, zh-Hans or zh-Hant (default: detected)
-          --k N             number of results, 1..50 (default 10)
-          --abstained       also show the best answer candidate when the box is not shown
-          --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
+    private const string Details = """
+        Prints the answer box (answer, confidence, its sentence with the answer marked [[like this]], source
+        title and url) or "no answer box", then the ranked results, the degraded stages and the time each
+        stage took.
         """;
 
     private const int SnippetColumns = 160;
 
-    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(Option<string> gateway)
     {
-        var line = CommandLine.Parse("ask", args, ["--lang", "--k", "--gateway"], ["--abstained"]);
-        if (line.Help)
+        var question = new Argument<string>("question") { Description = "the question, quoted" };
+        var language = CliSyntax.Language();
+        var k = CliSyntax.Number("--k", "number of results, 1..50", 10, 1, 50);
+        var abstained = new Option<bool>("--abstained") { Description = "also show the best answer candidate when the box is not shown" };
+        var command = new CliCommand("ask", "Asks the running gateway a question and prints the answer box and the top results.", Details)
         {
-            await output.WriteLineAsync(Help);
-            return CliApp.ExitOk;
-        }
+            question, language, k, abstained,
+        };
+        CliSyntax.Require(command, question, "\"question\"");
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(question)!, parse.GetValue(language), parse.GetValue(k), parse.GetValue(abstained), parse.GetValue(gateway)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        line.ExpectPositionals("\"question\"");
-        var language = line.Value("--lang");
-        if (language is not (null or "" or "en" or "zh-Hans" or "zh-Hant"))
-        {
-            throw new UsageException($"--lang must be en, zh-Hans or zh-Hant, got '{language}'", "ask");
-        }
-
-        var k = line.Number("--k", 10, 1, 50);
-        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
+    private static async Task<int> RunAsync(
+        string question, string? language, int k, bool abstained, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        using var client = CliApp.Connect(gateway);
         SearchResponse response;
         try
         {
-            response = await client.SearchAsync(line.Positionals[0], language, k, line.Has("--abstained"), cancellationToken);
+            response = await client.SearchAsync(question, language, k, abstained, cancellationToken);
         }
         catch (RpcException e)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
@@ -12,26 +13,15 @@ namespace Search.Cli.Commands;
 /// <summary><c>eval beir</c>: runs every judged query through the cluster's retrieval path and scores the ranking.</summary>
 public static class BeirEvalCommand
 {
-    public const string Help = """
-        usage: search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10] [--limit N] [--concurrency N] [--rerank]
-
+    private const string Details = """
         Runs every query that has judgements in the qrels through the cluster's retrieval path (BM25
         passages, documents ranked by their best passage) and scores the ranking as trec_eval does.
         Nothing is ingested: run 'ingest CORPUS --format beir' first.
 
-          ndcg@K        graded nDCG at K (default K = 10)
-          recall@100    share of the judged-relevant documents in the first 100
-          mrr@K         reciprocal rank of the first relevant document within K
+          ndcg@K          graded nDCG at K (default K = 10)
+          recall@100      share of the judged-relevant documents in the first 100
+          mrr@K           reciprocal rank of the first relevant document within K
           p50_ms, p99_ms  client-side round trip of successful requests
-
-          --corpus FILE     the corpus.jsonl(.gz) that was ingested (checked to exist)
-          --queries FILE    queries.jsonl
-          --qrels FILE      qrels TSV (query-id, corpus-id, score)
-          --k N             cut-off for nDCG and MRR, 1..100 (default 10)
-          --limit N         only the first N judged queries
-          --concurrency N   requests in flight, 1..64 (default 1)
-          --rerank          go through the whole search pipeline instead (gateway Search: BM25, then the
-                            reranker over the first 50 passages); recall@100 then counts at most 50 passages
 
         The last line is ndcg@K=… recall@100=… mrr@K=… p50_ms=… p99_ms=…
         """;
@@ -42,15 +32,37 @@ public static class BeirEvalCommand
     // The most results a search returns; with --rerank every one of them has been reranked.
     private const int RerankedPerQuery = 50;
 
-    public static async Task<int> RunAsync(CommandLine line, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(Option<string> gateway)
     {
-        var corpus = line.Required("--corpus");
-        var queriesPath = line.Required("--queries");
-        var qrelsPath = line.Required("--qrels");
-        var k = line.Number("--k", 10, 1, 100);
-        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
-        var concurrency = line.Number("--concurrency", 1, 1, 64);
-        var rerank = line.Has("--rerank");
+        var corpus = new Option<string>("--corpus") { Description = "the corpus.jsonl(.gz) that was ingested (checked to exist; required)", HelpName = "FILE" };
+        var queries = new Option<string>("--queries") { Description = "queries.jsonl (required)", HelpName = "FILE" };
+        var qrels = new Option<string>("--qrels") { Description = "qrels TSV: query-id, corpus-id, score (required)", HelpName = "FILE" };
+        var k = CliSyntax.Number("--k", "cut-off for nDCG and MRR, 1..100", 10, 1, 100);
+        var limit = CliSyntax.Limit("--limit", "only the first N judged queries");
+        var concurrency = CliSyntax.Number("--concurrency", "requests in flight, 1..64", 1, 1, 64);
+        var rerank = new Option<bool>("--rerank")
+        {
+            Description = "go through the whole search pipeline instead (gateway Search: BM25, then the reranker over "
+                + "the first 50 passages); recall@100 then counts at most 50 passages",
+        };
+        var command = new CliCommand("beir", "Measures nDCG@10, Recall@100 and MRR@10 of retrieval on a BEIR dataset.", Details)
+        {
+            corpus, queries, qrels, k, limit, concurrency, rerank,
+        };
+        CliSyntax.Require(command, corpus);
+        CliSyntax.Require(command, queries);
+        CliSyntax.Require(command, qrels);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new BeirRun(parse.GetValue(corpus)!, parse.GetValue(queries)!, parse.GetValue(qrels)!, parse.GetValue(k), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(rerank)),
+            parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    private sealed record BeirRun(string Corpus, string Queries, string Qrels, int K, int Limit, int Concurrency, bool Rerank);
+
+    private static async Task<int> RunAsync(BeirRun run, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (corpus, queriesPath, qrelsPath, k, limit, concurrency, rerank) = run;
         if (!File.Exists(corpus))
         {
             await error.WriteLineAsync($"error: corpus '{corpus}' not found");
@@ -72,7 +84,7 @@ public static class BeirEvalCommand
 
         var judged = qrels.Keys.Where(queries.ContainsKey).OrderBy(id => id, StringComparer.Ordinal).Take(limit).ToList();
         var missing = qrels.Count - qrels.Keys.Count(queries.ContainsKey);
-        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
+        using var client = CliApp.Connect(gateway);
         await client.GetStatsAsync(cancellationToken);
         await error.WriteLineAsync($"eval beir: {judged.Count} judged queries ({missing} without query text skipped), concurrency {concurrency}, {(rerank ? "search pipeline with rerank" : "retrieval only")}");
 

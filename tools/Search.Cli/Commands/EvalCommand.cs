@@ -1,23 +1,19 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
 using Search.Cli.Evaluation;
-using Search.Cli.Plotting;
-using Search.Cli.Training;
 using Search.Client;
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
+using Search.Evaluation.Plots;
 
 namespace Search.Cli.Commands;
 
 /// <summary><c>eval squad --file FILE</c>: asks the running cluster every question and scores the answers.</summary>
 public static class EvalCommand
 {
-    public const string Help = """
-        usage: search-cli [--gateway URL] eval squad --file FILE [--limit N] [--k N] [--lang L] [--concurrency N]
-                                                  [--fold all|test] [--plot FILE.png]
-               search-cli [--gateway URL] eval beir --corpus FILE --queries FILE --qrels FILE [--k 10]   (see eval beir --help)
-
+    private const string SquadDetails = """
         Asks the running gateway each question of a SQuAD-format file (plain or gzip), in file order, with
         include_abstained, and compares with the gold answers. Ingest the same file first: the gold paragraph's
         document id is the one 'ingest --format squad' gives it.
@@ -30,16 +26,6 @@ public static class EvalCommand
           box_precision   share of shown boxes whose span (or sentence) contains a gold answer
           p50_ms, p99_ms  client-side round trip of successful requests
 
-          --file FILE       the SQuAD-format file
-          --limit N         only the first N questions
-          --k N             results asked for, 1..50 (default 10)
-          --lang L          language hint en, zh-Hans or zh-Hant (default: detected)
-          --concurrency N   requests in flight, 1..64 (default 1)
-          --fold F          all (default) or test: only the articles 'train answer' held out (index mod 4 = 3)
-          --plot FILE       also draw the precision-coverage curve as a PNG, with the 0.90 target and
-                            the point the service ran at
-          --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
-
         Failed requests count as wrong and are listed with their status; the last line is
         em=… f1=… top1=… top5=… box_precision=… box_coverage=… p50_ms=… p99_ms=…
         """;
@@ -50,44 +36,45 @@ public static class EvalCommand
     private const double TargetPrecision = 0.9;
     private const int FailuresListed = 20;
 
-    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The <c>eval</c> group: <c>eval squad</c> and <c>eval beir</c>.</summary>
+    public static Command Create(Option<string> gateway) => new CommandGroup(
+        "eval",
+        "Measures the running cluster on a dataset: answers (squad) or retrieval (beir).",
+        missing: "a dataset kind",
+        kind: "evaluation",
+        CreateSquad(gateway),
+        BeirEvalCommand.Create(gateway));
+
+    private static Command CreateSquad(Option<string> gateway)
     {
-        var line = CommandLine.Parse("eval", args, ["--file", "--limit", "--k", "--lang", "--concurrency", "--gateway", "--corpus", "--queries", "--qrels", "--fold", "--plot"], ["--rerank"]);
-        if (line.Help)
+        var file = new Option<string>("--file") { Description = "the SQuAD-format file (required)", HelpName = "FILE" };
+        var limit = CliSyntax.Limit("--limit", "only the first N questions");
+        var k = CliSyntax.Number("--k", "results asked for, 1..50", 10, 1, 50);
+        var language = CliSyntax.Language();
+        var concurrency = CliSyntax.Number("--concurrency", "requests in flight, 1..64", 1, 1, 64);
+        var fold = CliSyntax.Choice("--fold", "all, or test: only the articles 'train answer' held out (index mod 4 = 3)", ["all", "test"], defaultValue: "all");
+        var plot = new Option<string>("--plot")
         {
-            await output.WriteLineAsync(line.Positionals is ["beir", ..] ? BeirEvalCommand.Help : Help);
-            return CliApp.ExitOk;
-        }
-
-        line.ExpectPositionals("a dataset kind (squad or beir)");
-        if (line.Positionals[0] == "beir")
+            Description = "also draw the precision-coverage curve as a PNG, with the 0.90 target and the point the service ran at",
+            HelpName = "FILE.png",
+        };
+        var command = new CliCommand("squad", "Measures EM/F1, passage rank, box quality and latency on a SQuAD-format file.", SquadDetails)
         {
-            return await BeirEvalCommand.RunAsync(line, gateway, output, error, cancellationToken);
-        }
+            file, limit, k, language, concurrency, fold, plot,
+        };
+        CliSyntax.Require(command, file);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new SquadRun(parse.GetValue(file)!, parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(k), parse.GetValue(language), parse.GetValue(concurrency), parse.GetValue(fold)!, parse.GetValue(plot)),
+            parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        if (line.Positionals[0] != "squad")
-        {
-            throw new UsageException($"unknown evaluation '{line.Positionals[0]}' (available: squad, beir)", "eval");
-        }
+    private sealed record SquadRun(string Path, int Limit, int K, string? Language, int Concurrency, string Fold, string? Plot);
 
-        var path = line.Required("--file");
-        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
-        var k = line.Number("--k", 10, 1, 50);
-        var concurrency = line.Number("--concurrency", 1, 1, 64);
-        var language = line.Value("--lang");
-        var fold = line.Value("--fold") ?? "all";
-        if (fold is not ("all" or "test"))
-        {
-            throw new UsageException($"--fold must be all or test, got '{fold}'", "eval");
-        }
-
-        var plot = line.Value("--plot");
-        if (language is not (null or "" or "en" or "zh-Hans" or "zh-Hant"))
-        {
-            throw new UsageException($"--lang must be en, zh-Hans or zh-Hant, got '{language}'", "eval");
-        }
-
-        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway);
+    private static async Task<int> RunAsync(SquadRun run, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (path, limit, k, language, concurrency, fold, plot) = run;
+        using var client = CliApp.Connect(gateway);
 
         if (await CliApp.ReadSquadAsync(path, error) is not { } dataset)
         {
@@ -124,9 +111,13 @@ public static class EvalCommand
 
         if (plot is not null)
         {
-            var caption = $"{Path.GetFileName(path)}, {questions.Count} QUESTIONS{(fold == "test" ? " (HELD OUT)" : "")}";
-            var image = CoveragePlot.Draw(report.PrecisionCoverage(CoveragePlot.Thresholds), TargetPrecision, report.BoxPrecision, report.BoxCoverage, caption);
-            await File.WriteAllBytesAsync(plot, PngEncoder.Encode(image), cancellationToken);
+            var caption = $"{Path.GetFileName(path)}, {questions.Count} questions{(fold == "test" ? " (held out)" : "")}";
+            var curve = report.PrecisionCoverage(CoveragePlot.Thresholds)
+                .Where(p => p.Shown > 0)
+                .OrderByDescending(p => p.Threshold)
+                .Select(p => (p.Coverage, p.Precision))
+                .ToList();
+            CoveragePlot.Save(plot, curve, TargetPrecision, report.BoxPrecision, report.BoxCoverage, caption);
             await error.WriteLineAsync($"eval: wrote the precision-coverage curve to {plot}");
         }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -16,55 +17,61 @@ namespace Search.Cli.Commands;
 /// </summary>
 public static class FitRerankCommand
 {
-    public const string Help = """
-        usage: search-cli [--gateway URL] fit-rerank [--scifact DIR] [--squad FILE] [--cache DIR]
-                          [--candidates 20] [--limit N] [--l2 0.001] [--out FILE]
-
+    private const string Details = """
         Runs judged queries through the gateway's Retrieve (BM25 passages with their similarity to the
         query), computes the reranker's features for the first --candidates passages, fits the fused
         weights by pairwise logistic regression, and writes them with the data they were fitted on and
         the metric by ranker: bm25, lexical (the hand weights), fitted_lexical (no similarity), fused,
         and fused_cross_validated (two folds: each half of the queries scored by weights fitted on the other).
 
-          --scifact DIR      a BEIR SciFact folder: corpus.jsonl.gz, queries.jsonl, qrels/train.tsv (nDCG@10)
-          --squad FILE       a SQuAD file; each question's gold paragraph is its relevant passage (top-1)
-          --cache DIR        keeps each set's retrieved candidates as DIR/<set>.candidates.json and reuses
-                             them, so each set can come from a cluster holding only its own corpus
-          --candidates N     passages reranked per query, 2..200 (default 20, the gateway's rerank candidates)
-          --limit N          only the first N queries of each set
-          --l2 X             regularisation (default 0.001)
-          --out FILE         weights file to write (default services/Search.Rerank/rerank-weights.json)
-
         Each set counts the same in the fit, however many queries it has.
         """;
 
     private const int BeirPassagesPerQuery = 200;
 
-    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(Option<string> gateway)
     {
-        var line = CommandLine.Parse("fit-rerank", args, ["--scifact", "--squad", "--cache", "--candidates", "--limit", "--l2", "--out", "--gateway"]);
-        if (line.Help)
+        var scifact = new Option<string>("--scifact") { Description = "a BEIR SciFact folder: corpus.jsonl.gz, queries.jsonl, qrels/train.tsv (nDCG@10)", HelpName = "DIR" };
+        var squad = new Option<string>("--squad") { Description = "a SQuAD file; each question's gold paragraph is its relevant passage (top-1)", HelpName = "FILE" };
+        var cache = new Option<string>("--cache")
         {
-            await output.WriteLineAsync(Help);
-            return CliApp.ExitOk;
-        }
-
-        var scifact = line.Value("--scifact");
-        var squad = line.Value("--squad");
-        if (scifact is null && squad is null)
+            Description = "keeps each set's retrieved candidates as DIR/<set>.candidates.json and reuses them, "
+                + "so each set can come from a cluster holding only its own corpus",
+            HelpName = "DIR",
+        };
+        var candidates = CliSyntax.Number("--candidates", "passages reranked per query, 2..200; the default is the gateway's rerank candidates", 20, 2, 200);
+        var limit = CliSyntax.Limit("--limit", "only the first N queries of each set");
+        var l2 = CliSyntax.NonNegative("--l2", "regularisation", 0.001);
+        var outPath = new Option<string>("--out")
         {
-            throw new UsageException("give --scifact DIR, --squad FILE or both", "fit-rerank");
-        }
+            Description = "weights file to write",
+            HelpName = "FILE",
+            DefaultValueFactory = _ => Path.Combine("services", "Search.Rerank", "rerank-weights.json"),
+        };
+        var command = new CliCommand("fit-rerank", "Fits the reranker's fused weights on judged queries and writes rerank-weights.json.", Details)
+        {
+            scifact, squad, cache, candidates, limit, l2, outPath,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(scifact) is null && result.GetValue(squad) is null)
+            {
+                result.AddError("give --scifact DIR, --squad FILE or both");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new FitRun(parse.GetValue(scifact), parse.GetValue(squad), parse.GetValue(cache), parse.GetValue(candidates), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(l2), parse.GetValue(outPath)!),
+            "search-cli fit-rerank " + string.Join(' ', CliApp.ArgumentsAfter(parse, command)),
+            parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        var candidates = line.Number("--candidates", 20, 2, 200);
-        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
-        var l2 = double.TryParse(line.Value("--l2") ?? "0.001", CultureInfo.InvariantCulture, out var parsedL2) && parsedL2 >= 0
-            ? parsedL2
-            : throw new UsageException("--l2 must be a non-negative number", "fit-rerank");
-        var outPath = line.Value("--out") ?? Path.Combine("services", "Search.Rerank", "rerank-weights.json");
-        var cache = line.Value("--cache");
-        gateway = line.Value("--gateway") ?? gateway;
+    private sealed record FitRun(string? SciFact, string? Squad, string? Cache, int Candidates, int Limit, double L2, string OutPath);
 
+    /// <param name="commandLine">the command as typed, recorded in the weights file</param>
+    private static async Task<int> RunAsync(FitRun run, string commandLine, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (scifact, squad, cache, candidates, limit, l2, outPath) = run;
         var sets = new List<JudgedSet>();
         try
         {
@@ -129,7 +136,7 @@ public static class FitRerankCommand
 
         var report = new RerankFitReport(
             DateTime.UtcNow.ToString("yyyy-MM-dd", c),
-            "search-cli fit-rerank " + string.Join(' ', args),
+            commandLine,
             candidates,
             l2,
             reports);

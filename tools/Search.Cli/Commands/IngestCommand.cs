@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
@@ -8,28 +9,23 @@ using Search.Evaluation.Datasets;
 
 namespace Search.Cli.Commands;
 
-/// <summary><c>ingest FILE --format jsonl|squad [--batch N]</c>: sends documents in batches and summarises what landed.</summary>
+/// <summary><c>ingest FILE [--format jsonl|squad|beir] [--batch N]</c>: sends documents in batches and summarises what landed.</summary>
 public static class IngestCommand
 {
-    public const string Help = """
-        usage: search-cli [--gateway URL] ingest FILE [--format jsonl|squad|beir] [--batch N] [--api-key KEY]
-
-        Sends the documents of FILE to the index in batches, printing progress to stderr and a summary
-        (documents accepted, passages, seconds, every rejected item with its reason) to stdout.
-
-          FILE              the file to read; plain or gzip (recognised by its content)
-          --format F        jsonl: one {"id","title","text","url","lang"} object per line
-                            squad: SQuAD-format JSON; each paragraph becomes a document whose id is the
-                                   paragraph's own "id", or "{article title}#{paragraph index}"
-                            beir:  a BEIR corpus.jsonl, one {"_id","title","text"} object per line
-                            default: squad for *.json / *.json.gz, jsonl for *.jsonl / *.jsonl.gz
-          --batch N         documents per request, 1..5000 (default 100)
-          --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
-          --api-key KEY     the gateway's ingest key (default: the SEARCH_API_KEY environment variable;
-                            `make run` prints the local cluster's key)
+    private const string Details = """
+        Prints progress to stderr and a summary (documents accepted, passages, seconds, every rejected item
+        with its reason) to stdout.
 
         Exit code 0 when the ingest ran, even with rejected items; 1 when the file cannot be read or the
         gateway cannot be reached; 2 for a bad command line.
+        """;
+
+    private const string FormatDescription = """
+        jsonl: one {"id","title","text","url","lang"} object per line
+        squad: SQuAD-format JSON; each paragraph becomes a document whose id is the
+               paragraph's own "id", or "{article title}#{paragraph index}"
+        beir:  a BEIR corpus.jsonl, one {"_id","title","text"} object per line
+        default: squad for *.json / *.json.gz, jsonl for *.jsonl / *.jsonl.gz
         """;
 
     /// <summary>Environment variable holding the ingest key when --api-key is not given.</summary>
@@ -44,27 +40,31 @@ public static class IngestCommand
     /// <summary>An item that did not land.</summary>
     public sealed record Rejection(string Where, string? DocumentId, string Reason);
 
-    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(Option<string> gateway)
     {
-        var line = CommandLine.Parse("ingest", args, ["--format", "--batch", "--gateway", "--api-key"]);
-        if (line.Help)
+        var file = new Argument<string>("FILE") { Description = "the file to read; plain or gzip (recognised by its content)" };
+        var format = CliSyntax.Choice("--format", FormatDescription, ["jsonl", "squad", "beir"]);
+        var batch = CliSyntax.Number("--batch", "documents per request, 1..5000", 100, 1, 5000);
+        var apiKey = new Option<string>("--api-key")
         {
-            await output.WriteLineAsync(Help);
-            return CliApp.ExitOk;
-        }
+            Description = $"the gateway's ingest key (default: the {ApiKeyVariable} environment variable; `make run` prints the local cluster's key)",
+            HelpName = "KEY",
+        };
+        var command = new CliCommand("ingest", "Sends the documents of a file to the index in batches.", Details) { file, format, batch, apiKey };
+        CliSyntax.Require(command, file, "FILE");
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(file)!, parse.GetValue(format), parse.GetValue(batch), parse.GetValue(apiKey), parse.GetValue(gateway)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        line.ExpectPositionals("FILE");
-        var path = line.Positionals[0];
-        var format = line.Value("--format") ?? GuessFormat(path)
-            ?? throw new UsageException($"cannot tell the format of '{path}' from its name: give --format jsonl, squad or beir", "ingest");
-        if (format is not ("jsonl" or "squad" or "beir"))
-        {
-            throw new UsageException($"--format must be jsonl, squad or beir, got '{format}'", "ingest");
-        }
-
-        var batchSize = line.Number("--batch", 100, 1, 5000);
-        var apiKey = line.Value("--api-key") ?? Environment.GetEnvironmentVariable(ApiKeyVariable);
-        using var client = CliApp.Connect(line.Value("--gateway") ?? gateway, new SearchClientOptions { ApiKey = apiKey });
+    private static async Task<int> RunAsync(
+        string path, string? format, int batchSize, string? apiKey, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        format ??= GuessFormat(path)
+            ?? throw new UsageException($"cannot tell the format of '{path}' from its name: give --format jsonl, squad or beir");
+        apiKey ??= Environment.GetEnvironmentVariable(ApiKeyVariable);
+        using var client = CliApp.Connect(gateway, new SearchClientOptions { ApiKey = apiKey });
 
         var rejected = new List<Rejection>();
         IEnumerable<SourcedDocument> documents;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -18,9 +19,7 @@ namespace Search.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    public const string Help = """
-        usage: search-cli [--gateway URL] train answer FILE... --out MODEL [--cache DIR] [--limit N] [--concurrency N] [--mistakes FILE]
-
+    private const string Details = """
         Fits the answer service's model on SQuAD-format files (plain or gzip): a span ranker, a confidence model,
         its isotonic calibration and the precision-coverage curve the service turns a target precision into a
         threshold with. Ingest the files first: every question is asked through the running gateway, so the
@@ -32,44 +31,50 @@ public static class TrainCommand
           2     fits the calibration and measures the curve
           3     is held out: the figures printed for it were never trained on
         'eval squad --fold test' asks only the held-out fold.
-
-          --out MODEL       where to write the model (JSON), e.g. services/Search.Answer/Models/answer-model.json
-          --cache DIR       keep the gateway's responses here (one JSONL per file) and reuse them when present
-          --limit N         only the first N questions of each file
-          --concurrency N   requests in flight while asking, 1..64 (default 4)
-          --mistakes FILE   write the held-out questions whose best span is not exactly right (TSV), for error analysis
-          --gateway URL     the gateway's gRPC address (default http://127.0.0.1:8081)
         """;
 
     private const int ProgressEvery = 500;
     private const int PassagesAsked = 10;
 
-    public static async Task<int> RunAsync(string[] args, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>The <c>train</c> group; <c>train answer</c> is its one model.</summary>
+    public static Command Create(Option<string> gateway)
     {
-        var line = CommandLine.Parse("train", args, ["--out", "--cache", "--limit", "--concurrency", "--gateway", "--mistakes"]);
-        if (line.Help)
+        var train = new CommandGroup("train", "Trains a model on what the running cluster returns.", missing: "a model kind", kind: "model");
+        train.Subcommands.Add(CreateAnswer(gateway, train));
+        return train;
+    }
+
+    private static Command CreateAnswer(Option<string> gateway, Command train)
+    {
+        var files = new Argument<string[]>("FILE") { Description = "SQuAD-format files", Arity = ArgumentArity.OneOrMore };
+        var outPath = new Option<string>("--out") { Description = "where to write the model (JSON), e.g. services/Search.Answer/Models/answer-model.json (required)", HelpName = "MODEL" };
+        var cache = new Option<string>("--cache") { Description = "keep the gateway's responses here (one JSONL per file) and reuse them when present", HelpName = "DIR" };
+        var limit = CliSyntax.Limit("--limit", "only the first N questions of each file");
+        var concurrency = CliSyntax.Number("--concurrency", "requests in flight while asking, 1..64", 4, 1, 64);
+        var mistakes = new Option<string>("--mistakes")
         {
-            await output.WriteLineAsync(Help);
-            return CliApp.ExitOk;
-        }
-
-        if (line.Positionals.Count == 0 || line.Positionals[0] != "answer")
+            Description = "write the held-out questions whose best span is not exactly right (TSV), for error analysis",
+            HelpName = "FILE",
+        };
+        var command = new CliCommand("answer", "Fits the answer model (span choice, calibrated confidence) on SQuAD-format files.", Details)
         {
-            throw new UsageException(line.Positionals.Count == 0 ? "'train' needs a model kind (answer)" : $"unknown model '{line.Positionals[0]}' (available: answer)", "train");
-        }
+            files, outPath, cache, limit, concurrency, mistakes,
+        };
+        CliSyntax.Require(command, files, "at least one SQuAD-format file");
+        CliSyntax.Require(command, outPath);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new TrainRun(parse.GetValue(files)!, parse.GetValue(outPath)!, parse.GetValue(cache), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(mistakes)),
+            CliApp.ArgumentsAfter(parse, train).ToList(),
+            parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        var files = line.Positionals.Skip(1).ToList();
-        if (files.Count == 0)
-        {
-            throw new UsageException("'train answer' needs at least one SQuAD-format file", "train");
-        }
+    private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes);
 
-        var outPath = line.Required("--out");
-        var cache = line.Value("--cache");
-        var limit = line.Number("--limit", int.MaxValue, 1, int.MaxValue);
-        var concurrency = line.Number("--concurrency", 4, 1, 64);
-        var address = line.Value("--gateway") ?? gateway;
-
+    /// <param name="args">the words after 'train', recorded in the model file</param>
+    private static async Task<int> RunAsync(TrainRun run, List<string> args, string address, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (files, outPath, cache, limit, concurrency, mistakes) = run;
         var examples = new List<TrainingQuestion>();
         foreach (var file in files)
         {
@@ -90,7 +95,7 @@ public static class TrainCommand
         }
 
         var clock = Stopwatch.StartNew();
-        var trainer = new AnswerTrainer(output, line.Value("--mistakes"));
+        var trainer = new AnswerTrainer(output, mistakes);
         // Paths are recorded relative to where the command ran (the repository root), not this machine's layout.
         string Relative(string arg) => File.Exists(arg) ? Path.GetRelativePath(Directory.GetCurrentDirectory(), arg) : arg;
         var model = trainer.Fit(examples, new TrainingRecord(files.Select(Relative).ToList(), args.Select(Relative).ToList(), DateTime.UtcNow));
