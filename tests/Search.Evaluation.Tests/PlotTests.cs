@@ -61,7 +61,7 @@ public sealed class PlotTests : IDisposable
     public void ChineseTextGetsAFontWithItsGlyphsWhenOneIsInstalled()
     {
         const string text = "中文问答 繁體";
-        Assert.SkipUnless(SKFontManager.Default.FontFamilies.Any(f => HasGlyphs(f, "中文问答繁體")), "no Chinese font installed (CI installs fonts-wqy-microhei)");
+        Search.TestKit.Prerequisite.Require(SKFontManager.Default.FontFamilies.Any(f => HasGlyphs(f, "中文问答繁體")), "no Chinese font installed (make test installs fonts-wqy-microhei)");
 
         Assert.True(HasGlyphs(PlotFonts.For(text), "中文问答繁體"));
     }

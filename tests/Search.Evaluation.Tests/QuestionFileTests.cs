@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Search.Evaluation.Datasets;
+using Search.TestKit;
 
 namespace Search.Evaluation.Tests;
 
