@@ -29,6 +29,8 @@ public static class LatencyPlot
         plot.Title($"Latency by percentile\n{caption}", size: 14);
         plot.XLabel("percentile");
         plot.YLabel("ms");
+        // The caption names the query file, which may be Chinese: the same font choice as the coverage plot.
+        plot.Font.Set(PlotFonts.For(caption));
 
         // Enough nines to reach the rarest request measured: 1,000 requests resolve 99.9%.
         var nines = Math.Clamp((int)Math.Ceiling(Math.Log10(Math.Max(10, count)) - 1e-9), 1, MaxNines);
