@@ -110,15 +110,19 @@ public sealed record RerankWeights(string Model, Dictionary<string, double> Weig
 /// <param name="L2">Regularisation strength of the fit.</param>
 public sealed record RerankFitReport(string Date, string Command, int CandidatesPerQuery, double L2, IReadOnlyList<RerankFitSet> Sets);
 
-/// <summary>One training set: where it came from, how much of it was used, and the metric by ranker.</summary>
+/// <summary>One training set: where it came from, how much of it was fitted on, and the metric by ranker.</summary>
+/// <param name="Queries">Queries fitted on (the held-out fold excluded).</param>
 /// <param name="Metrics">
-/// Metric name → value, for: retrieval order ("bm25"), the lexical weighted mean ("lexical"), the fitted model
-/// without the similarity features ("fitted_lexical"), the fitted model ("fused"), and the fused model scored
-/// on the half of the queries it was not fitted on, by two-fold cross-validation ("fused_cross_validated").
+/// On the fitted queries (in-sample), metric name → value, for: retrieval order ("bm25"), the lexical weighted
+/// mean ("lexical"), the fitted model without the similarity features ("fitted_lexical"), the fitted model
+/// ("fused"), and the fused model scored on the half of the queries it was not fitted on, by two-fold
+/// cross-validation ("fused_cross_validated").
 /// </param>
+/// <param name="HeldOutQueries">Queries of the held-out fold, never fitted on.</param>
+/// <param name="HeldOutMetrics">The same rankers (without cross-validation) measured on the held-out queries.</param>
 public sealed record RerankFitSet(
     string Name, IReadOnlyList<string> Paths, int Queries, int QueriesWithRelevantCandidate, int Pairs, string Metric,
-    Dictionary<string, double> Metrics);
+    Dictionary<string, double> Metrics, int HeldOutQueries = 0, Dictionary<string, double>? HeldOutMetrics = null);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RerankWeights))]

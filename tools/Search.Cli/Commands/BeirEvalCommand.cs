@@ -16,7 +16,8 @@ public static class BeirEvalCommand
     private const string Details = """
         Runs every query that has judgements in the qrels through the cluster's retrieval path (BM25
         passages, documents ranked by their best passage) and scores the ranking as trec_eval does.
-        Nothing is ingested: run 'ingest CORPUS --format beir' first.
+        Nothing is ingested: run 'ingest CORPUS --format beir' first. With --fold test only the queries
+        'fit-rerank' never fits on are asked, so a figure for the fused reranker is out of sample.
 
           ndcg@K          graded nDCG at K (default K = 10)
           recall@100      share of the judged-relevant documents in the first 100
@@ -40,6 +41,7 @@ public static class BeirEvalCommand
         var k = CliSyntax.Number("--k", "cut-off for nDCG and MRR, 1..100", 10, 1, 100);
         var limit = CliSyntax.Limit("--limit", "only the first N judged queries");
         var concurrency = CliSyntax.Number("--concurrency", "requests in flight, 1..64", 1, 1, 64);
+        var fold = CliSyntax.Choice("--fold", "all, or test: only the queries 'fit-rerank' holds out (query id mod 4 = 3)", ["all", "test"], defaultValue: "all");
         var rerank = new Option<bool>("--rerank")
         {
             Description = "go through the whole search pipeline instead (gateway Search: BM25, then the reranker over "
@@ -47,22 +49,22 @@ public static class BeirEvalCommand
         };
         var command = new CliCommand("beir", "Measures nDCG@10, Recall@100 and MRR@10 of retrieval on a BEIR dataset.", Details)
         {
-            corpus, queries, qrels, k, limit, concurrency, rerank,
+            corpus, queries, qrels, k, limit, concurrency, fold, rerank,
         };
         CliSyntax.Require(command, corpus);
         CliSyntax.Require(command, queries);
         CliSyntax.Require(command, qrels);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            new BeirRun(parse.GetValue(corpus)!, parse.GetValue(queries)!, parse.GetValue(qrels)!, parse.GetValue(k), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(rerank)),
+            new BeirRun(parse.GetValue(corpus)!, parse.GetValue(queries)!, parse.GetValue(qrels)!, parse.GetValue(k), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(fold) == "test", parse.GetValue(rerank)),
             parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
-    private sealed record BeirRun(string Corpus, string Queries, string Qrels, int K, int Limit, int Concurrency, bool Rerank);
+    private sealed record BeirRun(string Corpus, string Queries, string Qrels, int K, int Limit, int Concurrency, bool HeldOutOnly, bool Rerank);
 
     private static async Task<int> RunAsync(BeirRun run, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var (corpus, queriesPath, qrelsPath, k, limit, concurrency, rerank) = run;
+        var (corpus, queriesPath, qrelsPath, k, limit, concurrency, heldOutOnly, rerank) = run;
         if (!File.Exists(corpus))
         {
             await error.WriteLineAsync($"error: corpus '{corpus}' not found");
@@ -82,11 +84,11 @@ public static class BeirEvalCommand
             return CliApp.ExitFailure;
         }
 
-        var judged = qrels.Keys.Where(queries.ContainsKey).OrderBy(id => id, StringComparer.Ordinal).Take(limit).ToList();
+        var judged = qrels.Keys.Where(queries.ContainsKey).Where(id => !heldOutOnly || QueryFolds.IsHeldOut(id)).OrderBy(id => id, StringComparer.Ordinal).Take(limit).ToList();
         var missing = qrels.Count - qrels.Keys.Count(queries.ContainsKey);
         using var client = CliApp.Connect(gateway);
         await client.GetStatsAsync(cancellationToken);
-        await error.WriteLineAsync($"eval beir: {judged.Count} judged queries ({missing} without query text skipped), concurrency {concurrency}, {(rerank ? "search pipeline with rerank" : "retrieval only")}");
+        await error.WriteLineAsync($"eval beir: {judged.Count} judged queries{(heldOutOnly ? " of the held-out fold" : "")} ({missing} without query text skipped), concurrency {concurrency}, {(rerank ? "search pipeline with rerank" : "retrieval only")}");
 
         var scores = new ConcurrentBag<(double Ndcg, double Recall, double Rr)>();
         var latencies = new ConcurrentBag<double>();

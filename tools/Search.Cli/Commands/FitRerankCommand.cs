@@ -22,9 +22,13 @@ public static class FitRerankCommand
         query), computes the reranker's features for the first --candidates passages, fits the fused
         weights by pairwise logistic regression, and writes them with the data they were fitted on and
         the metric by ranker: bm25, lexical (the hand weights), fitted_lexical (no similarity), fused,
-        and fused_cross_validated (two folds: each half of the queries scored by weights fitted on the other).
+        and fused_cross_validated (two folds: each half of the fitted queries scored by weights fitted on
+        the other).
 
-        Each set counts the same in the fit, however many queries it has.
+        A quarter of each set is held out and never fitted on: SciFact queries whose id mod 4 is 3 (what
+        'eval beir --fold test' asks), SQuAD questions of the articles 'train answer' holds out (what
+        'eval squad --fold test' asks). Each set reports its metrics on the fitted queries (in-sample) and
+        on the held-out ones. Each set counts the same in the fit, however many queries it has.
         """;
 
     private const int BeirPassagesPerQuery = 200;
@@ -98,42 +102,34 @@ public static class FitRerankCommand
             await error.WriteLineAsync($"fit-rerank: {withoutSimilarity} queries have candidates without a similarity (embeddings off, or not English); they count with similarity 0");
         }
 
-        var fitQueries = prepared.SelectMany(s => s.Queries.Select(q => q.Fit)).ToList();
+        // Fit on every query outside the held-out fold; the held-out queries only measure.
+        var fitSets = prepared.Select(s => s.Where(q => !q.HeldOut)).ToList();
+        var heldOutSets = prepared.Select(s => s.Where(q => q.HeldOut)).ToList();
+        var fitQueries = fitSets.SelectMany(s => s.Queries.Select(q => q.Fit)).ToList();
         var fused = RerankFitter.Fit(fitQueries, useSimilarity: true, l2);
         var lexicalOnly = RerankFitter.Fit(fitQueries, useSimilarity: false, l2);
-        // Two folds by query position: each half is scored by weights fitted on the other half.
+        // Two folds by query position within the fitted queries: each half is scored by weights fitted on the other half.
         var folds = new[] { 0, 1 }
-            .Select(fold => RerankFitter.Fit(prepared.SelectMany(s => s.Queries.Where((_, i) => i % 2 != fold).Select(q => q.Fit)).ToList(), true, l2))
+            .Select(fold => RerankFitter.Fit(fitSets.SelectMany(s => s.Queries.Where((_, i) => i % 2 != fold).Select(q => q.Fit)).ToList(), true, l2))
             .ToArray();
         var lexical = new PassageReranker(new RerankOptions { WeightsFile = "" });
 
         var reports = new List<RerankFitSet>();
-        var c = CultureInfo.InvariantCulture;
-        foreach (var set in prepared)
+        for (var i = 0; i < prepared.Count; i++)
         {
-            var metrics = new Dictionary<string, double>
-            {
-                ["bm25"] = set.Score((_, f) => f.Bm25),
-                ["lexical"] = set.Score((_, f) => lexical.Score(f)),
-                ["fitted_lexical"] = set.Score((_, f) => lexicalOnly.Score(f)),
-                ["fused"] = set.Score((_, f) => fused.Score(f)),
-                ["fused_cross_validated"] = set.Score((i, f) => folds[i % 2].Score(f)),
-            };
-            if (set.Source.Kind == SetKind.Squad)
-            {
-                metrics["fused_top5"] = set.Score((_, f) => fused.Score(f), top5: true);
-                metrics["lexical_top5"] = set.Score((_, f) => lexical.Score(f), top5: true);
-                metrics["bm25_top5"] = set.Score((_, f) => f.Bm25, top5: true);
-            }
-
-            var rounded = metrics.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4));
+            var (set, fit, heldOut) = (prepared[i], fitSets[i], heldOutSets[i]);
+            var metric = set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1";
+            var fitMetrics = Measure(fit, fused, lexicalOnly, lexical);
+            fitMetrics["fused_cross_validated"] = Math.Round(fit.Score((q, f) => folds[q % 2].Score(f)), 4);
+            var heldOutMetrics = Measure(heldOut, fused, lexicalOnly, lexical);
             reports.Add(new RerankFitSet(
-                set.Source.Name, set.Source.Paths, set.Queries.Count, set.Queries.Count(q => q.Fit.Relevant.Any(r => r)),
-                RerankFitter.PairCount(set.Queries.Select(q => q.Fit)), set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1", rounded));
-            await output.WriteLineAsync($"{set.Source.Name} ({set.Queries.Count} queries, {(set.Source.Kind == SetKind.Beir ? "ndcg@10" : "top1")}): "
-                + string.Join("  ", rounded.Select(kv => string.Create(c, $"{kv.Key}={kv.Value:0.000}"))));
+                set.Source.Name, set.Source.Paths, fit.Queries.Count, fit.Queries.Count(q => q.Fit.Relevant.Any(r => r)),
+                RerankFitter.PairCount(fit.Queries.Select(q => q.Fit)), metric, fitMetrics, heldOut.Queries.Count, heldOutMetrics));
+            await output.WriteLineAsync($"{set.Source.Name}, fitted on ({fit.Queries.Count} queries, {metric}, in-sample): {Line(fitMetrics)}");
+            await output.WriteLineAsync($"{set.Source.Name}, held out ({heldOut.Queries.Count} queries, {metric}): {Line(heldOutMetrics)}");
         }
 
+        var c = CultureInfo.InvariantCulture;
         var report = new RerankFitReport(
             DateTime.UtcNow.ToString("yyyy-MM-dd", c),
             commandLine,
@@ -145,6 +141,29 @@ public static class FitRerankCommand
         await output.WriteLineAsync($"wrote {outPath}");
         return CliApp.ExitOk;
     }
+
+    /// <summary>The set's metric by ranker: retrieval order, the lexical hand weights, and the two fitted models.</summary>
+    private static Dictionary<string, double> Measure(PreparedSet set, RerankModel fused, RerankModel lexicalOnly, PassageReranker lexical)
+    {
+        var metrics = new Dictionary<string, double>
+        {
+            ["bm25"] = set.Score((_, f) => f.Bm25),
+            ["lexical"] = set.Score((_, f) => lexical.Score(f)),
+            ["fitted_lexical"] = set.Score((_, f) => lexicalOnly.Score(f)),
+            ["fused"] = set.Score((_, f) => fused.Score(f)),
+        };
+        if (set.Source.Kind == SetKind.Squad)
+        {
+            metrics["fused_top5"] = set.Score((_, f) => fused.Score(f), top5: true);
+            metrics["lexical_top5"] = set.Score((_, f) => lexical.Score(f), top5: true);
+            metrics["bm25_top5"] = set.Score((_, f) => f.Bm25, top5: true);
+        }
+
+        return metrics.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4));
+    }
+
+    private static string Line(Dictionary<string, double> metrics) =>
+        string.Join("  ", metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:0.000}")));
 
     private static async Task<JudgedSet> LoadOrRetrieveAsync(
         string name, string? cache, string gateway, TextWriter error, Func<CancellationToken, Task<JudgedSet>> retrieve, CancellationToken cancellationToken)
@@ -182,7 +201,7 @@ public static class FitRerankCommand
         foreach (var id in judged)
         {
             var response = await client.RetrieveAsync(queries[id], BeirPassagesPerQuery, cancellationToken);
-            result.Add(new JudgedQuery(id, queries[id], qrels[id], response.Passages.Select(ToCandidate).ToList()));
+            result.Add(new JudgedQuery(id, queries[id], qrels[id], response.Passages.Select(ToCandidate).ToList(), QueryFolds.IsHeldOut(id)));
             await Progress(error, "scifact-train", result.Count, judged.Count);
         }
 
@@ -197,7 +216,9 @@ public static class FitRerankCommand
         foreach (var question in questions)
         {
             var response = await client.RetrieveAsync(question.Question, 20, cancellationToken);
-            result.Add(new JudgedQuery(question.Id, question.Question, new Dictionary<string, int> { [question.DocumentId] = 1 }, response.Passages.Select(ToCandidate).ToList()));
+            result.Add(new JudgedQuery(
+                question.Id, question.Question, new Dictionary<string, int> { [question.DocumentId] = 1 }, response.Passages.Select(ToCandidate).ToList(),
+                AnswerFolds.Of(question) == AnswerFolds.HeldOut));
             await Progress(error, "squad", result.Count, questions.Count);
         }
 
@@ -218,7 +239,8 @@ public static class FitRerankCommand
     private static PreparedSet Prepare(JudgedSet set, int candidates, int limit)
     {
         var queries = set.Queries.Take(limit).ToList();
-        var weight = 1.0 / Math.Max(1, queries.Count);
+        // Each set counts the same in the fit: its fitted queries share a weight of one.
+        var weight = 1.0 / Math.Max(1, queries.Count(q => !q.HeldOut));
         return new PreparedSet(set, queries.Select(q =>
         {
             var top = q.Candidates.Take(candidates).ToList();
@@ -238,14 +260,20 @@ public static class FitRerankCommand
 
     private sealed record Candidate(string DocumentId, string Text, string Title, int Ordinal, double Bm25, double? Similarity);
 
-    private sealed record JudgedQuery(string Id, string Query, Dictionary<string, int> Relevant, List<Candidate> Candidates);
+    /// <param name="HeldOut">in the held-out fold (SciFact: <see cref="QueryFolds"/>; SQuAD: <see cref="AnswerFolds"/>), never fitted on</param>
+    private sealed record JudgedQuery(string Id, string Query, Dictionary<string, int> Relevant, List<Candidate> Candidates, bool HeldOut);
 
     private sealed record JudgedSet(string Name, SetKind Kind, List<string> Paths, List<JudgedQuery> Queries);
 
-    private sealed record PreparedQuery(JudgedQuery Source, List<Candidate> Top, RankingFeatures[] Features, FitQuery Fit);
+    private sealed record PreparedQuery(JudgedQuery Source, List<Candidate> Top, RankingFeatures[] Features, FitQuery Fit)
+    {
+        public bool HeldOut => Source.HeldOut;
+    }
 
     private sealed record PreparedSet(JudgedSet Source, List<PreparedQuery> Queries)
     {
+        public PreparedSet Where(Func<PreparedQuery, bool> keep) => this with { Queries = Queries.Where(keep).ToList() };
+
         /// <summary>
         /// The set's metric when the first candidates are reordered by <paramref name="score"/> (query index, features)
         /// and the rest keep retrieval order: nDCG@10 over documents for BEIR, gold paragraph first (or in the first five) for SQuAD.
