@@ -183,6 +183,32 @@ public sealed class CliAppTests
         }
     }
 
+    [Fact]
+    public async Task CtrlCDuringACallExitsWith130()
+    {
+        // A gateway that completes the HTTP/2 handshake (an empty SETTINGS frame and the ACK of the client's) and
+        // never answers: the call is in flight when it is cancelled.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepting = Task.Run(async () =>
+        {
+            var connection = await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+            byte[] settingsAndAck = [0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0];
+            await connection.GetStream().WriteAsync(settingsAndAck, TestContext.Current.CancellationToken);
+            return connection;
+        }, TestContext.Current.CancellationToken);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await CliApp.RunAsync(
+            ["ask", "who?", "--gateway", $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"], output, error, cancellation.Token);
+
+        Assert.True(code == CliApp.ExitCancelled, $"exit {code}: {error}");
+        Assert.Equal("cancelled", error.ToString().Trim());
+        using var connection = await accepting;
+    }
+
     [Theory]
     [InlineData("docs.jsonl", "jsonl")]
     [InlineData("docs.jsonl.gz", "jsonl")]

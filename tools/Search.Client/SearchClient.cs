@@ -53,7 +53,7 @@ public sealed class SearchClient : IDisposable
         string query, string? language = null, int k = 10, bool includeAbstained = false, CancellationToken cancellationToken = default)
     {
         var request = new SearchRequest { Query = query, Language = language ?? "", K = k, IncludeAbstained = includeAbstained };
-        return Call(() => _gateway.SearchAsync(request, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        return Call(() => _gateway.SearchAsync(request, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
     }
 
     /// <summary>Inserts or replaces a batch of documents; bad documents come back in <see cref="IngestResponse.Rejected"/> by batch index.</summary>
@@ -61,7 +61,7 @@ public sealed class SearchClient : IDisposable
     {
         var request = new UpsertDocumentsRequest();
         request.Documents.AddRange(documents);
-        return Call(() => _gateway.UpsertDocumentsAsync(request, WriteHeaders(), Deadline(_options.IngestTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        return Call(() => _gateway.UpsertDocumentsAsync(request, WriteHeaders(), Deadline(_options.IngestTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
     }
 
     /// <summary>
@@ -79,24 +79,24 @@ public sealed class SearchClient : IDisposable
 
             await call.RequestStream.CompleteAsync();
             return await call.ResponseAsync;
-        });
+        }, cancellationToken);
 
     /// <summary>Deletes documents by id and returns how many existed.</summary>
     public async Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
         var request = new DeleteDocumentsRequest();
         request.DocumentIds.AddRange(ids);
-        var response = await Call(() => _gateway.DeleteDocumentsAsync(request, WriteHeaders(), Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        var response = await Call(() => _gateway.DeleteDocumentsAsync(request, WriteHeaders(), Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
         return response.Deleted;
     }
 
     /// <summary>BM25 passages for <paramref name="query"/> in retrieval's order, without rerank or answer (1..200 passages).</summary>
     public Task<RetrieveResponse> RetrieveAsync(string query, int topK, CancellationToken cancellationToken = default) =>
-        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
 
     /// <summary>Counts of documents and passages in the index.</summary>
     public Task<GetStatsResponse> GetStatsAsync(CancellationToken cancellationToken = default) =>
-        Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync);
+        Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
 
     public void Dispose()
     {
@@ -106,7 +106,7 @@ public sealed class SearchClient : IDisposable
         }
     }
 
-    private async Task<T> Call<T>(Func<Task<T>> call)
+    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
@@ -115,6 +115,12 @@ public sealed class SearchClient : IDisposable
         catch (RpcException e) when (IsConnectionFailure(e))
         {
             throw new GatewayUnreachableException(Address, e.Status.DebugException ?? e);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped the call (Ctrl-C, a stopped run): say so as .NET does, not as a status the gateway sent.
+            // (GrpcChannelOptions.ThrowOperationCanceledOnCancellation would also turn a passed deadline into this.)
+            throw new OperationCanceledException("the call was cancelled", e, cancellationToken);
         }
     }
 

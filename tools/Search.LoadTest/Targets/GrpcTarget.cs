@@ -28,10 +28,6 @@ public sealed class GrpcTarget(string address, string? language, int k, TimeSpan
         {
             return RequestOutcome.Failure(ErrorKinds.Connection);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("the run was stopped", e, cancellationToken);
-        }
         catch (RpcException e)
         {
             return RequestOutcome.Failure(ErrorKind(e.StatusCode));
