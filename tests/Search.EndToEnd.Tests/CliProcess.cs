@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Search.Launcher;
 
 namespace Search.EndToEnd.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
-using Search.Launcher;
 
 namespace Search.EndToEnd.Tests;
 

@@ -1,5 +1,3 @@
-using Search.Launcher;
-
 namespace Search.EndToEnd.Tests;
 
 /// <summary>tools/demo/questions.tsv: question, a substring the answer must contain, the document that holds it.</summary>

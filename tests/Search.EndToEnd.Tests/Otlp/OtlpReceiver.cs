@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Search.Launcher;
 
 namespace Search.EndToEnd.Tests.Otlp;
 
