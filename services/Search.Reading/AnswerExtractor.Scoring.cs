@@ -22,7 +22,7 @@ public sealed partial class AnswerExtractor
     private static HashSet<string> QuestionTerms(string question)
     {
         var terms = TextTokenizer.Terms(question);
-        terms.RemoveWhere(t => QuestionNoise.Contains(t) || t.Any(c => QuestionChars.Contains(c)));
+        terms.RemoveWhere(t => QuestionNoise.Contains(t) || t.Any(c => QuestionChars.Contains(c, StringComparison.Ordinal)));
         return terms;
     }
 

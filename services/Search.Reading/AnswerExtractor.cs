@@ -1,3 +1,4 @@
+using System.Globalization;
 using Search.Text;
 
 namespace Search.Reading;
@@ -35,7 +36,8 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         return new AnswerResult(
             best,
             shown,
-            shown ? "" : $"confidence {best.Confidence:0.00} is below the threshold {_threshold:0.00} (target precision {options.TargetPrecision:0.00})",
+            shown ? "" : string.Create(CultureInfo.InvariantCulture,
+                $"confidence {best.Confidence:0.00} is below the threshold {_threshold:0.00} (target precision {options.TargetPrecision:0.00})"),
             span);
     }
 
