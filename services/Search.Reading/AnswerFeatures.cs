@@ -59,18 +59,19 @@ public static partial class AnswerFeatures
     public static int Form(string question)
     {
         var zh = ChineseScript.ToSimplified(question);
+        bool Has(string word) => zh.Contains(word, StringComparison.Ordinal);
         if (zh.Any(ChineseScript.IsHan))
         {
             return zh switch
             {
                 _ when ChineseWhen().IsMatch(zh) => 4,
-                _ when zh.Contains("为什么") || zh.Contains("为何") => 8,
+                _ when Has("为什么") || Has("为何") => 8,
                 _ when ChineseWhere().IsMatch(zh) => 5,
-                _ when zh.Contains('谁') => 3,
-                _ when zh.Contains("多少") || zh.Contains('几') => 6,
-                _ when zh.Contains("如何") || zh.Contains('怎') => 7,
-                _ when zh.Contains('哪') => 2,
-                _ when zh.Contains("什么") || zh.Contains('何') || zh.Contains('啥') => 1,
+                _ when Has("谁") => 3,
+                _ when Has("多少") || Has("几") => 6,
+                _ when Has("如何") || Has("怎") => 7,
+                _ when Has("哪") => 2,
+                _ when Has("什么") || Has("何") || Has("啥") => 1,
                 _ => 0,
             };
         }

@@ -81,7 +81,7 @@ internal static class SpanChoices
         var start = unit.Range.Start;
         for (var c = unit.Range.Start; c <= unit.Range.End; c++)
         {
-            if (c == unit.Range.End || ClauseBreaks.Contains(text[c]))
+            if (c == unit.Range.End || ClauseBreaks.Contains(text[c], StringComparison.Ordinal))
             {
                 if (SentenceReader.Trim(text, start, c) is { Length: > 0 } clause)
                 {
@@ -134,7 +134,7 @@ internal static class SpanChoices
         var clauseStart = unit.Range.Start;
         for (var c = unit.Range.Start; c <= unit.Range.End; c++)
         {
-            if (c < unit.Range.End && !Breaks.Contains(text[c]) && !ChineseBreaks.Contains(text[c]))
+            if (c < unit.Range.End && !Breaks.Contains(text[c], StringComparison.Ordinal) && !ChineseBreaks.Contains(text[c], StringComparison.Ordinal))
             {
                 continue;
             }
@@ -153,7 +153,7 @@ internal static class SpanChoices
                     boundaries.Add(b);
                 }
 
-                if (Particles.Contains(text[b]))
+                if (Particles.Contains(text[b], StringComparison.Ordinal))
                 {
                     boundaries.Add(b);
                     boundaries.Add(b + 1);

@@ -74,7 +74,7 @@ public static partial class SpanExtractor
             var start = NameStart(s, end);
             if (start >= 0)
             {
-                Add(found, start, end, ExpectedAnswer.Person, Surnames.Contains(s[start]) ? 0.6 : 0.2);
+                Add(found, start, end, ExpectedAnswer.Person, Surnames.Contains(s[start], StringComparison.Ordinal) ? 0.6 : 0.2);
             }
         }
 
@@ -84,7 +84,7 @@ public static partial class SpanExtractor
             var start = NameStart(s, end);
             if (start >= 0)
             {
-                Add(found, start, end, ExpectedAnswer.Person, Surnames.Contains(s[start]) ? 0.8 : 0.5);
+                Add(found, start, end, ExpectedAnswer.Person, Surnames.Contains(s[start], StringComparison.Ordinal) ? 0.8 : 0.5);
             }
         }
 
@@ -110,7 +110,7 @@ public static partial class SpanExtractor
             // Walk back over the name part until a function word or punctuation.
             // Countries and provinces have short names; without a segmenter a long walk swallows verbs.
             var limit = Math.Max(0, end - (m.Length > 1 ? m.Length + 4 : 4));
-            while (start > limit && ChineseScript.IsHan(s[start - 1]) && !Stop.Contains(s[start - 1]))
+            while (start > limit && ChineseScript.IsHan(s[start - 1]) && !Stop.Contains(s[start - 1], StringComparison.Ordinal))
             {
                 start--;
             }
@@ -126,7 +126,7 @@ public static partial class SpanExtractor
         {
             var start = m.Index + m.Length;
             var end = start;
-            while (end < s.Length && end - start < 8 && ChineseScript.IsHan(s[end]) && !Stop.Contains(s[end]))
+            while (end < s.Length && end - start < 8 && ChineseScript.IsHan(s[end]) && !Stop.Contains(s[end], StringComparison.Ordinal))
             {
                 end++;
             }
@@ -145,7 +145,7 @@ public static partial class SpanExtractor
     private static int NameStart(string s, int end)
     {
         var start = end;
-        while (start > 0 && end - start < 4 && ChineseScript.IsHan(s[start - 1]) && !Stop.Contains(s[start - 1]))
+        while (start > 0 && end - start < 4 && ChineseScript.IsHan(s[start - 1]) && !Stop.Contains(s[start - 1], StringComparison.Ordinal))
         {
             start--;
         }
@@ -157,7 +157,7 @@ public static partial class SpanExtractor
 
         for (var len = 3; len >= 2; len--)
         {
-            if (end - len >= start && Surnames.Contains(s[end - len]))
+            if (end - len >= start && Surnames.Contains(s[end - len], StringComparison.Ordinal))
             {
                 return end - len;
             }
@@ -170,13 +170,13 @@ public static partial class SpanExtractor
     private static int NameEnd(string s, int start)
     {
         var end = start;
-        while (end < s.Length && end - start < 3 && ChineseScript.IsHan(s[end]) && !Stop.Contains(s[end]))
+        while (end < s.Length && end - start < 3 && ChineseScript.IsHan(s[end]) && !Stop.Contains(s[end], StringComparison.Ordinal))
         {
             end++;
         }
 
         // A third character that reads as a verb ("李渊定都") ends a two-character name.
-        if (end - start == 3 && NameEndingVerbs.Contains(s[start + 2]))
+        if (end - start == 3 && NameEndingVerbs.Contains(s[start + 2], StringComparison.Ordinal))
         {
             end--;
         }
@@ -186,7 +186,7 @@ public static partial class SpanExtractor
 
     private static int TrimStopsForward(string s, int start, int end)
     {
-        while (start < end && Stop.Contains(s[start]))
+        while (start < end && Stop.Contains(s[start], StringComparison.Ordinal))
         {
             start++;
         }

@@ -60,7 +60,7 @@ public static partial class SpanExtractor
             var value = m.Groups["n"].Value;
             var bare = m.Length == value.Length;
             // A bare four-digit 1000–2099 is almost always a year, and a number glued to a month is a date.
-            if (bare && value.Length == 4 && value[0] is '1' or '2' && !value.Contains(',') && !value.Contains('.'))
+            if (bare && value.Length == 4 && value[0] is '1' or '2' && !value.Contains(',', StringComparison.Ordinal) && !value.Contains('.', StringComparison.Ordinal))
             {
                 continue;
             }

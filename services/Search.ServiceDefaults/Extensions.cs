@@ -71,9 +71,9 @@ public static class ServiceDefaultsExtensions
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes and scrapes are not requests anyone wants to trace.
-                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health")
-                        && !http.Request.Path.StartsWithSegments("/metrics")
-                        && !http.Request.Path.StartsWithSegments("/grpc.health.v1.Health"))
+                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+                        && !http.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+                        && !http.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.OrdinalIgnoreCase))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryPrefix + "*")

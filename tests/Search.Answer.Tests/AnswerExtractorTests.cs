@@ -66,7 +66,7 @@ public sealed class AnswerExtractorTests
 
         var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
         Assert.Equal(0, candidate.PassageIndex);
-        Assert.Contains("6300公里", candidate.Answer.Of(passages[0].Text));
+        Assert.Contains("6300公里", candidate.Answer.Of(passages[0].Text), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class AnswerExtractorTests
 
         var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
         Assert.Equal("Early telephones were rented in pairs.", candidate.Sentence.Of(Telephone[0].Text));
-        Assert.Contains(candidate.Answer.Of(Telephone[0].Text), candidate.Sentence.Of(Telephone[0].Text));
+        Assert.Contains(candidate.Answer.Of(Telephone[0].Text), candidate.Sentence.Of(Telephone[0].Text), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class AnswerExtractorTests
 
         Assert.NotNull(result.Candidate);
         Assert.False(result.Shown);
-        Assert.Contains("below the threshold", result.AbstainReason);
+        Assert.Contains("below the threshold", result.AbstainReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class AnswerServiceTests : IClassFixture<AnswerServiceTests.SpanFi
         var error = await Assert.ThrowsAsync<RpcException>(() => _client.AnswerAsync(request, Deadline()).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("question", error.Status.Detail);
+        Assert.Contains("question", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

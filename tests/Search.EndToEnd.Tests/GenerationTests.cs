@@ -93,7 +93,7 @@ public sealed class GenerationTests(GenerationClusterFixture fixture) : IClassFi
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/search/stream?q=" + Uri.EscapeDataString(question));
         using var response = await fixture.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}");
-        Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType?.ToString());
+        Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
 
         var events = new List<(string, JsonElement)>();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));

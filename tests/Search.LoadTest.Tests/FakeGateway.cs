@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -70,7 +71,7 @@ public sealed class FakeGateway : IAsyncDisposable
     private static async Task<IResult> Search(HttpContext http, ConcurrentQueue<ReceivedSearch> received)
     {
         var q = http.Request.Query["q"].ToString();
-        var k = int.TryParse(http.Request.Query["k"], out var parsed) ? parsed : 0;
+        var k = int.TryParse(http.Request.Query["k"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         received.Enqueue(new ReceivedSearch(q, http.Request.Query["lang"].ToString(), k));
         if (q.Contains("#slow", StringComparison.Ordinal))
         {

@@ -36,7 +36,7 @@ public static class RateLimiting
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                if (options.PermitsPerSecond == 0 || http.Request.Path.StartsWithSegments("/health"))
+                if (options.PermitsPerSecond == 0 || http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -118,7 +119,7 @@ public static class PassageMapping
 
     /// <summary>The schema version of an index named "{alias}-v{n}", or 0 for any other name (an unversioned index).</summary>
     public static int VersionOf(string alias, string index) =>
-        index.StartsWith(alias + "-v", StringComparison.Ordinal) && int.TryParse(index.AsSpan(alias.Length + 2), out var version) && version > 0
+        index.StartsWith(alias + "-v", StringComparison.Ordinal) && int.TryParse(index.AsSpan(alias.Length + 2), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) && version > 0
             ? version
             : 0;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lucene.Net.Documents;
 using Search.Retrieval.Embeddings;
 using Search.Text;
@@ -71,14 +72,14 @@ public static class IndexFields
     public static Passage FromLucene(Document document)
     {
         // Tags were written by ToTag, so they always parse; a hand-edited one reads as Unknown.
-        var language = TextLanguageTags.TryParse(document.Get(Language), out var parsed) ? parsed : TextLanguage.Unknown;
+        var language = TextLanguageTags.TryParse(document.Get(Language, CultureInfo.InvariantCulture), out var parsed) ? parsed : TextLanguage.Unknown;
         return new Passage(
-            PassageId: document.Get(PassageId) ?? "",
-            DocumentId: document.Get(DocumentId) ?? "",
+            PassageId: document.Get(PassageId, CultureInfo.InvariantCulture) ?? "",
+            DocumentId: document.Get(DocumentId, CultureInfo.InvariantCulture) ?? "",
             Ordinal: document.GetField(Ordinal)?.GetInt32Value() ?? 0,
-            Title: document.Get(Title) ?? "",
-            Url: document.Get(Url) ?? "",
-            Text: document.Get(Text) ?? "",
+            Title: document.Get(Title, CultureInfo.InvariantCulture) ?? "",
+            Url: document.Get(Url, CultureInfo.InvariantCulture) ?? "",
+            Text: document.Get(Text, CultureInfo.InvariantCulture) ?? "",
             Language: language,
             StartOffset: document.GetField(Start)?.GetInt32Value() ?? 0,
             EndOffset: document.GetField(End)?.GetInt32Value() ?? 0,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -46,7 +47,7 @@ internal static class TreeExport
 
         if (worst > 1e-3)
         {
-            throw new InvalidOperationException($"the exported {name} trees disagree with ML.NET by up to {worst:g3}");
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the exported {name} trees disagree with ML.NET by up to {worst:g3}"));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Search.Evaluation.Datasets;
@@ -95,7 +96,7 @@ public static class BeirReader
                 continue;
             }
 
-            if (fields.Length != 3 || !int.TryParse(fields[2], out var grade))
+            if (fields.Length != 3 || !int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var grade))
             {
                 throw new InvalidDataException($"{path} line {lineNumber}: expected 'query-id<TAB>corpus-id<TAB>score'");
             }

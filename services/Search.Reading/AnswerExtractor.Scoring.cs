@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using Search.Text;
+
+namespace Search.Reading;
+
+public sealed partial class AnswerExtractor
+{
+    // Question words and their bigram fragments say what is asked, never where the answer is.
+    private const string QuestionChars = "谁誰哪吗嗎呢么麼什";
+    private static readonly HashSet<string> QuestionNoise = new(StringComparer.Ordinal)
+    {
+        "多少", "时候", "时间", "几", "何", "如何", "为何", "怎样", "怎么", "是否", "name", "call",
+    };
+
+    /// <summary>"西元幾年" asks for a year, though "幾年" alone reads as a count.</summary>
+    private static ExpectedAnswer Refine(ExpectedAnswer expected, string question) =>
+        expected == ExpectedAnswer.Number && EraYearQuestion().IsMatch(question) ? ExpectedAnswer.Time : expected;
+
+    [GeneratedRegex("(?:西元|公元|民國|民国)(?:前)?[几幾哪]")]
+    private static partial Regex EraYearQuestion();
+
+    private static HashSet<string> QuestionTerms(string question)
+    {
+        var terms = TextTokenizer.Terms(question);
+        terms.RemoveWhere(t => QuestionNoise.Contains(t) || t.Any(c => QuestionChars.Contains(c, StringComparison.Ordinal)));
+        return terms;
+    }
+
+    /// <summary>Rarity of each question term among the candidate sentences (BM25-style idf).</summary>
+    private static Dictionary<string, double> TermWeights(HashSet<string> questionTerms, List<SentenceUnit> units)
+    {
+        var n = units.Count;
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var term in questionTerms)
+        {
+            var df = units.Count(u => u.Terms.Contains(term));
+            weights[term] = Math.Log(1 + (n - df + 0.5) / (df + 0.5));
+        }
+
+        return weights;
+    }
+
+    private void ScoreSentence(SentenceUnit unit, Dictionary<string, double> weights)
+    {
+        double total = 0, matched = 0;
+        var count = 0;
+        foreach (var (term, weight) in weights)
+        {
+            total += weight;
+            if (unit.Terms.Contains(term))
+            {
+                matched += weight;
+                count++;
+            }
+        }
+
+        unit.Matched = count;
+        unit.Overlap = total > 0 ? matched / total : 0;
+        unit.Coverage = (double)count / weights.Count;
+        unit.Proximity = Proximity(unit, weights);
+        unit.Score = options.OverlapWeight * unit.Overlap
+            + options.CoverageWeight * unit.Coverage
+            + options.ProximityWeight * unit.Proximity
+            + options.RankWeight / (1 + unit.Passage);
+    }
+
+    /// <summary>Matched distinct terms over the smallest token window holding all of them (1 = adjacent).</summary>
+    private static double Proximity(SentenceUnit unit, Dictionary<string, double> weights)
+    {
+        if (unit.Matched < 2)
+        {
+            return 0;
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var have = 0;
+        var best = int.MaxValue;
+        var left = 0;
+        var tokens = unit.Tokens;
+        for (var right = 0; right < tokens.Count; right++)
+        {
+            if (!weights.ContainsKey(tokens[right].Term))
+            {
+                continue;
+            }
+
+            counts[tokens[right].Term] = counts.GetValueOrDefault(tokens[right].Term) + 1;
+            if (counts[tokens[right].Term] == 1)
+            {
+                have++;
+            }
+
+            while (have == unit.Matched)
+            {
+                best = Math.Min(best, right - left + 1);
+                var term = tokens[left].Term;
+                if (counts.TryGetValue(term, out var c))
+                {
+                    counts[term] = c - 1;
+                    if (c == 1)
+                    {
+                        have--;
+                    }
+                }
+
+                left++;
+            }
+        }
+
+        return best == int.MaxValue ? 0 : Math.Min(1, (double)unit.Matched / best);
+    }
+}
