@@ -37,6 +37,8 @@ public static class GatewayExtensions
         builder.Services.AddGrpc().AddServiceOptions<GatewayService>(o => o.Interceptors.Add<IngestGrpcInterceptor>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Deadlines>();
+        builder.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
+        builder.Services.AddSingleton<Admission>();
         builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
         builder.AddGatewayRateLimiting();

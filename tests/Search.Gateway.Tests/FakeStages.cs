@@ -18,6 +18,7 @@ namespace Search.Gateway.Tests;
 public sealed class FakeStages : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _retrievals;
 
     private FakeStages(WebApplication app) => _app = app;
 
@@ -39,6 +40,12 @@ public sealed class FakeStages : IAsyncDisposable
     /// <summary>The router's route for a query.</summary>
     public Func<string, Rpc.Route> Router { get; set; } = RouteOf;
 
+    /// <summary>Retrieval searches received.</summary>
+    public int Retrievals => Volatile.Read(ref _retrievals);
+
+    /// <summary>When set, every retrieval search waits until it completes (or the call is cancelled).</summary>
+    public TaskCompletionSource? RetrievalGate { get; set; }
+
     /// <summary>Stages ("rerank", "answer", …) that answer INTERNAL instead of a response.</summary>
     public HashSet<string> Failing { get; } = new(StringComparer.Ordinal);
 
@@ -51,7 +58,16 @@ public sealed class FakeStages : IAsyncDisposable
         var app = builder.Build();
         var stages = new FakeStages(app);
         app.MapPost("/search.v1.Router/Route", http => stages.Unary(http, "router", Rpc.RouteRequest.Parser, r => new Rpc.RouteResponse { Route = stages.Router(r.Query) }));
-        app.MapPost("/search.v1.Retrieval/Search", http => stages.Unary(http, "retrieval", Rpc.RetrieveRequest.Parser, _ => new Rpc.RetrieveResponse { Passages = { stages.Passages } }));
+        app.MapPost("/search.v1.Retrieval/Search", async http =>
+        {
+            Interlocked.Increment(ref stages._retrievals);
+            if (stages.RetrievalGate is { } gate)
+            {
+                await gate.Task.WaitAsync(http.RequestAborted);
+            }
+
+            await stages.Unary(http, "retrieval", Rpc.RetrieveRequest.Parser, _ => new Rpc.RetrieveResponse { Passages = { stages.Passages } });
+        });
         app.MapPost("/search.v1.Rerank/Rerank", http => stages.Unary(http, "rerank", Rpc.RerankRequest.Parser, r =>
         {
             stages.RerankRequests.Enqueue(r);

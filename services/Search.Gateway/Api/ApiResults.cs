@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Search.Gateway.Pipeline;
 
 namespace Search.Gateway.Api;
 
@@ -19,4 +20,11 @@ internal static class ApiResults
 
     public static IResult Unavailable(string message) =>
         Results.Problem(detail: message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+
+    /// <summary>503 with Retry-After: refused by admission control before any stage saw the search.</summary>
+    public static IResult Overloaded(HttpContext http, OverloadedException e)
+    {
+        http.Response.Headers.RetryAfter = e.RetryAfterSeconds;
+        return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded");
+    }
 }

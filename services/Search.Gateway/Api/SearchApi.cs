@@ -53,5 +53,9 @@ public static class SearchApi
         {
             return ApiResults.Unavailable(e.Message);
         }
+        catch (OverloadedException e)
+        {
+            return ApiResults.Overloaded(http, e);
+        }
     }
 }

@@ -41,6 +41,10 @@ public static class SearchStreamApi
         {
             return ApiResults.Unavailable(e.Message);
         }
+        catch (OverloadedException e)
+        {
+            return ApiResults.Overloaded(http, e);
+        }
     }
 
     private static async Task SendAsync(HttpContext http, SearchEvent e, CancellationToken ct)

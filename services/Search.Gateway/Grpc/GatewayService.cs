@@ -34,6 +34,10 @@ public sealed class GatewayService(
         {
             throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
         }
+        catch (OverloadedException e)
+        {
+            throw Overloaded(e);
+        }
     }
 
     public override async Task SearchStream(Rpc.SearchRequest request, IServerStreamWriter<Rpc.SearchStreamEvent> responseStream, ServerCallContext context)
@@ -50,6 +54,10 @@ public sealed class GatewayService(
         catch (StageUnavailableException e)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+        catch (OverloadedException e)
+        {
+            throw Overloaded(e);
         }
     }
 
@@ -97,6 +105,10 @@ public sealed class GatewayService(
 
     public override Task<Rpc.RetrieveResponse> Retrieve(Rpc.RetrieveRequest request, ServerCallContext context) =>
         Forward(() => retrieval.SearchAsync(request, deadline: RetrievalDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+
+    /// <summary>UNAVAILABLE with a retry-after entry in the trailers: refused before any stage saw the search.</summary>
+    private static RpcException Overloaded(OverloadedException e) =>
+        new(new Status(StatusCode.Unavailable, e.Message), new Metadata { { "retry-after", e.RetryAfterSeconds } });
 
     private DateTime RetrievalDeadline(ServerCallContext context) => deadlines.Earliest(context.Deadline, options.Value.RetrievalTimeoutMs);
 

@@ -4,8 +4,8 @@ namespace Search.Gateway.Pipeline;
 
 /// <summary>
 /// The gateway's own metrics (meter "Search.Gateway", scraped at /metrics, exported over OTLP):
-/// per-stage latency, how responses were served (cache hit ratio), the answer-box rate and how many
-/// responses were degraded.
+/// per-stage latency, how responses were served (cache hit ratio), the answer-box rate, how many
+/// responses were degraded and how many searches were refused for overload.
 /// </summary>
 public sealed class GatewayMetrics : IDisposable
 {
@@ -14,6 +14,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Histogram<double> _stageDuration;
     private readonly Counter<long> _responses;
+    private readonly Counter<long> _refused;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -22,7 +23,11 @@ public sealed class GatewayMetrics : IDisposable
             "search.stage.duration", unit: "ms", description: "Time of one pipeline stage as the gateway saw it, by stage and status.");
         _responses = _meter.CreateCounter<long>(
             "search.responses", description: "Search responses by how they were served (computed, cache, coalesced), whether an answer box was shown and whether any stage was degraded.");
+        _refused = _meter.CreateCounter<long>(
+            "search.refused", description: "Searches refused by admission control (overloaded: they could not be served before their deadline).");
     }
+
+    public void RecordRefused() => _refused.Add(1);
 
     /// <summary>Records the stage timings of a response the pipeline computed.</summary>
     public void RecordStages(SearchResponse response)

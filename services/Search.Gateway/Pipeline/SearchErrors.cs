@@ -15,3 +15,15 @@ public sealed class StageUnavailableException(string stage, string message, Exce
 {
     public string Stage { get; } = stage;
 }
+
+/// <summary>
+/// The gateway cannot serve the search in time: REST answers 503 with Retry-After, gRPC UNAVAILABLE with a
+/// retry-after entry in the trailers. Nothing downstream has seen the search.
+/// </summary>
+public sealed class OverloadedException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+
+    /// <summary>Whole seconds to wait, at least 1, as Retry-After carries them.</summary>
+    public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

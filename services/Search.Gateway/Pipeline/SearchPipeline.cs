@@ -7,15 +7,18 @@ using Search.Text;
 namespace Search.Gateway.Pipeline;
 
 /// <summary>
-/// Runs router → retrieval → rerank → answer with a deadline per stage. Every stage but
-/// retrieval may fail: the response is then degraded (default route, retrieval order,
-/// no answer box) and says so; only a retrieval failure fails the request.
+/// Runs router → retrieval → rerank → answer with a deadline per stage, once <see cref="Admission"/> gives the
+/// search a slot. Every stage but retrieval may fail: the response is then degraded (default route, retrieval
+/// order, no answer box) and says so; only a retrieval failure fails the request. Under pressure (searches
+/// waiting for slots) the dearest parts are left out first, each named in <c>degraded</c>: generation, then the
+/// answer stage, then rerank.
 /// </summary>
 public sealed class SearchPipeline(
     ISearchStages stages,
     IOptions<GatewayOptions> options,
     StageResilience resilience,
     Deadlines deadlines,
+    Admission admission,
     ILogger<SearchPipeline> logger)
 {
     private readonly GatewayOptions _options = options.Value;
@@ -23,16 +26,18 @@ public sealed class SearchPipeline(
     public async Task<SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var (prepared, deadline) = await PrepareAsync(query, callerDeadline, ct);
+        var (k, hint) = Validate(query);
+        var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
+        using var ticket = await admission.EnterAsync(deadline, ct);
+        var prepared = await PrepareAsync(query, k, hint, deadline, ticket.Pressure, ct);
         AnswerReply? reply = null;
-        if (prepared.Answering)
+        if (prepared.Answering && ticket.Pressure < Pressure.SkipAnswer)
         {
-            reply = await CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
-                (d, token) => stages.AnswerAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), d, token), ct);
+            reply = await AnswerAsync(prepared, deadline, ct);
         }
         else
         {
-            prepared.Log.Skipped(Stages.Answer);
+            SkipAnswer(prepared, ticket.Pressure);
         }
 
         var (shown, abstained) = Split(reply, query.IncludeAbstained);
@@ -48,24 +53,33 @@ public sealed class SearchPipeline(
     public async Task SearchStreamAsync(SearchQuery query, DateTime? callerDeadline, Func<SearchEvent, CancellationToken, Task> emit, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var (prepared, _) = await PrepareAsync(query, callerDeadline, ct);
-        if (!prepared.Answering)
+        var (k, hint) = Validate(query);
+        var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
+        using var ticket = await admission.EnterAsync(deadline, ct);
+        var prepared = await PrepareAsync(query, k, hint, deadline, ticket.Pressure, ct);
+        var answering = prepared.Answering && ticket.Pressure < Pressure.SkipAnswer;
+        if (!answering)
         {
-            prepared.Log.Skipped(Stages.Answer);
+            SkipAnswer(prepared, ticket.Pressure);
+        }
+        else if (ticket.Pressure >= Pressure.SkipGeneration)
+        {
+            prepared.Log.Degraded.Add(Degradations.Generation);
         }
 
         await emit(new ResultsEvent(prepared.Response(Stopwatch.GetElapsedTime(started))), ct);
-        var answer = prepared.Answering
-            ? await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct)
-            : StreamedAnswer.None(prepared.Ranked.Count == 0 ? "no passage was found to answer from" : "the query is not a question to answer");
+        var answer = !answering
+            ? StreamedAnswer.None(prepared.Ranked.Count == 0 ? "no passage was found to answer from"
+                : prepared.Answering ? "the answer stage was left out: the gateway is under load" : "the query is not a question to answer")
+            : ticket.Pressure >= Pressure.SkipGeneration
+                ? ExtractiveInstead(await AnswerAsync(prepared, deadline, ct), query.IncludeAbstained)
+                : await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct);
         await emit(new AnswerEvent(answer with { TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds }), ct);
     }
 
-    /// <summary>Route, retrieve and rerank: the results with their stage log, and no answer yet.</summary>
-    private async Task<(Prepared Prepared, DateTime Deadline)> PrepareAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    /// <summary>Route, retrieve and rerank (unless the pressure leaves it out): the results with their stage log, and no answer yet.</summary>
+    private async Task<Prepared> PrepareAsync(SearchQuery query, int k, TextLanguage hint, DateTime deadline, Pressure pressure, CancellationToken ct)
     {
-        var (k, hint) = Validate(query);
-        var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
         var log = new StageLog();
 
         var route = await CallAsync(Stages.Router, _options.RouterTimeoutMs, deadline, log,
@@ -76,8 +90,45 @@ public sealed class SearchPipeline(
         }
 
         var candidates = await RetrieveAsync(route, hint, k, log, deadline, ct);
-        var ranked = await RerankAsync(route, candidates, log, deadline, ct);
-        return (new Prepared(query.Query ?? "", route, ranked, k, log), deadline);
+        IReadOnlyList<RankedPassage> ranked;
+        if (pressure >= Pressure.SkipRerank && candidates.Count > 0)
+        {
+            log.Skipped(Stages.Rerank);
+            log.Degraded.Add(Stages.Rerank);
+            ranked = candidates;
+        }
+        else
+        {
+            ranked = await RerankAsync(route, candidates, log, deadline, ct);
+        }
+
+        return new Prepared(query.Query ?? "", route, ranked, k, log);
+    }
+
+    private Task<AnswerReply?> AnswerAsync(Prepared prepared, DateTime deadline, CancellationToken ct) =>
+        CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
+            (d, token) => stages.AnswerAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), d, token), ct);
+
+    /// <summary>Marks the answer stage skipped, and degraded when it was left out for load rather than not wanted.</summary>
+    private static void SkipAnswer(Prepared prepared, Pressure pressure)
+    {
+        prepared.Log.Skipped(Stages.Answer);
+        if (prepared.Answering && pressure >= Pressure.SkipAnswer)
+        {
+            prepared.Log.Degraded.Add(Stages.Answer);
+        }
+    }
+
+    /// <summary>The streamed answer when generation was left out for load: the extractive answer, with the reason.</summary>
+    private static StreamedAnswer ExtractiveInstead(AnswerReply? reply, bool includeAbstained)
+    {
+        if (reply is null)
+        {
+            return StreamedAnswer.None("the answer stage failed") with { Degraded = true };
+        }
+
+        var (shown, abstained) = Split(reply, includeAbstained);
+        return StreamedAnswer.None("generation was left out: the gateway is under load") with { Answer = shown, AbstainedAnswer = abstained, Degraded = true };
     }
 
     private (int K, TextLanguage Hint) Validate(SearchQuery query)

@@ -73,6 +73,13 @@ public static class Stages
     public const string Answer = "answer";
 }
 
+/// <summary>Names in a response's <c>degraded</c> list that are not stages.</summary>
+public static class Degradations
+{
+    /// <summary>The streamed answer is the extractive one because generation was left out under load.</summary>
+    public const string Generation = "generation";
+}
+
 public static class StageStatus
 {
     public const string Ok = "ok";

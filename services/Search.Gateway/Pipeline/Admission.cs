@@ -1,0 +1,184 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Search.Gateway.Pipeline;
+
+/// <summary>Configuration section "Gateway:Admission": how many searches are worked on at once and how long one may wait.</summary>
+public sealed class AdmissionOptions
+{
+    public const string Section = "Gateway:Admission";
+
+    /// <summary>Searches worked on at once; 0 sizes it to the machine (<see cref="PerProcessor"/> per processor).</summary>
+    [Range(0, 10_000)]
+    public int MaxConcurrent { get; set; }
+
+    /// <summary>The longest a search waits for a slot before it is refused, in ms.</summary>
+    [Range(0, 60_000)]
+    public int MaxQueueMs { get; set; } = 1_000;
+
+    /// <summary>What a search is assumed to take before any has been timed, in ms.</summary>
+    [Range(1, 60_000)]
+    public int InitialServiceMs { get; set; } = 30;
+
+    /// <summary>Slots per processor when <see cref="MaxConcurrent"/> is 0: the stages wait on each other and on the network.</summary>
+    public const int PerProcessor = 4;
+
+    public int Slots => MaxConcurrent > 0 ? MaxConcurrent : PerProcessor * Environment.ProcessorCount;
+}
+
+/// <summary>How much the pipeline leaves out because searches are waiting: each level also leaves out the ones before it.</summary>
+public enum Pressure
+{
+    None,
+
+    /// <summary>Searches are queued: streamed answers use the extractive answer instead of generating.</summary>
+    SkipGeneration,
+
+    /// <summary>As many queued as slots: no answer stage.</summary>
+    SkipAnswer,
+
+    /// <summary>Twice as many queued as slots: no rerank either (retrieval order).</summary>
+    SkipRerank,
+}
+
+/// <summary>
+/// Admission control in front of the search pipeline: at most <see cref="AdmissionOptions.Slots"/> searches
+/// are worked on at once and the rest wait in order. A search whose deadline cannot be met by the expected
+/// wait plus the time a search takes is refused at once, before any stage sees it; one that waits longer than
+/// <see cref="AdmissionOptions.MaxQueueMs"/> or past what its deadline allows is refused then; one whose caller
+/// has gone is dropped from the queue. Searches admitted while others wait are told the pressure, and the
+/// pipeline leaves out its dearest parts first.
+/// </summary>
+public sealed class Admission : IDisposable
+{
+    private const double Smoothing = 0.1;
+
+    private readonly ConcurrencyLimiter _slots;
+    private readonly AdmissionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
+    private readonly Lock _lock = new();
+    private double _serviceMs;
+
+    public Admission(IOptions<AdmissionOptions> options, TimeProvider time, GatewayMetrics metrics)
+    {
+        _options = options.Value;
+        _time = time;
+        _metrics = metrics;
+        _serviceMs = _options.InitialServiceMs;
+        _slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Slots,
+            // Time bounds the queue; this only keeps a flood from growing it without end.
+            QueueLimit = Slots * 64,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+    }
+
+    public int Slots => _options.Slots;
+
+    /// <summary>Searches waiting for a slot now.</summary>
+    public long Queued => _slots.GetStatistics()?.CurrentQueuedCount ?? 0;
+
+    /// <summary>The recent time a search held its slot, in ms (exponentially smoothed).</summary>
+    public double ServiceMs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _serviceMs;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a slot for a search that must end by <paramref name="deadline"/> (UTC). Throws
+    /// <see cref="OverloadedException"/> when it cannot be served in time, and <see cref="OperationCanceledException"/>
+    /// when <paramref name="ct"/> (the caller) gives up while it waits.
+    /// </summary>
+    public async Task<AdmissionTicket> EnterAsync(DateTime deadline, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var serviceMs = ServiceMs;
+        var expectedWaitMs = (Queued + 1) * serviceMs / Slots;
+        var lease = _slots.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            // Enough time left to wait the expected while and then be served?
+            var allowedMs = Math.Min(_options.MaxQueueMs, (deadline - now).TotalMilliseconds - serviceMs);
+            if (expectedWaitMs > allowedMs)
+            {
+                throw Refuse(expectedWaitMs, $"the gateway is overloaded: {Queued} searches are waiting for {Slots} slots and this one could not be served before its deadline; retry shortly");
+            }
+
+            using var timeUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(0, allowedMs)), _time);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, timeUp.Token);
+            try
+            {
+                lease = await _slots.AcquireAsync(1, waiting.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw Refuse(expectedWaitMs, $"the gateway is overloaded: no slot came free within {allowedMs:0} ms; retry shortly");
+            }
+
+            if (!lease.IsAcquired)
+            {
+                lease.Dispose();
+                throw Refuse(expectedWaitMs, "the gateway is overloaded: its queue is full; retry shortly");
+            }
+        }
+
+        return new AdmissionTicket(this, lease, PressureNow(), _time.GetTimestamp());
+    }
+
+    /// <summary>The pressure a search admitted now works under, from how many are still waiting.</summary>
+    private Pressure PressureNow()
+    {
+        var queued = Queued;
+        return queued switch
+        {
+            0 => Pressure.None,
+            _ when queued >= 2L * Slots => Pressure.SkipRerank,
+            _ when queued >= Slots => Pressure.SkipAnswer,
+            _ => Pressure.SkipGeneration,
+        };
+    }
+
+    private OverloadedException Refuse(double expectedWaitMs, string message)
+    {
+        _metrics.RecordRefused();
+        return new OverloadedException(message, TimeSpan.FromMilliseconds(Math.Max(1_000, expectedWaitMs)));
+    }
+
+    internal void Leave(RateLimitLease lease, long startedTimestamp)
+    {
+        lease.Dispose();
+        var heldMs = _time.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+        lock (_lock)
+        {
+            _serviceMs += Smoothing * (heldMs - _serviceMs);
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
+}
+
+/// <summary>A search's slot: the pressure it runs under; disposing it frees the slot.</summary>
+public sealed class AdmissionTicket(Admission admission, RateLimitLease lease, Pressure pressure, long startedTimestamp) : IDisposable
+{
+    private int _left;
+
+    public Pressure Pressure { get; } = pressure;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _left, 1) == 0)
+        {
+            admission.Leave(lease, startedTimestamp);
+        }
+    }
+}

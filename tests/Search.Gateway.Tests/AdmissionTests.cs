@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Search.Gateway.Pipeline;
+using Search.Text;
+
+namespace Search.Gateway.Tests;
+
+/// <summary>Admission control: refusal before any stage, the time-bounded queue, callers that leave, and degradation by pressure.</summary>
+public sealed class AdmissionTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    [Fact]
+    public async Task ASearchThatCannotBeServedBeforeItsDeadlineIsRefusedAtOnce()
+    {
+        using var admission = Admission(slots: 1, serviceMs: 1_000);
+        using var held = await admission.EnterAsync(DateTime.UtcNow.AddSeconds(10), TestContext.Current.CancellationToken);
+
+        // One slot, busy, and a search takes a second: one due in half a second cannot be served.
+        var refusal = await Assert.ThrowsAsync<OverloadedException>(
+            () => admission.EnterAsync(DateTime.UtcNow.AddMilliseconds(500), TestContext.Current.CancellationToken));
+
+        Assert.Equal("1", refusal.RetryAfterSeconds);
+        Assert.Contains("overloaded", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(0, admission.Queued);
+    }
+
+    [Fact]
+    public async Task AWaitingSearchGetsTheFreedSlotAndOneThatWaitsTooLongIsRefused()
+    {
+        using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000);
+        var held = await admission.EnterAsync(DateTime.UtcNow.AddSeconds(30), TestContext.Current.CancellationToken);
+        var waiting = admission.EnterAsync(DateTime.UtcNow.AddSeconds(30), TestContext.Current.CancellationToken);
+        await WaitUntil(() => admission.Queued == 1);
+        Assert.False(waiting.IsCompleted);
+
+        held.Dispose();
+        using var admitted = await waiting;
+
+        Assert.Equal(Pressure.None, admitted.Pressure);
+        // Now the slot is held again: a search allowed to wait 200 ms waits, then is refused.
+        using var shortWait = Admission(slots: 1, serviceMs: 1, maxQueueMs: 200);
+        using var busy = await shortWait.EnterAsync(DateTime.UtcNow.AddSeconds(30), TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<OverloadedException>(() => shortWait.EnterAsync(DateTime.UtcNow.AddSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Equal(0, shortWait.Queued);
+    }
+
+    [Fact]
+    public async Task ASearchWhoseCallerLeavesIsDroppedFromTheQueue()
+    {
+        using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000);
+        using var held = await admission.EnterAsync(DateTime.UtcNow.AddSeconds(30), TestContext.Current.CancellationToken);
+        using var caller = new CancellationTokenSource();
+        var waiting = admission.EnterAsync(DateTime.UtcNow.AddSeconds(30), caller.Token);
+        await WaitUntil(() => admission.Queued == 1);
+
+        await caller.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, admission.Queued);
+    }
+
+    [Fact]
+    public async Task UnderPressureTheAnswerThenTheRerankAreLeftOutAndNamedInDegraded()
+    {
+        // One slot. The first search holds it inside retrieval while three more queue; when it is let go,
+        // the second is admitted with two still waiting (rerank and answer left out), the third with one
+        // waiting (answer left out), the fourth with none (everything).
+        using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000);
+        var stages = new GatedStages();
+        var pipeline = new SearchPipeline(
+            stages, Options.Create(new GatewayOptions()), new StageResilience(NullLogger<StageResilience>.Instance),
+            new Deadlines(TimeProvider.System), admission, NullLogger<SearchPipeline>.Instance);
+        var ct = TestContext.Current.CancellationToken;
+        var searches = new List<Task<SearchResponse>> { pipeline.SearchAsync(new SearchQuery("who wrote it?", null, 5, false), null, ct) };
+        await WaitUntil(() => stages.Retrievals == 1);
+        for (var i = 1; i <= 3; i++)
+        {
+            searches.Add(pipeline.SearchAsync(new SearchQuery($"who wrote book {i}?", null, 5, false), null, ct));
+            var queued = i;
+            await WaitUntil(() => admission.Queued == queued);
+        }
+
+        stages.Open.SetResult();
+        var responses = await Task.WhenAll(searches);
+
+        Assert.Equal([[], ["rerank", "answer"], ["answer"], []], responses.Select(r => r.Degraded.ToArray()));
+        Assert.Equal(["who wrote book 3?", "who wrote it?"], stages.Answered.Order(StringComparer.Ordinal));
+        Assert.Equal(3, stages.Reranks);
+        Assert.All(responses, r => Assert.Equal(2, r.Results.Count));
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private Admission Admission(int slots, int serviceMs, int maxQueueMs = 1_000) => new(
+        Options.Create(new AdmissionOptions { MaxConcurrent = slots, InitialServiceMs = serviceMs, MaxQueueMs = maxQueueMs }),
+        TimeProvider.System,
+        new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()));
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(condition(), "the condition never held");
+    }
+
+    /// <summary>Stages in process: every retrieval waits until <see cref="Open"/> is set; calls are counted.</summary>
+    private sealed class GatedStages : ISearchStages
+    {
+        private int _retrievals;
+        private int _reranks;
+
+        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Retrievals => Volatile.Read(ref _retrievals);
+
+        public int Reranks => Volatile.Read(ref _reranks);
+
+        public ConcurrentBag<string> Answered { get; } = [];
+
+        public Task<QueryRoute?> RouteAsync(string query, TextLanguage hint, DateTime deadline, CancellationToken ct) =>
+            Task.FromResult<QueryRoute?>(SearchPipeline.FallbackRoute(query, hint));
+
+        public async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(string query, TextLanguage language, int topK, DateTime deadline, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _retrievals);
+            await Open.Task.WaitAsync(ct);
+            return [Passage("a", 2), Passage("b", 1)];
+        }
+
+        public Task<IReadOnlyList<RankedPassage>> RerankAsync(QueryRoute route, IReadOnlyList<RankedPassage> candidates, DateTime deadline, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _reranks);
+            return Task.FromResult(candidates);
+        }
+
+        public Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
+        {
+            Answered.Add(route.NormalizedQuery);
+            return Task.FromResult(new AnswerReply(null, false));
+        }
+
+        public Task<GenerationOutcome?> AnswerStreamAsync(
+            QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct) =>
+            throw new NotSupportedException();
+
+        private static RankedPassage Passage(string id, double score) =>
+            new(Search.Gateway.Pipeline.Passage.Empty with { PassageId = id, DocumentId = id, Text = "text " + id }, score, score, null, null);
+    }
+}
