@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Measures the cluster where users meet it: a cold start under load, and overload followed by the normal rate
+# (docs/benchmarks.md, "Cold start and overload").
+#   1. cold:     start the cluster on an existing index and at once send 50 q/s of NQ-open questions (30%
+#                repeats) over REST for 20 s, nothing warmed;
+#   2. capacity: the most a closed loop of 8 workers gets on fresh NQ-open questions (cache misses), 20 s;
+#   3. overload: twice that capacity, open loop, for 20 s;
+#   4. after:    at once the normal rate (50 q/s) again; its first 5 s are sent but not counted, so its
+#                errors say whether the cluster was back within 5 s.
+# Usage: tools/measure-overload.sh INDEX_DIR [DATA_DIR]. INDEX_DIR is used as it is (ingest into it first,
+# e.g. with `make run ARGS='--data-dir DIR'` and `search-cli ingest`); an empty or missing one gets the
+# SQuAD half. Needs a Release build (`make build`) and redis-server; starts its own cluster on the default
+# ports and stops it at the end. RATE (default 50) and OUT (default .data/overload) can be set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+index="${1:?usage: tools/measure-overload.sh INDEX_DIR [DATA_DIR]}"
+data="${2:-${SEARCH_DATA_DIR:-../shared/data}}"
+nq="$data/nq-open/NQ-open.dev.jsonl"
+rate="${RATE:-50}"
+out="${OUT:-.data/overload}"
+mkdir -p "$out"
+load_tool=tools/Search.LoadTest/bin/Release/net10.0/Search.LoadTest.dll
+
+launcher=""
+start_cluster() {
+  dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$index" >"$out/cluster.log" 2>&1 &
+  launcher=$!
+  until grep -q "Ctrl-C stops every service" "$out/cluster.log"; do
+    kill -0 $launcher 2>/dev/null || { cat "$out/cluster.log"; exit 1; }
+    sleep 0.2
+  done
+}
+stop_cluster() {
+  [ -n "$launcher" ] && kill -TERM $launcher 2>/dev/null && wait $launcher 2>/dev/null || true
+  launcher=""
+}
+trap stop_cluster EXIT
+
+load() {
+  local name=$1; shift
+  dotnet "$load_tool" --queries "$nq" --out "$out/$name.json" "$@" 2>/dev/null | tail -1 | sed "s/^/$name: /"
+}
+
+if [ ! -d "$index" ] || [ -z "$(ls -A "$index" 2>/dev/null)" ]; then
+  start_cluster
+  key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+  dotnet tools/Search.Cli/bin/Release/net10.0/Search.Cli.dll ingest "$data/squad-v1.1-dev/dev-v1.1-half.json.gz" --format squad --api-key "$key" | tail -1
+  stop_cluster
+fi
+
+start=$(date +%s.%N)
+start_cluster
+echo "cluster ready in $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s"
+load cold --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 20s --warmup 0s --repeat 0.3 --seed 11
+
+redis-cli -p 6390 FLUSHALL >/dev/null
+load capacity --target http://127.0.0.1:8080 --protocol rest --concurrency 8 --duration 20s --warmup 5s --seed 12
+capacity=$(python3 -c "import json; r = json.load(open('$out/capacity.json')); print(max(1, round(r['succeeded'] / r['window_seconds'])))")
+load overload --target http://127.0.0.1:8080 --protocol rest --rate $((2 * capacity)) --duration 20s --warmup 0s --seed 13
+load after --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 15s --warmup 5s --seed 14
+python3 - "$out" "$capacity" <<'PY'
+import json, sys
+out, capacity = sys.argv[1], int(sys.argv[2])
+over = json.load(open(f"{out}/overload.json"))
+print(f"overload at {2 * capacity} q/s: goodput {over['succeeded'] / over['window_seconds']:.1f}/s against capacity {capacity}/s; "
+      f"errors {dict(over['errors_by_kind'])}; p50 with errors {over['latency_with_errors']['p50_ms']} ms")
+PY
