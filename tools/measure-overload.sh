@@ -7,10 +7,12 @@
 #   3. overload: twice that capacity, open loop, for 20 s;
 #   4. after:    at once the normal rate (50 q/s) again; its first 5 s are sent but not counted, so its
 #                errors say whether the cluster was back within 5 s.
+# The answer cache is emptied before steps 2-4, so they measure cache misses.
 # Usage: tools/measure-overload.sh INDEX_DIR [DATA_DIR]. INDEX_DIR is used as it is (ingest into it first,
 # e.g. with `make run ARGS='--data-dir DIR'` and `search-cli ingest`); an empty or missing one gets the
 # SQuAD half. Needs a Release build (`make build`) and redis-server; starts its own cluster on the default
-# ports and stops it at the end. RATE (default 50) and OUT (default .data/overload) can be set.
+# ports and stops it at the end. RATE (default 50), OUT (default .data/overload) and CLUSTER_ARGS (settings
+# for the launcher, e.g. --Gateway:Admission:MaxQueueMs=250) can be set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 index="${1:?usage: tools/measure-overload.sh INDEX_DIR [DATA_DIR]}"
@@ -23,7 +25,7 @@ load_tool=tools/Search.LoadTest/bin/Release/net10.0/Search.LoadTest.dll
 
 launcher=""
 start_cluster() {
-  dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$index" >"$out/cluster.log" 2>&1 &
+  dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$index" ${CLUSTER_ARGS:-} >"$out/cluster.log" 2>&1 &
   launcher=$!
   until grep -q "Ctrl-C stops every service" "$out/cluster.log"; do
     kill -0 $launcher 2>/dev/null || { cat "$out/cluster.log"; exit 1; }
@@ -56,7 +58,9 @@ load cold --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --durati
 redis-cli -p 6390 FLUSHALL >/dev/null
 load capacity --target http://127.0.0.1:8080 --protocol rest --concurrency 8 --duration 20s --warmup 5s --seed 12
 capacity=$(python3 -c "import json; r = json.load(open('$out/capacity.json')); print(max(1, round(r['succeeded'] / r['window_seconds'])))")
+redis-cli -p 6390 FLUSHALL >/dev/null
 load overload --target http://127.0.0.1:8080 --protocol rest --rate $((2 * capacity)) --duration 20s --warmup 0s --seed 13
+redis-cli -p 6390 FLUSHALL >/dev/null
 load after --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 15s --warmup 5s --seed 14
 python3 - "$out" "$capacity" <<'PY'
 import json, sys

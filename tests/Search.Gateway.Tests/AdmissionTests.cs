@@ -71,9 +71,7 @@ public sealed class AdmissionTests : IDisposable
         // waiting (answer left out), the fourth with none (everything).
         using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000);
         var stages = new GatedStages();
-        var pipeline = new SearchPipeline(
-            stages, Options.Create(new GatewayOptions()), new StageResilience(NullLogger<StageResilience>.Instance),
-            new Deadlines(TimeProvider.System), admission, NullLogger<SearchPipeline>.Instance);
+        var pipeline = Pipeline(stages, admission);
         var ct = TestContext.Current.CancellationToken;
         var searches = new List<Task<SearchResponse>> { pipeline.SearchAsync(new SearchQuery("who wrote it?", null, 5, false), null, ct) };
         await WaitUntil(() => stages.Retrievals == 1);
@@ -93,7 +91,52 @@ public sealed class AdmissionTests : IDisposable
         Assert.All(responses, r => Assert.Equal(2, r.Results.Count));
     }
 
+    [Fact]
+    public async Task AStreamedSearchAdmittedWhileOthersWaitGetsTheExtractiveAnswerInsteadOfGenerating()
+    {
+        // Two slots, both held in retrieval, two more queued. When they are let go, the third search is
+        // admitted with one still waiting (generation left out), the fourth with none (generated).
+        using var admission = Admission(slots: 2, serviceMs: 1, maxQueueMs: 60_000);
+        var stages = new GatedStages();
+        var pipeline = Pipeline(stages, admission);
+        var ct = TestContext.Current.CancellationToken;
+        var streams = new List<Task<List<SearchEvent>>>();
+        for (var i = 0; i < 4; i++)
+        {
+            streams.Add(StreamAsync(pipeline, $"who wrote book {i}?", ct));
+            var (retrievals, queued) = i < 2 ? (i + 1, 0) : (2, i - 1);
+            await WaitUntil(() => stages.Retrievals == retrievals && admission.Queued == queued);
+        }
+
+        stages.Open.SetResult();
+        var events = await Task.WhenAll(streams);
+
+        var results = events.Select(e => e.OfType<ResultsEvent>().Single().Results.Degraded.ToArray()).ToArray();
+        var answers = events.Select(e => e.OfType<AnswerEvent>().Single().Answer).ToArray();
+        Assert.Equal([[], [], ["generation"], []], results);
+        Assert.Equal([true, true, false, true], answers.Select(a => a.GeneratedShown));
+        Assert.True(answers[2].Degraded);
+        Assert.Equal("generation was left out: the gateway is under load", answers[2].FallbackReason);
+        Assert.Equal("extractive", answers[2].Answer?.Text);
+        Assert.Equal(3, stages.Generations);
+    }
+
     public void Dispose() => _services.Dispose();
+
+    private static SearchPipeline Pipeline(ISearchStages stages, Admission admission) => new(
+        stages, Options.Create(new GatewayOptions()), new StageResilience(NullLogger<StageResilience>.Instance),
+        new Deadlines(TimeProvider.System), admission, NullLogger<SearchPipeline>.Instance);
+
+    private static async Task<List<SearchEvent>> StreamAsync(SearchPipeline pipeline, string query, CancellationToken ct)
+    {
+        var events = new List<SearchEvent>();
+        await pipeline.SearchStreamAsync(new SearchQuery(query, null, 5, false), null, (e, _) =>
+        {
+            events.Add(e);
+            return Task.CompletedTask;
+        }, ct);
+        return events;
+    }
 
     private Admission Admission(int slots, int serviceMs, int maxQueueMs = 1_000) => new(
         Options.Create(new AdmissionOptions { MaxConcurrent = slots, InitialServiceMs = serviceMs, MaxQueueMs = maxQueueMs }),
@@ -115,6 +158,7 @@ public sealed class AdmissionTests : IDisposable
     {
         private int _retrievals;
         private int _reranks;
+        private int _generations;
 
         public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -140,15 +184,22 @@ public sealed class AdmissionTests : IDisposable
             return Task.FromResult(candidates);
         }
 
+        public int Generations => Volatile.Read(ref _generations);
+
         public Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
         {
             Answered.Add(route.NormalizedQuery);
-            return Task.FromResult(new AnswerReply(null, false));
+            return Task.FromResult(new AnswerReply(Box, true));
         }
 
         public Task<GenerationOutcome?> AnswerStreamAsync(
-            QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct) =>
-            throw new NotSupportedException();
+            QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _generations);
+            return Task.FromResult<GenerationOutcome?>(new GenerationOutcome(new GeneratedAnswer("generated [1]", []), true, "", new AnswerReply(Box, true)));
+        }
+
+        private static AnswerBox Box { get; } = new("extractive", null, 0, 10, 0.95, AnswerKind.Span, null, "extractive");
 
         private static RankedPassage Passage(string id, double score) =>
             new(Search.Gateway.Pipeline.Passage.Empty with { PassageId = id, DocumentId = id, Text = "text " + id }, score, score, null, null);

@@ -15,7 +15,7 @@ public sealed class AdmissionOptions
 
     /// <summary>The longest a search waits for a slot before it is refused, in ms.</summary>
     [Range(0, 60_000)]
-    public int MaxQueueMs { get; set; } = 1_000;
+    public int MaxQueueMs { get; set; } = 500;
 
     /// <summary>What a search is assumed to take before any has been timed, in ms.</summary>
     [Range(1, 60_000)]
