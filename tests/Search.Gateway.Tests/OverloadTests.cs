@@ -9,7 +9,7 @@ namespace Search.Gateway.Tests;
 
 /// <summary>
 /// Admission control through a real gateway host: with its one slot busy, a search is refused at once with
-/// 503 and Retry-After (REST) or UNAVAILABLE with retry-after (gRPC), and retrieval never sees it.
+/// 503 and Retry-After (REST) or UNAVAILABLE with retry-after (gRPC Search and Retrieve), and retrieval never sees it.
 /// </summary>
 public sealed class OverloadTests : IAsyncLifetime
 {
@@ -24,7 +24,7 @@ public sealed class OverloadTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _stages.DisposeAsync();
 
     [Fact]
-    public async Task WithItsSlotsBusyTheGatewayRefusesAtOnceAndRetrievalNeverSeesTheSearch()
+    public async Task WithItsSlotsBusyTheGatewayRefusesAtOnceAndRetrievalNeverSeesTheRefusedCalls()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var gateway = new IsolatedGateway(
@@ -46,6 +46,8 @@ public sealed class OverloadTests : IAsyncLifetime
         using var channel = GrpcChannel.ForAddress(gateway.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = gateway.Server.CreateHandler() });
         var grpc = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker()
             .AsyncUnaryCall(SearchMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct), new Rpc.SearchRequest { Query = "third" }).ResponseAsync);
+        var retrieve = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker()
+            .AsyncUnaryCall(RetrieveMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct), new Rpc.RetrieveRequest { Query = "fourth", TopK = 5 }).ResponseAsync);
         var retrievalsWhileBusy = _stages.Retrievals;
         _stages.RetrievalGate.SetResult();
         using var served = await first;
@@ -58,8 +60,13 @@ public sealed class OverloadTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, grpc.StatusCode);
         Assert.Contains("overloaded", grpc.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("1", grpc.Trailers.GetValue("retry-after"));
+        Assert.Equal(StatusCode.Unavailable, retrieve.StatusCode);
+        Assert.Equal("1", retrieve.Trailers.GetValue("retry-after"));
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
+
+    private static readonly Method<Rpc.RetrieveRequest, Rpc.RetrieveResponse> RetrieveMethod =
+        GrpcMethods.Unary<Rpc.RetrieveRequest, Rpc.RetrieveResponse>(Rpc.Gateway.Descriptor, "Retrieve");
 
     private static readonly Method<Rpc.SearchRequest, Rpc.SearchResponse> SearchMethod =
         GrpcMethods.Unary<Rpc.SearchRequest, Rpc.SearchResponse>(Rpc.Gateway.Descriptor, "Search");

@@ -16,6 +16,7 @@ public sealed class GatewayService(
     AnswerCache cache,
     Rpc.Retrieval.RetrievalClient retrieval,
     Deadlines deadlines,
+    Admission admission,
     IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
@@ -103,8 +104,20 @@ public sealed class GatewayService(
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
         Forward(() => retrieval.GetStatsAsync(request, deadline: RetrievalDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
 
-    public override Task<Rpc.RetrieveResponse> Retrieve(Rpc.RetrieveRequest request, ServerCallContext context) =>
-        Forward(() => retrieval.SearchAsync(request, deadline: RetrievalDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+    /// <summary>Retrieval alone, admitted like a search: it takes a slot and is refused when it cannot be served in time.</summary>
+    public override async Task<Rpc.RetrieveResponse> Retrieve(Rpc.RetrieveRequest request, ServerCallContext context)
+    {
+        var deadline = RetrievalDeadline(context);
+        try
+        {
+            using var ticket = await admission.EnterAsync(deadline, context.CancellationToken);
+            return await Forward(() => retrieval.SearchAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync);
+        }
+        catch (OverloadedException e)
+        {
+            throw Overloaded(e);
+        }
+    }
 
     /// <summary>UNAVAILABLE with a retry-after entry in the trailers: refused before any stage saw the search.</summary>
     private static RpcException Overloaded(OverloadedException e) =>
