@@ -67,5 +67,6 @@ import json, sys
 out, capacity = sys.argv[1], int(sys.argv[2])
 over = json.load(open(f"{out}/overload.json"))
 print(f"overload at {2 * capacity} q/s: goodput {over['succeeded'] / over['window_seconds']:.1f}/s against capacity {capacity}/s; "
-      f"errors {dict(over['errors_by_kind'])}; p50 with errors {over['latency_with_errors']['p50_ms']} ms")
+      f"errors {dict(over['errors_by_kind'])} answered in p50 {over['error_latency']['p50_ms']} ms, p99 {over['error_latency']['p99_ms']} ms; "
+      f"degraded {dict(over['degraded_by_stage'])}")
 PY

@@ -98,6 +98,7 @@ public sealed class LoadRecorderTests
 
         Assert.Equal(200_000, recorder.LatencyWithErrors.TotalCount);
         Assert.Equal(180_000, recorder.Latency.TotalCount);
+        Assert.Equal(20_000, recorder.ErrorLatency.TotalCount);
         Assert.Equal(200_000, recorder.Counts().Completed);
         Assert.Equal(7.999, LatencySummary.From(recorder.LatencyWithErrors).MaxMs, 0.008);
         Assert.All(readings, p99 => Assert.InRange(p99, 0, 8));

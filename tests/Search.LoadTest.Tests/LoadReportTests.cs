@@ -78,6 +78,9 @@ public sealed partial class LoadReportTests
         Assert.Equal(4.0, report.ThroughputRps);
         Assert.Equal(6, report.Latency.Count);
         Assert.Equal(8, report.LatencyWithErrors.Count);
+        // The 429 and the timeout came back; the client_overload request was never sent.
+        Assert.Equal(2, report.ErrorLatency.Count);
+        Assert.Contains("; answered in p50 ", report.ToText(), StringComparison.Ordinal);
         // Latencies are kept to 3 significant digits: 1,300 ms is read back as the top of its 0.512 ms wide bucket.
         Assert.Equal(1300.479, report.Latency.MaxMs);
         Assert.Equal(1, report.Latency.MinMs);

@@ -73,6 +73,7 @@ public sealed record LoadReport(
     IReadOnlyDictionary<string, long> ErrorsByKind,
     LatencySummary Latency,
     LatencySummary LatencyWithErrors,
+    LatencySummary ErrorLatency,
     long CachedResponses,
     double CacheHitRatio,
     long DegradedResponses,
@@ -109,6 +110,7 @@ public sealed record LoadReport(
             counts.ErrorsByKind,
             latency,
             LatencySummary.From(recorder.LatencyWithErrors),
+            LatencySummary.From(recorder.ErrorLatency),
             counts.Cached,
             Math.Round(hitRatio, 4),
             counts.Degraded,
@@ -142,7 +144,9 @@ public sealed record LoadReport(
         Line(text, "latency", Latency.Count == 0
             ? "no successful request"
             : F($"p50 {Latency.P50Ms:0.00} ms, p90 {Latency.P90Ms:0.00}, p99 {Latency.P99Ms:0.00}, p99.9 {Latency.P999Ms:0.00}, max {Latency.MaxMs:0.00} (mean {Latency.MeanMs:0.00}, {Latency.Count} ok)"));
-        Line(text, "errors", ErrorsByKind.Count == 0 ? "none" : string.Join(", ", ErrorsByKind.Select(e => F($"{e.Key} {e.Value}"))));
+        Line(text, "errors", ErrorsByKind.Count == 0
+            ? "none"
+            : string.Join(", ", ErrorsByKind.Select(e => F($"{e.Key} {e.Value}"))) + F($"; answered in p50 {ErrorLatency.P50Ms:0.00} ms, p99 {ErrorLatency.P99Ms:0.00}"));
         Line(text, "cache", F($"hit ratio {CacheHitRatio:0.000} ({CachedResponses} of {Succeeded} ok responses cached)"));
         Line(text, "degraded", DegradedResponses == 0
             ? "none"

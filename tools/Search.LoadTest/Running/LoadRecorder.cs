@@ -43,6 +43,9 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
     /// <summary>Latency of every measured request that got an answer or gave up, errors included, in microseconds.</summary>
     public HistogramBase LatencyWithErrors { get; } = NewHistogram();
 
+    /// <summary>Latency of the measured requests that ended in an error (how fast a refusal came back), in microseconds.</summary>
+    public HistogramBase ErrorLatency { get; } = NewHistogram();
+
     public long MeasureStartTimestamp { get; } = measureStartTimestamp;
 
     public long TimestampFrequency { get; } = timestampFrequency;
@@ -94,6 +97,7 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
         AtomicLong.Max(ref _lastCompletion, completedTimestamp);
         if (!outcome.IsSuccess)
         {
+            ErrorLatency.RecordValue(micros);
             CountError(outcome.Error!);
             return;
         }
