@@ -63,10 +63,11 @@ internal sealed class WarmUpRunner(
         var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var clock = Stopwatch.StartNew();
+        var work = Task.Run(() => RunStepsAsync(cancel.Token), cancel.Token);
         try
         {
             // WaitAsync bounds steps that do not watch the token (a model load, a first JIT) as well.
-            await Task.Run(() => RunStepsAsync(cancel.Token), cancel.Token).WaitAsync(timeout, stoppingToken);
+            await work.WaitAsync(timeout, stoppingToken);
             logger.LogInformation("warm in {Milliseconds} ms", clock.ElapsedMilliseconds);
             gate.Open(HealthCheckResult.Healthy($"warm in {clock.ElapsedMilliseconds} ms"));
         }
@@ -74,7 +75,7 @@ internal sealed class WarmUpRunner(
         {
             // Stopping before it was warm.
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!work.IsCompleted)
         {
             await cancel.CancelAsync();
             logger.LogWarning("Warm-up did not finish within {Seconds} s; ready anyway", timeout.TotalSeconds);

@@ -23,16 +23,16 @@ public sealed class SearchStages(
 
     public async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(string query, TextLanguage language, int topK, DateTime deadline, CancellationToken ct)
     {
-        var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK };
         readiness.ThrowIfNotReady(Stages.Retrieval);
+        var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK };
         var reply = await retrieval.SearchAsync(request, deadline: deadline, cancellationToken: ct);
         return Ranked(reply.Passages);
     }
 
     public async Task<IReadOnlyList<RankedPassage>> RerankAsync(QueryRoute route, IReadOnlyList<RankedPassage> candidates, DateTime deadline, CancellationToken ct)
     {
-        var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language.ToWire(), Candidates = { candidates.Select(c => c.ToWire()) } };
         readiness.ThrowIfNotReady(Stages.Rerank);
+        var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language.ToWire(), Candidates = { candidates.Select(c => c.ToWire()) } };
         var reply = await rerank.RerankAsync(request, deadline: deadline, cancellationToken: ct);
         return Ranked(reply.Passages);
     }
