@@ -16,6 +16,7 @@ public static class AnswerExtensions
         var model = string.IsNullOrWhiteSpace(modelPath) ? AnswerModel.LoadDefault() : AnswerModel.Load(modelPath);
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<ReaderOptions>>().Value, model));
+        builder.Services.AddWarmUp<ReaderWarmUp>();
         builder.AddGeneration();
         return builder;
     }

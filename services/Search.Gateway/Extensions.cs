@@ -1,3 +1,4 @@
+using Grpc.Health.V1;
 using Search.Gateway;
 using Search.Gateway.Api;
 using Search.Gateway.Caching;
@@ -17,16 +18,22 @@ public static class GatewayExtensions
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         // Deadlines are set per call by the pipeline; the client factory only knows where each service is.
-        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(o => o.Address = new Uri(options.RouterAddress)).ConfigureChannel(Reconnect);
-        builder.Services.AddGrpcClient<Rpc.Retrieval.RetrievalClient>(o => o.Address = new Uri(options.RetrievalAddress))
+        // Each client is named for its stage, so StageReadiness can read the stage's health over the same connection.
+        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(Stages.Router, o => o.Address = new Uri(options.RouterAddress)).ConfigureChannel(Reconnect);
+        builder.Services.AddGrpcClient<Rpc.Retrieval.RetrievalClient>(Stages.Retrieval, o => o.Address = new Uri(options.RetrievalAddress))
             .ConfigureChannel(c =>
             {
                 Reconnect(c);
                 c.MaxReceiveMessageSize = 64 * 1024 * 1024;
                 c.MaxSendMessageSize = 64 * 1024 * 1024;
             });
-        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(o => o.Address = new Uri(options.RerankAddress)).ConfigureChannel(Reconnect);
-        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
+        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(Stages.Rerank, o => o.Address = new Uri(options.RerankAddress)).ConfigureChannel(Reconnect);
+        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(Stages.Answer, o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
+        // Makes grpc.health.v1 clients creatable by the factory; StageReadiness creates them under the stages' names.
+        builder.Services.AddGrpcClient<Health.HealthClient>("stage-health", o => o.Address = new Uri(options.RetrievalAddress));
+        builder.Services.AddSingleton<StageReadiness>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StageReadiness>());
+        builder.Services.AddWarmUp<GatewayWarmUp>();
 
         builder.AddValidatedOptions<CacheOptions>(CacheOptions.Section);
         builder.Services.AddSingleton<StageResilience>();

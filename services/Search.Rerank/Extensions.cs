@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Search.Ranking;
+using Search.Rerank;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -16,6 +17,7 @@ public static class RerankExtensions
             var model = options.ResolveWeightsPath() is { } path ? RerankModel.Load(path).Model : null;
             return new PassageReranker(options, model);
         });
+        builder.Services.AddWarmUp<RerankWarmUp>();
         return builder;
     }
 }

@@ -4,6 +4,7 @@ using Search.Retrieval.Elasticsearch;
 using Search.Retrieval.Embeddings;
 using Search.Retrieval.Health;
 using Search.Retrieval.Indexing;
+using Search.Retrieval.Searching;
 using Search.Retrieval.Storage;
 
 namespace Microsoft.Extensions.Hosting;
@@ -29,6 +30,7 @@ public static class RetrievalExtensions
             };
         });
         builder.Services.AddHostedService<StoreOpener>();
+        builder.Services.AddWarmUp<SearchWarmUp>();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;

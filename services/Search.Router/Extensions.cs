@@ -10,6 +10,7 @@ public static class RouterExtensions
     {
         builder.AddValidatedOptions<RouterOptions>(RouterOptions.SectionName);
         builder.Services.AddSingleton<QueryRouter>();
+        builder.Services.AddWarmUp<RouterWarmUp>();
         return builder;
     }
 }

@@ -27,7 +27,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Every Search service names its own ActivitySource and Meter with this prefix.</summary>
     public const string TelemetryPrefix = "Search.";
 
-    /// <summary>Adds logging, health checks and the gRPC server with the shared settings.</summary>
+    /// <summary>Adds logging, health checks, the warm-up gate and the gRPC server with the shared settings.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
@@ -38,11 +38,15 @@ public static class ServiceDefaultsExtensions
             // Scopes carry the trace and span ids, so a log line can be found from its trace.
             o.IncludeScopes = true;
         });
+        // A probe that finds the service still warming is not an error: readiness itself reports why.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.AddTelemetry();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        // Ready means warm: "ready" (and grpc.health.v1) says NOT_SERVING until the service's IWarmUp steps have run.
+        builder.AddWarmUpGate();
 
         builder.Services.AddGrpc(o =>
         {

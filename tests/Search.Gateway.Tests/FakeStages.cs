@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using Google.Protobuf;
+using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -49,6 +50,12 @@ public sealed class FakeStages : IAsyncDisposable
     /// <summary>Stages ("rerank", "answer", …) that answer INTERNAL instead of a response.</summary>
     public HashSet<string> Failing { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What grpc.health.v1 Check answers; null (the default) for a server without a health service (UNIMPLEMENTED).</summary>
+    public HealthCheckResponse.Types.ServingStatus? Health { get; set; }
+
+    /// <summary>Unary calls received per stage, counted before anything is answered.</summary>
+    public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
+
     public static async Task<FakeStages> StartAsync(CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -80,6 +87,7 @@ public sealed class FakeStages : IAsyncDisposable
         }));
         app.MapPost("/search.v1.Answer/AnswerStream", stages.AnswerStreamAsync);
         app.MapPost("/search.v1.Retrieval/UpsertDocumentStream", StalledIngestAsync);
+        app.MapPost("/grpc.health.v1.Health/Check", stages.HealthAsync);
         await app.StartAsync(ct);
         stages.Address = app.Urls.Single().TrimEnd('/');
         return stages;
@@ -127,9 +135,24 @@ public sealed class FakeStages : IAsyncDisposable
         }
     }
 
+    private async Task HealthAsync(HttpContext http)
+    {
+        await ReadAsync(http, HealthCheckRequest.Parser);
+        Start(http);
+        if (Health is not { } status)
+        {
+            http.Response.AppendTrailer("grpc-status", "12");
+            return;
+        }
+
+        await WriteAsync(http, new HealthCheckResponse { Status = status });
+        http.Response.AppendTrailer("grpc-status", "0");
+    }
+
     private async Task Unary<TRequest>(HttpContext http, string stage, MessageParser<TRequest> parser, Func<TRequest, IMessage> handle)
         where TRequest : IMessage<TRequest>
     {
+        Calls.AddOrUpdate(stage, 1, (_, n) => n + 1);
         var request = await ReadAsync(http, parser);
         Start(http);
         if (Failing.Contains(stage))

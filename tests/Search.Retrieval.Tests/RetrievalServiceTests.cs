@@ -1,5 +1,7 @@
 using System.Net;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Search.Contracts.V1;
 
 namespace Search.Retrieval.Tests;
@@ -134,9 +136,10 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
     }
 
     [Fact]
-    public async Task ReadinessIsHealthyOnceTheIndexIsOpen()
+    public async Task ReadinessIsHealthyOnceTheIndexIsOpenAndWarm()
     {
         using var http = host.CreateClient();
+        await host.Services.GetRequiredService<WarmUpGate>().WhenWarm.WaitAsync(TimeSpan.FromMinutes(1), Cancel);
         var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

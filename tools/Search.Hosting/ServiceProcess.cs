@@ -11,6 +11,7 @@ public sealed class ServiceProcess(
 {
     private readonly Queue<string> _recentOutput = new();
     private Process? _process;
+    private long _startedAt;
 
     public string Name { get; } = name;
 
@@ -20,6 +21,9 @@ public sealed class ServiceProcess(
     public bool IsRunning => _process is { HasExited: false };
 
     public int? ProcessId => _process?.Id;
+
+    /// <summary>From the last <see cref="Start"/> to the first SERVING answer (its warm-up included); null until then.</summary>
+    public TimeSpan? TimeToReady { get; private set; }
 
     public void Start()
     {
@@ -52,6 +56,8 @@ public sealed class ServiceProcess(
             info.Environment[key] = value;
         }
 
+        TimeToReady = null;
+        _startedAt = Stopwatch.GetTimestamp();
         _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Name}");
         _process.OutputDataReceived += (_, e) => Capture(e.Data);
         _process.ErrorDataReceived += (_, e) => Capture(e.Data);
@@ -59,7 +65,10 @@ public sealed class ServiceProcess(
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Waits until grpc.health.v1 answers SERVING; fails with the process's last output if it exits or times out.</summary>
+    /// <summary>
+    /// Waits until grpc.health.v1 answers SERVING for the whole server (""), which is readiness: the service
+    /// says NOT_SERVING until it has warmed up. Fails with the process's last output if it exits or times out.
+    /// </summary>
     public async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         using var channel = GrpcChannel.ForAddress(GrpcAddress);
@@ -78,6 +87,7 @@ public sealed class ServiceProcess(
                 var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
                 if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
                 {
+                    TimeToReady = Stopwatch.GetElapsedTime(_startedAt);
                     return;
                 }
             }

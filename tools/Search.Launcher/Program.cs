@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Search.Client;
 using Search.Hosting;
@@ -60,7 +61,8 @@ try
 {
     Console.WriteLine($"starting {string.Join(", ", LocalCluster.ServiceNames).ToLowerInvariant()} (index: {dataDirectory})");
     await cluster.StartAsync(stopping.Token);
-    Console.WriteLine("all five services are healthy");
+    Console.WriteLine("all five services are ready (warmed up): " + string.Join(", ", LocalCluster.ServiceNames.Select(n =>
+        $"{n.ToLowerInvariant()} {cluster[n].TimeToReady?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s")));
     Console.WriteLine(cluster.Redis is { } redis
         ? $"answer cache: redis-server on {redis.Configuration}"
         : "answer cache: off (redis-server is not installed; apt-get install redis-server)");

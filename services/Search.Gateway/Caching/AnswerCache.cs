@@ -182,6 +182,30 @@ public sealed class AnswerCache : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the Redis connection and pings it, so the first search does not pay for connecting. False when
+    /// the cache is off or Redis does not answer (the gateway works without it). Never throws for Redis.
+    /// </summary>
+    public async Task<bool> WarmAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+        {
+            return false;
+        }
+
+        try
+        {
+            var connection = await _connection!.Value.WaitAsync(cancellationToken);
+            await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            _logger.LogWarning("Answer cache: Redis does not answer yet ({Error}); searches run uncached until it does", e.Message);
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_connection is { IsValueCreated: true })

@@ -5,19 +5,25 @@ using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Grpc;
 
-/// <summary>The pipeline's calls to router, retrieval, rerank and answer: the gateway's records in, messages on the wire, records back.</summary>
+/// <summary>
+/// The pipeline's calls to router, retrieval, rerank and answer: the gateway's records in, messages on the wire, records back.
+/// A stage whose health says NOT_SERVING is not called: the call fails at once with UNAVAILABLE (<see cref="StageReadiness"/>).
+/// </summary>
 public sealed class SearchStages(
-    Rpc.Router.RouterClient router, Rpc.Retrieval.RetrievalClient retrieval, Rpc.Rerank.RerankClient rerank, Rpc.Answer.AnswerClient answer)
+    Rpc.Router.RouterClient router, Rpc.Retrieval.RetrievalClient retrieval, Rpc.Rerank.RerankClient rerank, Rpc.Answer.AnswerClient answer,
+    StageReadiness readiness)
     : ISearchStages
 {
     public async Task<QueryRoute?> RouteAsync(string query, TextLanguage hint, DateTime deadline, CancellationToken ct)
     {
+        readiness.ThrowIfNotReady(Stages.Router);
         var reply = await router.RouteAsync(new Rpc.RouteRequest { Query = query, LanguageHint = hint.ToTag() }, deadline: deadline, cancellationToken: ct);
         return reply.Route?.ToGateway();
     }
 
     public async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(string query, TextLanguage language, int topK, DateTime deadline, CancellationToken ct)
     {
+        readiness.ThrowIfNotReady(Stages.Retrieval);
         var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK };
         var reply = await retrieval.SearchAsync(request, deadline: deadline, cancellationToken: ct);
         return Ranked(reply.Passages);
@@ -25,6 +31,7 @@ public sealed class SearchStages(
 
     public async Task<IReadOnlyList<RankedPassage>> RerankAsync(QueryRoute route, IReadOnlyList<RankedPassage> candidates, DateTime deadline, CancellationToken ct)
     {
+        readiness.ThrowIfNotReady(Stages.Rerank);
         var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language.ToWire(), Candidates = { candidates.Select(c => c.ToWire()) } };
         var reply = await rerank.RerankAsync(request, deadline: deadline, cancellationToken: ct);
         return Ranked(reply.Passages);
@@ -32,6 +39,7 @@ public sealed class SearchStages(
 
     public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
     {
+        readiness.ThrowIfNotReady(Stages.Answer);
         var reply = await answer.AnswerAsync(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
         return reply.ToGateway();
     }
@@ -39,6 +47,7 @@ public sealed class SearchStages(
     public async Task<GenerationOutcome?> AnswerStreamAsync(
         QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
     {
+        readiness.ThrowIfNotReady(Stages.Answer);
         using var call = answer.AnswerStream(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
         Rpc.AnswerStreamResult? result = null;
         await foreach (var item in call.ResponseStream.ReadAllAsync(ct))

@@ -1,0 +1,82 @@
+using System.Net;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Search.Router.Tests;
+
+/// <summary>Ready means warm: the shared warm-up gate in a real router host, held by a step the test releases.</summary>
+public sealed class ReadinessTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ReadinessSaysNotServingWhileWarmingAndServingAfterwardsWhileLivenessStaysUp()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var factory = Router(new HeldWarmUp(release.Task));
+        using var http = factory.CreateClient();
+        using var channel = Channel(factory);
+        var health = new Health.HealthClient(channel);
+
+        Assert.Equal(ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Cancel)).Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live", Cancel)).StatusCode);
+
+        release.SetResult();
+        await factory.Services.GetRequiredService<WarmUpGate>().WhenWarm.WaitAsync(TimeSpan.FromMinutes(1), Cancel);
+
+        Assert.Equal(ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Cancel)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live", Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AFailedWarmUpGoesReadyAnywayAndReadinessSaysWhy()
+    {
+        await using var factory = Router(new HeldWarmUp(Task.FromException(new InvalidOperationException("the model file is unreadable"))));
+        using var http = factory.CreateClient();
+
+        await factory.Services.GetRequiredService<WarmUpGate>().WhenWarm.WaitAsync(TimeSpan.FromMinutes(1), Cancel);
+
+        var result = await factory.Services.GetRequiredService<WarmUpGate>().CheckHealthAsync(null!, Cancel);
+        Assert.Contains("the model file is unreadable", result.Description, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready", Cancel)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AWarmUpThatNeverEndsGoesReadyAfterItsTimeout()
+    {
+        await using var factory = Router(new HeldWarmUp(new TaskCompletionSource().Task), ("WarmUp:TimeoutSeconds", "1"));
+        using var channel = Channel(factory);
+
+        await factory.Services.GetRequiredService<WarmUpGate>().WhenWarm.WaitAsync(TimeSpan.FromMinutes(1), Cancel);
+
+        var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), cancellationToken: Cancel);
+        Assert.Equal(ServingStatus.Serving, reply.Status);
+    }
+
+    private static WebApplicationFactory<Program> Router(IWarmUp step, params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+
+            b.ConfigureServices(s => s.AddSingleton(step));
+        });
+
+    private static GrpcChannel Channel(WebApplicationFactory<Program> factory) =>
+        GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+
+    /// <summary>A warm-up step that ends when <paramref name="until"/> does (or fails with it).</summary>
+    private sealed class HeldWarmUp(Task until) : IWarmUp
+    {
+        public Task WarmAsync(CancellationToken cancellationToken) => until.WaitAsync(cancellationToken);
+    }
+}
