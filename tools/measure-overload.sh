@@ -27,7 +27,7 @@ launcher=""
 start_cluster() {
   dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$index" ${CLUSTER_ARGS:-} >"$out/cluster.log" 2>&1 &
   launcher=$!
-  until grep -q "Ctrl-C stops every service" "$out/cluster.log"; do
+  until grep -qs "Ctrl-C stops every service" "$out/cluster.log"; do
     kill -0 $launcher 2>/dev/null || { cat "$out/cluster.log"; exit 1; }
     sleep 0.2
   done
