@@ -70,7 +70,7 @@ public sealed class AdmissionTests : IDisposable
         // the second is admitted with two still waiting (rerank and answer left out), the third with one
         // waiting (answer left out), the fourth with none (everything).
         using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000);
-        var stages = new GatedStages();
+        using var stages = new GatedStages { HoldFirst = 1 };
         var pipeline = Pipeline(stages, admission);
         var ct = TestContext.Current.CancellationToken;
         var searches = new List<Task<SearchResponse>> { pipeline.SearchAsync(new SearchQuery("who wrote it?", null, 5, false), null, ct) };
@@ -82,7 +82,7 @@ public sealed class AdmissionTests : IDisposable
             await WaitUntil(() => admission.Queued == queued);
         }
 
-        stages.Open.SetResult();
+        stages.Let(1);
         var responses = await Task.WhenAll(searches);
 
         Assert.Equal([[], ["rerank", "answer"], ["answer"], []], responses.Select(r => r.Degraded.ToArray()));
@@ -94,10 +94,11 @@ public sealed class AdmissionTests : IDisposable
     [Fact]
     public async Task AStreamedSearchAdmittedWhileOthersWaitGetsTheExtractiveAnswerInsteadOfGenerating()
     {
-        // Two slots, both held in retrieval, two more queued. When they are let go, the third search is
-        // admitted with one still waiting (generation left out), the fourth with none (generated).
+        // Two slots, both held in retrieval, two more queued. One held search is let go: the third is admitted
+        // with one still waiting (generation left out). When it is done the fourth is admitted with none
+        // waiting (generated); then the other held search is let go.
         using var admission = Admission(slots: 2, serviceMs: 1, maxQueueMs: 60_000);
-        var stages = new GatedStages();
+        using var stages = new GatedStages { HoldFirst = 2 };
         var pipeline = Pipeline(stages, admission);
         var ct = TestContext.Current.CancellationToken;
         var streams = new List<Task<List<SearchEvent>>>();
@@ -108,7 +109,9 @@ public sealed class AdmissionTests : IDisposable
             await WaitUntil(() => stages.Retrievals == retrievals && admission.Queued == queued);
         }
 
-        stages.Open.SetResult();
+        stages.Let(1);
+        await WaitUntil(() => streams[2].IsCompleted && streams[3].IsCompleted);
+        stages.Let(1);
         var events = await Task.WhenAll(streams);
 
         var results = events.Select(e => e.OfType<ResultsEvent>().Single().Results.Degraded.ToArray()).ToArray();
@@ -153,14 +156,19 @@ public sealed class AdmissionTests : IDisposable
         Assert.True(condition(), "the condition never held");
     }
 
-    /// <summary>Stages in process: every retrieval waits until <see cref="Open"/> is set; calls are counted.</summary>
-    private sealed class GatedStages : ISearchStages
+    /// <summary>Stages in process: the first <see cref="HoldFirst"/> retrievals wait until <see cref="Let"/> lets them go; calls are counted.</summary>
+    private sealed class GatedStages : ISearchStages, IDisposable
     {
+        private readonly SemaphoreSlim _gate = new(0);
         private int _retrievals;
         private int _reranks;
         private int _generations;
 
-        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int HoldFirst { get; init; }
+
+        public void Let(int retrievals) => _gate.Release(retrievals);
+
+        public void Dispose() => _gate.Dispose();
 
         public int Retrievals => Volatile.Read(ref _retrievals);
 
@@ -173,8 +181,11 @@ public sealed class AdmissionTests : IDisposable
 
         public async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(string query, TextLanguage language, int topK, DateTime deadline, CancellationToken ct)
         {
-            Interlocked.Increment(ref _retrievals);
-            await Open.Task.WaitAsync(ct);
+            if (Interlocked.Increment(ref _retrievals) <= HoldFirst)
+            {
+                await _gate.WaitAsync(ct);
+            }
+
             return [Passage("a", 2), Passage("b", 1)];
         }
 
