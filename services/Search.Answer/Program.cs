@@ -2,6 +2,7 @@ using Search.Answer.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddCallLimit();
 builder.AddAnswer();
 
 var app = builder.Build();

@@ -2,6 +2,7 @@ using Search.Retrieval.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddCallLimit();
 builder.AddRetrieval();
 
 var app = builder.Build();
