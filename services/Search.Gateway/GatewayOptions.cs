@@ -19,6 +19,14 @@ public sealed class GatewayOptions
     [Required, Url]
     public string AnswerAddress { get; set; } = "http://127.0.0.1:5104";
 
+    /// <summary>
+    /// Rounds of searches (one English, one Simplified, one Traditional question) the gateway runs through
+    /// its own pipeline before it reports ready, so the first users do not pay for compiling the search path
+    /// here and in every stage; 0 turns it off.
+    /// </summary>
+    [Range(0, 100)]
+    public int WarmUpSearches { get; set; } = 3;
+
     /// <summary>Budget of a whole search when the caller sets no deadline.</summary>
     [Range(100, 60_000)]
     public int RequestTimeoutMs { get; set; } = 5_000;
