@@ -13,16 +13,14 @@ public sealed class CallLimitOptions
 {
     public const string SectionName = "Service:Calls";
 
-    /// <summary>Calls worked on at once; 0 sizes it to the machine (4 per processor).</summary>
+    /// <summary>Calls worked on at once; 0 sizes it to the machine (<see cref="Slots.PerProcessor"/> per processor).</summary>
     [Range(0, 10_000)]
     public int MaxConcurrent { get; set; }
-
-    public int Slots => MaxConcurrent > 0 ? MaxConcurrent : 4 * Environment.ProcessorCount;
 }
 
 /// <summary>
 /// A stage's own limit, so one slow stage queues its own calls and not the others': at most
-/// <see cref="CallLimitOptions.Slots"/> unary and server-streaming calls are worked on at once, the rest wait in
+/// <see cref="CallLimitOptions.MaxConcurrent"/> unary and server-streaming calls are worked on at once, the rest wait in
 /// arrival order. A call whose deadline passes (or whose caller leaves) while it waits ends RESOURCE_EXHAUSTED
 /// without being worked on; the gateway then degrades the stage or, for retrieval, answers 503. Health checks
 /// and client streams (ingest, which has its own batching) are not limited.
@@ -34,14 +32,8 @@ public sealed class CallLimitInterceptor : Interceptor, IDisposable
 
     public CallLimitInterceptor(IOptions<CallLimitOptions> options)
     {
-        _limit = options.Value.Slots;
-        _slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = _limit,
-            // Deadlines bound the wait; this only keeps a flood from growing the queue without end.
-            QueueLimit = _limit * 64,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        _limit = Slots.Of(options.Value.MaxConcurrent);
+        _slots = Slots.Limiter(_limit);
     }
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(

@@ -93,6 +93,16 @@ public sealed class FakeStages : IAsyncDisposable
         return stages;
     }
 
+    /// <summary>A real gateway host whose four stages are this server, with <paramref name="settings"/> on top.</summary>
+    public IsolatedGateway Gateway(params (string Key, string Value)[] settings) => new(
+    [
+        ("Gateway:RouterAddress", Address),
+        ("Gateway:RetrievalAddress", Address),
+        ("Gateway:RerankAddress", Address),
+        ("Gateway:AnswerAddress", Address),
+        .. settings,
+    ]);
+
     /// <summary>A question route for any query ending in "?", a keyword route otherwise.</summary>
     public static Rpc.Route RouteOf(string query) => new()
     {

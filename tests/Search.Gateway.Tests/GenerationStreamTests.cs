@@ -178,14 +178,7 @@ public sealed class GenerationStreamTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
     }
 
-    private IsolatedGateway Gateway(params (string Key, string Value)[] settings) => new(
-    [
-        ("Gateway:RouterAddress", _stages.Address),
-        ("Gateway:RetrievalAddress", _stages.Address),
-        ("Gateway:RerankAddress", _stages.Address),
-        ("Gateway:AnswerAddress", _stages.Address),
-        .. settings,
-    ]);
+    private IsolatedGateway Gateway(params (string Key, string Value)[] settings) => _stages.Gateway(settings);
 
     private static Rpc.ScoredPassage Passage(int i, string text) => new()
     {

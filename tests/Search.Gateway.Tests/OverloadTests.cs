@@ -27,11 +27,7 @@ public sealed class OverloadTests : IAsyncLifetime
     public async Task WithItsSlotsBusyTheGatewayRefusesAtOnceAndRetrievalNeverSeesTheRefusedCalls()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = new IsolatedGateway(
-            ("Gateway:RouterAddress", _stages.Address),
-            ("Gateway:RetrievalAddress", _stages.Address),
-            ("Gateway:RerankAddress", _stages.Address),
-            ("Gateway:AnswerAddress", _stages.Address),
+        await using var gateway = _stages.Gateway(
             ("Gateway:Admission:MaxConcurrent", "1"),
             ("Gateway:Admission:MaxQueueMs", "0"));
         using var http = gateway.CreateClient();

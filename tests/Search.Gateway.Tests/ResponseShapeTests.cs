@@ -143,11 +143,7 @@ public sealed partial class ResponseShapeTests : IAsyncLifetime
         return WithoutTimings(await http.GetStringAsync(url, TestContext.Current.CancellationToken));
     }
 
-    private IsolatedGateway Gateway() => new(
-        ("Gateway:RouterAddress", _stages.Address),
-        ("Gateway:RetrievalAddress", _stages.Address),
-        ("Gateway:RerankAddress", _stages.Address),
-        ("Gateway:AnswerAddress", _stages.Address),
+    private IsolatedGateway Gateway() => _stages.Gateway(
         // A cold host on a busy machine must not fall back to the default route: the shape is the point here.
         ("Gateway:RequestTimeoutMs", "30000"),
         ("Gateway:RouterTimeoutMs", "10000"),

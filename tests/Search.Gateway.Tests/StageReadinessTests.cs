@@ -113,13 +113,9 @@ public sealed class StageReadinessTests : IAsyncLifetime
         }
     }
 
-    private IsolatedGateway Gateway(string? retrieval = null, string? rerank = null) => new(
-    [
-        ("Gateway:RouterAddress", _stages.Address),
+    private IsolatedGateway Gateway(string? retrieval = null, string? rerank = null) => _stages.Gateway(
         ("Gateway:RetrievalAddress", retrieval ?? _stages.Address),
-        ("Gateway:RerankAddress", rerank ?? _stages.Address),
-        ("Gateway:AnswerAddress", _stages.Address),
-    ]);
+        ("Gateway:RerankAddress", rerank ?? _stages.Address));
 
     private static Rpc.ScoredPassage Passage(int i, string text) => new()
     {

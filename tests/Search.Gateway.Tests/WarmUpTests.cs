@@ -24,11 +24,7 @@ public sealed class WarmUpTests : IAsyncLifetime
     public async Task TheGatewayIsReadyOnlyAfterItsWarmUpSearchesWentThroughTheStages()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = new IsolatedGateway(
-            ("Gateway:RouterAddress", _stages.Address),
-            ("Gateway:RetrievalAddress", _stages.Address),
-            ("Gateway:RerankAddress", _stages.Address),
-            ("Gateway:AnswerAddress", _stages.Address),
+        await using var gateway = _stages.Gateway(
             ("Gateway:WarmUpSearches", "2"));
         using var http = gateway.CreateClient();
 

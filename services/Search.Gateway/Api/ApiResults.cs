@@ -21,10 +21,21 @@ internal static class ApiResults
     public static IResult Unavailable(string message) =>
         Results.Problem(detail: message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
 
-    /// <summary>503 with Retry-After: refused by admission control before any stage saw the search.</summary>
-    public static IResult Overloaded(HttpContext http, OverloadedException e)
+    /// <summary>
+    /// A search the pipeline refused (<see cref="SearchRefusals.IsRefusal"/>): 400 for bad input, 503 when retrieval is
+    /// down, 503 with Retry-After when admission control refused it before any stage saw it.
+    /// </summary>
+    public static IResult Refused(HttpContext http, Exception e)
     {
-        http.Response.Headers.RetryAfter = e.RetryAfterSeconds;
-        return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded");
+        switch (e)
+        {
+            case BadSearchRequestException:
+                return BadRequest(e.Message);
+            case OverloadedException overloaded:
+                http.Response.Headers.RetryAfter = overloaded.RetryAfterSeconds;
+                return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded");
+            default:
+                return Unavailable(e.Message);
+        }
     }
 }

@@ -45,17 +45,9 @@ public static class SearchApi
             var response = await search.SearchAsync(query, callerDeadline: null, http.RequestAborted);
             return ApiResults.Json(response.ToWire());
         }
-        catch (BadSearchRequestException e)
+        catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
-            return ApiResults.BadRequest(e.Message);
-        }
-        catch (StageUnavailableException e)
-        {
-            return ApiResults.Unavailable(e.Message);
-        }
-        catch (OverloadedException e)
-        {
-            return ApiResults.Overloaded(http, e);
+            return ApiResults.Refused(http, e);
         }
     }
 }

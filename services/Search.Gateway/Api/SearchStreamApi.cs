@@ -33,17 +33,9 @@ public static class SearchStreamApi
             await WriteEventAsync(http, "done", "{}", http.RequestAborted);
             return Results.Empty;
         }
-        catch (BadSearchRequestException e)
+        catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
-            return ApiResults.BadRequest(e.Message);
-        }
-        catch (StageUnavailableException e)
-        {
-            return ApiResults.Unavailable(e.Message);
-        }
-        catch (OverloadedException e)
-        {
-            return ApiResults.Overloaded(http, e);
+            return ApiResults.Refused(http, e);
         }
     }
 

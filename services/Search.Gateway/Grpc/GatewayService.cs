@@ -27,17 +27,9 @@ public sealed class GatewayService(
             var response = await search.SearchAsync(request.ToQuery(), context.Deadline, context.CancellationToken);
             return response.ToWire();
         }
-        catch (BadSearchRequestException e)
+        catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
-        }
-        catch (StageUnavailableException e)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
-        }
-        catch (OverloadedException e)
-        {
-            throw Overloaded(e);
+            throw Refused(e);
         }
     }
 
@@ -48,17 +40,9 @@ public sealed class GatewayService(
             await pipeline.SearchStreamAsync(
                 request.ToQuery(), context.Deadline, (e, ct) => responseStream.WriteAsync(e.ToWire(), ct), context.CancellationToken);
         }
-        catch (BadSearchRequestException e)
+        catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
-        }
-        catch (StageUnavailableException e)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
-        }
-        catch (OverloadedException e)
-        {
-            throw Overloaded(e);
+            throw Refused(e);
         }
     }
 
@@ -115,13 +99,20 @@ public sealed class GatewayService(
         }
         catch (OverloadedException e)
         {
-            throw Overloaded(e);
+            throw Refused(e);
         }
     }
 
-    /// <summary>UNAVAILABLE with a retry-after entry in the trailers: refused before any stage saw the search.</summary>
-    private static RpcException Overloaded(OverloadedException e) =>
-        new(new Status(StatusCode.Unavailable, e.Message), new Metadata { { "retry-after", e.RetryAfterSeconds } });
+    /// <summary>
+    /// A search the pipeline refused: INVALID_ARGUMENT for bad input, UNAVAILABLE when retrieval is down, UNAVAILABLE
+    /// with a retry-after entry in the trailers when admission control refused it before any stage saw it.
+    /// </summary>
+    private static RpcException Refused(Exception e) => e switch
+    {
+        BadSearchRequestException => new(new Status(StatusCode.InvalidArgument, e.Message)),
+        OverloadedException overloaded => new(new Status(StatusCode.Unavailable, e.Message), new Metadata { { "retry-after", overloaded.RetryAfterSeconds } }),
+        _ => new(new Status(StatusCode.Unavailable, e.Message)),
+    };
 
     private DateTime RetrievalDeadline(ServerCallContext context) => deadlines.Earliest(context.Deadline, options.Value.RetrievalTimeoutMs);
 

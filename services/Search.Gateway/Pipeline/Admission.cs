@@ -9,7 +9,7 @@ public sealed class AdmissionOptions
 {
     public const string Section = "Gateway:Admission";
 
-    /// <summary>Searches worked on at once; 0 sizes it to the machine (<see cref="PerProcessor"/> per processor).</summary>
+    /// <summary>Searches worked on at once; 0 sizes it to the machine (<see cref="Slots.PerProcessor"/> per processor).</summary>
     [Range(0, 10_000)]
     public int MaxConcurrent { get; set; }
 
@@ -20,11 +20,6 @@ public sealed class AdmissionOptions
     /// <summary>What a search is assumed to take before any has been timed, in ms.</summary>
     [Range(1, 60_000)]
     public int InitialServiceMs { get; set; } = 30;
-
-    /// <summary>Slots per processor when <see cref="MaxConcurrent"/> is 0: the stages wait on each other and on the network.</summary>
-    public const int PerProcessor = 4;
-
-    public int Slots => MaxConcurrent > 0 ? MaxConcurrent : PerProcessor * Environment.ProcessorCount;
 }
 
 /// <summary>How much the pipeline leaves out because searches are waiting: each level also leaves out the ones before it.</summary>
@@ -43,7 +38,7 @@ public enum Pressure
 }
 
 /// <summary>
-/// Admission control in front of the search pipeline: at most <see cref="AdmissionOptions.Slots"/> searches
+/// Admission control in front of the search pipeline: at most <see cref="AdmissionOptions.MaxConcurrent"/> searches
 /// are worked on at once and the rest wait in order. A search whose deadline cannot be met by the expected
 /// wait plus the time a search takes is refused at once, before any stage sees it; one that waits longer than
 /// <see cref="AdmissionOptions.MaxQueueMs"/> or past what its deadline allows is refused then; one whose caller
@@ -67,16 +62,11 @@ public sealed class Admission : IDisposable
         _time = time;
         _metrics = metrics;
         _serviceMs = _options.InitialServiceMs;
-        _slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = Slots,
-            // Time bounds the queue; this only keeps a flood from growing it without end.
-            QueueLimit = Slots * 64,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        SlotCount = Slots.Of(_options.MaxConcurrent);
+        _slots = Slots.Limiter(SlotCount);
     }
 
-    public int Slots => _options.Slots;
+    public int SlotCount { get; }
 
     /// <summary>Searches waiting for a slot now.</summary>
     public long Queued => _slots.GetStatistics()?.CurrentQueuedCount ?? 0;
@@ -102,7 +92,7 @@ public sealed class Admission : IDisposable
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var serviceMs = ServiceMs;
-        var expectedWaitMs = (Queued + 1) * serviceMs / Slots;
+        var expectedWaitMs = (Queued + 1) * serviceMs / SlotCount;
         var lease = _slots.AttemptAcquire();
         if (!lease.IsAcquired)
         {
@@ -111,7 +101,7 @@ public sealed class Admission : IDisposable
             var allowedMs = Math.Min(_options.MaxQueueMs, (deadline - now).TotalMilliseconds - serviceMs);
             if (expectedWaitMs > allowedMs)
             {
-                throw Refuse(expectedWaitMs, $"the gateway is overloaded: {Queued} searches are waiting for {Slots} slots and this one could not be served before its deadline; retry shortly");
+                throw Refuse(expectedWaitMs, $"the gateway is overloaded: {Queued} searches are waiting for {SlotCount} slots and this one could not be served before its deadline; retry shortly");
             }
 
             using var timeUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(0, allowedMs)), _time);
@@ -142,8 +132,8 @@ public sealed class Admission : IDisposable
         return queued switch
         {
             0 => Pressure.None,
-            _ when queued >= 2L * Slots => Pressure.SkipRerank,
-            _ when queued >= Slots => Pressure.SkipAnswer,
+            _ when queued >= 2L * SlotCount => Pressure.SkipRerank,
+            _ when queued >= SlotCount => Pressure.SkipAnswer,
             _ => Pressure.SkipGeneration,
         };
     }
@@ -167,18 +157,10 @@ public sealed class Admission : IDisposable
     public void Dispose() => _slots.Dispose();
 }
 
-/// <summary>A search's slot: the pressure it runs under; disposing it frees the slot.</summary>
+/// <summary>A search's slot: the pressure it runs under; disposing it (once) frees the slot.</summary>
 public sealed class AdmissionTicket(Admission admission, RateLimitLease lease, Pressure pressure, long startedTimestamp) : IDisposable
 {
-    private int _left;
-
     public Pressure Pressure { get; } = pressure;
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _left, 1) == 0)
-        {
-            admission.Leave(lease, startedTimestamp);
-        }
-    }
+    public void Dispose() => admission.Leave(lease, startedTimestamp);
 }

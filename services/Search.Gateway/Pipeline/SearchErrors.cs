@@ -27,3 +27,9 @@ public sealed class OverloadedException(string message, TimeSpan retryAfter) : E
     /// <summary>Whole seconds to wait, at least 1, as Retry-After carries them.</summary>
     public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+public static class SearchRefusals
+{
+    /// <summary>Whether <paramref name="e"/> is the pipeline refusing the search (bad input, retrieval down, overloaded), which the front doors map to a status.</summary>
+    public static bool IsRefusal(Exception e) => e is BadSearchRequestException or StageUnavailableException or OverloadedException;
+}

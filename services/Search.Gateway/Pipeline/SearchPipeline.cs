@@ -68,12 +68,23 @@ public sealed class SearchPipeline(
         }
 
         await emit(new ResultsEvent(prepared.Response(Stopwatch.GetElapsedTime(started))), ct);
-        var answer = !answering
-            ? StreamedAnswer.None(prepared.Ranked.Count == 0 ? "no passage was found to answer from"
-                : prepared.Answering ? "the answer stage was left out: the gateway is under load" : "the query is not a question to answer")
-            : ticket.Pressure >= Pressure.SkipGeneration
-                ? ExtractiveInstead(await AnswerAsync(prepared, deadline, ct), query.IncludeAbstained)
-                : await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct);
+        StreamedAnswer answer;
+        if (!answering)
+        {
+            answer = StreamedAnswer.None(
+                prepared.Ranked.Count == 0 ? "no passage was found to answer from"
+                : prepared.Answering ? "the answer stage was left out: the gateway is under load"
+                : "the query is not a question to answer");
+        }
+        else if (ticket.Pressure >= Pressure.SkipGeneration)
+        {
+            answer = ExtractiveInstead(await AnswerAsync(prepared, deadline, ct), query.IncludeAbstained);
+        }
+        else
+        {
+            answer = await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct);
+        }
+
         await emit(new AnswerEvent(answer with { TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds }), ct);
     }
 
