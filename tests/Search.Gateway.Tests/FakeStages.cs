@@ -78,7 +78,7 @@ public sealed class FakeStages : IAsyncDisposable
         app.MapPost("/search.v1.Rerank/Rerank", http => stages.Unary(http, "rerank", Rpc.RerankRequest.Parser, r =>
         {
             stages.RerankRequests.Enqueue(r);
-            return new Rpc.RerankResponse { Passages = { r.Candidates } };
+            return new Rpc.RerankResponse { Ranking = { r.Candidates.Select((c, i) => new Rpc.RankedCandidate { Index = i, Score = c.Score }) } };
         }));
         app.MapPost("/search.v1.Answer/Answer", http => stages.Unary(http, "answer", Rpc.AnswerRequest.Parser, r =>
         {

@@ -38,7 +38,7 @@ public sealed class WireMappingTests
     }
 
     [Fact]
-    public void AScoredPassageMapsBackUnchangedWithOrWithoutItsOptionalParts()
+    public void AScoredPassageMapsBackUnchangedButForItsHighlightWithOrWithoutItsOptionalParts()
     {
         var full = new Rpc.ScoredPassage
         {
@@ -50,10 +50,42 @@ public sealed class WireMappingTests
         };
         var bare = new Rpc.ScoredPassage { Passage = Passage, Score = 2, RetrievalScore = 2 };
 
-        Assert.Equal(full, full.ToGateway().ToWire());
+        var fullWithoutHighlight = full.Clone();
+        fullWithoutHighlight.Highlight = null;
+        Assert.Equal(fullWithoutHighlight, full.ToGateway().ToWire());
         Assert.Equal(bare, bare.ToGateway().ToWire());
         Assert.Null(bare.ToGateway().Similarity);
         Assert.Equal(0.0, new Rpc.ScoredPassage { Passage = Passage, Similarity = 0 }.ToGateway().Similarity);
+    }
+
+    [Fact]
+    public void RetrievalsSpansWithoutTextMarkThePassagesOwnText()
+    {
+        var lean = new Rpc.ScoredPassage { Passage = Passage, Highlight = new Rpc.Highlight { Spans = { new Rpc.TextSpan { Start = 2, End = 4 } } } };
+
+        var highlight = lean.ToGateway().Highlight!;
+
+        Assert.Equal(Passage.Text, highlight.Text);
+        Assert.Equal("沸点", highlight.Text[highlight.Spans[0].Start..highlight.Spans[0].End]);
+    }
+
+    [Fact]
+    public void ARerankCandidateCarriesOnlyWhatRerankReads()
+    {
+        var full = new Rpc.ScoredPassage
+        {
+            Passage = Passage,
+            Score = 1.5,
+            RetrievalScore = 7.25,
+            Highlight = new Rpc.Highlight { Spans = { new Rpc.TextSpan { Start = 0, End = 2 } } },
+            Similarity = -0.125,
+        };
+
+        var candidate = full.ToGateway().ToRerankCandidate();
+
+        Assert.Equal(new Rpc.Passage { Text = Passage.Text, Title = Passage.Title, Ordinal = Passage.Ordinal }, candidate.Passage);
+        Assert.Null(candidate.Highlight);
+        Assert.Equal((1.5, 7.25, -0.125), (candidate.Score, candidate.RetrievalScore, candidate.Similarity));
     }
 
     [Fact]

@@ -14,20 +14,34 @@ public sealed class RerankGrpcTests(WebApplicationFactory<Program> factory) : IC
         GrpcMethods.Unary<Rpc.RerankRequest, Rpc.RerankResponse>(Rpc.Rerank.Descriptor, "Rerank");
 
     [Fact]
-    public async Task RerankReturnsPassagesBestFirstKeepingRetrievalScoreAndHighlight()
+    public async Task RerankReturnsCandidatePositionsBestFirstWithTheirScores()
     {
         var request = Request("who discovered penicillin",
             Scored("a#0", "Antibiotics changed medicine in the twentieth century.", bm25: 6.0),
             Scored("b#0", "Penicillin was discovered by Alexander Fleming in 1928.", bm25: 5.5, title: "Penicillin"));
 
-        var passages = await RerankAsync(factory, request);
+        var ranking = await RankingAsync(factory, request);
 
-        Assert.Equal(["b#0", "a#0"], passages.Select(p => p.Passage.PassageId));
-        Assert.Equal(5.5, passages[0].RetrievalScore);
-        Assert.Equal(6.0, passages[1].RetrievalScore);
-        Assert.True(passages[0].Score > passages[1].Score);
-        Assert.InRange(passages[0].Score, 0.0, 1.0);
-        Assert.Equal(request.Candidates[1].Highlight, passages[0].Highlight);
+        Assert.Equal([1, 0], ranking.Select(r => r.Index));
+        Assert.True(ranking[0].Score > ranking[1].Score);
+        Assert.InRange(ranking[0].Score, 0.0, 1.0);
+    }
+
+    [Fact]
+    public async Task RerankReadsOnlyTheTextTitleOrdinalAndScoresOfACandidate()
+    {
+        // What the gateway sends: no ids, url or highlight. The order must be the same as with whole passages.
+        var whole = Request("who discovered penicillin",
+            Scored("a#0", "Antibiotics changed medicine in the twentieth century.", bm25: 6.0),
+            Scored("b#0", "Penicillin was discovered by Alexander Fleming in 1928.", bm25: 5.5, title: "Penicillin"));
+        var lean = whole.Clone();
+        foreach (var candidate in lean.Candidates)
+        {
+            candidate.Highlight = null;
+            candidate.Passage = new Rpc.Passage { Text = candidate.Passage.Text, Title = candidate.Passage.Title, Ordinal = candidate.Passage.Ordinal };
+        }
+
+        Assert.Equal(await RankingAsync(factory, whole), await RankingAsync(factory, lean));
     }
 
     [Fact]
@@ -75,7 +89,7 @@ public sealed class RerankGrpcTests(WebApplicationFactory<Program> factory) : IC
         var passages = await RerankAsync(factory, request);
 
         Assert.Equal(2, passages.Count);
-        Assert.Equal(2, passages.Single(p => p.Passage is null).RetrievalScore);
+        Assert.Single(passages, p => p.Passage is null);
     }
 
     [Fact]
@@ -111,14 +125,18 @@ public sealed class RerankGrpcTests(WebApplicationFactory<Program> factory) : IC
         Assert.Contains("weights", ex.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<IReadOnlyList<Rpc.ScoredPassage>> RerankAsync(WebApplicationFactory<Program> host, Rpc.RerankRequest request)
+    /// <summary>The request's candidates in the order rerank gave.</summary>
+    private static async Task<IReadOnlyList<Rpc.ScoredPassage>> RerankAsync(WebApplicationFactory<Program> host, Rpc.RerankRequest request) =>
+        (await RankingAsync(host, request)).Select(r => request.Candidates[r.Index]).ToList();
+
+    private static async Task<IReadOnlyList<Rpc.RankedCandidate>> RankingAsync(WebApplicationFactory<Program> host, Rpc.RerankRequest request)
     {
         using var channel = GrpcChannel.ForAddress(
             host.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
         var response = await channel.CreateCallInvoker()
             .AsyncUnaryCall(RerankMethod, host: null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken), request);
-        return response.Passages;
+        return response.Ranking;
     }
 
     private static Rpc.RerankRequest Request(string query, params Rpc.ScoredPassage[] candidates)

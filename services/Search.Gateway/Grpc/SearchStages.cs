@@ -32,9 +32,26 @@ public sealed class SearchStages(
     public async Task<IReadOnlyList<RankedPassage>> RerankAsync(QueryRoute route, IReadOnlyList<RankedPassage> candidates, DateTime deadline, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Rerank);
-        var request = new Rpc.RerankRequest { Query = route.NormalizedQuery, Language = route.Language.ToWire(), Candidates = { candidates.Select(c => c.ToWire()) } };
+        var request = new Rpc.RerankRequest
+        {
+            Query = route.NormalizedQuery,
+            Language = route.Language.ToWire(),
+            Candidates = { candidates.Select(c => c.ToRerankCandidate()) },
+        };
         var reply = await rerank.RerankAsync(request, deadline: deadline, cancellationToken: ct);
-        return Ranked(reply.Passages);
+        // Rerank answers with positions and scores; the passages are the ones sent.
+        var ranked = new List<RankedPassage>(reply.Ranking.Count);
+        foreach (var entry in reply.Ranking)
+        {
+            if (entry.Index < 0 || entry.Index >= candidates.Count)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, $"rerank returned position {entry.Index} for {candidates.Count} candidates"));
+            }
+
+            ranked.Add(candidates[entry.Index] with { Score = entry.Score });
+        }
+
+        return ranked;
     }
 
     public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)

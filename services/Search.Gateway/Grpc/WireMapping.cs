@@ -43,26 +43,38 @@ public static class WireMapping
         EndOffset = p.EndOffset,
     };
 
-    public static RankedPassage ToGateway(this Rpc.ScoredPassage p) => new(
-        // Every stage sets the passage; an absent one reads as empty rather than failing the whole response.
-        p.Passage?.ToGateway() ?? Passage.Empty,
-        p.Score,
-        p.RetrievalScore,
-        p.Highlight?.ToGateway(),
-        p.HasSimilarity ? p.Similarity : null);
-
-    public static Rpc.ScoredPassage ToWire(this RankedPassage p)
+    public static RankedPassage ToGateway(this Rpc.ScoredPassage p)
     {
-        var message = new Rpc.ScoredPassage { Passage = p.Passage.ToWire(), Score = p.Score, RetrievalScore = p.RetrievalScore, Highlight = p.Highlight?.ToWire() };
-        if (p.Similarity is { } similarity)
+        // Every stage sets the passage; an absent one reads as empty rather than failing the whole response.
+        var passage = p.Passage?.ToGateway() ?? Passage.Empty;
+        // Retrieval sends only the spans, which then mark the passage's own text.
+        var highlight = p.Highlight is { } h ? new Highlight(h.Text.Length > 0 ? h.Text : passage.Text, h.Spans.Select(ToGateway).ToList()) : null;
+        return new RankedPassage(passage, p.Score, p.RetrievalScore, highlight, p.HasSimilarity ? p.Similarity : null);
+    }
+
+    /// <summary>A passage as the answer stage reads it: everything but the highlight, which it does not use.</summary>
+    public static Rpc.ScoredPassage ToWire(this RankedPassage p) => WithSimilarity(
+        new Rpc.ScoredPassage { Passage = p.Passage.ToWire(), Score = p.Score, RetrievalScore = p.RetrievalScore }, p.Similarity);
+
+    /// <summary>A candidate as rerank reads it: text, title, ordinal, scores and similarity; no ids, url or highlight.</summary>
+    public static Rpc.ScoredPassage ToRerankCandidate(this RankedPassage p) => WithSimilarity(
+        new Rpc.ScoredPassage
         {
-            message.Similarity = similarity;
+            Passage = new Rpc.Passage { Text = p.Passage.Text, Title = p.Passage.Title, Ordinal = p.Passage.Ordinal },
+            Score = p.Score,
+            RetrievalScore = p.RetrievalScore,
+        },
+        p.Similarity);
+
+    private static Rpc.ScoredPassage WithSimilarity(Rpc.ScoredPassage message, double? similarity)
+    {
+        if (similarity is { } value)
+        {
+            message.Similarity = value;
         }
 
         return message;
     }
-
-    public static Highlight ToGateway(this Rpc.Highlight h) => new(h.Text, h.Spans.Select(ToGateway).ToList());
 
     public static Rpc.Highlight ToWire(this Highlight h) => new() { Text = h.Text, Spans = { h.Spans.Select(ToWire) } };
 

@@ -15,15 +15,9 @@ public sealed class RerankService(PassageReranker reranker) : Rpc.Rerank.RerankB
             ThrowInvalidArgument(error);
         }
 
+        // Positions and scores only: the caller holds the passages it sent.
         var response = new Rpc.RerankResponse();
-        foreach (var r in ranked)
-        {
-            var passage = request.Candidates[r.Index].Clone();
-            passage.Score = r.Score;
-            passage.RetrievalScore = candidates[r.Index].RetrievalScore;
-            response.Passages.Add(passage);
-        }
-
+        response.Ranking.AddRange(ranked.Select(r => new Rpc.RankedCandidate { Index = r.Index, Score = r.Score }));
         return Task.FromResult(response);
     }
 
@@ -31,7 +25,7 @@ public sealed class RerankService(PassageReranker reranker) : Rpc.Rerank.RerankB
     private static void ThrowInvalidArgument(string message) =>
         throw new RpcException(new Status(StatusCode.InvalidArgument, message));
 
-    // A caller that filled only `score` (retrieval order) still gets its BM25 used and kept.
+    // A caller that filled only `score` (retrieval order) still gets its BM25 used.
     private static RerankCandidate ToCandidate(Rpc.ScoredPassage p) => new(
         p.Passage?.Text ?? "",
         p.Passage?.Title ?? "",

@@ -115,11 +115,8 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
                 Passage = ToRpc(hit.Passage),
                 Score = hit.Score,
                 RetrievalScore = hit.Score,
-                Highlight = new Rpc.Highlight
-                {
-                    Text = hit.Passage.Text,
-                    Spans = { hit.Highlights.Select(span => new Rpc.TextSpan { Start = span.Start, End = span.End }) },
-                },
+                // Spans only: they mark the passage's own text, which is not sent twice.
+                Highlight = new Rpc.Highlight { Spans = { hit.Highlights.Select(span => new Rpc.TextSpan { Start = span.Start, End = span.End }) } },
             };
             if (hit.Similarity is { } similarity)
             {

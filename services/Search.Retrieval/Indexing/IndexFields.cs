@@ -29,6 +29,16 @@ public static class IndexFields
     public const string EnglishGroup = "en";
     public const string ChineseGroup = "zh";
 
+    /// <summary>
+    /// The passage text: analysed, stored, and with a term vector of offsets, so a search marks the query's words in a
+    /// passage by looking them up instead of analysing the passage again (<see cref="Searching.PassageHighlighter"/>).
+    /// </summary>
+    private static readonly FieldType TextWithOffsets = Frozen(new FieldType(TextField.TYPE_STORED)
+    {
+        StoreTermVectors = true,
+        StoreTermVectorOffsets = true,
+    });
+
     public static string? GroupOf(TextLanguage language) => language switch
     {
         TextLanguage.English => EnglishGroup,
@@ -45,7 +55,7 @@ public static class IndexFields
             new StoredField(Ordinal, passage.Ordinal),
             new TextField(Title, passage.Title, Field.Store.YES),
             new StoredField(Url, passage.Url),
-            new TextField(Text, passage.Text, Field.Store.YES),
+            new Field(Text, passage.Text, TextWithOffsets),
             new StringField(Language, passage.Language.ToTag(), Field.Store.YES),
             new StoredField(Start, passage.StartOffset),
             new StoredField(End, passage.EndOffset),
@@ -67,6 +77,12 @@ public static class IndexFields
         }
 
         return document;
+    }
+
+    private static FieldType Frozen(FieldType type)
+    {
+        type.Freeze();
+        return type;
     }
 
     public static Passage FromLucene(Document document)

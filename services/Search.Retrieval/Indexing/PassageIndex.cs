@@ -149,20 +149,29 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             IndexFields.ChineseGroup => _chineseFilter,
             _ => null,
         };
-        var termSet = terms.ToHashSet(StringComparer.Ordinal);
         var (passages, totalHits) = WithSearcher(searcher =>
         {
             var top = searcher.Search(lucene, filter, topK);
-            return (top.ScoreDocs.Select(hit => (Passage: IndexFields.FromLucene(searcher.Doc(hit.Doc)), Score: (double)hit.Score)).ToList(), top.TotalHits);
+            var found = new List<(Passage Passage, double Score, IReadOnlyList<TextRange>? Highlights)>(top.ScoreDocs.Length);
+            foreach (var hit in top.ScoreDocs)
+            {
+                var passage = IndexFields.FromLucene(searcher.Doc(hit.Doc));
+                var spans = highlight ? PassageHighlighter.FromTermVector(searcher.IndexReader, hit.Doc, IndexFields.Text, terms) : null;
+                found.Add((passage, hit.Score, spans));
+            }
+
+            return (found, top.TotalHits);
         });
 
         // The query is embedded only when some hit has a vector to compare with (never for Chinese).
         var queryVector = passages.Any(p => p.Passage.Embedding is not null) ? _embedder.EmbedQuery(query, language) : null;
+        var termSet = terms.ToHashSet(StringComparer.Ordinal);
         var hits = passages
             .Select(p => new SearchHit(
                 p.Passage,
                 p.Score,
-                highlight ? PassageHighlighter.Highlight(p.Passage.Text, termSet) : [],
+                // Passages indexed before term vectors were kept are analysed again.
+                !highlight ? [] : p.Highlights ?? PassageHighlighter.Highlight(p.Passage.Text, termSet),
                 PassageEmbedder.Similarity(queryVector, p.Passage.Embedding)))
             .ToList();
         return new SearchResult(hits, totalHits);
