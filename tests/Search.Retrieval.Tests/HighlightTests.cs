@@ -69,7 +69,8 @@ public sealed class HighlightTests : IDisposable
         using (var directory = FSDirectory.Open(_temp.Directory))
         {
             _temp.Index.Dispose();
-            using var writer = new IndexWriter(directory, new IndexWriterConfig(SearchAnalyzer.Version, new SearchAnalyzer()));
+            // Lucene's default codec, as indexes were written before the passage codec.
+            using var writer = new IndexWriter(directory, new IndexWriterConfig(SearchAnalyzer.Version, new SearchAnalyzer()) { Codec = new Lucene.Net.Codecs.Lucene46.Lucene46Codec() });
             var old = IndexFields.ToLucene(new Passage("pen#0", "pen", 0, "", "", text, TextLanguage.English, 0, text.Length, 1));
             old.RemoveField(IndexFields.Text);
             old.Add(new TextField(IndexFields.Text, text, Field.Store.YES));
@@ -86,5 +87,23 @@ public sealed class HighlightTests : IDisposable
 
         var hit = Assert.Single(index.Search("who discovered penicillin").Hits);
         Assert.Equal(["Penicillin", "discovered"], hit.Highlights.Select(h => h.Of(text)));
+
+        // New passages land beside the old segment in the passage codec, and both stay searchable after a merge.
+        index.Upsert([new IngestDocument("mould", "Fleming noticed the mould had killed the bacteria.", Lang: "en")]);
+        using (var directory = FSDirectory.Open(_temp.Directory))
+        {
+            var codecs = SegmentInfos(directory).Select(s => s.Info.Codec.Name).ToHashSet();
+            Assert.Equal(["Lucene46", "SearchPassages1"], codecs.Order());
+        }
+
+        index = _temp.Reopen();
+        Assert.Equal(["mould", "pen"], index.Search("fleming").Hits.Select(h => h.Passage.DocumentId).Order());
+    }
+
+    private static SegmentInfos SegmentInfos(Lucene.Net.Store.Directory directory)
+    {
+        var infos = new SegmentInfos();
+        infos.Read(directory);
+        return infos;
     }
 }

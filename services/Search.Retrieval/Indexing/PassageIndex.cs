@@ -39,6 +39,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         System.IO.Directory.CreateDirectory(Path);
 
         var similarity = new BM25Similarity((float)options.Bm25K1, (float)options.Bm25B);
+        PassageCodec.Register();
         _directory = FSDirectory.Open(Path);
         try
         {
@@ -46,6 +47,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = similarity,
+                Codec = new PassageCodec(),
             };
             _writer = new IndexWriter(_directory, config);
             // An empty commit makes a fresh folder a valid index, so readers can open it before the first ingest.
