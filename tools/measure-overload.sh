@@ -12,7 +12,7 @@
 # e.g. with `make run ARGS='--data-dir DIR'` and `search-cli ingest`); an empty or missing one gets the
 # SQuAD half. Needs a Release build (`make build`) and redis-server; starts its own cluster on the default
 # ports and stops it at the end. RATE (default 50), OUT (default .data/overload) and CLUSTER_ARGS (settings
-# for the launcher, e.g. --Gateway:Admission:MaxQueueMs=250) can be set.
+# for the launcher, e.g. --Gateway:Admission:MaxQueueMs=250) can be set; COLD_ONLY=1 stops after step 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 index="${1:?usage: tools/measure-overload.sh INDEX_DIR [DATA_DIR]}"
@@ -54,6 +54,7 @@ start=$(date +%s.%N)
 start_cluster
 echo "cluster ready in $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s"
 load cold --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 20s --warmup 0s --repeat 0.3 --seed 11
+[ -n "${COLD_ONLY:-}" ] && exit 0
 
 redis-cli -p 6390 FLUSHALL >/dev/null
 load capacity --target http://127.0.0.1:8080 --protocol rest --concurrency 8 --duration 20s --warmup 5s --seed 12
