@@ -30,7 +30,7 @@ public sealed class GatewayMetrics : IDisposable
             "search.refused", description: "Searches refused by admission control (overloaded: they could not be served before their deadline).");
         _cpu = _meter.CreateHistogram<double>(
             "search.cpu", unit: "ms",
-            description: "CPU one request cost over the gateway and every stage it called, each as measured by that service; by call (search, retrieve) and how a search was served (an answered query is call=search, served_by=pipeline).");
+            description: "CPU one request cost over the gateway and every stage it called, each as measured by that service; by call (search, retrieve), how a search was served and whether the answer stage was called (an answered query: call=search, served_by=pipeline, answered=true).");
         _stageCpu = _meter.CreateHistogram<double>(
             "search.stage.cpu", unit: "ms", description: "CPU one service (gateway, router, retrieval, rerank, answer) spent on one request, by call and stage.");
     }
@@ -68,7 +68,8 @@ public sealed class GatewayMetrics : IDisposable
             return;
         }
 
-        _cpu.Record(costs.Sum(c => c.CpuMs), new("call", call), new("served_by", servedBy));
+        var answered = costs.Any(c => c.Stage == Stages.Answer) ? "true" : "false";
+        _cpu.Record(costs.Sum(c => c.CpuMs), new("call", call), new("served_by", servedBy), new("answered", answered));
         foreach (var cost in costs)
         {
             _stageCpu.Record(cost.CpuMs, new("call", call), new("stage", cost.Stage));
