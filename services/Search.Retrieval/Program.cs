@@ -2,6 +2,7 @@ using Search.Retrieval.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddCallCost();
 builder.AddCallLimit();
 builder.AddRetrieval();
 

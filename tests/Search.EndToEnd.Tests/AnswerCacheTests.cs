@@ -85,6 +85,29 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task AComputedAnswerCostsEveryServiceItsCpuAndACachedOneOnlyTheGatewaysPart()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        await fixture.IngestAsync("cache-cost", "The quillfern lantern was invented by Maren Holt in 1902.", ct);
+
+        var computed = await CostsAsync("Who invented the quillfern lantern?", ct);
+        var cached = await CostsAsync("Who invented the quillfern lantern?", ct);
+
+        // Each real service measured its own part on its own threads.
+        Assert.Equal(["gateway", "router", "retrieval", "rerank", "answer"], computed.Select(c => c.Stage));
+        Assert.All(computed, c => Assert.True(c.CpuMs > 0, $"{c.Stage} reported no CPU"));
+        Assert.Equal(["gateway"], cached.Select(c => c.Stage));
+    }
+
+    private async Task<List<(string Stage, double CpuMs)>> CostsAsync(string question, CancellationToken ct)
+    {
+        using var json = JsonDocument.Parse(await fixture.Http.GetStringAsync("/api/search?q=" + Uri.EscapeDataString(question), ct));
+        return json.RootElement.GetProperty("costs").EnumerateArray()
+            .Select(c => (c.GetProperty("stage").GetString()!, c.GetProperty("cpu_ms").GetDouble())).ToList();
+    }
+
+    [Fact]
     public async Task ABurstOfIdenticalMissesRunsThePipelineOnce()
     {
         fixture.RequireRedis();

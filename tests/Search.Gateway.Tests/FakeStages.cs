@@ -53,6 +53,9 @@ public sealed class FakeStages : IAsyncDisposable
     /// <summary>What grpc.health.v1 Check answers; null (the default) for a server without a health service (UNIMPLEMENTED).</summary>
     public HealthCheckResponse.Types.ServingStatus? Health { get; set; }
 
+    /// <summary>The CPU (whole microseconds) a stage reports in its <c>cpu-us</c> trailer; a stage not listed reports none.</summary>
+    public ConcurrentDictionary<string, long> CpuMicros { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Unary calls received per stage, counted before anything is answered.</summary>
     public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 
@@ -127,6 +130,11 @@ public sealed class FakeStages : IAsyncDisposable
             await WriteAsync(http, e!);
         }
 
+        if (CpuMicros.TryGetValue("answer", out var cpu))
+        {
+            http.Response.AppendTrailer("cpu-us", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         http.Response.AppendTrailer("grpc-status", "0");
     }
 
@@ -172,6 +180,11 @@ public sealed class FakeStages : IAsyncDisposable
         }
 
         await WriteAsync(http, handle(request));
+        if (CpuMicros.TryGetValue(stage, out var cpu))
+        {
+            http.Response.AppendTrailer("cpu-us", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         http.Response.AppendTrailer("grpc-status", "0");
     }
 

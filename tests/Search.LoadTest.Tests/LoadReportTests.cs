@@ -112,6 +112,44 @@ public sealed partial class LoadReportTests
         Assert.Equal(100.0, root.GetProperty("spectrum").EnumerateArray().Last().GetProperty("percentile").GetDouble());
     }
 
+    [Fact]
+    public void TheReportAveragesTheCpuEachServiceReportedOverTheResponsesThatReportedIt()
+    {
+        var recorder = new LoadRecorder(TimeSpan.TicksPerSecond, 0);
+        IReadOnlyList<KeyValuePair<string, double>>[] costs =
+        [
+            [new("gateway", 1.0), new("router", 0.5), new("retrieval", 3.0), new("answer", 6.0)],
+            [new("gateway", 0.2)],
+            [new("gateway", 1.8), new("router", 0.5), new("retrieval", 2.0), new("retrieval", 1.0)],
+        ];
+        foreach (var cost in costs)
+        {
+            recorder.Sent(true, false);
+            recorder.Completed(true, 0, TimeSpan.TicksPerMillisecond, RequestOutcome.Success(false, [], false) with { Costs = cost });
+        }
+
+        // A response that reported nothing (an older gateway) is not averaged in.
+        recorder.Sent(true, false);
+        recorder.Completed(true, 0, TimeSpan.TicksPerMillisecond, RequestOutcome.Success(false, [], false));
+        var settings = new LoadSettings { Target = new Uri("http://127.0.0.1:8081"), QueriesPath = "q.txt", Concurrency = 1, Protocol = TargetProtocol.Grpc };
+
+        var report = LoadReport.Create(settings, 1, DateTimeOffset.UnixEpoch, recorder);
+
+        Assert.Equal(3, report.CostedResponses);
+        Assert.Equal(["gateway", "router", "retrieval", "answer", "total"], report.ReportedCpuMsPerResponse.Keys);
+        Assert.Equal([1.0, 0.333, 2.0, 2.0, 5.333], report.ReportedCpuMsPerResponse.Values);
+        Assert.Contains("gateway 1.000, router 0.333, retrieval 2.000, answer 2.000, total 5.333 ms per response", report.ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheRestResponseParserReadsTheCosts()
+    {
+        var outcome = RestTarget.Parse("""{"cached": true, "costs": [{"stage": "gateway", "cpu_ms": 0.25}, {"stage": "router", "cpu_ms": 1.5}]}"""u8);
+
+        Assert.True(outcome.IsSuccess);
+        Assert.Equal([KeyValuePair.Create("gateway", 0.25), KeyValuePair.Create("router", 1.5)], outcome.Costs!);
+    }
+
     [GeneratedRegex(@"^rps=\d+\.\d p50_ms=\d+\.\d\d p99_ms=\d+\.\d\d errors=\d+ hit_ratio=\d\.\d{3}$")]
     private static partial Regex SummaryPattern();
 }

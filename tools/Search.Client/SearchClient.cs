@@ -94,6 +94,28 @@ public sealed class SearchClient : IDisposable
     public Task<RetrieveResponse> RetrieveAsync(string query, int topK, CancellationToken cancellationToken = default) =>
         Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
 
+    /// <summary>
+    /// <see cref="RetrieveAsync"/>, with what the search cost each service: the gateway returns it in its trailers
+    /// (<c>cpu-us-gateway</c>, <c>cpu-us-retrieval</c>), as the costs a search response lists.
+    /// </summary>
+    public Task<(RetrieveResponse Response, IReadOnlyList<StageCost> Costs)> RetrieveWithCostsAsync(string query, int topK, CancellationToken cancellationToken = default) =>
+        Call<(RetrieveResponse, IReadOnlyList<StageCost>)>(async () =>
+        {
+            using var call = _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken);
+            var response = await call.ResponseAsync;
+            var costs = call.GetTrailers()
+                .Where(e => !e.IsBinary && e.Key.StartsWith(CostTrailerPrefix, StringComparison.Ordinal))
+                .Select(e => new StageCost
+                {
+                    Stage = e.Key[CostTrailerPrefix.Length..],
+                    CpuMs = long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture) / 1000.0,
+                })
+                .ToList();
+            return (response, costs);
+        }, cancellationToken);
+
+    private const string CostTrailerPrefix = "cpu-us-";
+
     /// <summary>Counts of documents and passages in the index.</summary>
     public Task<GetStatsResponse> GetStatsAsync(CancellationToken cancellationToken = default) =>
         Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);

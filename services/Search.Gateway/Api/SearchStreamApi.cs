@@ -29,7 +29,8 @@ public static class SearchStreamApi
 
         try
         {
-            await pipeline.SearchStreamAsync(query, callerDeadline: null, (e, ct) => SendAsync(http, e, ct), http.RequestAborted);
+            using var cost = CallCost.Begin();
+            await pipeline.SearchStreamAsync(query, callerDeadline: null, (e, ct) => SendAsync(http, e.Stamped(cost), ct), http.RequestAborted);
             await WriteEventAsync(http, "done", "{}", http.RequestAborted);
             return Results.Empty;
         }

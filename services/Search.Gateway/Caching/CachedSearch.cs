@@ -15,15 +15,27 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<SearchResponse>>> _running = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The response with what it cost (<see cref="SearchResponse.Costs"/>): the gateway's CPU on this request and each
+    /// stage's reported CPU for the stage calls made for it. A hit, or a response another request computed, cost
+    /// this request only the gateway's part, and says so: the stages' work is counted once, by the request that ran it.
+    /// </summary>
     public async Task<SearchResponse> SearchAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    {
+        using var cost = CallCost.Begin();
+        var (response, servedBy) = await ServeAsync(query, callerDeadline, ct);
+        response = response with { Costs = RequestCosts.Of(cost) };
+        metrics.RecordResponse(response, servedBy);
+        return response;
+    }
+
+    private async Task<(SearchResponse Response, string ServedBy)> ServeAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
         var hash = KeyOf(query);
         var lookup = await cache.LookupAsync(hash);
         if (lookup.Hit is { } stored)
         {
-            var hit = stored with { Cached = true };
-            metrics.RecordResponse(hit, "cache");
-            return hit;
+            return (stored with { Cached = true }, "cache");
         }
 
         // Runs are shared only between requests that saw the same document changes.
@@ -39,8 +51,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
                 response = response with { Cached = true };
             }
 
-            metrics.RecordResponse(response, response.Cached ? "coalesced" : "pipeline");
-            return response;
+            return (response, response.Cached ? "coalesced" : "pipeline");
         }
         finally
         {

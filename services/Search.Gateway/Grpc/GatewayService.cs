@@ -17,6 +17,7 @@ public sealed class GatewayService(
     Rpc.Retrieval.RetrievalClient retrieval,
     Deadlines deadlines,
     Admission admission,
+    GatewayMetrics metrics,
     IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
@@ -37,8 +38,9 @@ public sealed class GatewayService(
     {
         try
         {
+            using var cost = CallCost.Begin();
             await pipeline.SearchStreamAsync(
-                request.ToQuery(), context.Deadline, (e, ct) => responseStream.WriteAsync(e.ToWire(), ct), context.CancellationToken);
+                request.ToQuery(), context.Deadline, (e, ct) => responseStream.WriteAsync(e.Stamped(cost).ToWire(), ct), context.CancellationToken);
         }
         catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
@@ -88,18 +90,43 @@ public sealed class GatewayService(
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
         Forward(() => retrieval.GetStatsAsync(request, deadline: RetrievalDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
 
-    /// <summary>Retrieval alone, admitted like a search: it takes a slot and is refused when it cannot be served in time.</summary>
+    /// <summary>
+    /// Retrieval alone, admitted like a search: it takes a slot and is refused when it cannot be served in time. What it
+    /// cost comes back in the trailers (the response is retrieval's own message): <c>cpu-us-gateway</c> and
+    /// <c>cpu-us-retrieval</c>, whole microseconds as <see cref="SearchResponse.Costs"/> counts them.
+    /// </summary>
     public override async Task<Rpc.RetrieveResponse> Retrieve(Rpc.RetrieveRequest request, ServerCallContext context)
     {
         var deadline = RetrievalDeadline(context);
+        using var cost = CallCost.Begin();
         try
         {
             using var ticket = await admission.EnterAsync(deadline, context.CancellationToken);
-            return await Forward(() => retrieval.SearchAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync);
+            return await Forward(async () =>
+            {
+                using var call = retrieval.SearchAsync(request, deadline: deadline, cancellationToken: context.CancellationToken);
+                var response = await call.ResponseAsync;
+                cost.AddCallee(Stages.Retrieval, call.GetTrailers());
+                return response;
+            });
         }
         catch (OverloadedException e)
         {
             throw Refused(e);
+        }
+        finally
+        {
+            var costs = RequestCosts.Of(cost);
+            foreach (var stage in costs)
+            {
+                context.ResponseTrailers.Add($"{CallCost.TrailerName}-{stage.Stage}", CallCost.ToTrailer(TimeSpan.FromMilliseconds(stage.CpuMs)));
+            }
+
+            if (costs.Any(c => c.Stage == Stages.Retrieval))
+            {
+                // Only searches retrieval answered: a refusal is not a plain search.
+                metrics.RecordRetrieveCosts(costs);
+            }
         }
     }
 

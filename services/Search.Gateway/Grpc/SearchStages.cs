@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Search.Gateway.Pipeline;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
@@ -17,7 +18,7 @@ public sealed class SearchStages(
     public async Task<QueryRoute?> RouteAsync(string query, TextLanguage hint, DateTime deadline, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Router);
-        var reply = await router.RouteAsync(new Rpc.RouteRequest { Query = query, LanguageHint = hint.ToTag() }, deadline: deadline, cancellationToken: ct);
+        var reply = await Costed(Stages.Router, router.RouteAsync(new Rpc.RouteRequest { Query = query, LanguageHint = hint.ToTag() }, deadline: deadline, cancellationToken: ct));
         return reply.Route?.ToGateway();
     }
 
@@ -25,7 +26,7 @@ public sealed class SearchStages(
     {
         readiness.ThrowIfNotReady(Stages.Retrieval);
         var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK };
-        var reply = await retrieval.SearchAsync(request, deadline: deadline, cancellationToken: ct);
+        var reply = await Costed(Stages.Retrieval, retrieval.SearchAsync(request, deadline: deadline, cancellationToken: ct));
         return Ranked(reply.Passages);
     }
 
@@ -38,7 +39,7 @@ public sealed class SearchStages(
             Language = route.Language.ToWire(),
             Candidates = { candidates.Select(c => c.ToRerankCandidate()) },
         };
-        var reply = await rerank.RerankAsync(request, deadline: deadline, cancellationToken: ct);
+        var reply = await Costed(Stages.Rerank, rerank.RerankAsync(request, deadline: deadline, cancellationToken: ct));
         // Rerank answers with positions and scores; the passages are the ones sent.
         var ranked = new List<RankedPassage>(reply.Ranking.Count);
         foreach (var entry in reply.Ranking)
@@ -57,7 +58,7 @@ public sealed class SearchStages(
     public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Answer);
-        var reply = await answer.AnswerAsync(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
+        var reply = await Costed(Stages.Answer, answer.AnswerAsync(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct));
         return reply.ToGateway();
     }
 
@@ -67,16 +68,23 @@ public sealed class SearchStages(
         readiness.ThrowIfNotReady(Stages.Answer);
         using var call = answer.AnswerStream(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
         Rpc.AnswerStreamResult? result = null;
-        await foreach (var item in call.ResponseStream.ReadAllAsync(ct))
+        try
         {
-            if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Token)
+            await foreach (var item in call.ResponseStream.ReadAllAsync(ct))
             {
-                await onToken(item.Token, ct);
+                if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Token)
+                {
+                    await onToken(item.Token, ct);
+                }
+                else if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Result)
+                {
+                    result = item.Result;
+                }
             }
-            else if (item.EventCase == Rpc.AnswerStreamEvent.EventOneofCase.Result)
-            {
-                result = item.Result;
-            }
+        }
+        finally
+        {
+            CallCost.Current?.AddCallee(Stages.Answer, TrailersOf(call.GetTrailers));
         }
 
         return result?.ToGateway();
@@ -88,6 +96,38 @@ public sealed class SearchStages(
         Route = route.ToWire(),
         Passages = { passages.Select(p => p.ToWire()) },
     };
+
+    /// <summary>
+    /// The reply, with the CPU the stage reported in its trailers kept for the request's costs (<see cref="CallCost"/>);
+    /// a failed attempt's report is kept too, since its work was done.
+    /// </summary>
+    private static async Task<T> Costed<T>(string stage, AsyncUnaryCall<T> call)
+    {
+        using (call)
+        {
+            try
+            {
+                return await call;
+            }
+            finally
+            {
+                CallCost.Current?.AddCallee(stage, TrailersOf(call.GetTrailers));
+            }
+        }
+    }
+
+    /// <summary>The call's trailers, or null when the call ended without any (cancelled, or the stage was never reached).</summary>
+    private static Metadata? TrailersOf(Func<Metadata> trailers)
+    {
+        try
+        {
+            return trailers();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static List<RankedPassage> Ranked(IEnumerable<Rpc.ScoredPassage> passages) => passages.Select(p => p.ToGateway()).ToList();
 }

@@ -118,7 +118,10 @@ public static class WireMapping
         AbstainedAnswer = response.AbstainedAnswer?.ToWire(),
         TotalMs = response.TotalMs,
         Cached = response.Cached,
+        Costs = { response.Costs.Select(ToWire) },
     };
+
+    public static Rpc.StageCost ToWire(this StageCost cost) => new() { Stage = cost.Stage, CpuMs = cost.CpuMs };
 
     public static Rpc.SearchResult ToWire(this SearchResult r) => new()
     {
@@ -142,6 +145,7 @@ public static class WireMapping
         AbstainedAnswer = answer.AbstainedAnswer?.ToWire(),
         Degraded = answer.Degraded,
         TotalMs = answer.TotalMs,
+        Costs = { answer.Costs.Select(ToWire) },
     };
 
     public static Rpc.SearchStreamEvent ToWire(this SearchEvent e) => e switch

@@ -24,6 +24,9 @@ public sealed record StreamedAnswer(
     double TotalMs)
 {
     public static StreamedAnswer None(string fallbackReason) => new("", [], false, fallbackReason, null, null, false, 0);
+
+    /// <summary>What the whole streamed search cost each service (<see cref="SearchResponse.Costs"/>), set at the edge.</summary>
+    public IReadOnlyList<StageCost> Costs { get; init; } = [];
 }
 
 /// <summary>One event of a streamed search: the results first, then the answer's tokens in order, then the answer.</summary>

@@ -5,7 +5,8 @@ namespace Search.Gateway.Pipeline;
 /// <summary>
 /// The gateway's own metrics (meter "Search.Gateway", scraped at /metrics, exported over OTLP):
 /// per-stage latency, how responses were served (cache hit ratio), the answer-box rate, how many
-/// responses were degraded and how many searches were refused for overload.
+/// responses were degraded, how many searches were refused for overload, and what each search and each plain
+/// retrieval cost in CPU over every service it touched (<see cref="SearchResponse.Costs"/>).
 /// </summary>
 public sealed class GatewayMetrics : IDisposable
 {
@@ -15,6 +16,8 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _stageDuration;
     private readonly Counter<long> _responses;
     private readonly Counter<long> _refused;
+    private readonly Histogram<double> _cpu;
+    private readonly Histogram<double> _stageCpu;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -25,6 +28,11 @@ public sealed class GatewayMetrics : IDisposable
             "search.responses", description: "Search responses by how they were served (computed, cache, coalesced), whether an answer box was shown and whether any stage was degraded.");
         _refused = _meter.CreateCounter<long>(
             "search.refused", description: "Searches refused by admission control (overloaded: they could not be served before their deadline).");
+        _cpu = _meter.CreateHistogram<double>(
+            "search.cpu", unit: "ms",
+            description: "CPU one request cost over the gateway and every stage it called, each as measured by that service; by call (search, retrieve), how a search was served and whether the answer stage was called (an answered query: call=search, served_by=pipeline, answered=true).");
+        _stageCpu = _meter.CreateHistogram<double>(
+            "search.stage.cpu", unit: "ms", description: "CPU one service (gateway, router, retrieval, rerank, answer) spent on one request, by call and stage.");
     }
 
     public void RecordRefused() => _refused.Add(1);
@@ -39,12 +47,34 @@ public sealed class GatewayMetrics : IDisposable
     }
 
     /// <param name="servedBy">"pipeline", "cache" or "coalesced".</param>
-    public void RecordResponse(SearchResponse response, string servedBy) =>
+    public void RecordResponse(SearchResponse response, string servedBy)
+    {
         _responses.Add(
             1,
             new("served_by", servedBy),
             new("answer_box", response.Answer is null ? "none" : "shown"),
             new("degraded", response.Degraded.Count > 0 ? "true" : "false"));
+        RecordCosts(response.Costs, "search", servedBy);
+    }
+
+    /// <summary>What a plain retrieval (the gateway's Retrieve) cost.</summary>
+    public void RecordRetrieveCosts(IReadOnlyList<StageCost> costs) => RecordCosts(costs, "retrieve", "pipeline");
+
+    private void RecordCosts(IReadOnlyList<StageCost> costs, string call, string servedBy)
+    {
+        if (costs.Count == 0)
+        {
+            // No thread clock on this platform: nothing was measured.
+            return;
+        }
+
+        var answered = costs.Any(c => c.Stage == Stages.Answer) ? "true" : "false";
+        _cpu.Record(costs.Sum(c => c.CpuMs), new("call", call), new("served_by", servedBy), new("answered", answered));
+        foreach (var cost in costs)
+        {
+            _stageCpu.Record(cost.CpuMs, new("call", call), new("stage", cost.Stage));
+        }
+    }
 
     public void Dispose() => _meter.Dispose();
 }

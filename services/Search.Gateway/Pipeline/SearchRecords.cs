@@ -53,6 +53,12 @@ public sealed record SearchResult(
 /// <summary>Time one stage took as the gateway saw it; <see cref="Status"/> is one of <see cref="StageStatus"/>.</summary>
 public sealed record StageTiming(string Stage, double Ms, string Status);
 
+/// <summary>
+/// CPU one service spent on one request, as that service measured it on its own threads (the gateway's from its
+/// clock, each stage's from its <c>cpu-us</c> trailer); <see cref="Stage"/> is "gateway" or one of <see cref="Stages"/>.
+/// </summary>
+public sealed record StageCost(string Stage, double CpuMs);
+
 /// <summary>A search's response: the gRPC SearchResponse and the REST JSON are this, mapped at the edge.</summary>
 public sealed record SearchResponse(
     string Query,
@@ -63,10 +69,20 @@ public sealed record SearchResponse(
     IReadOnlyList<StageTiming> Timings,
     AnswerBox? AbstainedAnswer,
     double TotalMs,
-    bool Cached);
+    bool Cached)
+{
+    /// <summary>
+    /// What this request cost each service: the gateway first, then each stage call in order. A response served
+    /// from the cache or from an identical running search cost only the gateway's part (see <c>CachedSearch</c>).
+    /// </summary>
+    public IReadOnlyList<StageCost> Costs { get; init; } = [];
+}
 
 public static class Stages
 {
+    /// <summary>The gateway itself, in <see cref="SearchResponse.Costs"/>.</summary>
+    public const string Gateway = "gateway";
+
     public const string Router = "router";
     public const string Retrieval = "retrieval";
     public const string Rerank = "rerank";

@@ -81,6 +81,8 @@ public sealed record LoadReport(
     long AnswerBoxes,
     double AnswerBoxRate,
     IReadOnlyList<SpectrumPoint> Spectrum,
+    long CostedResponses,
+    IReadOnlyDictionary<string, double> ReportedCpuMsPerResponse,
     string Summary)
 {
     /// <summary>Percentiles listed in the report's spectrum (a plot draws its own, denser one from the histogram).</summary>
@@ -118,6 +120,8 @@ public sealed record LoadReport(
             counts.Answers,
             Math.Round(Ratio(counts.Answers, counts.Succeeded), 4),
             spectrum,
+            counts.Costed,
+            PerResponse(counts),
             SummaryLine(rps, latency.P50Ms, latency.P99Ms, counts.Errors, hitRatio));
     }
 
@@ -152,6 +156,9 @@ public sealed record LoadReport(
             ? "none"
             : F($"{DegradedResponses} responses ({string.Join(", ", DegradedByStage.Select(d => F($"{d.Key} {d.Value}")))})"));
         Line(text, "answer box", F($"{AnswerBoxRate:0.000} of ok responses ({AnswerBoxes})"));
+        Line(text, "cpu", ReportedCpuMsPerResponse.Count == 0
+            ? "not reported"
+            : string.Join(", ", ReportedCpuMsPerResponse.Select(c => F($"{c.Key} {c.Value:0.000}"))) + F($" ms per response as reported ({CostedResponses} responses)"));
         text.Append(Summary);
         return text.ToString();
     }
@@ -173,6 +180,24 @@ public sealed record LoadReport(
         s.Timeout.TotalSeconds,
         s.MaxInflight,
         s.Seed);
+
+    /// <summary>
+    /// The mean CPU each service reported per costed response, services in pipeline order, then "total" (their sum).
+    /// Cached responses count with what they cost (the gateway alone).
+    /// </summary>
+    private static Dictionary<string, double> PerResponse(LoadCounts counts)
+    {
+        var order = new[] { "gateway", "router", "retrieval", "rerank", "answer" };
+        var means = counts.CpuMsByStage
+            .OrderBy(s => Array.IndexOf(order, s.Key) is var i and >= 0 ? i : order.Length).ThenBy(s => s.Key, StringComparer.Ordinal)
+            .ToDictionary(s => s.Key, s => Math.Round(s.Value / Math.Max(1, counts.Costed), 3), StringComparer.Ordinal);
+        if (means.Count > 0)
+        {
+            means["total"] = Math.Round(counts.CpuMsByStage.Values.Sum() / Math.Max(1, counts.Costed), 3);
+        }
+
+        return means;
+    }
 
     private static double Ratio(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 

@@ -20,6 +20,8 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
 
     private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _degradedStages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, double> _cpuMs = new(StringComparer.Ordinal);
+    private long _costed;
     private long _sent;
     private long _completed;
     private long _warmup;
@@ -114,6 +116,15 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
             Interlocked.Increment(ref _answers);
         }
 
+        if (outcome.Costs is { Count: > 0 } costs)
+        {
+            Interlocked.Increment(ref _costed);
+            foreach (var (stage, ms) in costs)
+            {
+                _cpuMs.AddOrUpdate(stage, ms, (_, sum) => sum + ms);
+            }
+        }
+
         if (outcome.Degraded.Count > 0)
         {
             Interlocked.Increment(ref _degraded);
@@ -145,7 +156,9 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
             Answers: _answers,
             Errors: _errorCount,
             ErrorsByKind: new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
-            DegradedByStage: new SortedDictionary<string, long>(_degradedStages, StringComparer.Ordinal));
+            DegradedByStage: new SortedDictionary<string, long>(_degradedStages, StringComparer.Ordinal),
+            Costed: _costed,
+            CpuMsByStage: new Dictionary<string, double>(_cpuMs, StringComparer.Ordinal));
     }
 
     private void CountError(string kind)
@@ -159,7 +172,8 @@ public sealed class LoadRecorder(long timestampFrequency, long measureStartTimes
 
 /// <summary>
 /// Measured totals. Scheduled = sent + not sent (client_overload); completed = sent and finished, with an
-/// answer or an error; the window runs from the end of the warm-up to the last completion.
+/// answer or an error; the window runs from the end of the warm-up to the last completion. Costed responses are the
+/// successful ones that reported what they cost; <see cref="LoadCounts.CpuMsByStage"/> sums their CPU by service.
 /// </summary>
 public sealed record LoadCounts(
     double WindowSeconds,
@@ -174,4 +188,6 @@ public sealed record LoadCounts(
     long Answers,
     long Errors,
     IReadOnlyDictionary<string, long> ErrorsByKind,
-    IReadOnlyDictionary<string, long> DegradedByStage);
+    IReadOnlyDictionary<string, long> DegradedByStage,
+    long Costed,
+    IReadOnlyDictionary<string, double> CpuMsByStage);

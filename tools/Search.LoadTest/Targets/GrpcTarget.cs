@@ -17,12 +17,12 @@ public sealed class GrpcTarget(string address, string? language, int k, TimeSpan
         {
             if (retrieveOnly)
             {
-                await _client.RetrieveAsync(query, k == 0 ? 10 : k, cancellationToken);
-                return RequestOutcome.Success(cached: false, degraded: [], hasAnswer: false);
+                var (_, costs) = await _client.RetrieveWithCostsAsync(query, k == 0 ? 10 : k, cancellationToken);
+                return RequestOutcome.Success(cached: false, degraded: [], hasAnswer: false) with { Costs = CostsOf(costs) };
             }
 
             var response = await _client.SearchAsync(query, language, k, cancellationToken: cancellationToken);
-            return RequestOutcome.Success(response.Cached, response.Degraded, response.Answer is not null);
+            return RequestOutcome.Success(response.Cached, response.Degraded, response.Answer is not null) with { Costs = CostsOf(response.Costs) };
         }
         catch (GatewayUnreachableException)
         {
@@ -33,6 +33,9 @@ public sealed class GrpcTarget(string address, string? language, int k, TimeSpan
             return RequestOutcome.Failure(ErrorKind(e.StatusCode));
         }
     }
+
+    private static List<KeyValuePair<string, double>> CostsOf(IEnumerable<Contracts.V1.StageCost> costs) =>
+        costs.Select(c => KeyValuePair.Create(c.Stage, c.CpuMs)).ToList();
 
     /// <summary>The error kind of a status: the deadline is the request timeout, anything else keeps its name.</summary>
     public static string ErrorKind(StatusCode status) =>

@@ -21,6 +21,9 @@ public readonly record struct RequestOutcome(string? Error, bool Cached, IReadOn
 {
     public bool IsSuccess => Error is null;
 
+    /// <summary>What the response said it cost each service, in CPU milliseconds (stage, ms), one entry per call; empty when it said nothing.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>>? Costs { get; init; }
+
     public static RequestOutcome Success(bool cached, IReadOnlyList<string> degraded, bool hasAnswer) => new(null, cached, degraded, hasAnswer);
 
     public static RequestOutcome Failure(string error) => new(error, false, [], false);

@@ -92,7 +92,15 @@ public sealed class RestTarget : ISearchTarget
             }
 
             var hasAnswer = root.TryGetProperty("answer", out var answer) && answer.ValueKind == JsonValueKind.Object;
-            return RequestOutcome.Success(cached, degraded, hasAnswer);
+            List<KeyValuePair<string, double>> costs = [];
+            if (root.TryGetProperty("costs", out var reported) && reported.ValueKind == JsonValueKind.Array)
+            {
+                costs.AddRange(reported.EnumerateArray()
+                    .Where(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("stage", out _) && c.TryGetProperty("cpu_ms", out _))
+                    .Select(c => KeyValuePair.Create(c.GetProperty("stage").GetString() ?? "", c.GetProperty("cpu_ms").GetDouble())));
+            }
+
+            return RequestOutcome.Success(cached, degraded, hasAnswer) with { Costs = costs };
         }
         catch (JsonException)
         {
