@@ -210,9 +210,11 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     /// before this returns. A passage that an upsert replaced or a delete removed meanwhile is left alone
     /// (a replacement is pending itself). Taken is 0 when the backlog is empty or embeddings are off.
     /// </summary>
-    public VectorRound EmbedPending(CancellationToken cancellationToken = default)
+    /// <param name="encoder">The model session to encode with (the backfill's own, low-priority one); the index's when null.</param>
+    public VectorRound EmbedPending(PassageEmbedder? encoder = null, CancellationToken cancellationToken = default)
     {
-        if (!_embedder.IsEnabled)
+        encoder ??= _embedder;
+        if (!_embedder.IsEnabled || !encoder.IsEnabled)
         {
             return new VectorRound(0, 0);
         }
@@ -223,7 +225,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             return new VectorRound(0, 0);
         }
 
-        var vectors = _embedder.EmbedPassages(pending, cancellationToken);
+        var vectors = encoder.EmbedPassages(pending, cancellationToken);
         return new VectorRound(pending.Count, WriteVectors(pending, vectors));
     }
 
@@ -273,9 +275,9 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         return written;
     }
 
-    /// <summary>Completes when an upsert may have added to the vector backlog since the last call, or when <paramref name="timeout"/> passes.</summary>
-    public Task WaitForBacklogAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        _backlogGrew.WaitAsync(timeout, cancellationToken);
+    /// <summary>Returns when an upsert may have added to the vector backlog since the last call, or when <paramref name="timeout"/> passes.</summary>
+    public void WaitForBacklog(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _backlogGrew.Wait(timeout, cancellationToken);
 
     /// <summary>
     /// The best <paramref name="topK"/> passages for <paramref name="query"/> by BM25.

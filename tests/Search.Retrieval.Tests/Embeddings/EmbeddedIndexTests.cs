@@ -85,7 +85,7 @@ public sealed class EmbeddedIndexTests : IDisposable
 
     private void EmbedBacklog()
     {
-        while (_index.EmbedPending(TestContext.Current.CancellationToken).Taken > 0)
+        while (_index.EmbedPending(cancellationToken: TestContext.Current.CancellationToken).Taken > 0)
         {
         }
     }

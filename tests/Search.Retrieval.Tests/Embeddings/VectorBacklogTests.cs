@@ -34,7 +34,7 @@ public sealed class VectorBacklogTests : IDisposable
         Assert.Null(before.Similarity);
         Assert.Equal(new IndexStats(1, 1, 1), _index.GetStats());
 
-        Assert.Equal(new PassageIndex.VectorRound(1, 1), _index.EmbedPending(Cancel));
+        Assert.Equal(new PassageIndex.VectorRound(1, 1), _index.EmbedPending(cancellationToken: Cancel));
 
         var after = Assert.Single(_index.Search("Who discovered penicillin?", TextLanguage.English).Hits);
         Assert.False(after.Passage.VectorPending);
@@ -42,7 +42,7 @@ public sealed class VectorBacklogTests : IDisposable
         Assert.InRange(after.Similarity!.Value, 0.3, 1.0);
         Assert.Equal(before.Passage with { VectorPending = false, Embedding = after.Passage.Embedding }, after.Passage);
         Assert.Equal(new IndexStats(1, 1, 0), _index.GetStats());
-        Assert.Equal(new PassageIndex.VectorRound(0, 0), _index.EmbedPending(Cancel));
+        Assert.Equal(new PassageIndex.VectorRound(0, 0), _index.EmbedPending(cancellationToken: Cancel));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class VectorBacklogTests : IDisposable
 
         Assert.Equal(0, _index.PendingVectors());
         Assert.False(Assert.Single(_index.Search("水的沸点", TextLanguage.SimplifiedChinese).Hits).Passage.VectorPending);
-        Assert.Equal(new PassageIndex.VectorRound(0, 0), _index.EmbedPending(Cancel));
+        Assert.Equal(new PassageIndex.VectorRound(0, 0), _index.EmbedPending(cancellationToken: Cancel));
     }
 
     [Fact]
@@ -66,13 +66,13 @@ public sealed class VectorBacklogTests : IDisposable
             new IngestDocument("d", "Jupiter is the largest planet.", Lang: "en"),
             new IngestDocument("e", "Saturn has the brightest rings.", Lang: "en"),
         ]);
-        Assert.Equal(new PassageIndex.VectorRound(2, 2), _index.EmbedPending(Cancel));
+        Assert.Equal(new PassageIndex.VectorRound(2, 2), _index.EmbedPending(cancellationToken: Cancel));
 
         _index.Dispose();
         _index = Open();
 
         Assert.Equal(3, _index.PendingVectors());
-        while (_index.EmbedPending(Cancel).Taken > 0)
+        while (_index.EmbedPending(cancellationToken: Cancel).Taken > 0)
         {
         }
 
@@ -97,7 +97,7 @@ public sealed class VectorBacklogTests : IDisposable
         Assert.True(replaced.Passage.VectorPending);
         Assert.Null(replaced.Passage.Embedding);
 
-        Assert.Equal(new PassageIndex.VectorRound(1, 1), _index.EmbedPending(Cancel));
+        Assert.Equal(new PassageIndex.VectorRound(1, 1), _index.EmbedPending(cancellationToken: Cancel));
         var embedded = Assert.Single(_index.Search("moon tides gravity", TextLanguage.English).Hits).Passage;
         Assert.Equal(SharedEmbedder.Embedder.EmbedPassages([replaced.Passage], Cancel)[0], embedded.Embedding);
         Assert.NotEqual(staleVectors[0], embedded.Embedding);
@@ -141,7 +141,7 @@ public sealed class VectorBacklogTests : IDisposable
         folder.Index.Upsert([new IngestDocument("fleming", "Alexander Fleming discovered penicillin in 1928.", Lang: "en")]);
 
         Assert.False(Assert.Single(folder.Index.Search("penicillin").Hits).Passage.VectorPending);
-        Assert.Equal(new PassageIndex.VectorRound(0, 0), folder.Index.EmbedPending(Cancel));
+        Assert.Equal(new PassageIndex.VectorRound(0, 0), folder.Index.EmbedPending(cancellationToken: Cancel));
         Assert.Equal(0, folder.Index.PendingVectors());
     }
 
