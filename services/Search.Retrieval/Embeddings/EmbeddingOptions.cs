@@ -17,9 +17,13 @@ public sealed class EmbeddingOptions
     [Range(0, 256)]
     public int Threads { get; set; }
 
-    /// <summary>Passages encoded in one model call at ingest (sorted by length first, so padding stays small).</summary>
+    /// <summary>
+    /// Passages encoded in one model call (sorted by length first, so padding stays small). One measured best on two
+    /// cores: SciFact passages gave about 10-13 passages per CPU-second one at a time, 9 in fours, 8 in sixteens and
+    /// 5 in sixty-fours (padding and larger activations cost more than the batch saves; docs/benchmarks.md).
+    /// </summary>
     [Range(1, 1024)]
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 1;
 
     /// <summary>
     /// Passages the Lucene index's vector backfill takes from its backlog per round: sorted by length and
@@ -33,4 +37,12 @@ public sealed class EmbeddingOptions
     /// reranked by lexical features) until a process with it on opens the index.
     /// </summary>
     public bool Backfill { get; set; } = true;
+
+    /// <summary>
+    /// Linux nice value of the backfill's thread and its model threads (0 normal … 19 lowest): with 10, ingest and
+    /// searches of this process take the cores first. On a machine shared with other busy processes a high value
+    /// also lets them starve the backfill; 0 competes evenly.
+    /// </summary>
+    [Range(0, 19)]
+    public int BackfillNice { get; set; } = 10;
 }

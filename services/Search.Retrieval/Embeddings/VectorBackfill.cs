@@ -10,7 +10,7 @@ namespace Search.Retrieval.Embeddings;
 /// Gives English passages of the Lucene index their vectors after ingest: ingest commits passages marked
 /// pending (searchable by BM25 at once), and this worker takes them from the index in rounds, embeds them and
 /// writes the vectors back. The backlog is the index itself, so a restart resumes it. It runs on its own thread
-/// at a low priority (nice <see cref="Nice"/>) with its own model session, whose threads inherit that priority:
+/// at a low priority (<see cref="EmbeddingOptions.BackfillNice"/>, 10) with its own model session, whose threads inherit that priority:
 /// ingest and searches take the cores first, the vectors get what is left. Reports the backlog as the gauge
 /// "search.vectors.pending" and the vectors written as the counter "search.vectors.written" (meter
 /// "Search.Retrieval"). Elasticsearch embeds at ingest and has no backlog.
@@ -18,9 +18,6 @@ namespace Search.Retrieval.Embeddings;
 public sealed class VectorBackfill : BackgroundService
 {
     public const string MeterName = "Search.Retrieval";
-
-    /// <summary>The backfill thread's nice value (0 normal, 19 lowest).</summary>
-    public const int Nice = 10;
 
     // Upserts wake the worker; the timeout only bounds how long a missed wake-up could leave a backlog waiting.
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
@@ -78,12 +75,13 @@ public sealed class VectorBackfill : BackgroundService
 
     private void Run(PassageIndex index, CancellationToken stoppingToken)
     {
-        var lowered = BackgroundPriority.TryLowerCurrentThread(Nice);
+        var nice = _options.BackfillNice;
+        var lowered = nice > 0 && BackgroundPriority.TryLowerCurrentThread(nice);
         // Created on this thread after lowering its priority, so the session's worker threads run at it too; searches
         // embed their queries with the shared session at normal priority.
         using var encoder = new PassageEmbedder(_options);
         _logger.LogInformation("Vector backfill started ({Priority}), {Pending} passages pending",
-            lowered ? $"nice {Nice}" : "normal priority: the platform did not allow lowering it", index.PendingVectors());
+            lowered ? $"nice {nice}" : nice == 0 ? "normal priority" : "normal priority: the platform did not allow lowering it", index.PendingVectors());
 
         var clock = Stopwatch.StartNew();
         long writtenSinceIdle = 0;
