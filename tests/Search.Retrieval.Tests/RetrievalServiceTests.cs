@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,27 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
         var chinese = await client.SearchAsync(new RetrieveRequest { Query = "青霉素", Language = Language.ZhHans }, cancellationToken: Cancel);
         Assert.False(Assert.Single(chinese.Passages).HasSimilarity);
         Assert.Equal(0, chinese.PassagesPendingVectors);
+        Assert.Equal(1, PendingVectorsGauge(paused));
+    }
+
+    /// <summary>The value the gauge "search.vectors.pending" of meter "Search.Retrieval" reports when it is read now.</summary>
+    private static long PendingVectorsGauge(RetrievalHost host)
+    {
+        // Meters made by this host's factory carry it as their scope; other hosts of the test run have their own.
+        var factory = host.Services.GetRequiredService<IMeterFactory>();
+        long? observed = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == "Search.Retrieval" && instrument.Name == "search.vectors.pending")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return observed ?? throw new InvalidOperationException("the gauge search.vectors.pending was not published");
     }
 
     [Fact]
