@@ -30,7 +30,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     private readonly Filter _chineseFilter = GroupFilter(IndexFields.ChineseGroup);
     private readonly Query _firstPassages = new TermQuery(new Term(IndexFields.FirstPassage, IndexFields.Yes));
     private readonly Query _pendingVectors = new TermQuery(new Term(IndexFields.VectorPending, IndexFields.Yes));
-    private readonly ParallelOptions _analysis = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    private readonly ParallelOptions _analysis;
     // Upserts share it (IndexWriter takes documents from many threads at once); a delete ("how many of these ids
     // existed") and a vector write-back ("is this still the passage that was embedded") hold it alone, so the
     // state they read is the state they change.
@@ -47,6 +47,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     public PassageIndex(RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null)
     {
         _options = options;
+        _analysis = new ParallelOptions { MaxDegreeOfParallelism = options.IngestThreads > 0 ? options.IngestThreads : Environment.ProcessorCount };
         _embedder = embedder ?? PassageEmbedder.Disabled;
         // Vectors come later, from the backlog: the preparer only validates and splits.
         _preparer = new PassagePreparer(options, time);
