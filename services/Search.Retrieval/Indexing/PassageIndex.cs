@@ -11,8 +11,8 @@ namespace Search.Retrieval.Indexing;
 
 /// <summary>
 /// The passage index on disk: BM25 search, and idempotent ingest by document id that is
-/// committed before it returns. Thread-safe: searches run concurrently, and so do upserts (their
-/// documents are analysed on every core and concurrent writers share one commit); deletes and
+/// committed before it returns. Thread-safe: searches run concurrently, and so do upserts (each on
+/// <see cref="RetrievalOptions.IngestThreads"/> threads; concurrent writers share one commit); deletes and
 /// vector write-backs, which read the state they change, take turns with everything else.
 /// English passages are stored without their vector and marked pending (<see cref="IndexFields.VectorPending"/>):
 /// the index is the durable backlog that <see cref="EmbedPending"/> (run by <see cref="VectorBackfill"/>) works off.
@@ -62,7 +62,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = similarity,
-                // Fewer, larger flushed segments while a stream is analysed on every core (the default is 16 MB).
+                // Fewer, larger flushed segments now that a stream commits once at its end (the default is 16 MB).
                 RAMBufferSizeMB = 64,
             };
             _writer = new IndexWriter(_directory, config);
@@ -368,7 +368,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     }
 
     /// <summary>
-    /// Validates and splits <paramref name="documents"/> and hands them to the writer, analysed on every core;
+    /// Validates and splits <paramref name="documents"/> and hands them to the writer on <see cref="RetrievalOptions.IngestThreads"/> threads;
     /// returns the change number that a commit must cover before the result may be acknowledged (0: nothing written).
     /// </summary>
     private (IngestResult Result, long Change) Apply(IReadOnlyList<IngestDocument> documents, int firstIndex)
