@@ -30,6 +30,7 @@ public static class RetrievalExtensions
             };
         });
         builder.Services.AddHostedService<StoreOpener>();
+        builder.Services.AddHostedService<VectorBackfill>();
         builder.Services.AddWarmUp<SearchWarmUp>();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ServiceDefaultsExtensions.ReadyTag]);

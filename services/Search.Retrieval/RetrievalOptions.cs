@@ -67,7 +67,15 @@ public sealed class RetrievalOptions : IValidatableObject
     [Range(10, 20_000)]
     public int PassageCjkChars { get; set; } = 200;
 
-    /// <summary>Documents of an ingest stream committed together.</summary>
+    /// <summary>
+    /// Threads that hand one upsert's documents to Lucene's writer at once; 0 means one per processor. Concurrent
+    /// upserts (other streams and calls) run on their own threads whatever this is. 1 because 2 measured more CPU and
+    /// no shorter SciFact ingests on the shared two cores (docs/benchmarks.md, "Ingest with vectors").
+    /// </summary>
+    [Range(0, 256)]
+    public int IngestThreads { get; set; } = 1;
+
+    /// <summary>Documents of an ingest stream analysed together (the stream commits once, before its acknowledgement).</summary>
     [Range(1, 100_000)]
     public int StreamBatchSize { get; set; } = 500;
 

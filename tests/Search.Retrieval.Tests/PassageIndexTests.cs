@@ -227,6 +227,47 @@ public sealed class PassageIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task AcknowledgedStreamIsAlreadyCommittedOnDisk()
+    {
+        using var temp = new TempIndex(o => o.StreamBatchSize = 4);
+
+        await temp.Index.UpsertStreamAsync(Documents(), TestContext.Current.CancellationToken);
+
+        using var directory = FSDirectory.Open(temp.Directory);
+        using var reader = DirectoryReader.Open(directory);
+        Assert.Equal(10, reader.NumDocs);
+
+        static async IAsyncEnumerable<IngestDocument> Documents()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Yield();
+                yield return new IngestDocument($"d{i}", $"Durable streamed document {i}.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentStreamsWithTheSameIdsLeaveOneVersionOfEach()
+    {
+        var streams = Enumerable.Range(0, 3).Select(s => Index.UpsertStreamAsync(Documents(s), TestContext.Current.CancellationToken));
+
+        await Task.WhenAll(streams);
+
+        Assert.Equal(new IndexStats(20, 20), Index.GetStats());
+        Assert.Equal(20, Index.Search("glacier", topK: 50).Hits.Select(h => h.Passage.DocumentId).Distinct().Count());
+
+        static async IAsyncEnumerable<IngestDocument> Documents(int stream)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await Task.Yield();
+                yield return new IngestDocument($"g{i}", $"Glacier note {i} from stream {stream}.");
+            }
+        }
+    }
+
+    [Fact]
     public async Task StreamIsCommittedInBatchesWithStreamIndexes()
     {
         using var temp = new TempIndex(o => o.StreamBatchSize = 3);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,8 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
         await _client.UpsertDocumentsAsync(Batch(
             new Document { Id = "sim-en", Title = "Penicillin", Text = "Alexander Fleming discovered penicillin in 1928.", Lang = "en" },
             new Document { Id = "sim-zh", Title = "水", Text = "水在一个标准大气压下的沸点是一百摄氏度。", Lang = "zh-Hans" }), cancellationToken: Cancel);
+        // The host's backfill gives the English passage its vector after the acknowledgement.
+        await WaitForVectorsAsync(_client);
 
         var english = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel)).Passages);
         var chinese = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "水的沸点", Language = Language.ZhHans }, cancellationToken: Cancel)).Passages);
@@ -47,6 +50,60 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
         Assert.True(english.HasSimilarity);
         Assert.InRange(english.Similarity, 0.3, 1.0);
         Assert.False(chinese.HasSimilarity);
+    }
+
+    [Fact]
+    public async Task PendingVectorsAreCountedInStatsAndSearchSaysWhichHitsLackOne()
+    {
+        await using var paused = new RetrievalHost();
+        // No backfill in this host: the English passage stays pending, as it is for a moment after every ingest.
+        paused.Settings["Retrieval:Embeddings:Backfill"] = "false";
+        var client = paused.Client;
+
+        await client.UpsertDocumentsAsync(Batch(
+            new Document { Id = "pending-en", Text = "Alexander Fleming discovered penicillin in 1928.", Lang = "en" },
+            new Document { Id = "pending-zh", Text = "青霉素是弗莱明在1928年发现的。", Lang = "zh-Hans" }), cancellationToken: Cancel);
+
+        var stats = await client.GetStatsAsync(new GetStatsRequest(), cancellationToken: Cancel);
+        Assert.Equal((2L, 2L, 1L), (stats.Documents, stats.Passages, stats.PassagesPendingVectors));
+        var english = await client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel);
+        Assert.False(Assert.Single(english.Passages).HasSimilarity);
+        Assert.Equal(1, english.PassagesPendingVectors);
+        var chinese = await client.SearchAsync(new RetrieveRequest { Query = "青霉素", Language = Language.ZhHans }, cancellationToken: Cancel);
+        Assert.False(Assert.Single(chinese.Passages).HasSimilarity);
+        Assert.Equal(0, chinese.PassagesPendingVectors);
+        Assert.Equal(1, PendingVectorsGauge(paused));
+    }
+
+    /// <summary>The value the gauge "search.vectors.pending" of meter "Search.Retrieval" reports when it is read now.</summary>
+    private static long PendingVectorsGauge(RetrievalHost host)
+    {
+        // Meters made by this host's factory carry it as their scope; other hosts of the test run have their own.
+        var factory = host.Services.GetRequiredService<IMeterFactory>();
+        long? observed = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == "Search.Retrieval" && instrument.Name == "search.vectors.pending")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return observed ?? throw new InvalidOperationException("the gauge search.vectors.pending was not published");
+    }
+
+    [Fact]
+    public async Task TheBackfillEmbedsWhatIngestLeftPending()
+    {
+        await _client.UpsertDocumentsAsync(Batch(new Document { Id = "backfill-en", Text = "The Nile is the longest river in Africa.", Lang = "en" }), cancellationToken: Cancel);
+
+        await WaitForVectorsAsync(_client);
+
+        var hit = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "longest river in Africa", Language = Language.En }, cancellationToken: Cancel)).Passages);
+        Assert.True(hit.HasSimilarity);
     }
 
     [Fact]
@@ -146,4 +203,15 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
     }
 
     private static UpsertDocumentsRequest Batch(params Document[] documents) => new() { Documents = { documents } };
+
+    /// <summary>Polls the stats until no passage waits for its vector (the model needs well under a second for a few passages).</summary>
+    private static async Task WaitForVectorsAsync(RetrievalClient client)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        while ((await client.GetStatsAsync(new GetStatsRequest(), cancellationToken: limit.Token)).PassagesPendingVectors > 0)
+        {
+            await Task.Delay(50, limit.Token);
+        }
+    }
 }

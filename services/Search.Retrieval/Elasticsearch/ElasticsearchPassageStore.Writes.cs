@@ -14,6 +14,10 @@ public sealed partial class ElasticsearchPassageStore
     /// <summary>Ids per terms clause, below the index.max_terms_count default of 65,536.</summary>
     private const int MaxTermsPerQuery = 10_000;
 
+    /// <summary>A stream goes in batches of <see cref="RetrievalOptions.StreamBatchSize"/>, each written with its vectors and refreshed before the next.</summary>
+    public Task<IngestResult> UpsertStreamAsync(IAsyncEnumerable<IngestDocument> documents, CancellationToken cancellationToken = default) =>
+        this.UpsertInBatchesAsync(documents, _options.StreamBatchSize, cancellationToken);
+
     public async Task<IngestResult> UpsertAsync(IReadOnlyList<IngestDocument> documents, int firstIndex = 0, CancellationToken cancellationToken = default)
     {
         var batch = _preparer.Prepare(documents, firstIndex);

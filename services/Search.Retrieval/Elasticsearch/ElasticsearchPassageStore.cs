@@ -12,7 +12,9 @@ namespace Search.Retrieval.Elasticsearch;
 /// Passages in an Elasticsearch cluster, behind the alias <see cref="ElasticsearchOptions.IndexAlias"/> over the
 /// versioned index "{alias}-v{<see cref="PassageMapping.SchemaVersion"/>}". Same promises as the Lucene backend:
 /// identical passages (one <see cref="PassagePreparer"/>), an upsert leaves no passage of an earlier version and is
-/// searchable on return, a document Elasticsearch refuses is rejected alone with the cluster's reason.
+/// searchable on return, a document Elasticsearch refuses is rejected alone with the cluster's reason. Unlike the
+/// Lucene index it embeds English passages at ingest, before the write (no vector backlog: a cluster has no
+/// background worker of ours to run it, and its ingest rate is the cluster's).
 /// Writes from this process take turns; two processes writing the same document at once may race.
 /// </summary>
 public sealed partial class ElasticsearchPassageStore : IPassageStore, IDisposable

@@ -3,20 +3,46 @@ using System.ComponentModel.DataAnnotations;
 namespace Search.Retrieval.Embeddings;
 
 /// <summary>
-/// Configuration section "Retrieval:Embeddings": whether English passages get a sentence vector at ingest
-/// (all-MiniLM-L6-v2, 384 dimensions) so that retrieval can return each hit's similarity to the query.
-/// Off, ingest and BM25 search work as before and hits carry no similarity.
+/// Configuration section "Retrieval:Embeddings": whether English passages get a sentence vector
+/// (all-MiniLM-L6-v2, 384 dimensions) so that retrieval can return each hit's similarity to the query. The Lucene
+/// index stores passages at once and adds their vectors from a durable backlog (<see cref="VectorBackfill"/>);
+/// Elasticsearch embeds them at ingest. Off, ingest and BM25 search work as before and hits carry no similarity.
 /// </summary>
 public sealed class EmbeddingOptions
 {
-    /// <summary>Embed English passages at ingest and English queries at search time.</summary>
+    /// <summary>Embed English passages (after ingest on Lucene, at ingest on Elasticsearch) and English queries at search time.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Threads one model call may use; 0 means one per processor.</summary>
     [Range(0, 256)]
     public int Threads { get; set; }
 
-    /// <summary>Passages encoded in one model call at ingest (sorted by length first, so padding stays small).</summary>
+    /// <summary>
+    /// Passages encoded in one model call (sorted by length first, so padding stays small). One measured best on two
+    /// cores: SciFact passages gave about 10-13 passages per CPU-second one at a time, 9 in fours, 8 in sixteens and
+    /// 5 in sixty-fours (padding and larger activations cost more than the batch saves; docs/benchmarks.md).
+    /// </summary>
     [Range(1, 1024)]
-    public int BatchSize { get; set; } = 16;
+    public int BatchSize { get; set; } = 1;
+
+    /// <summary>
+    /// Passages the Lucene index's vector backfill takes from its backlog per round: sorted by length and
+    /// encoded in batches of <see cref="BatchSize"/>, then written back and committed together.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BackfillPassages { get; set; } = 256;
+
+    /// <summary>
+    /// Run the Lucene index's vector backfill in this process. Off, English passages stay pending (searchable,
+    /// reranked by lexical features) until a process with it on opens the index.
+    /// </summary>
+    public bool Backfill { get; set; } = true;
+
+    /// <summary>
+    /// Linux nice value of the backfill's thread and its model threads (0 normal … 19 lowest): with 10, ingest and
+    /// searches of this process take the cores first. On a machine shared with other busy processes a high value
+    /// also lets them starve the backfill; 0 competes evenly.
+    /// </summary>
+    [Range(0, 19)]
+    public int BackfillNice { get; set; } = 10;
 }

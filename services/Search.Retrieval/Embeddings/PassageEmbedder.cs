@@ -107,6 +107,9 @@ public sealed class PassageEmbedder : IDisposable
         return dot;
     }
 
+    /// <summary>Whether two passages give the model the same input, so one's vector is the other's.</summary>
+    public static bool SameInput(Passage a, Passage b) => string.Equals(InputOf(a), InputOf(b), StringComparison.Ordinal);
+
     public void Dispose() => _encoder?.Dispose();
 
     private static string InputOf(Passage passage) =>

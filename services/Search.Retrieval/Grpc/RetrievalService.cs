@@ -53,7 +53,7 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
     public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
     {
         var documents = requestStream.ReadAllAsync(context.CancellationToken).Select(ToDomain);
-        var result = await Call(() => store.UpsertStreamAsync(documents, options.Value.StreamBatchSize, context.CancellationToken));
+        var result = await Call(() => store.UpsertStreamAsync(documents, context.CancellationToken));
         return ToResponse(result);
     }
 
@@ -67,7 +67,7 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
     public override async Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context)
     {
         var stats = await Call(() => store.GetStatsAsync(context.CancellationToken));
-        return new Rpc.GetStatsResponse { Documents = stats.Documents, Passages = stats.Passages };
+        return new Rpc.GetStatsResponse { Documents = stats.Documents, Passages = stats.Passages, PassagesPendingVectors = stats.PassagesPendingVectors };
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> operation)
@@ -107,7 +107,12 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
 
     private static Rpc.RetrieveResponse ToResponse(SearchResult result)
     {
-        var response = new Rpc.RetrieveResponse { TotalHits = result.TotalHits };
+        var response = new Rpc.RetrieveResponse
+        {
+            TotalHits = result.TotalHits,
+            // The reranker falls back to lexical features for these; the response says why their similarity is missing.
+            PassagesPendingVectors = result.Hits.Count(h => h.Passage.VectorPending),
+        };
         foreach (var hit in result.Hits)
         {
             var scored = new Rpc.ScoredPassage

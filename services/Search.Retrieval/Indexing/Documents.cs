@@ -7,7 +7,8 @@ public sealed record IngestDocument(string Id, string Text, string Title = "", s
 
 /// <summary>
 /// One sentence-aware window of a document, as the index stores it. <see cref="Embedding"/> is its
-/// sentence vector (English passages with embeddings on), null otherwise.
+/// sentence vector (English passages with embeddings on), null otherwise. <see cref="VectorPending"/>: an
+/// English passage stored before its vector, which the index's vector backfill will add.
 /// </summary>
 public sealed record Passage(
     string PassageId,
@@ -20,7 +21,8 @@ public sealed record Passage(
     int StartOffset,
     int EndOffset,
     long UpdatedAtUnixMs,
-    float[]? Embedding = null)
+    float[]? Embedding = null,
+    bool VectorPending = false)
 {
     public static string IdOf(string documentId, int ordinal) => $"{documentId}#{ordinal}";
 }

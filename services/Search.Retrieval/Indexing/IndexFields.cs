@@ -22,6 +22,12 @@ public static class IndexFields
     public const string UpdatedAt = "updated_at";
     /// <summary>The passage's sentence vector: <see cref="Embeddings.PassageEmbedder.Dimensions"/> little-endian floats, stored only.</summary>
     public const string Embedding = "embedding";
+    /// <summary>
+    /// Set on an English passage stored before its vector exists: the durable backlog of the vector backfill,
+    /// which finds passages by it and clears it when it writes the vector. Stored too, so a hit can say its
+    /// similarity is missing only for now.
+    /// </summary>
+    public const string VectorPending = "vector_pending";
     /// <summary>Set on each document's first passage only, so documents can be counted.</summary>
     public const string FirstPassage = "first";
     public const string Yes = "1";
@@ -66,6 +72,11 @@ public static class IndexFields
             document.Add(new StoredField(Embedding, EmbeddingCodec.ToBytes(embedding)));
         }
 
+        else if (passage.VectorPending)
+        {
+            document.Add(new StringField(VectorPending, Yes, Field.Store.YES));
+        }
+
         if (GroupOf(passage.Language) is { } group)
         {
             document.Add(new StringField(LanguageGroup, group, Field.Store.NO));
@@ -100,6 +111,7 @@ public static class IndexFields
             StartOffset: document.GetField(Start)?.GetInt32Value() ?? 0,
             EndOffset: document.GetField(End)?.GetInt32Value() ?? 0,
             UpdatedAtUnixMs: document.GetField(UpdatedAt)?.GetInt64Value() ?? 0,
-            Embedding: document.GetBinaryValue(Embedding) is { } bytes ? EmbeddingCodec.FromBytes(bytes.Bytes, bytes.Offset, bytes.Length) : null);
+            Embedding: document.GetBinaryValue(Embedding) is { } bytes ? EmbeddingCodec.FromBytes(bytes.Bytes, bytes.Offset, bytes.Length) : null,
+            VectorPending: document.Get(VectorPending, CultureInfo.InvariantCulture) == Yes);
     }
 }

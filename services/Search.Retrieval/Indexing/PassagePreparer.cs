@@ -9,7 +9,10 @@ public sealed record PreparedDocument(int Index, string DocumentId, IReadOnlyLis
 /// <summary>A batch after validation and splitting: what to store, and what was rejected before any backend saw it.</summary>
 public sealed record PreparedBatch(int Accepted, IReadOnlyList<PreparedDocument> Documents, IReadOnlyList<IngestRejection> Rejected);
 
-/// <summary>Validation, passage splitting and embedding shared by every backend, so they store identical passages.</summary>
+/// <summary>
+/// Validation, passage splitting and (when given an embedder) embedding shared by every backend, so they store
+/// identical passages. The Lucene index gives it none: its vectors come later, from its backlog.
+/// </summary>
 public sealed class PassagePreparer(RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null)
 {
     private readonly PassageEmbedder _embedder = embedder ?? PassageEmbedder.Disabled;

@@ -22,6 +22,9 @@ public interface IPassageStore
     /// <param name="firstIndex">Position of the first document in its stream, for rejection indexes.</param>
     Task<IngestResult> UpsertAsync(IReadOnlyList<IngestDocument> documents, int firstIndex = 0, CancellationToken cancellationToken = default);
 
+    /// <summary>Ingests a stream of documents; all of it durable and searchable on return.</summary>
+    Task<IngestResult> UpsertStreamAsync(IAsyncEnumerable<IngestDocument> documents, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every passage of each id; returns how many of the ids were stored.</summary>
     Task<int> DeleteAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default);
 
@@ -49,7 +52,7 @@ public sealed class PassageStoreException(string message, bool retryable, Except
 public static class PassageStoreExtensions
 {
     /// <summary>Ingests a stream in batches of <paramref name="batchSize"/>, each stored before the next is read on.</summary>
-    public static async Task<IngestResult> UpsertStreamAsync(
+    public static async Task<IngestResult> UpsertInBatchesAsync(
         this IPassageStore store, IAsyncEnumerable<IngestDocument> documents, int batchSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);

@@ -4,7 +4,7 @@ using Search.Text;
 
 namespace Search.Retrieval.Tests.Embeddings;
 
-/// <summary>The Lucene index with the real model: vectors stored with English passages, similarity returned with hits.</summary>
+/// <summary>The Lucene index with the real model: vectors stored with English passages (once the backlog is worked off), similarity returned with hits.</summary>
 public sealed class EmbeddedIndexTests : IDisposable
 {
     private readonly string _directory = TempFolder.Create();
@@ -25,6 +25,7 @@ public sealed class EmbeddedIndexTests : IDisposable
             new IngestDocument("fleming", "Alexander Fleming discovered penicillin, the first antibiotic, in 1928.", "Penicillin", Lang: "en"),
             new IngestDocument("market", "The penicillin market grew as prices for the antibiotic fell sharply.", "Markets", Lang: "en"),
         ]);
+        EmbedBacklog();
 
         var hits = _index.Search("Who discovered penicillin?", TextLanguage.English).Hits;
 
@@ -39,6 +40,7 @@ public sealed class EmbeddedIndexTests : IDisposable
     public void VectorsSurviveAReopenOfTheIndex()
     {
         _index.Upsert([new IngestDocument("fleming", "Alexander Fleming discovered penicillin in 1928.", Lang: "en")]);
+        EmbedBacklog();
         var before = Assert.Single(_index.Search("penicillin", TextLanguage.English).Hits);
 
         _index.Dispose();
@@ -80,4 +82,11 @@ public sealed class EmbeddedIndexTests : IDisposable
     }
 
     private PassageIndex Open() => new(_options, embedder: SharedEmbedder.Embedder);
+
+    private void EmbedBacklog()
+    {
+        while (_index.EmbedPending(cancellationToken: TestContext.Current.CancellationToken).Taken > 0)
+        {
+        }
+    }
 }

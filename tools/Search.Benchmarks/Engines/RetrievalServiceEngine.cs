@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Grpc.Net.Client;
 using Search.Benchmarks.Corpus;
+using Search.Benchmarks.Reporting;
 using Search.Evaluation;
 using Search.Hosting;
 using Rpc = Search.Contracts.V1;
@@ -27,6 +29,11 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     private readonly GrpcChannel _channel;
     private readonly Rpc.Retrieval.RetrievalClient _client;
     private readonly string _dataDirectory;
+    private long _ingestStarted;
+    private TimeSpan? _ingestStartCpu;
+
+    // How often the vector backlog is polled: well below the figures it measures (seconds).
+    private static readonly TimeSpan VectorPoll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Passages asked for per query; lowered only to see what the size of the answer costs.</summary>
     public int TopK { get; set; } = PassagesPerQuery;
@@ -56,7 +63,10 @@ public sealed class RetrievalServiceEngine : ISearchEngine
         }
 
         string[] keys = ["Backend", "Bm25K1", "Bm25B", "TitleBoost", "PassageWords", "StreamBatchSize"];
-        return string.Join(", ", keys.Where(k => section.TryGetProperty(k, out _)).Select(k => $"{k}={section.GetProperty(k)}")) + overridden;
+        var embeddings = section.TryGetProperty("Embeddings", out var e) && e.ValueKind == JsonValueKind.Object
+            ? ", Embeddings: " + string.Join(" ", e.EnumerateObject().Select(p => $"{p.Name}={p.Value}"))
+            : "";
+        return string.Join(", ", keys.Where(k => section.TryGetProperty(k, out _)).Select(k => $"{k}={section.GetProperty(k)}")) + embeddings + overridden;
     }
 
     /// <summary>Starts the Release build of Search.Retrieval on a free loopback port over an empty index in <paramref name="dataDirectory"/>.</summary>
@@ -89,6 +99,8 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     public async Task<IngestMeasurement> IngestAsync(IReadOnlyList<BenchmarkDocument> documents, ProgressLog progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        _ingestStarted = Stopwatch.GetTimestamp();
+        _ingestStartCpu = ServerProcessorTime();
         using var call = _client.UpsertDocumentStream(deadline: DateTime.UtcNow + IngestDeadline, cancellationToken: ct);
         foreach (var document in documents)
         {
@@ -116,6 +128,50 @@ public sealed class RetrievalServiceEngine : ISearchEngine
             cancellationToken: ct);
         var documents = RankingMetrics.DocumentsByBestPassage(response.Passages.Select(p => p.Passage.DocumentId));
         return documents.Count > ISearchEngine.RankDepth ? documents[..ISearchEngine.RankDepth] : documents;
+    }
+
+    /// <summary>
+    /// After <see cref="IngestAsync"/> returned: checks that the last document is found at once, then polls the stats
+    /// until no passage waits for its vector. Times count from the opening of the ingest stream; null when nothing
+    /// was pending at the acknowledgement (embeddings off).
+    /// </summary>
+    public async Task<VectorBacklog?> WaitForVectorsAsync(BenchmarkDocument lastDocument, IngestMeasurement ingest, TextWriter log, CancellationToken ct)
+    {
+        var probe = await _client.SearchAsync(
+            new Rpc.RetrieveRequest { Query = lastDocument.Title.Length > 0 ? lastDocument.Title : lastDocument.Text[..Math.Min(200, lastDocument.Text.Length)], TopK = PassagesPerQuery },
+            deadline: DateTime.UtcNow + SearchDeadline,
+            cancellationToken: ct);
+        var found = probe.Passages.Any(p => p.Passage.DocumentId == lastDocument.Id);
+        var stats = await _client.GetStatsAsync(new Rpc.GetStatsRequest(), deadline: DateTime.UtcNow + SearchDeadline, cancellationToken: ct);
+        var pendingAtAck = stats.PassagesPendingVectors;
+        if (pendingAtAck == 0)
+        {
+            return null;
+        }
+
+        var lastPrint = TimeSpan.Zero;
+        while (stats.PassagesPendingVectors > 0)
+        {
+            await Task.Delay(VectorPoll, ct);
+            stats = await _client.GetStatsAsync(new Rpc.GetStatsRequest(), deadline: DateTime.UtcNow + SearchDeadline, cancellationToken: ct);
+            var elapsed = Stopwatch.GetElapsedTime(_ingestStarted);
+            if (elapsed - lastPrint >= TimeSpan.FromSeconds(5))
+            {
+                lastPrint = elapsed;
+                await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"service vectors: {stats.PassagesPendingVectors:N0} passages pending after {elapsed.TotalSeconds:0} s"));
+            }
+        }
+
+        var embeddedAfter = Stopwatch.GetElapsedTime(_ingestStarted);
+        var cpu = ServerProcessorTime() - _ingestStartCpu;
+        return new VectorBacklog(
+            ingest.Elapsed.TotalSeconds,
+            found,
+            pendingAtAck,
+            embeddedAfter.TotalSeconds,
+            ingest.Passages ?? 0,
+            (ingest.Passages ?? 0) / Math.Max(embeddedAfter.TotalSeconds, 1e-9),
+            cpu?.TotalSeconds);
     }
 
     /// <summary>Mean size of the serialised answers to <paramref name="queries"/> at the current <see cref="TopK"/>, measured outside any timing.</summary>

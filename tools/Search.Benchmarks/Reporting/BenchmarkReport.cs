@@ -79,7 +79,26 @@ public sealed record EngineResult(
 
     /// <summary>Mean size of one serialised answer of the timed pass (service rows only).</summary>
     public double? MeanResponseBytes { get; init; }
+
+    /// <summary>Vectors written after the acknowledgement (service rows with embeddings on), measured before any query is timed.</summary>
+    public VectorBacklog? Vectors { get; init; }
 }
+
+/// <summary>
+/// The service's asynchronous vectors for one ingest: every document is searchable by BM25 at the acknowledgement
+/// (<paramref name="SearchableAfterSeconds"/> from opening the stream); the last vector was written
+/// <paramref name="EmbeddedAfterSeconds"/> from the same start. <paramref name="PendingAtAcknowledgement"/> passages were
+/// waiting then; <paramref name="PassagesPerSecond"/> is the backfill's rate over all passages embedded after the
+/// stream opened, and <paramref name="ServiceCpuSeconds"/> the service's CPU from the stream's opening to the last vector.
+/// </summary>
+public sealed record VectorBacklog(
+    double SearchableAfterSeconds,
+    bool LastDocumentFoundAtAcknowledgement,
+    long PendingAtAcknowledgement,
+    double EmbeddedAfterSeconds,
+    long PassagesEmbedded,
+    double PassagesPerSecond,
+    double? ServiceCpuSeconds);
 
 /// <summary>Latency percentiles of one kind of query.</summary>
 public sealed record KindLatency(string Kind, int Queries, double P50Ms, double P99Ms);

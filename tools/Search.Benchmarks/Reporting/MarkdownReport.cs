@@ -31,6 +31,13 @@ public static class MarkdownReport
                 $"- {r.Engine}: ingest {r.IngestSeconds:0.00} s wall, CPU {Cpu(r.IngestCpu)}; {r.Queries} queries {r.Queries * r.MeanMs / 1000:0.00} s wall, CPU {Cpu(r.QueryCpu)}; {r.MeanRankedDocuments:0.0} documents ranked per query; index {r.IndexBytes / 1048576.0:0.0} MiB{(r.FailedQueries > 0 ? $"; {r.FailedQueries} queries failed" : "")}");
         }
 
+        foreach (var r in scenario.Engines.Where(r => r.Vectors is not null))
+        {
+            var v = r.Vectors!;
+            text.AppendLine(c,
+                $"- {r.Engine} vectors: searchable by BM25 after {v.SearchableAfterSeconds:0.00} s (the acknowledgement; last document {(v.LastDocumentFoundAtAcknowledgement ? "found" : "NOT found")} by a search right after it), {v.PendingAtAcknowledgement:N0} passages pending then; fully embedded after {v.EmbeddedAfterSeconds:0.00} s ({v.PassagesEmbedded:N0} passages, {v.PassagesPerSecond:N0} passages/s; service CPU {Number(v.ServiceCpuSeconds, "0.00")} s)");
+        }
+
         foreach (var r in scenario.Engines.Where(r => r.ByQueryKind is not null))
         {
             text.AppendLine(c, $"- {r.Engine} by query kind: {string.Join("; ", r.ByQueryKind!.Select(k => string.Create(c, $"{k.Kind} p50_ms {k.P50Ms:0.00}, p99_ms {k.P99Ms:0.00} ({k.Queries})")))}");

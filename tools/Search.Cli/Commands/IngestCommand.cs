@@ -14,7 +14,9 @@ public static class IngestCommand
 {
     private const string Details = """
         Prints progress to stderr and a summary (documents accepted, passages, seconds, every rejected item
-        with its reason) to stdout.
+        with its reason) to stdout. Documents are searchable as soon as they are acknowledged; English
+        passages get their sentence vectors (for the fused reranker) shortly after, and the command waits
+        for that backlog to drain and reports when it did, unless --no-vector-wait is given.
 
         Exit code 0 when the ingest ran, even with rejected items; 1 when the file cannot be read or the
         gateway cannot be reached; 2 for a bad command line.
@@ -50,16 +52,20 @@ public static class IngestCommand
             Description = $"the gateway's ingest key (default: the {ApiKeyVariable} environment variable; `make run` prints the local cluster's key)",
             HelpName = "KEY",
         };
-        var command = new CliCommand("ingest", "Sends the documents of a file to the index in batches.", Details) { file, format, batch, apiKey };
+        var noVectorWait = new Option<bool>("--no-vector-wait")
+        {
+            Description = "return once the documents are searchable, without waiting for their passages' vectors",
+        };
+        var command = new CliCommand("ingest", "Sends the documents of a file to the index in batches.", Details) { file, format, batch, apiKey, noVectorWait };
         CliSyntax.Require(command, file, "FILE");
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(file)!, parse.GetValue(format), parse.GetValue(batch), parse.GetValue(apiKey), parse.GetValue(gateway)!,
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            !parse.GetValue(noVectorWait), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string path, string? format, int batchSize, string? apiKey, string gateway, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string path, string? format, int batchSize, string? apiKey, string gateway, bool waitForVectors, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         format ??= GuessFormat(path)
             ?? throw new UsageException($"cannot tell the format of '{path}' from its name: give --format jsonl, squad or beir");
@@ -122,7 +128,40 @@ public static class IngestCommand
 
         progress.Report(read, accepted, final: true);
         await output.WriteAsync(Summary(path, format, read, accepted, passages, rejected, clock.Elapsed.TotalSeconds));
+        if (waitForVectors)
+        {
+            await WaitForVectorsAsync(client, clock, output, error, cancellationToken);
+        }
+
         return CliApp.ExitOk;
+    }
+
+    // Asked often enough that the reported time is close to when the last vector landed, rarely enough to cost nothing.
+    private static readonly TimeSpan VectorPoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Waits until retrieval reports no passage pending its vector (an evaluation right after should see the fused reranker).</summary>
+    private static async Task WaitForVectorsAsync(SearchClient client, Stopwatch clock, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var lastReport = TimeSpan.Zero;
+        var pending = (await client.GetStatsAsync(cancellationToken)).PassagesPendingVectors;
+        if (pending == 0)
+        {
+            return;
+        }
+
+        while (pending > 0)
+        {
+            if (clock.Elapsed - lastReport >= TimeSpan.FromSeconds(5))
+            {
+                lastReport = clock.Elapsed;
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"vectors: {pending} passages pending (searchable already; --no-vector-wait skips this)"));
+            }
+
+            await Task.Delay(VectorPoll, cancellationToken);
+            pending = (await client.GetStatsAsync(cancellationToken)).PassagesPendingVectors;
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  vectors done     {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
     public static string Summary(string path, string format, int read, int accepted, int passages, IReadOnlyList<Rejection> rejected, double seconds)
