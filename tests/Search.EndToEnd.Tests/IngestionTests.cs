@@ -196,7 +196,7 @@ public sealed class IngestionTests(IngestClusterFixture fixture) : IClassFixture
         Assert.Equal(before.Documents, after.Documents);
         Assert.True(before.Passages - after.Passages >= 2, $"passages went from {before.Passages} to {after.Passages}");
         Assert.DoesNotContain("replace-me", await fixture.SearchIdsAsync("quindlebark", ct));
-        var hits = await fixture.Client.RetrieveAsync("wozzlecrag", 50, ct);
+        var hits = await fixture.Client.RetrieveAsync("wozzlecrag", 50, cancellationToken: ct);
         Assert.Equal(["replace-me#0"], hits.Passages.Where(p => p.Passage.DocumentId == "replace-me").Select(p => p.Passage.PassageId));
     }
 

@@ -38,6 +38,8 @@ public sealed class FakeStages : IAsyncDisposable
 
     public ConcurrentQueue<Rpc.RerankRequest> RerankRequests { get; } = new();
 
+    public ConcurrentQueue<Rpc.RetrieveRequest> RetrieveRequests { get; } = new();
+
     /// <summary>The router's route for a query.</summary>
     public Func<string, Rpc.Route> Router { get; set; } = RouteOf;
 
@@ -76,7 +78,11 @@ public sealed class FakeStages : IAsyncDisposable
                 await gate.Task.WaitAsync(http.RequestAborted);
             }
 
-            await stages.Unary(http, "retrieval", Rpc.RetrieveRequest.Parser, _ => new Rpc.RetrieveResponse { Passages = { stages.Passages } });
+            await stages.Unary(http, "retrieval", Rpc.RetrieveRequest.Parser, r =>
+            {
+                stages.RetrieveRequests.Enqueue(r);
+                return new Rpc.RetrieveResponse { Passages = { stages.Passages } };
+            });
         });
         app.MapPost("/search.v1.Rerank/Rerank", http => stages.Unary(http, "rerank", Rpc.RerankRequest.Parser, r =>
         {

@@ -127,7 +127,9 @@ public sealed partial class ResponseShapeTests : IAsyncLifetime
     {
         await RestAsync("/api/search?q=" + Uri.EscapeDataString(Question));
 
-        // Rerank reads text, title, ordinal, scores and similarity; the answer stage everything but the highlight.
+        // Retrieval is asked for the similarity the reranker fuses; rerank reads text, title, ordinal, scores and
+        // similarity; the answer stage everything but the highlight.
+        Assert.True(Assert.Single(_stages.RetrieveRequests).WithSimilarity);
         var rerank = Assert.Single(_stages.RerankRequests);
         Assert.Equal(_stages.Passages.Select(RerankReads), rerank.Candidates);
         Assert.Equal(Rpc.Language.En, rerank.Language);

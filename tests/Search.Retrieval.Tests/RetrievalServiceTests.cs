@@ -44,12 +44,16 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
         // The host's backfill gives the English passage its vector after the acknowledgement.
         await WaitForVectorsAsync(_client);
 
-        var english = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel)).Passages);
-        var chinese = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "水的沸点", Language = Language.ZhHans }, cancellationToken: Cancel)).Passages);
+        var english = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En, WithSimilarity = true }, cancellationToken: Cancel)).Passages);
+        var chinese = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "水的沸点", Language = Language.ZhHans, WithSimilarity = true }, cancellationToken: Cancel)).Passages);
+        var plain = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel)).Passages);
 
         Assert.True(english.HasSimilarity);
         Assert.InRange(english.Similarity, 0.3, 1.0);
         Assert.False(chinese.HasSimilarity);
+        // A plain search does not pay for the query's vector: its hits have no similarity.
+        Assert.False(plain.HasSimilarity);
+        Assert.Equal(english.Passage.PassageId, plain.Passage.PassageId);
     }
 
     [Fact]
@@ -66,7 +70,7 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
 
         var stats = await client.GetStatsAsync(new GetStatsRequest(), cancellationToken: Cancel);
         Assert.Equal((2L, 2L, 1L), (stats.Documents, stats.Passages, stats.PassagesPendingVectors));
-        var english = await client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel);
+        var english = await client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En, WithSimilarity = true }, cancellationToken: Cancel);
         Assert.False(Assert.Single(english.Passages).HasSimilarity);
         Assert.Equal(1, english.PassagesPendingVectors);
         var chinese = await client.SearchAsync(new RetrieveRequest { Query = "青霉素", Language = Language.ZhHans }, cancellationToken: Cancel);
@@ -102,7 +106,7 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
 
         await WaitForVectorsAsync(_client);
 
-        var hit = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "longest river in Africa", Language = Language.En }, cancellationToken: Cancel)).Passages);
+        var hit = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "longest river in Africa", Language = Language.En, WithSimilarity = true }, cancellationToken: Cancel)).Passages);
         Assert.True(hit.HasSimilarity);
     }
 

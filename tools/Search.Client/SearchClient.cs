@@ -90,9 +90,12 @@ public sealed class SearchClient : IDisposable
         return response.Deleted;
     }
 
-    /// <summary>BM25 passages for <paramref name="query"/> in retrieval's order, without rerank or answer (1..200 passages).</summary>
-    public Task<RetrieveResponse> RetrieveAsync(string query, int topK, CancellationToken cancellationToken = default) =>
-        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
+    /// <summary>
+    /// BM25 passages for <paramref name="query"/> in retrieval's order, without rerank or answer (1..200 passages);
+    /// with <paramref name="withSimilarity"/> English hits also carry their cosine to the query (one more model call).
+    /// </summary>
+    public Task<RetrieveResponse> RetrieveAsync(string query, int topK, bool withSimilarity = false, CancellationToken cancellationToken = default) =>
+        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK, WithSimilarity = withSimilarity }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
 
     /// <summary>
     /// <see cref="RetrieveAsync"/>, with what the search cost each service: the gateway returns it in its trailers

@@ -25,7 +25,8 @@ public sealed class SearchStages(
     public async Task<IReadOnlyList<RankedPassage>> RetrieveAsync(string query, TextLanguage language, int topK, DateTime deadline, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Retrieval);
-        var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK };
+        // The pipeline reranks what it retrieves, so it asks for the similarity the fused reranker reads.
+        var request = new Rpc.RetrieveRequest { Query = query, Language = language.ToWire(), TopK = topK, WithSimilarity = true };
         var reply = await Costed(Stages.Retrieval, retrieval.SearchAsync(request, deadline: deadline, cancellationToken: ct));
         return Ranked(reply.Passages);
     }

@@ -17,7 +17,7 @@ public sealed partial class ElasticsearchPassageStore
     }
 
     public async Task<SearchResult> SearchAsync(
-        string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true, CancellationToken cancellationToken = default)
+        string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true, bool similarity = true, CancellationToken cancellationToken = default)
     {
         var queryText = PassageQuery.QueryText(query);
         if (queryText is null)
@@ -33,7 +33,7 @@ public sealed partial class ElasticsearchPassageStore
             .Select(hit => ToSearchHit(hit, query, highlight))
             .ToList();
         // The query is embedded only when some hit has a vector to compare with (never for Chinese).
-        if (hits.Any(h => h.Passage.Embedding is not null) && _embedder.EmbedQuery(query, language, cancellationToken) is { } queryVector)
+        if (similarity && hits.Any(h => h.Passage.Embedding is not null) && _embedder.EmbedQuery(query, language, cancellationToken) is { } queryVector)
         {
             hits = hits.Select(h => h with { Similarity = PassageEmbedder.Similarity(queryVector, h.Passage.Embedding) }).ToList();
         }

@@ -39,7 +39,7 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
             ThrowInvalidArgument($"language {(int)request.Language} is not known");
         }
 
-        var result = await Call(() => store.SearchAsync(query, ToDomain(request.Language), request.TopK, highlight: true, context.CancellationToken));
+        var result = await Call(() => store.SearchAsync(query, ToDomain(request.Language), request.TopK, highlight: true, request.WithSimilarity, context.CancellationToken));
         return ToResponse(result);
     }
 

@@ -288,7 +288,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     /// A query with no searchable terms (only stop words or punctuation) finds nothing.
     /// </summary>
     /// <param name="highlight">False skips the highlight spans (evaluation needs only the ranking).</param>
-    public SearchResult Search(string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true)
+    public SearchResult Search(string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true, bool similarity = true)
     {
         var terms = QueryBuilder.Terms(query);
         if (terms.Count == 0)
@@ -318,8 +318,8 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             return (found, top.TotalHits);
         });
 
-        // The query is embedded only when some hit has a vector to compare with (never for Chinese).
-        var queryVector = passages.Any(p => p.Passage.Embedding is not null) ? _embedder.EmbedQuery(query, language) : null;
+        // The query is embedded only when asked and some hit has a vector to compare with (never for Chinese).
+        var queryVector = similarity && passages.Any(p => p.Passage.Embedding is not null) ? _embedder.EmbedQuery(query, language) : null;
         var termSet = terms.ToHashSet(StringComparer.Ordinal);
         var hits = passages
             .Select(p => new SearchHit(
@@ -347,8 +347,8 @@ public sealed class PassageIndex : IPassageStore, IDisposable
 
     Task<IndexStats> IPassageStore.GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(GetStats());
 
-    Task<SearchResult> IPassageStore.SearchAsync(string query, TextLanguage language, int topK, bool highlight, CancellationToken cancellationToken) =>
-        Task.FromResult(Search(query, language, topK, highlight));
+    Task<SearchResult> IPassageStore.SearchAsync(string query, TextLanguage language, int topK, bool highlight, bool similarity, CancellationToken cancellationToken) =>
+        Task.FromResult(Search(query, language, topK, highlight, similarity));
 
     Task<(bool Healthy, string Reason)> IPassageStore.CheckHealthAsync(CancellationToken cancellationToken) =>
         Task.FromResult(IsOpen ? (true, $"index open at {Path}") : (false, "index is closed"));
