@@ -49,6 +49,39 @@ public sealed class AdmissionTests : IDisposable
     }
 
     [Fact]
+    public async Task WhileTheQueueStandsAnArrivalIsRefusedAtOnceWithoutJoiningIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var due = DateTime.UtcNow.AddSeconds(30);
+        using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000, standingWaitMs: 50, standingIntervalMs: 0);
+        var first = await admission.EnterAsync(due, ct);
+        var second = admission.EnterAsync(due, ct);
+        await WaitUntil(() => admission.Queued == 1);
+
+        // The second search waits well past 50 ms for its slot: the queue stands from then on.
+        await Task.Delay(200, ct);
+        first.Dispose();
+        var held = await second;
+        var third = admission.EnterAsync(due, ct);
+        await WaitUntil(() => admission.Queued == 1);
+
+        // One waits behind a standing queue, so the next is refused without joining it.
+        var refusal = await Assert.ThrowsAsync<OverloadedException>(() => admission.EnterAsync(due, ct));
+        Assert.Contains("waiting longer than 50 ms", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(1, admission.Queued);
+
+        // The third gets its slot when the second leaves; with nobody waiting behind it, a search arriving at a
+        // busy slot joins the queue again.
+        held.Dispose();
+        using var third1 = await third;
+        var fourth = admission.EnterAsync(due, ct);
+        await WaitUntil(() => admission.Queued == 1);
+        Assert.False(fourth.IsCompleted);
+        third1.Dispose();
+        (await fourth).Dispose();
+    }
+
+    [Fact]
     public async Task ASearchWhoseCallerLeavesIsDroppedFromTheQueue()
     {
         using var admission = Admission(slots: 1, serviceMs: 1, maxQueueMs: 60_000);
@@ -141,8 +174,15 @@ public sealed class AdmissionTests : IDisposable
         return events;
     }
 
-    private Admission Admission(int slots, int serviceMs, int maxQueueMs = 1_000) => new(
-        Options.Create(new AdmissionOptions { MaxConcurrent = slots, InitialServiceMs = serviceMs, MaxQueueMs = maxQueueMs }),
+    private Admission Admission(int slots, int serviceMs, int maxQueueMs = 1_000, int standingWaitMs = 50, int standingIntervalMs = 100) => new(
+        Options.Create(new AdmissionOptions
+        {
+            MaxConcurrent = slots,
+            InitialServiceMs = serviceMs,
+            MaxQueueMs = maxQueueMs,
+            StandingWaitMs = standingWaitMs,
+            StandingIntervalMs = standingIntervalMs,
+        }),
         TimeProvider.System,
         new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()));
 

@@ -17,6 +17,19 @@ public sealed class AdmissionOptions
     [Range(0, 60_000)]
     public int MaxQueueMs { get; set; } = 500;
 
+    /// <summary>
+    /// A queue is standing when every search that left it for the last <see cref="StandingIntervalMs"/> had waited
+    /// longer than this, in ms. While it stands, a search that would have to join it is refused at once: the cluster
+    /// is over capacity, and a search that joins only waits to be refused at <see cref="MaxQueueMs"/> or to push
+    /// the ones behind it past theirs. A burst still queues; a search that waited less than this ends the standing.
+    /// </summary>
+    [Range(1, 60_000)]
+    public int StandingWaitMs { get; set; } = 50;
+
+    /// <summary>How long the queue must stand before arrivals are refused at once, in ms (see <see cref="StandingWaitMs"/>).</summary>
+    [Range(0, 60_000)]
+    public int StandingIntervalMs { get; set; } = 100;
+
     /// <summary>What a search is assumed to take before any has been timed, in ms.</summary>
     [Range(1, 60_000)]
     public int InitialServiceMs { get; set; } = 30;
@@ -42,7 +55,9 @@ public enum Pressure
 /// are worked on at once and the rest wait in order. A search whose deadline cannot be met by the expected
 /// wait plus the time a search takes is refused at once, before any stage sees it; one that waits longer than
 /// <see cref="AdmissionOptions.MaxQueueMs"/> or past what its deadline allows is refused then; one whose caller
-/// has gone is dropped from the queue. Searches admitted while others wait are told the pressure, and the
+/// has gone is dropped from the queue. While the queue stands (every search leaving it waited longer than
+/// <see cref="AdmissionOptions.StandingWaitMs"/> for <see cref="AdmissionOptions.StandingIntervalMs"/>), a search that
+/// would have to join it is refused at once. Searches admitted while others wait are told the pressure, and the
 /// pipeline leaves out its dearest parts first.
 /// </summary>
 public sealed class Admission : IDisposable
@@ -55,6 +70,7 @@ public sealed class Admission : IDisposable
     private readonly GatewayMetrics _metrics;
     private readonly Lock _lock = new();
     private double _serviceMs;
+    private long _standingSince;
 
     public Admission(IOptions<AdmissionOptions> options, TimeProvider time, GatewayMetrics metrics)
     {
@@ -94,9 +110,18 @@ public sealed class Admission : IDisposable
         var serviceMs = ServiceMs;
         var expectedWaitMs = (Queued + 1) * serviceMs / SlotCount;
         var lease = _slots.AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (lease.IsAcquired)
+        {
+            LeftQueue(waitedMs: 0);
+        }
+        else
         {
             lease.Dispose();
+            if (Standing())
+            {
+                throw Refuse(expectedWaitMs, $"the gateway is overloaded: {Queued} searches have been waiting longer than {_options.StandingWaitMs} ms for {SlotCount} slots; retry shortly");
+            }
+
             // Enough time left to wait the expected while and then be served?
             var allowedMs = Math.Min(_options.MaxQueueMs, (deadline - now).TotalMilliseconds - serviceMs);
             if (expectedWaitMs > allowedMs)
@@ -120,6 +145,8 @@ public sealed class Admission : IDisposable
                 lease.Dispose();
                 throw Refuse(expectedWaitMs, "the gateway is overloaded: its queue is full; retry shortly");
             }
+
+            LeftQueue((_time.GetUtcNow().UtcDateTime - now).TotalMilliseconds);
         }
 
         return new AdmissionTicket(this, lease, PressureNow(), _time.GetTimestamp());
@@ -136,6 +163,32 @@ public sealed class Admission : IDisposable
             _ when queued >= SlotCount => Pressure.SkipAnswer,
             _ => Pressure.SkipGeneration,
         };
+    }
+
+    /// <summary>Whether searches are waiting and every one that left the queue lately had waited too long.</summary>
+    private bool Standing()
+    {
+        lock (_lock)
+        {
+            return _standingSince != 0 && Queued > 0
+                && _time.GetElapsedTime(_standingSince).TotalMilliseconds >= _options.StandingIntervalMs;
+        }
+    }
+
+    /// <summary>A search got its slot after waiting <paramref name="waitedMs"/>: a long wait starts (or continues) a standing queue, a short one ends it.</summary>
+    private void LeftQueue(double waitedMs)
+    {
+        lock (_lock)
+        {
+            if (waitedMs <= _options.StandingWaitMs)
+            {
+                _standingSince = 0;
+            }
+            else if (_standingSince == 0)
+            {
+                _standingSince = _time.GetTimestamp();
+            }
+        }
     }
 
     private OverloadedException Refuse(double expectedWaitMs, string message)
