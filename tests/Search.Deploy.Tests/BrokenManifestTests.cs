@@ -6,7 +6,7 @@ public sealed class BrokenManifestTests
     [Fact]
     public void AConfigurationKeyNoOptionReadsFails()
     {
-        var problems = Check("local", "  Gateway__RouterAddress: ", "  Gateway__RouterAdress: http://router:5101\n  Gateway__RouterAddress: ");
+        var problems = Check("local", "  Gateway__RouterAddress: ", "  Gateway__RouterAdress: dns:///router:5101\n  Gateway__RouterAddress: ");
 
         Assert.Contains(problems, p => p.Contains("Gateway__RouterAdress", StringComparison.Ordinal) && p.Contains("reads no configuration key", StringComparison.Ordinal));
     }
@@ -46,9 +46,17 @@ public sealed class BrokenManifestTests
     [Fact]
     public void AStageAddressThatLeadsNowhereFails()
     {
-        var problems = Check("production", "  Gateway__AnswerAddress: http://answer:5104\n", "  Gateway__AnswerAddress: http://answers:5104\n");
+        var problems = Check("production", "  Gateway__AnswerAddress: dns:///answer:5104\n", "  Gateway__AnswerAddress: dns:///answers:5104\n");
 
-        Assert.Contains(problems, p => p.Contains("Gateway:AnswerAddress", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Gateway:AnswerAddress", StringComparison.Ordinal) && p.Contains("no Service", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AStageAddressThatPinsOnePodFails()
+    {
+        var problems = Check("production", "  Gateway__RerankAddress: dns:///rerank:5103\n", "  Gateway__RerankAddress: http://rerank:5103\n");
+
+        Assert.Contains(problems, p => p.Contains("Gateway:RerankAddress", StringComparison.Ordinal) && p.Contains("not a dns:///", StringComparison.Ordinal));
     }
 
     [Fact]

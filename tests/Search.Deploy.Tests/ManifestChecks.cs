@@ -338,8 +338,18 @@ public static partial class ManifestChecks
                     continue;
                 }
 
-                var host = uri.Host;
-                if (!ServesWorkloadOf(manifests, host, uri.Port, $"localhost/search-{stage.ToLowerInvariant()}"))
+                if (uri.Scheme != "dns")
+                {
+                    yield return $"{c.Workload}: {setting} {address} is not a dns:/// address: one HTTP/2 connection would carry every call to one pod";
+                    continue;
+                }
+
+                // dns:///host:port
+                var target = uri.AbsolutePath.TrimStart('/');
+                var colon = target.LastIndexOf(':');
+                var host = colon > 0 ? target[..colon] : target;
+                var port = colon > 0 && int.TryParse(target[(colon + 1)..], out var p) ? p : -1;
+                if (!ServesWorkloadOf(manifests, host, port, $"localhost/search-{stage.ToLowerInvariant()}"))
                 {
                     yield return $"{c.Workload}: {setting} {address} is no Service of the {stage} pods on that port";
                 }
