@@ -2,7 +2,8 @@
 # Installs what the cluster and the tests need beyond the .NET SDK, with apt:
 #   tools/install-deps.sh run    redis-server (the gateway's answer cache)
 #   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots), unzip,
-#                                and kubectl with kustomize in .tools/kubectl (the offline checks of k8s/)
+#                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
+#                                (the offline checks of k8s/)
 # On a developer's machine without root (or sudo) it says what is missing and exits 0: the cache is then
 # off under `make run`, and the tests that need the missing part skip with that reason.
 # Under CI (CI=true) nothing may be missing: it exits 1 with the reason, and the tests fail rather than skip.
@@ -65,12 +66,28 @@ give_up() {
   exit 0
 }
 
-# After the apt packages (unzip among them); a kubectl that could not be installed ends like a missing package.
+# The JSON-schema check of rendered manifests (tools/k8s-schema/validate.mjs), from its package-lock.json.
+install_schema_check() {
+  local dir
+  dir="$(cd "$(dirname "$0")" && pwd)/k8s-schema"
+  if cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "npm is not installed"; return 0; }
+  if (cd "$dir" && npm ci --no-audit --no-fund --silent >/dev/null 2>&1); then
+    cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+  else
+    echo "npm ci in $dir failed"
+  fi
+}
+
+# After the apt packages (unzip among them); a kubectl or schema check that could not be installed ends like a
+# missing package.
 finish() {
   if [ "${1:-test}" = "test" ]; then
     local problem
-    problem="$(install_kubectl)"
-    [ -z "$problem" ] || give_up "kubectl for the k8s/ checks: $problem"
+    problem="$(install_kubectl)$(install_schema_check)"
+    [ -z "$problem" ] || give_up "the k8s/ checks: $problem"
   fi
   exit 0
 }

@@ -15,6 +15,19 @@ public sealed class SchemaTests
         Assert.All(manifests.Objects, o => Assert.False(string.IsNullOrEmpty(o.Kind)));
     }
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void EveryObjectOfTheOverlayFitsTheJsonSchemaWithItsEnums(string overlay) =>
+        Assert.Empty(JsonSchema.Problems(Kustomize.Render(overlay)));
+
+    [Fact]
+    public void AnEnumValueKubernetesDoesNotKnowFailsTheJsonSchemaCheck()
+    {
+        var yaml = Kustomize.Render("production").Replace("whenUnsatisfiable: ScheduleAnyway", "whenUnsatisfiable: ScheduleSomehow", StringComparison.Ordinal);
+
+        Assert.Contains(JsonSchema.Problems(yaml), p => p.StartsWith("Deployment/", StringComparison.Ordinal) && p.Contains("whenUnsatisfiable", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AnUnknownFieldFailsTheSchemaCheck()
     {
