@@ -89,6 +89,10 @@ public sealed class OverlayTests
             var from = ingress.Where(rule => rule.Ports.Any(p => p.Port.Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture))).SelectMany(rule => rule.FromProperty).ToList();
             Assert.True(from.Count > 0, $"nothing may reach {c.Workload} on its gRPC port {port}");
             Assert.All(from, peer => Assert.Equal("gateway", peer.PodSelector?.MatchLabels?["app.kubernetes.io/name"]));
+
+            var gatewayEgress = policies.Where(p => ManifestChecks.Selects(p.Spec.PodSelector.MatchLabels, new Dictionary<string, string> { ["app.kubernetes.io/name"] = "gateway" })).SelectMany(p => p.Spec.Egress ?? []);
+            Assert.Contains(gatewayEgress, rule => rule.Ports.Any(p => p.Port.Value == port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                && rule.To.Any(peer => ManifestChecks.Selects(peer.PodSelector?.MatchLabels, c.Pod.Metadata.Labels)));
         }
 
         Assert.All(manifests.OfType<V1Ingress>(), i => Assert.All(i.Spec.Rules.SelectMany(r => r.Http.Paths), p => Assert.Equal("gateway", p.Backend.Service.Name)));
