@@ -47,11 +47,10 @@ public sealed class SchemaTests
     }
 
     [Fact]
-    public void AWronglyIndentedFieldFailsTheSchemaCheck()
+    public void AFieldFromAnotherApiVersionFailsTheSchemaCheck()
     {
-        // resources one level too deep: a field the container spec does not have.
-        var yaml = Kustomize.Render("production").Replace("      maxReplicas: 10\n", "      maxReplicas: 10\n      targetCPU: 70\n", StringComparison.Ordinal)
-            .Replace("  maxReplicas: 10\n", "  maxReplicas: 10\n  targetCPU: 70\n", StringComparison.Ordinal);
+        // autoscaling/v1's field; autoscaling/v2 says it under metrics.
+        var yaml = Kustomize.Render("production").Replace("  maxReplicas: 10\n", "  maxReplicas: 10\n  targetCPUUtilizationPercentage: 70\n", StringComparison.Ordinal);
 
         var error = Assert.Throws<InvalidDataException>(() => Manifests.Read(yaml));
         Assert.Contains("HorizontalPodAutoscaler", error.Message, StringComparison.Ordinal);
