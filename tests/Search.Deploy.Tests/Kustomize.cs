@@ -11,6 +11,14 @@ public static class Kustomize
 {
     public static readonly string[] Overlays = ["local", "production"];
 
+    // Without a kubeconfig kubectl would look for an API server on localhost:8080, the gateway's port.
+    private static readonly Lazy<string> EmptyKubeconfig = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"search-deploy-tests-{Environment.ProcessId}.kubeconfig");
+        File.WriteAllText(path, "apiVersion: v1\nkind: Config\n");
+        return path;
+    });
+
     public static string Kubectl => Path.Combine(RepoLayout.Root, ".tools", "kubectl", "kubectl");
 
     /// <summary>The objects of overlay <paramref name="overlay"/> as one multi-document YAML text.</summary>
@@ -19,16 +27,13 @@ public static class Kustomize
     public static string RenderDirectory(string directory)
     {
         Prerequisite.Require(File.Exists(Kubectl), $"{Kubectl} is missing: run tools/install-deps.sh test");
-        // Without a kubeconfig kubectl would look for an API server on localhost:8080, the gateway's port.
-        var kubeconfig = Path.Combine(Path.GetTempPath(), "search-deploy-tests.kubeconfig");
-        File.WriteAllText(kubeconfig, "apiVersion: v1\nkind: Config\n");
         var info = new ProcessStartInfo(Kubectl, ["kustomize", directory])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment["KUBECONFIG"] = kubeconfig;
+        info.Environment["KUBECONFIG"] = EmptyKubeconfig.Value;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start kubectl");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
