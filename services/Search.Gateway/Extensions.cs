@@ -19,16 +19,20 @@ public static class GatewayExtensions
 
         // Deadlines are set per call by the pipeline; the client factory only knows where each service is.
         // Each client is named for its stage, so StageReadiness can read the stage's health over the same connection.
-        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(Stages.Router, o => o.Address = new Uri(options.RouterAddress)).ConfigureChannel(Reconnect);
+        builder.Services.AddSingleton(StageChannels.DnsResolver());
+        builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(Stages.Router, o => o.Address = new Uri(options.RouterAddress))
+            .ConfigureChannel(c => StageChannels.Configure(c, new Uri(options.RouterAddress)));
         builder.Services.AddGrpcClient<Rpc.Retrieval.RetrievalClient>(Stages.Retrieval, o => o.Address = new Uri(options.RetrievalAddress))
             .ConfigureChannel(c =>
             {
-                Reconnect(c);
+                StageChannels.Configure(c, new Uri(options.RetrievalAddress));
                 c.MaxReceiveMessageSize = 64 * 1024 * 1024;
                 c.MaxSendMessageSize = 64 * 1024 * 1024;
             });
-        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(Stages.Rerank, o => o.Address = new Uri(options.RerankAddress)).ConfigureChannel(Reconnect);
-        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(Stages.Answer, o => o.Address = new Uri(options.AnswerAddress)).ConfigureChannel(Reconnect);
+        builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(Stages.Rerank, o => o.Address = new Uri(options.RerankAddress))
+            .ConfigureChannel(c => StageChannels.Configure(c, new Uri(options.RerankAddress)));
+        builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(Stages.Answer, o => o.Address = new Uri(options.AnswerAddress))
+            .ConfigureChannel(c => StageChannels.Configure(c, new Uri(options.AnswerAddress)));
         // Makes grpc.health.v1 clients creatable by the factory; StageReadiness creates them under the stages' names.
         builder.Services.AddGrpcClient<Health.HealthClient>("stage-health", o => o.Address = new Uri(options.RetrievalAddress));
         builder.Services.AddSingleton<StageReadiness>();
@@ -59,15 +63,5 @@ public static class GatewayExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         return app;
-    }
-
-    /// <summary>
-    /// A restarted service must be used again within seconds, not after gRPC's default
-    /// reconnect back-off (which grows to two minutes).
-    /// </summary>
-    private static void Reconnect(Grpc.Net.Client.GrpcChannelOptions channel)
-    {
-        channel.InitialReconnectBackoff = TimeSpan.FromMilliseconds(200);
-        channel.MaxReconnectBackoff = TimeSpan.FromSeconds(2);
     }
 }

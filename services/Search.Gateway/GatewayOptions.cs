@@ -1,22 +1,26 @@
 using System.ComponentModel.DataAnnotations;
+using Search.Gateway.Grpc;
 
 namespace Search.Gateway;
 
-/// <summary>Where the downstream services are and how long each stage may take.</summary>
+/// <summary>
+/// Where the downstream services are (http://host:port, or dns:///host:port to balance every call over all the
+/// addresses the name resolves to: <see cref="StageChannels"/>) and how long each stage may take.
+/// </summary>
 public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
-    [Required, Url]
+    [Required, StageAddress]
     public string RouterAddress { get; set; } = "http://127.0.0.1:5101";
 
-    [Required, Url]
+    [Required, StageAddress]
     public string RetrievalAddress { get; set; } = "http://127.0.0.1:5102";
 
-    [Required, Url]
+    [Required, StageAddress]
     public string RerankAddress { get; set; } = "http://127.0.0.1:5103";
 
-    [Required, Url]
+    [Required, StageAddress]
     public string AnswerAddress { get; set; } = "http://127.0.0.1:5104";
 
     /// <summary>

@@ -56,8 +56,10 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddGrpcHealthChecks(o =>
         {
-            // grpc.health.v1 reports the readiness checks; "" is the whole server.
+            // grpc.health.v1 reports the readiness checks; "" is the whole server. "live" is liveness alone, for
+            // probes that must not restart a process that is only warming up or whose store is unreachable.
             o.Services.Map("", r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(LiveTag));
+            o.Services.Map(LiveTag, r => r.Tags.Contains(LiveTag));
         });
         return builder;
     }

@@ -15,7 +15,7 @@ public sealed class ReadinessTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ReadinessSaysNotServingWhileWarmingAndServingAfterwardsWhileLivenessStaysUp()
+    public async Task ReadinessSaysNotServingWhileWarmingAndServingAfterwardsWhileLivenessStaysUpOverHttpAndGrpc()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var factory = Router(new HeldWarmUp(release.Task));
@@ -24,6 +24,7 @@ public sealed class ReadinessTests
         var health = new Health.HealthClient(channel);
 
         Assert.Equal(ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Cancel)).Status);
+        Assert.Equal(ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "live" }, cancellationToken: Cancel)).Status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live", Cancel)).StatusCode);
 
