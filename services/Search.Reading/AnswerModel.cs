@@ -13,10 +13,14 @@ public sealed class TreeEnsemble
     public double Bias { get; init; }
     public IReadOnlyList<RegressionTree> Trees { get; init; } = [];
 
+    // The trees in an array, taken on first use: a loop over an interface list costs a virtual call per tree.
+    private RegressionTree[]? _trees;
+
     public double Score(ReadOnlySpan<float> features)
     {
+        var trees = _trees ??= [.. Trees];
         var score = Bias;
-        foreach (var tree in Trees)
+        foreach (var tree in trees)
         {
             score += tree.Weight * tree.Leaf(features);
         }
@@ -42,20 +46,34 @@ public sealed class RegressionTree
     public IReadOnlyList<int> Right { get; init; } = [];
     public IReadOnlyList<double> Leaves { get; init; } = [];
 
+    // The node arrays copied on first use (the lists come from JSON): walking a tree through interface lists cost
+    // a virtual call per node and test, and the walk is most of what scoring an answer candidate costs.
+    private Nodes? _nodes;
+
     public double Leaf(ReadOnlySpan<float> features)
     {
-        if (Left.Count == 0)
+        var nodes = _nodes ??= new Nodes(this);
+        if (nodes.Left.Length == 0)
         {
-            return Leaves[0];
+            return nodes.Leaves[0];
         }
 
         var node = 0;
         while (node >= 0)
         {
-            node = features[Features[node]] <= Thresholds[node] ? Left[node] : Right[node];
+            node = features[nodes.Features[node]] <= nodes.Thresholds[node] ? nodes.Left[node] : nodes.Right[node];
         }
 
-        return Leaves[~node];
+        return nodes.Leaves[~node];
+    }
+
+    private sealed class Nodes(RegressionTree tree)
+    {
+        public readonly int[] Features = [.. tree.Features];
+        public readonly float[] Thresholds = [.. tree.Thresholds];
+        public readonly int[] Left = [.. tree.Left];
+        public readonly int[] Right = [.. tree.Right];
+        public readonly double[] Leaves = [.. tree.Leaves];
     }
 
     internal void Check(int featureCount, string name)
