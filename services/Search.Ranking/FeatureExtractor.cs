@@ -8,7 +8,7 @@ public static class FeatureExtractor
     public static RankingFeatures[] Extract(string query, IReadOnlyList<RerankCandidate> candidates)
     {
         var queryTerms = TextTokenizer.Terms(query);
-        var passages = candidates.Select(c => TextTokenizer.Tokenize(c.Text)).ToArray();
+        var passages = candidates.Select(c => TextTokenizer.TokenizePassage(c.Text)).ToArray();
         var passageTerms = passages.Select(tokens => tokens.Select(t => t.Term).ToHashSet(StringComparer.Ordinal)).ToArray();
         var weights = InBatchIdf(queryTerms, passageTerms);
         var totalWeight = weights.Values.Sum();

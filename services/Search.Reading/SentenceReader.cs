@@ -37,7 +37,7 @@ internal static class SentenceReader
                 continue;
             }
 
-            var tokens = TextTokenizer.Tokenize(text);
+            var tokens = TextTokenizer.TokenizePassage(text);
             var trimmed = Trimmed(full);
             var next = 0;
             foreach (var sentence in SentenceSplitter.Split(text))

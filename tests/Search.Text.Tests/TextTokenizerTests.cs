@@ -29,6 +29,24 @@ public class TextTokenizerTests
     }
 }
 
+public class PassageTokenCacheTests
+{
+    [Fact]
+    public void APassageIsAnalysedOnceAndGivesTheSameTokensAsTokenize()
+    {
+        // A text no other test uses, so the first call is the one that analyses it.
+        var text = $"The lighthouse keeper of Wibbleton rang the bell {Guid.NewGuid():N} times; 灯塔看守人敲了钟。";
+
+        var first = TextTokenizer.TokenizePassage(text);
+        var second = TextTokenizer.TokenizePassage(new string(text.AsSpan())); // equal text, another string
+
+        Assert.Equal(TextTokenizer.Tokenize(text), first);
+        Assert.Same(first, second);
+        Assert.Empty(TextTokenizer.TokenizePassage(""));
+        Assert.Empty(TextTokenizer.TokenizePassage(null));
+    }
+}
+
 public class TextNormalizerTests
 {
     [Theory]
