@@ -50,6 +50,15 @@ public sealed class RetrievalOptions : IValidatableObject
     [Range(0.0, 100.0)]
     public double TitleBoost { get; set; } = 0.5;
 
+    /// <summary>
+    /// When the vector backfill has worked off its backlog, the Lucene index is merged down to at most this many
+    /// segments (0 leaves it to Lucene's merge policy). Each backfill round writes a segment, and a search looks each
+    /// query term up in every one: on SciFact one segment halved a search's CPU against eight. The merge rewrites the
+    /// index once (SciFact's 32 MB in about 1.5 s) on Lucene's merge threads; searches and upserts go on meanwhile.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int MergeSegmentsWhenIdle { get; set; } = 1;
+
     [Range(1, 10_000)]
     public int DefaultTopK { get; set; } = 10;
 

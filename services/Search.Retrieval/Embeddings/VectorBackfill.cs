@@ -25,6 +25,7 @@ public sealed class VectorBackfill : BackgroundService
 
     private readonly PassageIndex? _index;
     private readonly EmbeddingOptions _options;
+    private readonly int _mergeSegments;
     private readonly bool _enabled;
     private readonly ILogger<VectorBackfill> _logger;
     private readonly Meter _meter;
@@ -34,6 +35,7 @@ public sealed class VectorBackfill : BackgroundService
     {
         _index = store as PassageIndex;
         _options = options.Value.Embeddings;
+        _mergeSegments = options.Value.MergeSegmentsWhenIdle;
         _enabled = _index is not null && embedder.IsEnabled && _options.Backfill;
         _logger = logger;
         _meter = meters.Create(MeterName);
@@ -101,6 +103,7 @@ public sealed class VectorBackfill : BackgroundService
                 {
                     _logger.LogInformation("Vector backlog done: {Passages} passages embedded in {Seconds:0.0} s", writtenSinceIdle, clock.Elapsed.TotalSeconds);
                     writtenSinceIdle = 0;
+                    MergeSegments(index);
                 }
 
                 index.WaitForBacklog(IdleWait, stoppingToken);
@@ -120,6 +123,22 @@ public sealed class VectorBackfill : BackgroundService
                 _logger.LogError(e, "Vector backfill round failed; retrying in {Seconds} s", RetryAfterError.TotalSeconds);
                 stoppingToken.WaitHandle.WaitOne(RetryAfterError);
             }
+        }
+    }
+
+    /// <summary>Each round wrote a segment: with the backlog done, the index is merged so searches look terms up in fewer.</summary>
+    private void MergeSegments(PassageIndex index)
+    {
+        if (_mergeSegments == 0)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var before = index.MergeSegments(_mergeSegments);
+        if (before > _mergeSegments)
+        {
+            _logger.LogInformation("Index merged from {Before} segments to {After} in {Seconds:0.0} s", before, index.SegmentCount(), clock.Elapsed.TotalSeconds);
         }
     }
 

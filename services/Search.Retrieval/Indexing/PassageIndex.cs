@@ -278,6 +278,42 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         return written;
     }
 
+    /// <summary>The index's segments now (each search looks every query term up in each of them).</summary>
+    public int SegmentCount() => WithSearcher(searcher => searcher.IndexReader.Leaves.Count);
+
+    /// <summary>
+    /// Merges the index down to at most <paramref name="maxSegments"/> segments (Lucene's forceMerge), commits and
+    /// refreshes the searchers; returns the count before. A search looks each query term up in every segment, and
+    /// the backfill leaves a segment per round: on SciFact with its vectors written, 8 segments cost 2.0-2.5 ms of
+    /// CPU per search of 10 passages and one 0.9-1.5 ms. Upserts may run meanwhile; closing the index waits for it.
+    /// </summary>
+    public int MergeSegments(int maxSegments)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSegments, 1);
+        int before;
+        long change;
+        _writeLock.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            before = SegmentCount();
+            if (before <= maxSegments)
+            {
+                return before;
+            }
+
+            _writer.ForceMerge(maxSegments, doWait: true);
+            change = Interlocked.Increment(ref _applied);
+        }
+        finally
+        {
+            _writeLock.ExitReadLock();
+        }
+
+        CommitThrough(change);
+        return before;
+    }
+
     /// <summary>Returns when an upsert may have added to the vector backlog since the last call, or when <paramref name="timeout"/> passes.</summary>
     public void WaitForBacklog(TimeSpan timeout, CancellationToken cancellationToken) =>
         _backlogGrew.Wait(timeout, cancellationToken);

@@ -24,6 +24,29 @@ public sealed class VectorBacklogTests : IDisposable
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
+    public void TheIndexMergesDownToTheSegmentsAskedForAndKeepsEveryPassage()
+    {
+        // Each upsert commits on its own, and each backfill round writes again: several segments.
+        _index.Upsert([new IngestDocument("fleming", "Alexander Fleming discovered penicillin in 1928.", Lang: "en")]);
+        _index.Upsert([new IngestDocument("nile", "The Nile is the longest river in Africa.", Lang: "en")]);
+        _index.Upsert([new IngestDocument("water", "水在一个标准大气压下的沸点是一百摄氏度。", Lang: "zh-Hans")]);
+        while (_index.EmbedPending(cancellationToken: Cancel).Taken > 0)
+        {
+        }
+
+        var before = _index.SegmentCount();
+        Assert.True(before > 1, $"{before} segment(s)");
+
+        Assert.Equal(before, _index.MergeSegments(1));
+
+        Assert.Equal(1, _index.SegmentCount());
+        Assert.Equal(new IndexStats(3, 3, 0), _index.GetStats());
+        Assert.NotNull(Assert.Single(_index.Search("penicillin", TextLanguage.English).Hits).Similarity);
+        Assert.Single(_index.Search("水的沸点", TextLanguage.SimplifiedChinese).Hits);
+        Assert.Equal(1, _index.MergeSegments(1)); // nothing to do
+    }
+
+    [Fact]
     public void APassageIsSearchableAtOnceAndGetsItsVectorFromTheBacklog()
     {
         _index.Upsert([new IngestDocument("fleming", "Alexander Fleming discovered penicillin in 1928.", "Penicillin", Lang: "en")]);
