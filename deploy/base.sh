@@ -35,8 +35,9 @@ if ! podman image exists "$base_image"; then
   podman import --quiet --change 'CMD ["/bin/bash"]' "$base_tar" "$base_image" >/dev/null
 fi
 
-# The shared runtimes (tagged with the base's inputs, the runtime version and this layer's own files) come from the SDK on this machine, so the images run exactly the runtime the services are
-# built and tested against (framework-dependent publish), with no download.
+# The shared runtimes come from the SDK on this machine, so the images run exactly the runtime the services are
+# built and tested against (framework-dependent publish), with no download. The tag: the base's inputs, the
+# runtime version and this layer's own files.
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 runtime_version=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" {v = $2} END {print v}')
 aspnet_version=$(dotnet --list-runtimes | awk '$1 == "Microsoft.AspNetCore.App" {v = $2} END {print v}')
