@@ -2,7 +2,7 @@
 # make up: the cluster in containers on one podman network, from the images of `make images`:
 #   redis (a password, no persistence), router, retrieval (the index on the named volume search-up-index), rerank,
 #   answer, and the gateway with its page and REST API on http://127.0.0.1:${SEARCH_UP_HTTP_PORT:-18080}/ and
-#   gRPC on 127.0.0.1:${SEARCH_UP_GRPC_PORT:-18081}; then the demo corpus is ingested if the index is empty.
+#   gRPC on 127.0.0.1:${SEARCH_UP_GRPC_PORT:-18081}; then the demo corpus is ingested into a new index volume.
 # make down removes the containers and the network; the index volume stays (make down VOLUMES=1 removes it too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
