@@ -8,6 +8,7 @@ namespace Search.Deploy.Tests;
 /// its models, and started as user 10001 on a read-only root file system (only /tmp and the /data volume writable)
 /// they answer their health checks.
 /// </summary>
+[Collection(Podman.Collection)]
 public sealed class ImageTests
 {
     public static TheoryData<string> Services => new(Podman.Images.Select(i => i.Service));

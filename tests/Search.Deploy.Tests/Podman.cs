@@ -11,6 +11,9 @@ namespace Search.Deploy.Tests;
 /// </summary>
 public static class Podman
 {
+    /// <summary>The tests that run containers, one at a time: on two cores, parallel start-ups miss the stages' deadlines.</summary>
+    public const string Collection = "podman";
+
     public sealed record Image(string Service, string Project, int GrpcPort, int HttpPort, string HttpEndpoint, int BudgetMb)
     {
         public string Name => $"localhost/search-{Service}";
