@@ -29,16 +29,12 @@ mkdir -p "$out"
 ingest=1
 if [ "${REUSE_INDEX:-0}" = 1 ] && [ -d "$out/index" ]; then ingest=0; else rm -rf "$out/index"; fi
 
+. tools/cluster.sh
+trap stop_cluster EXIT
 # shellcheck disable=SC2086
-dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$out/index" ${CLUSTER_ARGS:-} >"$out/cluster.log" 2>&1 &
-launcher=$!
-trap 'kill -TERM $launcher 2>/dev/null; wait $launcher 2>/dev/null || true' EXIT
-until grep -qs "Ctrl-C stops every service" "$out/cluster.log"; do
-  kill -0 $launcher 2>/dev/null || { cat "$out/cluster.log"; exit 1; }
-  sleep 0.5
-done
+start_cluster "$out/index" "$out/cluster.log" ${CLUSTER_ARGS:-}
 
-key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+key=$(ingest_key)
 if [ $ingest = 1 ]; then
   dotnet "$cli" ingest "$squad" --format squad --api-key "$key" 2>/dev/null | tail -1
   dotnet "$cli" ingest "$scifact/corpus.jsonl.gz" --format beir --api-key "$key" 2>/dev/null | tail -1
@@ -55,7 +51,7 @@ for line in open(sys.argv[1]):
     if query["_id"] in judged:
         print(query["text"].replace("\n", " ").strip())
 PY
-trap 'rm -f "$claims"; kill -TERM $launcher 2>/dev/null; wait $launcher 2>/dev/null || true' EXIT
+trap 'rm -f "$claims"; stop_cluster' EXIT
 
 # The launcher's children: name (from the dll) and pid, for this cluster only.
 services() {

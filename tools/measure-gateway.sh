@@ -14,15 +14,11 @@ duration="${DURATION:-30s}"
 mkdir -p "$out"
 rm -rf "$out/index"
 
-dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$out/index" >"$out/cluster.log" 2>&1 &
-launcher=$!
-trap 'kill -TERM $launcher 2>/dev/null; wait $launcher 2>/dev/null || true' EXIT
-until grep -q "Ctrl-C stops every service" "$out/cluster.log"; do
-  kill -0 $launcher 2>/dev/null || { cat "$out/cluster.log"; exit 1; }
-  sleep 1
-done
+. tools/cluster.sh
+trap stop_cluster EXIT
+start_cluster "$out/index" "$out/cluster.log"
 
-key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+key=$(ingest_key)
 dotnet tools/Search.Cli/bin/Release/net10.0/Search.Cli.dll ingest "$squad" --format squad --api-key "$key" | tail -3
 
 tick=$(getconf CLK_TCK)

@@ -23,19 +23,7 @@ out="${OUT:-.data/overload}"
 mkdir -p "$out"
 load_tool=tools/Search.LoadTest/bin/Release/net10.0/Search.LoadTest.dll
 
-launcher=""
-start_cluster() {
-  dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$index" ${CLUSTER_ARGS:-} >"$out/cluster.log" 2>&1 &
-  launcher=$!
-  until grep -qs "Ctrl-C stops every service" "$out/cluster.log"; do
-    kill -0 $launcher 2>/dev/null || { cat "$out/cluster.log"; exit 1; }
-    sleep 0.2
-  done
-}
-stop_cluster() {
-  [ -n "$launcher" ] && kill -TERM $launcher 2>/dev/null && wait $launcher 2>/dev/null || true
-  launcher=""
-}
+. tools/cluster.sh
 trap stop_cluster EXIT
 
 load() {
@@ -44,14 +32,14 @@ load() {
 }
 
 if [ ! -d "$index" ] || [ -z "$(ls -A "$index" 2>/dev/null)" ]; then
-  start_cluster
-  key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+  start_cluster "$index" "$out/cluster.log" ${CLUSTER_ARGS:-}
+  key=$(ingest_key)
   dotnet tools/Search.Cli/bin/Release/net10.0/Search.Cli.dll ingest "$data/squad-v1.1-dev/dev-v1.1-half.json.gz" --format squad --api-key "$key" | tail -1
   stop_cluster
 fi
 
 start=$(date +%s.%N)
-start_cluster
+start_cluster "$index" "$out/cluster.log" ${CLUSTER_ARGS:-}
 echo "cluster ready in $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s"
 load cold --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 20s --warmup 0s --repeat 0.3 --seed 11
 [ -n "${COLD_ONLY:-}" ] && exit 0

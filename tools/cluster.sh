@@ -1,0 +1,29 @@
+# Sourced by the tools/measure-*.sh scripts: the local cluster on the default ports, started and stopped around a
+# measurement. Needs a Release build (`make build`); run from the repository root.
+#   start_cluster INDEX_DIR LOG [LAUNCHER ARGS...]   starts it on INDEX_DIR (no demo corpus), returns once all five
+#                                                    services are ready; exits with the log if the launcher dies
+#   stop_cluster                                     stops it (the scripts call it on exit)
+#   ingest_key                                       prints the local cluster's ingest key
+launcher=""
+
+start_cluster() {
+  local index=$1 log=$2
+  shift 2
+  dotnet tools/Search.Launcher/bin/Release/net10.0/Search.Launcher.dll --no-demo --data-dir "$index" "$@" >"$log" 2>&1 &
+  launcher=$!
+  until grep -qs "Ctrl-C stops every service" "$log"; do
+    kill -0 "$launcher" 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 0.2
+  done
+}
+
+stop_cluster() {
+  if [ -n "$launcher" ]; then
+    kill -TERM "$launcher" 2>/dev/null && wait "$launcher" 2>/dev/null || true
+  fi
+  launcher=""
+}
+
+ingest_key() {
+  sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json
+}
