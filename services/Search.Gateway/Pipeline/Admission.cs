@@ -178,9 +178,15 @@ public sealed class Admission : IDisposable
     /// <summary>A search got its slot after waiting <paramref name="waitedMs"/>: a long wait starts (or continues) a standing queue, a short one ends it.</summary>
     private void LeftQueue(double waitedMs)
     {
+        var shortWait = waitedMs <= _options.StandingWaitMs;
+        if (shortWait && Volatile.Read(ref _standingSince) == 0)
+        {
+            return; // the common case, a search that found a slot at once: nothing to change, no lock taken
+        }
+
         lock (_lock)
         {
-            if (waitedMs <= _options.StandingWaitMs)
+            if (shortWait)
             {
                 _standingSince = 0;
             }

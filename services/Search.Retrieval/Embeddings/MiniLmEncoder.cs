@@ -41,7 +41,9 @@ public sealed class MiniLmEncoder : IDisposable
         }
 
         var encoded = _tokenizer.Encode([.. texts]);
-        var lengths = encoded.Select(e => (int)Math.Min(e.Item3.Sum(), _maxTokens)).ToArray();
+        // The tokenizer pads every text to 512; its attention mask says how many word pieces are real.
+        var whole = encoded.Select(e => (int)e.Item3.Sum()).ToArray();
+        var lengths = whole.Select(n => Math.Min(n, _maxTokens)).ToArray();
         var width = lengths.Max();
         var ids = new long[texts.Count * width];
         var mask = new long[texts.Count * width];
@@ -49,7 +51,7 @@ public sealed class MiniLmEncoder : IDisposable
         {
             Array.Copy(encoded[i].Item1, 0, ids, i * width, lengths[i]);
             Array.Fill(mask, 1L, i * width, lengths[i]);
-            if (lengths[i] < encoded[i].Item3.Sum())
+            if (lengths[i] < whole[i])
             {
                 ids[i * width + lengths[i] - 1] = Separator; // cut: the input still ends as the model was trained to see it
             }
