@@ -23,6 +23,12 @@ public static class TextNormalizer
             return string.Empty;
         }
 
+        // The gateway sends every stage the router's normalised query: checking it is one pass, and it is returned as it is.
+        if (IsNormalized(text))
+        {
+            return text;
+        }
+
         // NFKC throws on invalid UTF-16, so lone surrogates go first.
         var valid = HasLoneSurrogate(text) ? DropLoneSurrogates(text) : text;
         var nfkc = valid.IsNormalized(NormalizationForm.FormKC) ? valid : valid.Normalize(NormalizationForm.FormKC);
@@ -52,6 +58,66 @@ public static class TextNormalizer
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// True when <see cref="Normalize"/> would return <paramref name="text"/> unchanged: no ends or runs of
+    /// whitespace, no whitespace but the plain space, nothing invisible, no lone surrogate, and in NFKC.
+    /// </summary>
+    public static bool IsNormalized(string text)
+    {
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (text[0] == ' ' || text[^1] == ' ')
+        {
+            return false;
+        }
+
+        var ascii = true;
+        var previousSpace = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == ' ')
+            {
+                if (previousSpace)
+                {
+                    return false;
+                }
+
+                previousSpace = true;
+                continue;
+            }
+
+            previousSpace = false;
+            if (c < '\u0080')
+            {
+                if (c < ' ' || c == '\u007F')
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            ascii = false;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                // A pair is kept as it is, like Normalize keeps it.
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c) || char.IsWhiteSpace(c) || IsSeparator(c) || IsInvisible(c))
+            {
+                return false;
+            }
+        }
+
+        return ascii || text.IsNormalized(NormalizationForm.FormKC);
     }
 
     /// <summary>Control characters and the zero-width space separate words like a space does.</summary>

@@ -46,17 +46,3 @@ public class PassageTokenCacheTests
         Assert.Empty(TextTokenizer.TokenizePassage(null));
     }
 }
-
-public class TextNormalizerTests
-{
-    [Theory]
-    [InlineData("ＡＢＣ　１２３", "ABC 123")]
-    [InlineData("tele\u00ADphone", "telephone")]
-    [InlineData("who\u200Bwrote", "who wrote")]
-    [InlineData("  a\t\n\u0007b  ", "a b")]
-    [InlineData("ham\u202Elet", "hamlet")]
-    public void NormalizeAppliesNfkcAndCleansInvisibleCharacters(string input, string expected)
-    {
-        Assert.Equal(expected, TextNormalizer.Normalize(input));
-    }
-}
