@@ -53,6 +53,10 @@ public sealed class ImageTests
         Assert.Contains(model, listing);
         Assert.Contains("appsettings.json", listing);
         Assert.DoesNotContain("appsettings.Development.json", listing);
+        // Linux x64 native code only: no other platform's runtime folder, macOS library or the Windows ONNX runtime
+        // (Microsoft.ML.OnnxRuntime's build props copy it into every AnyCPU output; Search.Retrieval.csproj drops it).
+        Assert.DoesNotContain(listing, f => f.StartsWith("runtimes/", StringComparison.Ordinal) || f.EndsWith(".dylib", StringComparison.Ordinal)
+            || (f.StartsWith("onnxruntime", StringComparison.Ordinal) && f.EndsWith(".dll", StringComparison.Ordinal)));
         // Only this service: no other service's entry assembly came along.
         var others = Podman.Images.Where(i => i.Service != service).Select(i => $"{i.Project}.dll");
         Assert.Empty(listing.Intersect(others));
