@@ -8,13 +8,14 @@ export SEARCH_API_KEY
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build run test images up down ask cli clean-index help
+.PHONY: build run test images up down kube-up kube-down ask cli clean-index help
 
 help:
 	@echo "make run     build and start the five services, ingest the demo corpus, serve http://127.0.0.1:8080/"
 	@echo "make test    build and run every test (unit, in-process gRPC, whole cluster)"
 	@echo "make images  build the five container images localhost/search-<service> (deploy/README.md)"
 	@echo "make up      the cluster in containers: page and API on http://127.0.0.1:18080/ (make down stops it)"
+	@echo "make kube-up k8s/overlays/local under podman kube play: page and API on http://127.0.0.1:28080/ (make kube-down)"
 	@echo "make ask Q='Who developed general relativity?'   ask the running cluster from the CLI"
 	@echo "make cli ARGS='eval squad --file ../shared/data/squad-v1.1-dev/dev-v1.1-half.json.gz --limit 200'"
 	@echo "make clean-index   delete the local index (.data/index)"
@@ -42,6 +43,14 @@ up: images
 
 down:
 	deploy/down.sh
+
+kube-up:
+	@tools/install-deps.sh kube
+	deploy/build-images.sh
+	deploy/kube-play.sh up
+
+kube-down:
+	deploy/kube-play.sh down
 
 ask:
 	@$(DOTNET) run -c $(CONFIGURATION) --project tools/Search.Cli -- --gateway $(GATEWAY) ask "$(Q)"

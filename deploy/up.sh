@@ -22,20 +22,36 @@ podman network exists "$network" || podman network create "$network" >/dev/null
 fresh=false
 podman volume exists "$prefix-index" || { podman volume create "$prefix-index" >/dev/null; fresh=true; }
 
+# Health checks without a timer: podman 4.3 runs a container's HEALTHCHECK on a systemd timer, and this machine has
+# no systemd (every start would print "unable to get systemd connection" and the status would stay "starting").
+# podman keeps the image's interval unless the command is given too, so it is: the images' own check
+# (/usr/local/bin/healthcheck, deploy/Containerfile), run below by `podman healthcheck run` until it passes.
+service_health=(--health-cmd /usr/local/bin/healthcheck --health-interval disable --health-timeout 6s
+  --health-start-period 120s --health-retries 3)
+# aardvark-dns, started with the network's first container, says "failed to connect to syslog" (there is none
+# here): that line is left out. stderr goes to a file, which the DNS server inherits, not to a pipe it would hold.
 run() {
-  local name=$1
+  local name=$1 errors status=0
   shift
+  errors=$(mktemp)
   podman rm --force --ignore "$name" >/dev/null
   podman run -d --name "$name" --network "$network" --network-alias "$name" \
-    --read-only --cap-drop=ALL --security-opt=no-new-privileges "$@" >/dev/null
+    --read-only --cap-drop=ALL --security-opt=no-new-privileges "$@" >/dev/null 2>"$errors" || status=$?
+  grep -v 'failed to connect to syslog' "$errors" >&2 || true
+  rm -f "$errors"
+  return "$status"
 }
 
-run "$prefix-redis" "$redis_image" --requirepass "$redis_password"
+# The image's default arguments (a cache: no snapshots, no append-only file) and a password; redis-cli reads the
+# password for the health check from REDISCLI_AUTH.
+run "$prefix-redis" -e "REDISCLI_AUTH=$redis_password" \
+  --health-cmd 'redis-cli ping | grep -q PONG' --health-interval disable --health-timeout 5s \
+  "$redis_image" --bind 0.0.0.0 --dir /tmp --save "" --appendonly no --requirepass "$redis_password"
 for stage in router rerank answer; do
-  run "$prefix-$stage" "localhost/search-$stage"
+  run "$prefix-$stage" "${service_health[@]}" "localhost/search-$stage"
 done
-run "$prefix-retrieval" -v "$prefix-index":/data localhost/search-retrieval
-run "$prefix-gateway" -p "127.0.0.1:$http_port:8080" -p "127.0.0.1:$grpc_port:8081" \
+run "$prefix-retrieval" "${service_health[@]}" -v "$prefix-index":/data localhost/search-retrieval
+run "$prefix-gateway" "${service_health[@]}" -p "127.0.0.1:$http_port:8080" -p "127.0.0.1:$grpc_port:8081" \
   -e "Gateway__RouterAddress=http://$prefix-router:5101" \
   -e "Gateway__RetrievalAddress=http://$prefix-retrieval:5102" \
   -e "Gateway__RerankAddress=http://$prefix-rerank:5103" \
@@ -44,15 +60,18 @@ run "$prefix-gateway" -p "127.0.0.1:$http_port:8080" -p "127.0.0.1:$grpc_port:80
   -e "Gateway__Cache__Redis=$prefix-redis:6379,password=$redis_password" \
   localhost/search-gateway
 
-echo "waiting for the gateway to be ready…" >&2
-for _ in $(seq 1 180); do
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/health/ready")" = 200 ]; then
-    break
-  fi
-  sleep 1
+# Each container's health check until it passes (the gateway's last: it is ready once its stages answer), so
+# `podman ps` shows them healthy. Without a timer the status is that of the last check: run
+# `podman healthcheck run NAME` to ask again.
+echo "waiting for every container to be healthy…" >&2
+deadline=$(( $(date +%s) + 180 ))
+for service in redis router retrieval rerank answer gateway; do
+  until podman healthcheck run "$prefix-$service" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] \
+      || { echo "error: $prefix-$service is not healthy after 180 s (podman logs $prefix-$service)" >&2; exit 1; }
+    sleep 1
+  done
 done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/health/ready")" = 200 ] \
-  || { echo "error: the gateway is not ready after 180 s (podman logs $prefix-gateway)" >&2; exit 1; }
 
 # A new volume holds an empty index: the demo corpus goes in once (an ingest replaces documents by id anyway).
 if $fresh; then

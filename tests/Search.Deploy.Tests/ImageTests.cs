@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Search.Deploy.Tests;
 
@@ -53,6 +54,10 @@ public sealed class ImageTests
         Assert.Contains(model, listing);
         Assert.Contains("appsettings.json", listing);
         Assert.DoesNotContain("appsettings.Development.json", listing);
+        // Linux x64 native code only: no other platform's runtime folder, macOS library or the Windows ONNX runtime
+        // (Microsoft.ML.OnnxRuntime's build props copy it into every AnyCPU output; Search.Retrieval.csproj drops it).
+        Assert.DoesNotContain(listing, f => f.StartsWith("runtimes/", StringComparison.Ordinal) || f.EndsWith(".dylib", StringComparison.Ordinal)
+            || (f.StartsWith("onnxruntime", StringComparison.Ordinal) && f.EndsWith(".dll", StringComparison.Ordinal)));
         // Only this service: no other service's entry assembly came along.
         var others = Podman.Images.Where(i => i.Service != service).Select(i => $"{i.Project}.dll");
         Assert.Empty(listing.Intersect(others));
@@ -60,16 +65,19 @@ public sealed class ImageTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public async Task ContainerRunsAsNonRootOnAReadOnlyRootAndBecomesHealthy(string service)
+    public async Task ContainerRunsAsNonRootOnAReadOnlyRootAndBecomesHealthyOverHttpAndGrpc(string service)
     {
         var image = Podman.Named(service);
         Podman.RequireImage(image);
         var name = $"search-image-test-{service}-{Environment.ProcessId}";
-        var httpPort = LoopbackPorts.Free();
+        var ports = LoopbackPorts.Free(2);
+        var (httpPort, grpcPort) = (ports[0], ports[1]);
         // As k8s/ runs it: read-only root, no capabilities, no privilege escalation; podman's --read-only keeps a
-        // tmpfs on /tmp (the pods' emptyDir) and the image's VOLUME /data gets an anonymous volume.
+        // tmpfs on /tmp (the pods' emptyDir) and the image's VOLUME /data gets an anonymous volume. No health
+        // timer (podman would ask systemd for one): the check is run below.
         Podman.Run(["run", "-d", "--name", name, "--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges",
-            "-p", $"127.0.0.1:{httpPort}:{image.HttpPort}", image.Name]).Succeeded();
+            "--health-cmd", "/usr/local/bin/healthcheck", "--health-interval", "disable",
+            "-p", $"127.0.0.1:{httpPort}:{image.HttpPort}", "-p", $"127.0.0.1:{grpcPort}:{image.GrpcPort}", image.Name]).Succeeded();
         try
         {
             Assert.Equal("10001", Podman.Run(["exec", name, "id", "-u"]).Succeeded().Output.Trim());
@@ -108,6 +116,13 @@ public sealed class ImageTests
                 var check = Podman.Run(["healthcheck", "run", name]);
                 Assert.True(check.ExitCode == 0, $"podman healthcheck run {name}: {check.Output}{check.Error}");
             }
+
+            // What Kubernetes' gRPC probes ask (k8s/base): readiness "" on the gRPC port, liveness "live". The
+            // gateway alone is live but not ready: its stages do not run here.
+            var ct = TestContext.Current.CancellationToken;
+            Assert.Equal(service == "gateway" ? ServingStatus.NotServing : ServingStatus.Serving,
+                await Podman.GrpcHealthAsync(grpcPort, "", ct));
+            Assert.Equal(ServingStatus.Serving, await Podman.GrpcHealthAsync(grpcPort, "live", ct));
         }
         finally
         {

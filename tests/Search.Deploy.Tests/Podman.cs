@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Search.TestKit;
 
 namespace Search.Deploy.Tests;
@@ -47,6 +49,45 @@ public static class Podman
         var result = Run(["image", "inspect", image.Name]).Succeeded();
         using var json = JsonDocument.Parse(result.Output);
         return json.RootElement[0].Clone();
+    }
+
+    /// <summary>
+    /// Runs <c>deploy/<paramref name="script"/></c> with <paramref name="environment"/> and returns what it printed
+    /// (stdout, then stderr); fails with that output if it fails.
+    /// </summary>
+    public static async Task<string> RunScriptAsync(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("bash", [Path.Combine(RepoLayout.Root, "deploy", script), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {script}");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"deploy/{script} {string.Join(' ', info.ArgumentList.Skip(1))} failed ({process.ExitCode}): {await output}{await error}");
+        }
+
+        return await output + await error;
+    }
+
+    /// <summary>What grpc.health.v1 on 127.0.0.1:<paramref name="port"/> says of <paramref name="service"/>, as a gRPC probe asks it.</summary>
+    public static async Task<HealthCheckResponse.Types.ServingStatus> GrpcHealthAsync(int port, string service, CancellationToken ct)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var response = await new Health.HealthClient(channel).CheckAsync(
+            new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+        return response.Status;
     }
 
     public sealed record Result(int ExitCode, string Output, string Error, string Command)
