@@ -12,7 +12,10 @@ public sealed class LoadSettingsTests
     [InlineData(new[] { "--concurrency", "0" }, "--concurrency must be a whole number from 1")]
     [InlineData(new[] { "--rate", "10", "--protocol", "http" }, "--protocol must be rest or grpc, got 'http'")]
     [InlineData(new[] { "--rate", "10", "--call", "retrieve" }, "--call retrieve needs --protocol grpc")]
-    [InlineData(new[] { "--rate", "10", "--call", "answer" }, "--call must be search or retrieve, got 'answer'")]
+    [InlineData(new[] { "--rate", "10", "--call", "answer" }, "--call must be search, retrieve or ingest, got 'answer'")]
+    [InlineData(new[] { "--rate", "10", "--call", "ingest", "--api-key", "k" }, "--call ingest needs --protocol grpc")]
+    [InlineData(new[] { "--rate", "10", "--batch", "5" }, "--batch is for --call ingest")]
+    [InlineData(new[] { "--rate", "10", "--protocol", "grpc", "--call", "ingest", "--api-key", "k", "--batch", "0" }, "--batch must be a whole number from 1 to 1000")]
     [InlineData(new[] { "--rate", "10", "--duration", "30" }, "--duration must be a positive time like 500ms, 30s or 2m, got '30'")]
     [InlineData(new[] { "--rate", "10", "--duration", "0s" }, "--duration must be a positive time")]
     [InlineData(new[] { "--rate", "10", "--duration", "3d" }, "--duration must be a positive time")]
@@ -73,6 +76,17 @@ public sealed class LoadSettingsTests
     }
 
     [Fact]
+    public void IngestTakesItsBatchAndKey()
+    {
+        var settings = Parse([.. Base, "--protocol", "grpc", "--call", "ingest", "--batch", "10", "--api-key", "secret", "--rate", "100"]);
+
+        Assert.True(settings.Ingest);
+        Assert.False(settings.RetrieveOnly);
+        Assert.Equal(10, settings.Batch);
+        Assert.Equal("secret", settings.ApiKey);
+    }
+
+    [Fact]
     public void DefaultsAreTheDocumentedOnes()
     {
         var settings = Parse([.. Base, "--concurrency", "8"]);
@@ -81,6 +95,9 @@ public sealed class LoadSettingsTests
         Assert.Equal(8, settings.Concurrency);
         Assert.Equal(TargetProtocol.Rest, settings.Protocol);
         Assert.False(settings.RetrieveOnly);
+        Assert.False(settings.Ingest);
+        Assert.Equal(1, settings.Batch);
+        Assert.Null(settings.ApiKey);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.Duration);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.Warmup);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Timeout);

@@ -34,9 +34,20 @@ public sealed class LoadCommand
 
     private readonly Option<string> _call = Checked<string>("--call", "C",
         "search (default: the whole pipeline) or, with --protocol grpc, retrieve (the gateway's Retrieve: BM25 passages " +
-        "alone, no rerank, answer or cache), to set an answered query's cost against a plain keyword search",
-        "search or retrieve",
-        text => text is "search" or "retrieve" ? text : null);
+        "alone, no rerank, answer or cache), to set an answered query's cost against a plain keyword search, or ingest " +
+        "(each request upserts one small document made of a query line; every 10th is searched for until found, which " +
+        "measures how soon after its acknowledgement a document is searchable; the run's documents are deleted at its end)",
+        "search, retrieve or ingest",
+        text => text is "search" or "retrieve" or "ingest" ? text : null);
+
+    private readonly Option<int?> _batch = WholeNumber("--batch", "N",
+        "documents per request of --call ingest (default 1)", 1, 1000);
+
+    private readonly Option<string> _apiKey = new("--api-key")
+    {
+        HelpName = "KEY",
+        Description = "the gateway's ingest key for --call ingest (default: $SEARCH_API_KEY)",
+    };
 
     private readonly Option<double?> _rate = Checked<double?>("--rate", "R",
         "open loop: R requests per second on a fixed schedule, whatever the answers do; latency counts from when each " +
@@ -93,7 +104,7 @@ public sealed class LoadCommand
         _target.Required = true;
         Root = new RootCommand(Description)
         {
-            _target, _protocol, _call, _rate, _concurrency, _duration, _warmup, _requests, _queries, _repeat, _k, _language,
+            _target, _protocol, _call, _batch, _apiKey, _rate, _concurrency, _duration, _warmup, _requests, _queries, _repeat, _k, _language,
             _timeout, _maxInflight, _out, _plot, _seed,
         };
         // Written to a file or a pipe, help is wrapped as it is on a terminal rather than left in one long line per option.
@@ -117,12 +128,15 @@ public sealed class LoadCommand
         var rate = line.GetValue(_rate);
         var concurrency = line.GetValue(_concurrency);
         var protocol = line.GetValue(_protocol) ?? TargetProtocol.Rest;
-        var retrieveOnly = line.GetValue(_call) == "retrieve";
-        problem = (rate, concurrency, retrieveOnly) switch
+        var call = line.GetValue(_call) ?? "search";
+        var apiKey = line.GetValue(_apiKey) is { Length: > 0 } key ? key : Environment.GetEnvironmentVariable("SEARCH_API_KEY");
+        problem = (rate, concurrency, call) switch
         {
             (null, null, _) => "give --rate R (open loop) or --concurrency N (closed loop)",
             ({ }, { }, _) => "--rate and --concurrency exclude each other: --rate is the open loop, --concurrency the closed loop",
-            (_, _, true) when protocol != TargetProtocol.Grpc => "--call retrieve needs --protocol grpc (the gateway's Retrieve is a gRPC call)",
+            (_, _, "retrieve" or "ingest") when protocol != TargetProtocol.Grpc => $"--call {call} needs --protocol grpc (the gateway's {(call == "ingest" ? "UpsertDocuments" : "Retrieve")} is a gRPC call)",
+            (_, _, not "ingest") when line.GetValue(_batch) is not null => "--batch is for --call ingest",
+            (_, _, "ingest") when string.IsNullOrEmpty(apiKey) => "--call ingest needs the gateway's ingest key: --api-key KEY or $SEARCH_API_KEY",
             _ => null,
         };
         if (problem is not null)
@@ -134,7 +148,10 @@ public sealed class LoadCommand
         {
             Target = line.GetRequiredValue(_target),
             Protocol = protocol,
-            RetrieveOnly = retrieveOnly,
+            RetrieveOnly = call == "retrieve",
+            Ingest = call == "ingest",
+            Batch = line.GetValue(_batch) ?? 1,
+            ApiKey = call == "ingest" ? apiKey : null,
             Rate = rate,
             Concurrency = concurrency,
             Duration = line.GetValue(_duration) ?? LoadSettings.DefaultDuration,

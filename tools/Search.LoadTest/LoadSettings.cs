@@ -27,6 +27,15 @@ public sealed partial record LoadSettings
     /// <summary>True for --call retrieve: BM25 retrieval through the gateway instead of the whole pipeline.</summary>
     public bool RetrieveOnly { get; init; }
 
+    /// <summary>True for --call ingest: each request upserts one small document and a sample is searched for until found.</summary>
+    public bool Ingest { get; init; }
+
+    /// <summary>Documents per request of --call ingest (--batch).</summary>
+    public int Batch { get; init; } = 1;
+
+    /// <summary>The gateway's ingest key for --call ingest (--api-key, else $SEARCH_API_KEY).</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>Requests per second of the open loop; null for the closed loop.</summary>
     public double? Rate { get; init; }
 

@@ -70,6 +70,7 @@ public static class LoadTestApp
 
         var startedAt = DateTimeOffset.UtcNow;
         LoadRecorder recorder;
+        IngestVisibility? visibility = null;
         await using (var target = CreateTarget(settings))
         {
             var runner = new LoadRunner(settings, target, new QuerySequence(queries, settings.Repeat, settings.Seed), TimeProvider.System);
@@ -78,9 +79,19 @@ public static class LoadTestApp
             recorder = await runner.RunAsync(cancellationToken);
             await progressStop.CancelAsync();
             await progress;
+            if (target is IngestTarget ingest)
+            {
+                await error.WriteLineAsync("waiting for the searchability probes, then deleting the run's documents…");
+                visibility = await ingest.FinishAsync(error, CancellationToken.None);
+            }
         }
 
         var report = LoadReport.Create(settings, queries.Count, startedAt, recorder);
+        if (visibility is not null)
+        {
+            var perSecond = report.WindowSeconds > 0 ? report.Succeeded * settings.Batch / report.WindowSeconds : 0;
+            report = report with { Ingest = visibility with { DocumentsPerSecond = Math.Round(perSecond, 1) } };
+        }
         var written = await WriteFilesAsync(settings, report, recorder, error);
         if (report.Succeeded == 0)
         {
@@ -100,6 +111,7 @@ public static class LoadTestApp
 
     private static ISearchTarget CreateTarget(LoadSettings settings) => settings.Protocol switch
     {
+        TargetProtocol.Grpc when settings.Ingest => new IngestTarget(settings.Target.ToString(), settings.Timeout, settings.ApiKey, settings.Seed, settings.Batch),
         TargetProtocol.Grpc => new GrpcTarget(settings.Target.ToString(), settings.Language, settings.K, settings.Timeout, settings.RetrieveOnly),
         // HTTP/1.1 answers one request per connection at a time: allow as many connections as requests in flight.
         _ => new RestTarget(settings.Target, settings.Language, settings.K, settings.Timeout, settings.Concurrency ?? settings.MaxInflight),

@@ -36,8 +36,10 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     // state they read is the state they change.
     private readonly ReaderWriterLockSlim _writeLock = new();
     // Group commit: every change to the writer takes a number when it is applied; a caller waits until a commit
-    // covers its number, and one commit covers every change applied before it started.
-    private readonly System.Threading.Lock _commitLock = new();
+    // covers its number, and one commit covers every change applied before it started. The gate is a semaphore so
+    // that an acknowledged write waits for its commit without holding a thread: a few hundred small upserts at once
+    // would otherwise block as many pool threads, and searches would starve.
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
     private long _applied;
     private long _committed;
     private readonly SemaphoreSlim _backlogGrew = new(0, 1);
@@ -94,6 +96,14 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         return result;
     }
 
+    /// <summary><see cref="Upsert"/> whose wait for the group commit holds no thread.</summary>
+    public async Task<IngestResult> UpsertAsync(IReadOnlyList<IngestDocument> documents, int firstIndex = 0)
+    {
+        var (result, change) = Apply(documents, firstIndex);
+        await CommitThroughAsync(change);
+        return result;
+    }
+
     /// <summary>
     /// Ingests a stream: each batch of <see cref="RetrievalOptions.StreamBatchSize"/> is analysed while the next
     /// is read, and the whole stream is committed once before this returns (and at least every
@@ -121,7 +131,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             change = Math.Max(change, number);
             if (sinceCommit.Elapsed >= StreamCommitInterval)
             {
-                CommitThrough(change);
+                await CommitThroughAsync(change);
                 sinceCommit.Restart();
             }
         }
@@ -154,7 +164,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             await Collect();
         }
 
-        CommitThrough(change);
+        await CommitThroughAsync(change);
         return result;
     }
 
@@ -164,10 +174,25 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     /// <summary>Deletes every passage of each id; returns how many of the ids were in the index.</summary>
     public int Delete(IEnumerable<string> documentIds)
     {
+        var (existed, change) = ApplyDelete(documentIds);
+        CommitThrough(change);
+        return existed;
+    }
+
+    /// <summary><see cref="Delete"/> whose wait for the group commit holds no thread.</summary>
+    public async Task<int> DeleteAsync(IEnumerable<string> documentIds)
+    {
+        var (existed, change) = ApplyDelete(documentIds);
+        await CommitThroughAsync(change);
+        return existed;
+    }
+
+    private (int Existed, long Change) ApplyDelete(IEnumerable<string> documentIds)
+    {
         var ids = documentIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
         if (ids.Count == 0)
         {
-            return 0;
+            return (0, 0);
         }
 
         int existed;
@@ -182,7 +207,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             existed = WithSearcher(s => terms.Count(t => s.Search(new TermQuery(t), 1).TotalHits > 0));
             if (existed == 0)
             {
-                return 0;
+                return (0, 0);
             }
 
             _writer.DeleteDocuments(terms);
@@ -193,8 +218,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             _writeLock.ExitWriteLock();
         }
 
-        CommitThrough(change);
-        return existed;
+        return (existed, change);
     }
 
     public IndexStats GetStats() => WithSearcher(searcher =>
@@ -373,13 +397,13 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     Task<IndexStats> IPassageStore.OpenAsync(CancellationToken cancellationToken) => Task.FromResult(GetStats());
 
     Task<IngestResult> IPassageStore.UpsertAsync(IReadOnlyList<IngestDocument> documents, int firstIndex, CancellationToken cancellationToken) =>
-        Task.FromResult(Upsert(documents, firstIndex));
+        UpsertAsync(documents, firstIndex);
 
     Task<IngestResult> IPassageStore.UpsertStreamAsync(IAsyncEnumerable<IngestDocument> documents, CancellationToken cancellationToken) =>
         UpsertStreamAsync(documents, cancellationToken);
 
     Task<int> IPassageStore.DeleteAsync(IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken) =>
-        Task.FromResult(Delete(documentIds));
+        DeleteAsync(documentIds);
 
     Task<IndexStats> IPassageStore.GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(GetStats());
 
@@ -392,24 +416,23 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     public void Dispose()
     {
         _writeLock.EnterWriteLock();
+        _commitGate.Wait();
         try
         {
-            lock (_commitLock)
+            if (_disposed)
             {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                Volatile.Write(ref _disposed, true);
-                _searchers.Dispose();
-                // Disposing the writer commits anything pending and releases the folder's write lock.
-                _writer.Dispose();
-                _directory.Dispose();
+                return;
             }
+
+            Volatile.Write(ref _disposed, true);
+            _searchers.Dispose();
+            // Disposing the writer commits anything pending and releases the folder's write lock.
+            _writer.Dispose();
+            _directory.Dispose();
         }
         finally
         {
+            _commitGate.Release();
             _writeLock.ExitWriteLock();
         }
     }
@@ -471,20 +494,50 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             return;
         }
 
-        lock (_commitLock)
+        _commitGate.Wait();
+        try
         {
-            if (_committed >= change)
-            {
-                return;
-            }
-
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // Every change numbered up to here was applied before its number was taken, so this commit holds it.
-            var covered = Volatile.Read(ref _applied);
-            _writer.Commit();
-            _searchers.MaybeRefreshBlocking();
-            Volatile.Write(ref _committed, covered);
+            CommitHeld(change);
         }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    /// <summary><see cref="CommitThrough"/> for async callers: waiting for the commit in progress holds no thread.</summary>
+    private async Task CommitThroughAsync(long change)
+    {
+        if (change == 0 || Volatile.Read(ref _committed) >= change)
+        {
+            return;
+        }
+
+        await _commitGate.WaitAsync();
+        try
+        {
+            CommitHeld(change);
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    /// <summary>Commits unless a commit since the caller's change covers it already; the caller holds the gate.</summary>
+    private void CommitHeld(long change)
+    {
+        if (_committed >= change)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // Every change numbered up to here was applied before its number was taken, so this commit holds it.
+        var covered = Volatile.Read(ref _applied);
+        _writer.Commit();
+        _searchers.MaybeRefreshBlocking();
+        Volatile.Write(ref _committed, covered);
     }
 
     private long CountPendingVectors(IndexSearcher searcher)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HdrHistogram;
 using Search.LoadTest.Running;
+using Search.LoadTest.Targets;
 
 namespace Search.LoadTest.Reporting;
 
@@ -85,6 +86,10 @@ public sealed record LoadReport(
     IReadOnlyDictionary<string, double> ReportedCpuMsPerResponse,
     string Summary)
 {
+    /// <summary>For --call ingest: how soon after their acknowledgement sampled documents were searchable; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IngestVisibility? Ingest { get; init; }
+
     /// <summary>Percentiles listed in the report's spectrum (a plot draws its own, denser one from the histogram).</summary>
     private static readonly double[] SpectrumPercentiles = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 97, 98, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
 
@@ -159,6 +164,13 @@ public sealed record LoadReport(
         Line(text, "cpu", ReportedCpuMsPerResponse.Count == 0
             ? "not reported"
             : string.Join(", ", ReportedCpuMsPerResponse.Select(c => F($"{c.Key} {c.Value:0.000}"))) + F($" ms per response as reported ({CostedResponses} responses)"));
+        if (Ingest is { } ingest)
+        {
+            Line(text, "searchable", ingest.VisibleAfter.Count == 0
+                ? F($"no sampled document found ({ingest.Probed} sampled, {ingest.NotVisible} not found within {IngestTarget.ProbeLimit.TotalSeconds:0} s)")
+                : F($"{ingest.DocumentsPerSecond:0.0} documents/s acknowledged; {ingest.VisibleAfter.Count} of {ingest.Probed} sampled documents found p50 {ingest.VisibleAfter.P50Ms:0.0} ms, p99 {ingest.VisibleAfter.P99Ms:0.0}, max {ingest.VisibleAfter.MaxMs:0.0} after their acknowledgement; {ingest.NotVisible} not within {IngestTarget.ProbeLimit.TotalSeconds:0} s; {ingest.ProbeErrors} failed probe searches; {ingest.Deleted} documents deleted at the end"));
+        }
+
         text.Append(Summary);
         return text.ToString();
     }
