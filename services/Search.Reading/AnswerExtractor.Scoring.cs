@@ -64,6 +64,27 @@ public sealed partial class AnswerExtractor
             + options.RankWeight / (1 + unit.Passage);
     }
 
+    /// <summary>The sentence's weighted overlap on the question terms its passage's title does not hold; 1 when there are none.</summary>
+    private static double FocusOverlap(SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title)
+    {
+        double total = 0, matched = 0;
+        foreach (var (term, weight) in weights)
+        {
+            if (title.Contains(term))
+            {
+                continue;
+            }
+
+            total += weight;
+            if (unit.Terms.Contains(term))
+            {
+                matched += weight;
+            }
+        }
+
+        return total > 0 ? matched / total : 1;
+    }
+
     /// <summary>Matched distinct terms over the smallest token window holding all of them (1 = adjacent).</summary>
     private static double Proximity(SentenceUnit unit, Dictionary<string, double> weights)
     {

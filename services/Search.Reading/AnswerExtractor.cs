@@ -76,7 +76,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         if (bestSpan is not null)
         {
             bestSpan.Features[AnswerFeatures.RankerMargin] = (float)(double.IsNegativeInfinity(second) ? 10 : best - second);
-            span = bestSpan.ToCandidate(model.Probability(bestSpan.Features));
+            span = bestSpan.ToCandidate(Probability(bestSpan));
         }
 
         AnswerCandidate? sentence = null;
@@ -85,7 +85,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             var inside = bestBySentence.TryGetValue(option.Sentence, out var top) ? top : NoSpanScore;
             option.Features[AnswerFeatures.RankerScore] = (float)inside;
             option.Features[AnswerFeatures.RankerMargin] = (float)(double.IsNegativeInfinity(best) ? 0 : inside - best);
-            var candidate = option.ToCandidate(model.Probability(option.Features));
+            var candidate = option.ToCandidate(Probability(option));
             if (sentence is null || candidate.Confidence > sentence.Confidence)
             {
                 sentence = candidate;
@@ -94,6 +94,13 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
         return (span, sentence);
     }
+
+    /// <summary>
+    /// The model's calibrated probability, or 0 when the option's sentence holds none of the question's words beyond
+    /// the document's subject: the first sentence of a short notice names its subject, matches a question about the
+    /// subject best, and yet rarely holds the answer (docs/quality.md, "Fresh documents").
+    /// </summary>
+    private double Probability(AnswerChoice option) => option.Focus > 0 ? model.Probability(option.Features) : 0;
 
     /// <summary>The answer type to look for: the router's, else what the question's own cues say.</summary>
     public static ExpectedAnswer ExpectedFor(ExpectedAnswer routed, string question) =>
@@ -124,9 +131,11 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         var units = SentenceReader.Read(passages, options);
         var weights = TermWeights(questionTerms, units);
         var related = new List<SentenceUnit>();
+        var titles = passages.Take(options.MaxPassages).Select(p => TextTokenizer.Terms(p.Title ?? "")).ToArray();
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights);
+            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage]);
             if (unit.Matched > 0)
             {
                 related.Add(unit);
@@ -164,14 +173,14 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             foreach (var (range, typed, prior) in options)
             {
                 spans.Add(new AnswerChoice(unit.Passage, range, unit.Range, AnswerShape.Span, typed ? expected : ExpectedAnswer.None,
-                    SpanFeatures(sentenceFeatures, text, unit, range, typed, prior, options.Count, context)));
+                    SpanFeatures(sentenceFeatures, text, unit, range, typed, prior, options.Count, context)) { Focus = unit.FocusOverlap });
             }
 
             if (!unit.WholePassage)
             {
                 var features = WholeSentenceFeatures(sentenceFeatures, text, unit, options.Count);
                 features[AnswerFeatures.Typed] = options.Any(o => o.Typed) ? 1 : 0;
-                sentences.Add(new AnswerChoice(unit.Passage, unit.Range, unit.Range, AnswerShape.Sentence, ExpectedAnswer.None, features));
+                sentences.Add(new AnswerChoice(unit.Passage, unit.Range, unit.Range, AnswerShape.Sentence, ExpectedAnswer.None, features) { Focus = unit.FocusOverlap });
             }
         }
 

@@ -6,8 +6,9 @@ namespace Search.Reading;
 /// A passage to read; passages come best first. <paramref name="Score"/> is its rerank score (kept with
 /// the passage, not read: a fused rerank score is close to 1 for every good passage) and
 /// <paramref name="RetrievalScore"/> its BM25 score (0 when unknown), read as ratios to the top passage's.
+/// <paramref name="Title"/> is its document's title (empty when unknown).
 /// </summary>
-public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0);
+public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0, string Title = "");
 
 /// <summary>How an answer was taken from its passage.</summary>
 public enum AnswerShape
@@ -49,6 +50,12 @@ public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange s
 
     /// <summary>The feature vector; the ranker's score and margin are filled in when the options are judged.</summary>
     public float[] Features { get; } = features;
+
+    /// <summary>
+    /// The share of the question's words beyond its passage's title (the document's subject) that the option's
+    /// sentence holds (the reader's focus overlap); an option whose sentence holds none is never shown.
+    /// </summary>
+    public double Focus { get; init; } = 1;
 
     public AnswerCandidate ToCandidate(double confidence) =>
         new(PassageIndex, Answer, Sentence, Shape, Type, confidence, (float[])Features.Clone());

@@ -17,6 +17,13 @@ internal sealed class SentenceUnit(int passage, TextRange range, List<Token> tok
     public double Overlap { get; set; }
     public double Coverage { get; set; }
     public double Proximity { get; set; }
+
+    /// <summary>
+    /// The weighted share of the question's terms outside its passage's title that the sentence holds: what the
+    /// question asks about beyond the document's subject. A short notice names its subject once, in its first
+    /// sentence, which then matches the question best without holding the answer.
+    /// </summary>
+    public double FocusOverlap { get; set; }
     public IReadOnlyList<SpanCandidate> Spans { get; set; } = [];
     public double Score { get; set; }
 }

@@ -84,6 +84,28 @@ public sealed class SquadReaderTests
     }
 
     [Fact]
+    public void UnanswerableQuestionsLanguagesAndUrlsAreRead()
+    {
+        const string probe = """
+            {"data": [
+              {"title": "Route 14", "lang": "en", "url": "https://probe.example/route-14", "paragraphs": [
+                {"id": "r14", "context": "Route 14 buses will not serve Elm Street.", "qas": [
+                  {"id": "r14/q1", "question": "Which street?", "answers": [{"text": "Elm Street", "answer_start": 29}], "is_impossible": false},
+                  {"id": "r14/x1", "question": "How much is a fare?", "answers": [], "is_impossible": true}]},
+                {"id": "r14-zh", "lang": "zh-Hans", "context": "5号线延长运营。", "qas": []}]}
+            ]}
+            """;
+
+        var dataset = SquadReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(probe)));
+
+        Assert.Equal([false, true], dataset.Questions.Select(q => q.Impossible));
+        Assert.Equal(["en", "zh-Hans"], dataset.Documents.Select(d => d.Lang));
+        Assert.All(dataset.Documents, d => Assert.Equal("https://probe.example/route-14", d.Url));
+        Assert.All(SquadReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(Sample))).Questions.Take(2), q => Assert.False(q.Impossible));
+        Assert.True(SquadReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(Sample))).Questions[2].Impossible);
+    }
+
+    [Fact]
     public void FileWithoutDataArrayIsRejectedWithAMessage()
     {
         var e = Assert.Throws<InvalidDataException>(() => SquadReader.Read(new MemoryStream("""{"version":"1"}"""u8.ToArray()), "x.json"));

@@ -9,6 +9,20 @@ public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, 
     /// <summary>The documented defaults (README). Redis is off the usual 6379, so a Redis of the user's own is left alone.</summary>
     public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104, 6390, [9101, 9102, 9103, 9104]);
 
+    /// <summary>How many ports <see cref="FromBase"/> takes.</summary>
+    public const int Span = 11;
+
+    /// <summary>
+    /// Eleven consecutive ports from <paramref name="first"/>, for a second cluster beside the default one: gateway
+    /// REST, gateway gRPC, router, retrieval, rerank, answer, Redis, then the four metrics ports.
+    /// </summary>
+    public static ClusterPorts FromBase(int first)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(first, 1024);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first, 65535 - Span + 1);
+        return new(first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, [first + 7, first + 8, first + 9, first + 10]);
+    }
+
     /// <summary>Ports the OS reports free right now, for tests that run beside other clusters.</summary>
     public static ClusterPorts Free()
     {

@@ -8,6 +8,7 @@ using Search.Launcher;
 var dataDirectory = RepoLayout.DefaultDataDirectory;
 var demo = true;
 var verbose = false;
+ClusterPorts? ports = null;
 var settings = new Dictionary<string, List<string>>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -15,6 +16,15 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--data-dir" when i + 1 < args.Length:
             dataDirectory = Path.GetFullPath(args[++i]);
+            break;
+        case "--port-base" when i + 1 < args.Length:
+            if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var first) || first < 1024 || first > 65535 - ClusterPorts.Span + 1)
+            {
+                Console.Error.WriteLine($"--port-base must be a port from 1024 to {65535 - ClusterPorts.Span + 1}, got '{args[i]}'");
+                return 2;
+            }
+
+            ports = ClusterPorts.FromBase(first);
             break;
         case "--no-demo":
             demo = false;
@@ -35,8 +45,11 @@ for (var i = 0; i < args.Length; i++)
             settings[section].Add(setting);
             break;
         case "-h" or "--help":
-            Console.WriteLine("usage: Search.Launcher [--data-dir DIR] [--no-demo] [--verbose] [--Service:Key=value ...]");
+            Console.WriteLine("usage: Search.Launcher [--data-dir DIR] [--port-base N] [--no-demo] [--verbose] [--Service:Key=value ...]");
             Console.WriteLine("Starts router, retrieval, rerank, answer and gateway on 127.0.0.1 and serves the page at http://127.0.0.1:8080/.");
+            Console.WriteLine("--port-base N runs a second cluster beside the default one on the eleven ports from N: gateway REST N,");
+            Console.WriteLine("  gateway gRPC N+1 (search-cli --gateway http://127.0.0.1:N+1), router, retrieval, rerank, answer N+2..N+5,");
+            Console.WriteLine("  redis N+6, metrics N+7..N+10; give it its own --data-dir.");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
@@ -51,6 +64,7 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop
 
 var options = new ClusterOptions
 {
+    Ports = ports ?? ClusterPorts.Default,
     DataDirectory = dataDirectory,
     Log = verbose ? Console.WriteLine : null,
     ExtraArguments = settings.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value),

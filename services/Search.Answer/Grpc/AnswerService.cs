@@ -50,7 +50,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
     private Rpc.AnswerResponse Extract(string question, Rpc.AnswerRequest request)
     {
         var passages = request.Passages
-            .Select(p => new AnswerPassage(p.Passage?.Text ?? "", p.Score, p.RetrievalScore))
+            .Select(p => new AnswerPassage(p.Passage?.Text ?? "", p.Score, p.RetrievalScore, p.Passage?.Title ?? ""))
             .ToList();
         var result = extractor.Extract(question, ToExpected(request.Route, question), passages);
         return ToResponse(result, request);

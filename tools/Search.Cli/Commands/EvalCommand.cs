@@ -36,13 +36,14 @@ public static class EvalCommand
     private const double TargetPrecision = 0.9;
     private const int FailuresListed = 20;
 
-    /// <summary>The <c>eval</c> group: <c>eval squad</c> and <c>eval beir</c>.</summary>
+    /// <summary>The <c>eval</c> group: <c>eval squad</c>, <c>eval probe</c> and <c>eval beir</c>.</summary>
     public static Command Create(Option<string> gateway) => new CommandGroup(
         "eval",
-        "Measures the running cluster on a dataset: answers (squad) or retrieval (beir).",
+        "Measures the running cluster on a dataset: answers (squad), answers and abstentions on the team's probe set (probe) or retrieval (beir).",
         missing: "a dataset kind",
         kind: "evaluation",
         CreateSquad(gateway),
+        ProbeEvalCommand.Create(gateway),
         BeirEvalCommand.Create(gateway));
 
     private static Command CreateSquad(Option<string> gateway)

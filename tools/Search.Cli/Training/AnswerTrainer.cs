@@ -132,7 +132,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         var response = q.Response;
         var question = TextNormalizer.Normalize(response.Route?.NormalizedQuery is { Length: > 0 } normalized ? normalized : q.Question.Question);
         var passages = response.Results.Take(Defaults.MaxPassages)
-            .Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore))
+            .Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore, r.Title))
             .ToList();
         return _reader.Read(question, AnswerExtractor.ExpectedFor(ToExpected(response.Route?.AnswerType ?? AnswerType.Unspecified), question), passages);
     }

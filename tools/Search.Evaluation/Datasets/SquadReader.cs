@@ -5,8 +5,9 @@ namespace Search.Evaluation.Datasets;
 /// <summary>
 /// A question of a SQuAD-format file with its gold answers, the id of the paragraph it was asked about and the
 /// index of its article in the file, from 0 (training and evaluation split questions by article).
+/// <paramref name="Impossible"/>: the file marks it <c>"is_impossible": true</c> (SQuAD 2.0): the documents do not answer it.
 /// </summary>
-public sealed record SquadQuestion(string Id, string Question, IReadOnlyList<string> Answers, string DocumentId, int Article = 0);
+public sealed record SquadQuestion(string Id, string Question, IReadOnlyList<string> Answers, string DocumentId, int Article = 0, bool Impossible = false);
 
 /// <summary>A paragraph of a SQuAD-format file: the document it is ingested as, its article's index and its index in the article.</summary>
 public sealed record SquadParagraph(DatasetDocument Document, int Article, int Ordinal);
@@ -19,8 +20,9 @@ public sealed record SquadDataset(IReadOnlyList<SquadParagraph> Paragraphs, IRea
 }
 
 /// <summary>
-/// Reads SQuAD-format files (SQuAD, CMRC 2018, DRCD), plain or gzip. Each paragraph becomes a document whose id
-/// is the same at ingest and at evaluation: see <see cref="DocumentId"/>.
+/// Reads SQuAD-format files (SQuAD, CMRC 2018, DRCD, the team's probe set), plain or gzip. Each paragraph becomes a
+/// document whose id is the same at ingest and at evaluation: see <see cref="DocumentId"/>. Optional <c>"lang"</c> and
+/// <c>"url"</c> on an article (or a paragraph, which wins) go to its documents; <c>"is_impossible"</c> to its questions.
 /// </summary>
 public static class SquadReader
 {
@@ -79,6 +81,8 @@ public static class SquadReader
 
             // An article without a title still needs a stable name for its paragraph ids.
             var title = Text(article, "title") ?? Text(article, "id") ?? $"article-{articleIndex}";
+            var articleLang = Text(article, "lang") ?? "";
+            var articleUrl = Text(article, "url") ?? "";
             if (article.TryGetProperty("paragraphs", out var paragraphs) && paragraphs.ValueKind == JsonValueKind.Array)
             {
                 var paragraphIndex = 0;
@@ -91,6 +95,8 @@ public static class SquadReader
                         // SQuAD titles are Wikipedia page names ("Super_Bowl_50"); show them as words so titles can match queries.
                         Title = title.Replace('_', ' '),
                         Text = Text(paragraph, "context") ?? "",
+                        Lang = Text(paragraph, "lang") ?? articleLang,
+                        Url = Text(paragraph, "url") ?? articleUrl,
                     };
                     paragraphsRead.Add(new SquadParagraph(document, articleIndex, paragraphIndex));
                     AddQuestions(paragraph, documentId, articleIndex, questions);
@@ -132,7 +138,8 @@ public static class SquadReader
                 }
             }
 
-            questions.Add(new SquadQuestion(Text(qa, "id") ?? $"{documentId}/{questions.Count}", question, answers, documentId, article));
+            var impossible = qa.TryGetProperty("is_impossible", out var flag) && flag.ValueKind == JsonValueKind.True;
+            questions.Add(new SquadQuestion(Text(qa, "id") ?? $"{documentId}/{questions.Count}", question, answers, documentId, article, impossible));
         }
     }
 

@@ -1,0 +1,47 @@
+using Search.Reading;
+using Search.Text;
+
+namespace Search.Answer.Tests;
+
+/// <summary>
+/// A short notice names its subject once, in its first sentence; a question about the subject matches that sentence
+/// best. A sentence holding none of the question's words beyond the title is never shown (docs/quality.md, "Fresh documents").
+/// </summary>
+public sealed class FocusGateTests
+{
+    private const string Title = "Riverside Jazz Weekend 2027";
+    private const string Notice = "The Riverside Jazz Weekend returns to Millbrook Park on 12 and 13 June 2027. "
+        + "The headline act on Saturday is the Marta Quinn Quartet. Day tickets cost 28 pounds and weekend passes 45 pounds.";
+
+    private readonly AnswerExtractor _extractor = new(new ReaderOptions(), AnswerModel.LoadDefault());
+
+    [Fact]
+    public void TheSentenceThatOnlyNamesTheSubjectGetsNoConfidence()
+    {
+        const string question = "How much is a weekend pass for the Riverside Jazz Weekend?";
+        AnswerPassage[] passages = [new(Notice, 1, 10, Title)];
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        var first = Assert.Single(reading.Sentences, s => s.Sentence.Start == 0);
+        Assert.Equal(0, first.Focus);
+        Assert.Contains(reading.Sentences, s => s.Sentence.Of(Notice).Contains("passes", StringComparison.Ordinal) && s.Focus > 0);
+        Assert.All(new[] { span, sentence }.OfType<AnswerCandidate>().Where(c => c.Sentence.Start == 0), c => Assert.Equal(0, c.Confidence));
+
+        var result = _extractor.Extract(question, AnswerCues.Detect(question), passages);
+        Assert.False(result.Shown && result.Candidate!.Sentence.Start == 0, "the first sentence must not be shown");
+    }
+
+    [Fact]
+    public void WithoutATitleOrWhenTheSentenceHoldsTheAskedWordNothingIsHeldBack()
+    {
+        const string question = "How much is a weekend pass for the Riverside Jazz Weekend?";
+
+        var untitled = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(Notice, 1, 10)]);
+        var asked = _extractor.Read("Where does the Riverside Jazz Weekend return to?", ExpectedAnswer.Place, [new AnswerPassage(Notice, 1, 10, Title)]);
+
+        Assert.All(untitled.Sentences.Concat(untitled.Spans), o => Assert.True(o.Focus > 0));
+        Assert.True(Assert.Single(asked.Sentences, s => s.Sentence.Start == 0).Focus > 0);
+    }
+}
