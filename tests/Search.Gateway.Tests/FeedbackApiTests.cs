@@ -106,6 +106,19 @@ public sealed class FeedbackApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, listed.StatusCode);
     }
 
+    [Fact]
+    public async Task ADatabaseThatCannotBeOpenedStopsStartUpNamingTheSetting()
+    {
+        // A file where the database's folder should be.
+        var blocker = Path.Combine(_folder.FullName, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "", TestContext.Current.CancellationToken);
+        await using var gateway = new IsolatedGateway(("Gateway:Feedback:Database", Path.Combine(blocker, "feedback.db")));
+
+        var e = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
+
+        Assert.Contains("Gateway:Feedback:Database", e.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(BadBodies))]
     public async Task BadRestFeedbackIs400WithAMessageAndStoresNothing(string body, string message)

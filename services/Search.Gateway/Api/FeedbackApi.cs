@@ -58,6 +58,8 @@ public static class FeedbackApi
     {
         app.MapPost("/api/feedback", RecordAsync).RequireRateLimiting(RateLimitPolicy);
         app.MapGet("/api/feedback", ListAsync);
+        // Opened now, so a database that cannot be opened stops start-up with a message naming the setting.
+        app.Services.GetRequiredService<IFeedbackStore>();
         return app;
     }
 

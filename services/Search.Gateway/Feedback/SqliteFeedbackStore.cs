@@ -25,34 +25,19 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDisposable
     {
         _time = time;
         Path = path;
-        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } folder)
+        try
         {
-            Directory.CreateDirectory(folder);
-        }
+            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
 
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            _connection = Open(path);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        _connection.Open();
-        Execute("""
-            PRAGMA busy_timeout = 5000;
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            CREATE TABLE IF NOT EXISTS feedback (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                id TEXT NOT NULL UNIQUE,
-                created_at_ms INTEGER NOT NULL,
-                kind TEXT NOT NULL,
-                query TEXT NOT NULL,
-                answer TEXT NOT NULL,
-                passage_id TEXT NOT NULL,
-                model_version TEXT NOT NULL,
-                correction TEXT NULL
-            );
-            """);
+            throw new InvalidOperationException($"the feedback database {path} ({FeedbackOptions.Section}:Database) cannot be opened: {e.Message}", e);
+        }
     }
 
     /// <summary>The database file.</summary>
@@ -130,10 +115,41 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDisposable
         _gate.Dispose();
     }
 
-    private void Execute(string sql)
+    private static SqliteConnection Open(string path)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA busy_timeout = 5000;
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                CREATE TABLE IF NOT EXISTS feedback (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    created_at_ms INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    passage_id TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    correction TEXT NULL
+                );
+                """;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }
