@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make down: removes the containers and the network of `make up`; with VOLUMES=1 also the index volume.
+# make down: removes the containers and the network of `make up`; with VOLUMES=1 also the index and feedback volumes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CONTAINERS_CONF="$PWD/deploy/containers.conf"
@@ -10,5 +10,5 @@ for service in gateway router retrieval rerank answer redis; do
 done
 podman network exists "$prefix" && podman network rm "$prefix" >/dev/null
 if [ "${VOLUMES:-0}" = 1 ]; then
-  podman volume rm --force "$prefix-index" >/dev/null 2>&1 || true
+  podman volume rm --force "$prefix-index" "$prefix-gateway" >/dev/null 2>&1 || true
 fi

@@ -21,6 +21,8 @@ redis_image=$(deploy/redis.sh)
 podman network exists "$network" || podman network create "$network" >/dev/null
 fresh=false
 podman volume exists "$prefix-index" || { podman volume create "$prefix-index" >/dev/null; fresh=true; }
+# The gateway's feedback database (SQLite) on a volume of its own: the root file system is read-only.
+podman volume exists "$prefix-gateway" || podman volume create "$prefix-gateway" >/dev/null
 
 # Health checks without a timer: podman 4.3 runs a container's HEALTHCHECK on a systemd timer, and this machine has
 # no systemd (every start would print "unable to get systemd connection" and the status would stay "starting").
@@ -58,6 +60,7 @@ run "$prefix-gateway" "${service_health[@]}" -p "127.0.0.1:$http_port:8080" -p "
   -e "Gateway__AnswerAddress=http://$prefix-answer:5104" \
   -e "Gateway__IngestApiKey=$api_key" \
   -e "Gateway__Cache__Redis=$prefix-redis:6379,password=$redis_password" \
+  -e "Gateway__Feedback__Database=/data/feedback.db" -v "$prefix-gateway":/data \
   localhost/search-gateway
 
 # Each container's health check until it passes (the gateway's last: it is ready once its stages answer), so

@@ -53,6 +53,7 @@ public static class GatewayExtensions
         builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
         builder.AddGatewayRateLimiting();
+        builder.AddFeedback();
         return builder;
     }
 

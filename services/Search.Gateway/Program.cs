@@ -11,5 +11,6 @@ app.MapGrpcService<GatewayService>();
 app.MapSearchApi();
 app.MapSearchStreamApi();
 app.MapDocumentsApi();
+app.MapFeedbackApi();
 app.MapDefaultEndpoints();
 app.Run();

@@ -43,6 +43,7 @@ public class ClusterFixture : IAsyncLifetime
         {
             Ports = ClusterPorts.Free(),
             DataDirectory = _dataDirectory,
+            GatewayDataDirectory = _dataDirectory + "-gateway",
             ExtraArguments = ExtraArguments,
             AnswerCache = AnswerCache,
             Environment = Environment,
@@ -61,13 +62,16 @@ public class ClusterFixture : IAsyncLifetime
             await Cluster.DisposeAsync();
         }
 
-        try
+        foreach (var folder in new[] { _dataDirectory, _dataDirectory + "-gateway" })
         {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
         }
 
         GC.SuppressFinalize(this);

@@ -81,6 +81,62 @@ public sealed class PageTests(DemoClusterFixture fixture) : IClassFixture<DemoCl
     }
 
     [Fact]
+    public async Task TheAnswerBoxButtonsRecordHelpfulNotHelpfulAndAReportedCorrection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var page = await OpenAsync();
+        DemoQuestion? question = null;
+        AnswerBox? box = null;
+        foreach (var candidate in DemoQuestion.All.Where(q => q.DocumentId.StartsWith("en-", StringComparison.Ordinal)))
+        {
+            if ((await fixture.Client.SearchAsync(candidate.Question, cancellationToken: ct)).Answer is { } answer)
+            {
+                (question, box) = (candidate, answer);
+                break;
+            }
+        }
+
+        Assert.NotNull(question);
+        Assert.NotNull(box);
+        await page.FillAsync("#q", question.Question);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForSelectorAsync("#answer", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible, Timeout = 20_000 });
+        await page.WaitForSelectorAsync("#answer [data-kind=helpful]:enabled", new PageWaitForSelectorOptions { Timeout = 20_000 });
+        var shown = await page.TextContentAsync("#answer .answer-text");
+
+        await page.ClickAsync("#answer [data-kind=not_helpful]");
+        await page.WaitForFunctionAsync("document.querySelector('#answer .feedback-status').textContent.startsWith('Thank you')");
+        // One piece of feedback per answer from the buttons; the report form is how to say more.
+        Assert.True(await page.IsDisabledAsync("#answer [data-kind=helpful]"));
+
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("#answer [data-kind=wrong_answer]:enabled", new PageWaitForSelectorOptions { Timeout = 20_000 });
+        Assert.True(await page.IsHiddenAsync("#report"));
+        await page.ClickAsync("#answer [data-kind=wrong_answer]");
+        Assert.Equal("true", await page.GetAttributeAsync("#answer [data-kind=wrong_answer]", "aria-expanded"));
+        const string correction = "<img src=x onerror=\"document.title='pwned'\">It was someone else";
+        await page.FillAsync("#correction", correction);
+        await page.ClickAsync("#report button[type=submit]");
+        await page.WaitForFunctionAsync("document.querySelector('#answer .feedback-status').textContent.startsWith('Thank you')");
+        Assert.Equal("Search", await page.TitleAsync());
+        Assert.Equal(0, await page.Locator("#answer img").CountAsync());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/feedback");
+        request.Headers.Add("X-Api-Key", fixture.Cluster.IngestApiKey);
+        using var listed = await fixture.Http.SendAsync(request, ct);
+        listed.EnsureSuccessStatusCode();
+        using var list = System.Text.Json.JsonDocument.Parse(await listed.Content.ReadAsStringAsync(ct));
+        var mine = list.RootElement.GetProperty("feedback").EnumerateArray()
+            .Where(e => e.GetProperty("query").GetString() == question.Question).ToList();
+        Assert.Equal(["wrong_answer", "not_helpful"], mine.Select(e => e.GetProperty("kind").GetString()));
+        Assert.All(mine, e => Assert.Equal(shown, e.GetProperty("answer").GetString()));
+        Assert.Equal(box.Text, shown);
+        Assert.All(mine, e => Assert.Equal(box.Passage.PassageId, e.GetProperty("passage_id").GetString()));
+        Assert.Equal(correction, mine[0].GetProperty("correction").GetString());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "search-page-feedback.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task DocumentMarkupIsShownAsTextAndNeverRuns()
     {
         await fixture.Client.UpsertAsync(

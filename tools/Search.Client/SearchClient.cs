@@ -119,6 +119,16 @@ public sealed class SearchClient : IDisposable
 
     private const string CostTrailerPrefix = "cpu-us-";
 
+    /// <summary>
+    /// Records what a person said about an answer box and returns the stored feedback's id; INVALID_ARGUMENT for a bad
+    /// request (the message says which field), RESOURCE_EXHAUSTED over the gateway's feedback rate limit.
+    /// </summary>
+    public async Task<string> FeedbackAsync(FeedbackRequest request, CancellationToken cancellationToken = default)
+    {
+        var response = await Call(() => _gateway.FeedbackAsync(request, deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
+        return response.Id;
+    }
+
     /// <summary>Counts of documents and passages in the index.</summary>
     public Task<GetStatsResponse> GetStatsAsync(CancellationToken cancellationToken = default) =>
         Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);

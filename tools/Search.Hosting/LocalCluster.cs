@@ -50,6 +50,9 @@ public sealed record ClusterOptions
     /// <summary>Where the retrieval index lives.</summary>
     public string DataDirectory { get; init; } = RepoLayout.DefaultDataDirectory;
 
+    /// <summary>Where the gateway keeps its feedback database (feedback.db).</summary>
+    public string GatewayDataDirectory { get; init; } = RepoLayout.DefaultGatewayDataDirectory;
+
     /// <summary>Extra configuration per service name ("Answer" → ["--Answer:TargetPrecision=0.8"]).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraArguments { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
@@ -98,6 +101,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 $"--Gateway:RerankAddress={Loopback(p.Rerank)}",
                 $"--Gateway:AnswerAddress={Loopback(p.Answer)}",
                 $"--Gateway:Cache:Redis={Redis?.Configuration ?? ""}",
+                $"--Gateway:Feedback:Database={Path.Combine(options.GatewayDataDirectory, "feedback.db")}",
             ]),
         };
     }

@@ -15,6 +15,9 @@ public static class RepoLayout
 
     public static string DefaultDataDirectory => Path.Combine(Root, ".data", "index");
 
+    /// <summary>The gateway's own data (the feedback database) under `make run`.</summary>
+    public static string DefaultGatewayDataDirectory => Path.Combine(Root, ".data", "gateway");
+
     /// <summary>The built entry assembly of service <paramref name="name"/> ("Router", "Gateway", …).</summary>
     public static string ServiceAssembly(string name)
     {

@@ -1,6 +1,9 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.RateLimiting;
+using Search.Gateway.Api;
 using Search.Gateway.Caching;
+using Search.Gateway.Feedback;
 using Search.Gateway.Pipeline;
 using Rpc = Search.Contracts.V1;
 
@@ -18,6 +21,7 @@ public sealed class GatewayService(
     Deadlines deadlines,
     Admission admission,
     GatewayMetrics metrics,
+    IFeedbackStore feedback,
     IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
@@ -128,6 +132,20 @@ public sealed class GatewayService(
                 metrics.RecordRetrieveCosts(costs);
             }
         }
+    }
+
+    /// <summary>Checked by the same rules as REST feedback, and limited by the same per-address policy.</summary>
+    [EnableRateLimiting(FeedbackApi.RateLimitPolicy)]
+    public override async Task<Rpc.FeedbackResponse> Feedback(Rpc.FeedbackRequest request, ServerCallContext context)
+    {
+        var input = new FeedbackInput(
+            request.Kind.ToFeedbackKindName(), request.Query, request.Answer, request.PassageId, request.ModelVersion, request.Correction);
+        if (FeedbackRules.Validate(input, out var error) is not { } submission)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error));
+        }
+
+        return new Rpc.FeedbackResponse { Id = await feedback.RecordAsync(submission, context.CancellationToken) };
     }
 
     /// <summary>

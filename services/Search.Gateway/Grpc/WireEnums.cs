@@ -1,3 +1,4 @@
+using Search.Gateway.Feedback;
 using Search.Gateway.Pipeline;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
@@ -78,6 +79,19 @@ public static class WireEnums
         AnswerKind.Span => Rpc.AnswerKind.Span,
         AnswerKind.Sentence => Rpc.AnswerKind.Sentence,
         _ => throw Unmapped(kind),
+    };
+
+    /// <summary>
+    /// The feedback kind's REST name, so both doors go through one set of rules: empty when not specified, the number
+    /// for a value this build does not know (the rules refuse both with a message).
+    /// </summary>
+    public static string ToFeedbackKindName(this Rpc.FeedbackKind kind) => kind switch
+    {
+        Rpc.FeedbackKind.Unspecified => "",
+        Rpc.FeedbackKind.Helpful => FeedbackKinds.Helpful,
+        Rpc.FeedbackKind.NotHelpful => FeedbackKinds.NotHelpful,
+        Rpc.FeedbackKind.WrongAnswer => FeedbackKinds.WrongAnswer,
+        _ => ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static ArgumentOutOfRangeException Unmapped<T>(T value)

@@ -8,6 +8,14 @@ const statusLine = document.getElementById("status");
 const answerBox = document.getElementById("answer");
 const resultList = document.getElementById("results");
 const meta = document.getElementById("meta");
+const feedbackButtons = answerBox.querySelectorAll(".feedback button");
+const reportForm = document.getElementById("report");
+const correctionInput = document.getElementById("correction");
+const feedbackStatus = answerBox.querySelector(".feedback-status");
+
+// What the box shows now, for feedback: the query, the answer text and its passage (null when no box is shown).
+let shown = null;
+let currentQuery = "";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -41,6 +49,7 @@ function appendMarked(parent, text, spans) {
 
 function renderAnswer(answer) {
   answerBox.hidden = !answer;
+  resetFeedback(answer ? { answer: answer.text, passage_id: (answer.passage || {}).passage_id || "" } : null);
   if (!answer) return;
   const passage = answer.passage || {};
   const text = passage.text || "";
@@ -91,6 +100,8 @@ function label(value, prefix) {
 // Model text is plain text like document text: it goes in through textContent only.
 function renderGenerated(answer, results) {
   answerBox.hidden = false;
+  // A generated answer is tied to the first passage it cites.
+  resetFeedback({ answer: (answer.generated_text || "").slice(0, 2000), passage_id: ((answer.citations || [])[0] || {}).passage_id || "" });
   const target = answerBox.querySelector(".answer-text");
   target.classList.add("generated");
   target.replaceChildren();
@@ -119,6 +130,7 @@ function renderGenerated(answer, results) {
 
 function showStreaming(text) {
   answerBox.hidden = false;
+  resetFeedback(null);
   const target = answerBox.querySelector(".answer-text");
   target.classList.add("generated");
   target.textContent = text;
@@ -158,6 +170,7 @@ async function* readEvents(response) {
 }
 
 async function search(query) {
+  currentQuery = query;
   statusLine.textContent = "Searching…";
   statusLine.className = "";
   try {
@@ -197,6 +210,60 @@ async function search(query) {
     statusLine.className = "degraded";
   }
 }
+
+// Feedback on the box: enabled only while a finished answer is shown; one piece of feedback per answer.
+function resetFeedback(answer) {
+  shown = answer ? { query: currentQuery, ...answer } : null;
+  for (const button of feedbackButtons) {
+    button.disabled = !shown;
+  }
+  reportForm.hidden = true;
+  answerBox.querySelector("[data-kind=wrong_answer]").setAttribute("aria-expanded", "false");
+  correctionInput.value = "";
+  feedbackStatus.textContent = "";
+}
+
+async function sendFeedback(kind, correction) {
+  if (!shown) return;
+  const body = { kind, query: shown.query, answer: shown.answer, passage_id: shown.passage_id, model_version: "" };
+  if (correction) body.correction = correction;
+  for (const button of feedbackButtons) button.disabled = true;
+  feedbackStatus.textContent = "Sending…";
+  try {
+    const response = await fetch("/api/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (response.ok) {
+      reportForm.hidden = true;
+      feedbackStatus.textContent = "Thank you: your feedback was recorded.";
+      return;
+    }
+    const problem = await response.json().catch(() => ({}));
+    feedbackStatus.textContent = problem.detail || `Feedback was not recorded (error ${response.status}).`;
+  } catch {
+    feedbackStatus.textContent = "Feedback could not be sent: the service could not be reached.";
+  }
+  for (const button of feedbackButtons) button.disabled = false;
+}
+
+for (const button of feedbackButtons) {
+  button.addEventListener("click", () => {
+    if (button.dataset.kind === "wrong_answer") {
+      reportForm.hidden = !reportForm.hidden;
+      button.setAttribute("aria-expanded", String(!reportForm.hidden));
+      if (!reportForm.hidden) correctionInput.focus();
+      return;
+    }
+    sendFeedback(button.dataset.kind);
+  });
+}
+
+reportForm.addEventListener("submit", event => {
+  event.preventDefault();
+  sendFeedback("wrong_answer", correctionInput.value.trim());
+});
 
 form.addEventListener("submit", event => {
   event.preventDefault();

@@ -1,0 +1,117 @@
+namespace Search.Gateway.Feedback;
+
+/// <summary>Feedback as received, before any check: every field as text, the kind by its wire name.</summary>
+public sealed record FeedbackInput(string? Kind, string? Query, string? Answer, string? PassageId, string? ModelVersion, string? Correction);
+
+/// <summary>
+/// The one set of checks REST and gRPC feedback pass before anything is stored: a known kind, the query and the shown
+/// answer present, every field within its length and free of control characters (line breaks are allowed in the answer
+/// and the correction, which come from passage text or a person's words). A failure is a message for a 400 / INVALID_ARGUMENT.
+/// </summary>
+public static class FeedbackRules
+{
+    /// <summary>As many characters as a search query may have (Gateway:MaxQueryLength's default).</summary>
+    public const int MaxQueryLength = 1_000;
+
+    public const int MaxAnswerLength = 2_000;
+    public const int MaxCorrectionLength = 2_000;
+    public const int MaxPassageIdLength = 512;
+    public const int MaxModelVersionLength = 128;
+
+    public static FeedbackSubmission? Validate(FeedbackInput input, out string error)
+    {
+        var kindName = input.Kind?.Trim() ?? "";
+        if (kindName.Length == 0)
+        {
+            error = "kind is required: helpful, not_helpful or wrong_answer";
+            return null;
+        }
+
+        if (!FeedbackKinds.TryParse(kindName, out var kind))
+        {
+            error = $"kind '{Shorten(kindName)}' is not one of helpful, not_helpful, wrong_answer";
+            return null;
+        }
+
+        var query = input.Query?.Trim() ?? "";
+        var answer = input.Answer?.Trim() ?? "";
+        var passageId = input.PassageId?.Trim() ?? "";
+        var modelVersion = input.ModelVersion?.Trim() ?? "";
+        var correction = input.Correction?.Trim() ?? "";
+        if (Problem("query", query, MaxQueryLength, required: true, lineBreaks: false) is { } q)
+        {
+            error = q;
+            return null;
+        }
+
+        if (Problem("answer", answer, MaxAnswerLength, required: true, lineBreaks: true) is { } a)
+        {
+            error = a;
+            return null;
+        }
+
+        if (Problem("passage_id", passageId, MaxPassageIdLength, required: false, lineBreaks: false) is { } p)
+        {
+            error = p;
+            return null;
+        }
+
+        if (Problem("model_version", modelVersion, MaxModelVersionLength, required: false, lineBreaks: false) is { } m)
+        {
+            error = m;
+            return null;
+        }
+
+        if (Problem("correction", correction, MaxCorrectionLength, required: false, lineBreaks: true) is { } c)
+        {
+            error = c;
+            return null;
+        }
+
+        if (correction.Length > 0 && kind != FeedbackKind.WrongAnswer)
+        {
+            error = $"a correction goes only with kind wrong_answer, not {kind.Name()}";
+            return null;
+        }
+
+        error = "";
+        return new FeedbackSubmission(kind, query, answer, passageId, modelVersion, correction.Length == 0 ? null : correction);
+    }
+
+    private static string? Problem(string field, string value, int maxLength, bool required, bool lineBreaks)
+    {
+        if (required && value.Length == 0)
+        {
+            return $"{field} is required";
+        }
+
+        if (value.Length > maxLength)
+        {
+            return $"{field} has {value.Length} characters; at most {maxLength} are accepted";
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                return $"{field} holds a broken surrogate pair at character {i}";
+            }
+
+            if (char.IsControl(c) && !(lineBreaks && c is '\n' or '\r' or '\t'))
+            {
+                return $"{field} holds a control character (U+{(int)c:X4}) at character {i}";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+}

@@ -1,0 +1,155 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Search.Gateway.Feedback;
+
+/// <summary>
+/// Feedback in an embedded SQLite database (Gateway:Feedback:Database). The journal is a write-ahead log with
+/// synchronous=FULL, so every commit is fsynced before <see cref="RecordAsync"/> returns: an acknowledged entry survives
+/// kill -9 and a power cut (NORMAL would only survive the former). Feedback is a few writes a minute, so the fsync per
+/// write costs nothing that matters. One connection serves every call in turn; SQLite writes one at a time anyway, and
+/// busy_timeout lets a second process on the same file wait for the lock instead of failing.
+/// </summary>
+public sealed class SqliteFeedbackStore : IFeedbackStore, IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time;
+
+    public SqliteFeedbackStore(IOptions<FeedbackOptions> options, TimeProvider time)
+        : this(options.Value.ResolveDatabasePath(), time)
+    {
+    }
+
+    public SqliteFeedbackStore(string path, TimeProvider time)
+    {
+        _time = time;
+        Path = path;
+        try
+        {
+            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            _connection = Open(path);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"the feedback database {path} ({FeedbackOptions.Section}:Database) cannot be opened: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    public async Task<string> RecordAsync(FeedbackSubmission submission, CancellationToken ct = default)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var insert = _connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO feedback (id, created_at_ms, kind, query, answer, passage_id, model_version, correction)
+                VALUES ($id, $created, $kind, $query, $answer, $passage, $model, $correction)
+                """;
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$created", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$kind", submission.Kind.Name());
+            insert.Parameters.AddWithValue("$query", submission.Query);
+            insert.Parameters.AddWithValue("$answer", submission.Answer);
+            insert.Parameters.AddWithValue("$passage", submission.PassageId);
+            insert.Parameters.AddWithValue("$model", submission.ModelVersion);
+            insert.Parameters.AddWithValue("$correction", (object?)submission.Correction ?? DBNull.Value);
+            // Autocommit: the statement's own transaction is committed (and, with synchronous=FULL, fsynced) before this returns.
+            await insert.ExecuteNonQueryAsync(CancellationToken.None);
+            return id;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<FeedbackEntry>> ListAsync(int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var select = _connection.CreateCommand();
+            select.CommandText = """
+                SELECT id, created_at_ms, kind, query, answer, passage_id, model_version, correction
+                FROM feedback ORDER BY seq DESC LIMIT $limit
+                """;
+            select.Parameters.AddWithValue("$limit", limit);
+            var entries = new List<FeedbackEntry>();
+            using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                // A kind this build does not know (written by a newer one) is skipped rather than misreported.
+                if (!FeedbackKinds.TryParse(reader.GetString(2), out var kind))
+                {
+                    continue;
+                }
+
+                entries.Add(new FeedbackEntry(
+                    reader.GetString(0),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    new FeedbackSubmission(kind, reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+                        reader.IsDBNull(7) ? null : reader.GetString(7))));
+            }
+
+            return entries;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA busy_timeout = 5000;
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                CREATE TABLE IF NOT EXISTS feedback (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    created_at_ms INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    passage_id TEXT NOT NULL,
+                    model_version TEXT NOT NULL,
+                    correction TEXT NULL
+                );
+                """;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}
