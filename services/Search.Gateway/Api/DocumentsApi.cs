@@ -29,7 +29,7 @@ public static class DocumentsApi
     private static async Task<IResult> UpsertAsync(
         HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
-        if (Refused(http, authorization) is { } refused)
+        if (authorization.Refuse(http) is { } refused)
         {
             return refused;
         }
@@ -120,7 +120,7 @@ public static class DocumentsApi
     private static async Task<IResult> DeleteAsync(
         string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
-        if (Refused(http, authorization) is { } refused)
+        if (authorization.Refuse(http) is { } refused)
         {
             return refused;
         }
@@ -154,17 +154,6 @@ public static class DocumentsApi
         OperationCanceledException => true,
         _ => false,
     };
-
-    private static IResult? Refused(HttpContext http, IngestAuthorization authorization)
-    {
-        var access = authorization.Check(http.Request.Headers[IngestAuthorization.HeaderName].ToString());
-        return access switch
-        {
-            IngestAccess.Allowed => null,
-            IngestAccess.Disabled => Results.Problem(detail: IngestAuthorization.Message(access), statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
-            _ => Results.Problem(detail: IngestAuthorization.Message(access), statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
-        };
-    }
 
     private static bool TryParse(string line, out Rpc.Document document, out string problem)
     {

@@ -105,14 +105,9 @@ public static class FeedbackApi
 
     private static async Task<IResult> ListAsync(HttpContext http, IngestAuthorization authorization, IFeedbackStore store)
     {
-        var access = authorization.Check(http.Request.Headers[IngestAuthorization.HeaderName].ToString());
-        if (access != IngestAccess.Allowed)
+        if (authorization.Refuse(http, "listing feedback") is { } refused)
         {
-            var detail = access == IngestAccess.Disabled
-                ? "listing feedback is disabled on this gateway: it needs Gateway:IngestApiKey"
-                : $"listing feedback needs the ingest API key in the {IngestAuthorization.HeaderName} header; it was missing or wrong";
-            var status = access == IngestAccess.Disabled ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
-            return Results.Problem(detail: detail, statusCode: status, title: status == 403 ? "Forbidden" : "Unauthorized");
+            return refused;
         }
 
         var limit = DefaultListLimit;

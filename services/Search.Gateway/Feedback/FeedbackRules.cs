@@ -10,8 +10,8 @@ public sealed record FeedbackInput(string? Kind, string? Query, string? Answer, 
 /// </summary>
 public static class FeedbackRules
 {
-    /// <summary>As many characters as a search query may have (Gateway:MaxQueryLength's default).</summary>
-    public const int MaxQueryLength = 1_000;
+    /// <summary>As many characters as a search query may have.</summary>
+    public const int MaxQueryLength = Search.Text.TextNormalizer.MaxQueryLength;
 
     public const int MaxAnswerLength = 2_000;
     public const int MaxCorrectionLength = 2_000;
@@ -38,39 +38,15 @@ public static class FeedbackRules
         var passageId = input.PassageId?.Trim() ?? "";
         var modelVersion = input.ModelVersion?.Trim() ?? "";
         var correction = input.Correction?.Trim() ?? "";
-        if (Problem("query", query, MaxQueryLength, required: true, lineBreaks: false) is { } q)
+        var problem = Problem("query", query, MaxQueryLength, required: true, lineBreaks: false)
+            ?? Problem("answer", answer, MaxAnswerLength, required: true, lineBreaks: true)
+            ?? Problem("passage_id", passageId, MaxPassageIdLength, required: false, lineBreaks: false)
+            ?? Problem("model_version", modelVersion, MaxModelVersionLength, required: false, lineBreaks: false)
+            ?? Problem("correction", correction, MaxCorrectionLength, required: false, lineBreaks: true)
+            ?? (correction.Length > 0 && kind != FeedbackKind.WrongAnswer ? $"a correction goes only with kind wrong_answer, not {kind.Name()}" : null);
+        if (problem is not null)
         {
-            error = q;
-            return null;
-        }
-
-        if (Problem("answer", answer, MaxAnswerLength, required: true, lineBreaks: true) is { } a)
-        {
-            error = a;
-            return null;
-        }
-
-        if (Problem("passage_id", passageId, MaxPassageIdLength, required: false, lineBreaks: false) is { } p)
-        {
-            error = p;
-            return null;
-        }
-
-        if (Problem("model_version", modelVersion, MaxModelVersionLength, required: false, lineBreaks: false) is { } m)
-        {
-            error = m;
-            return null;
-        }
-
-        if (Problem("correction", correction, MaxCorrectionLength, required: false, lineBreaks: true) is { } c)
-        {
-            error = c;
-            return null;
-        }
-
-        if (correction.Length > 0 && kind != FeedbackKind.WrongAnswer)
-        {
-            error = $"a correction goes only with kind wrong_answer, not {kind.Name()}";
+            error = problem;
             return null;
         }
 

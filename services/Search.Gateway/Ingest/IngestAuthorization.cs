@@ -42,10 +42,23 @@ public sealed class IngestAuthorization(IOptions<GatewayOptions> options)
             : IngestAccess.BadKey;
     }
 
-    public static string Message(IngestAccess access) => access switch
+    /// <param name="what">What the key guards, as the message names it ("ingest", "listing feedback").</param>
+    public static string Message(IngestAccess access, string what = "ingest") => access switch
     {
-        IngestAccess.BadKey => $"ingest needs the API key in the {HeaderName} header (gRPC metadata {MetadataKey}); it was missing or wrong",
-        IngestAccess.Disabled => "ingest is disabled on this gateway: no Gateway:IngestApiKey is configured",
+        IngestAccess.BadKey => $"{what} needs the API key in the {HeaderName} header (gRPC metadata {MetadataKey}); it was missing or wrong",
+        IngestAccess.Disabled => $"{what} is disabled on this gateway: no Gateway:IngestApiKey is configured",
         _ => "",
     };
+
+    /// <summary>The REST refusal of a request without the key (401, or 403 when no key is configured); null when it may pass.</summary>
+    public IResult? Refuse(HttpContext http, string what = "ingest")
+    {
+        var access = Check(http.Request.Headers[HeaderName].ToString());
+        return access switch
+        {
+            IngestAccess.Allowed => null,
+            IngestAccess.Disabled => Results.Problem(detail: Message(access, what), statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+            _ => Results.Problem(detail: Message(access, what), statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+        };
+    }
 }
