@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the cluster and the tests need beyond the .NET SDK, with apt:
 #   tools/install-deps.sh run    redis-server (the gateway's answer cache)
-#   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots), unzip,
+#   tools/install-deps.sh test   redis-server, PostgreSQL (the gateway replicas' shared store; the tests start their
+#                                own throwaway servers from its binaries), Chromium for the page tests and a CJK font
+#                                (page and plots), unzip,
 #                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
 #                                (the offline checks of k8s/), and what `images` installs
 #   tools/install-deps.sh images podman, buildah, runc and mmdebstrap (deploy/: the container images)
@@ -15,7 +17,7 @@ set -euo pipefail
 want=()
 case "${1:-test}" in
   run) want+=(redis-server) ;;
-  test) want+=(redis-server chromium fonts-wqy-microhei unzip podman buildah runc mmdebstrap) ;;
+  test) want+=(redis-server postgresql chromium fonts-wqy-microhei unzip podman buildah runc mmdebstrap) ;;
   images) want+=(podman buildah runc mmdebstrap) ;;
   kube) want+=(podman buildah runc mmdebstrap unzip) ;;
 esac
@@ -54,6 +56,8 @@ missing=()
 for package in "${want[@]}"; do
   case "$package" in
     redis-server) command -v redis-server >/dev/null 2>&1 || missing+=("$package") ;;
+    # Debian keeps the server's programs off PATH, under /usr/lib/postgresql/<version>/bin.
+    postgresql) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("$package") ;;
     chromium) command -v chromium >/dev/null 2>&1 || missing+=("$package") ;;
     fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=("$package") ;;
     unzip | podman | buildah | runc | mmdebstrap) command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
