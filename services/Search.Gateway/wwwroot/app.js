@@ -199,23 +199,37 @@ function excerptLength(text) {
   return han > text.length / 3 ? 100 : 220;
 }
 
-// The [start, end) window of text that covers the most spans within the excerpt length, always holding
-// spans[0]; widened to word boundaries (Latin text) so no word is cut.
+// The [start, end) window of text that covers the most spans within the excerpt length, starting a little
+// before the first span it holds; its ends moved to word boundaries (Latin text) so no word is cut.
 function excerptWindow(text, spans, length = excerptLength(text)) {
   if (text.length <= length * 1.3) return { start: 0, end: text.length };
-  let best = { start: 0, end: length, covered: -1 };
+  let start = 0, end = length, covered = -1;
   for (const first of spans) {
-    const start = Math.max(0, first.start - Math.floor(length / 5));
-    const end = Math.max(start + length, first.end);
-    const covered = spans.filter(s => s.start >= start && s.end <= end).length;
-    if (covered > best.covered) best = { start, end, covered };
+    const from = Math.max(0, first.start - Math.floor(length / 5));
+    const to = Math.max(from + length, first.end);
+    const count = spans.filter(s => s.start >= from && s.end <= to).length;
+    if (count > covered) [start, end, covered] = [from, to, count];
   }
-  let { start, end } = best;
-  if (end >= text.length) { end = text.length; start = Math.max(0, Math.min(start, end - length)); }
-  // Back to the start of a word or sentence, forward to the end of one.
-  while (start > 0 && /\S/.test(text[start - 1]) && !/[。！？；，]/.test(text[start - 1]) && best.start - start < 30) start--;
-  while (end < text.length && /\S/.test(text[end]) && !/[。！？；，]/.test(text[end - 1]) && end - best.end < 30) end++;
+  if (end > text.length) [start, end] = [Math.max(0, Math.min(start, text.length - length)), text.length];
+  [start, end] = [wordBoundary(text, start), wordBoundary(text, end)];
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
   return { start, end };
+}
+
+// at, or the nearest place within 25 characters that is not inside a word (back first, then forward).
+const WORD = /[\p{L}\p{N}]/u;
+const HAN_CHAR = /\p{Script=Han}/u;
+function insideWord(text, at) {
+  return at > 0 && at < text.length && WORD.test(text[at - 1]) && WORD.test(text[at]) &&
+    !HAN_CHAR.test(text[at - 1]) && !HAN_CHAR.test(text[at]);
+}
+function wordBoundary(text, at) {
+  for (let step = 0; step <= 25; step++) {
+    if (!insideWord(text, at - step)) return at - step;
+    if (!insideWord(text, at + step)) return Math.min(text.length, at + step);
+  }
+  return at;
 }
 
 // Appends text[start, end) to parent, wrapping each of the ranges in the element make() returns.
