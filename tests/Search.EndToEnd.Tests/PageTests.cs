@@ -291,10 +291,11 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
     }
 
     [Fact]
-    public async Task AGeneratedAnswerIsLabelledAndItsCitationsLinkToTheResults()
+    public async Task AGeneratedAnswersMarkupStaysTextAndACitationOfNoResultIsNoLink()
     {
-        // Generation needs a model endpoint (GenerationTests runs one); here the real stream of a real question is
-        // replayed with a generated answer citing its first result, to check what the page makes of it.
+        // Generation needs a model endpoint (GenerationTests runs one, with the page's main case); the gateway refuses
+        // an answer citing a passage it was not given, so the real stream of a real question is replayed here with
+        // such an answer, to check that the page still links only what it can.
         var ct = TestContext.Current.CancellationToken;
         var question = await QuestionWithABoxAsync("en");
         string? cited = null;

@@ -212,6 +212,8 @@ function excerptWindow(text, spans, length = excerptLength(text)) {
   }
   if (end > text.length) [start, end] = [Math.max(0, Math.min(start, text.length - length)), text.length];
   [start, end] = [wordBoundary(text, start), wordBoundary(text, end)];
+  // An excerpt starting after the text's start does not open with the previous sentence's punctuation.
+  while (start > 0 && start < end && /[\s,.;:!?，。；：！？、）)]/.test(text[start])) start++;
   while (start < end && /\s/.test(text[start])) start++;
   while (end > start && /\s/.test(text[end - 1])) end--;
   return { start, end };
