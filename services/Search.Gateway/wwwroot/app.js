@@ -14,7 +14,7 @@ const STRINGS = {
     generated: "Generated",
     reviewed: "Reviewed",
     results: "Results",
-    source: "Source:",
+    source: "Source: ",
     confidence: n => `confidence ${n}%`,
     generatedNote: "Written by a model from the results it cites; check them.",
     reviewedNote: "Checked by a reviewer.",
@@ -316,6 +316,7 @@ function renderAnswer(answer) {
     appendMarked(inSentence, text, [span], s => {
       const mark = el("mark", "", s);
       if (short && s.includes(short)) {
+        mark.className = "with-short";
         mark.replaceChildren();
         const at = s.indexOf(short);
         appendMarked(mark, s, [{ start: at, end: at + short.length }], x => el("strong", "", x));
@@ -326,7 +327,7 @@ function renderAnswer(answer) {
     if (around.end < text.length) answerPassage.append(" …");
   }
 
-  answerSource.replaceChildren(el("span", "", t("source") + " "));
+  answerSource.replaceChildren(el("span", "", t("source")));
   appendSource(answerSource, passage);
   if (reviewed) {
     answerSource.append(" · ", el("span", "note", t("reviewedNote")));
