@@ -195,6 +195,32 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
     }
 
     [Fact]
+    public async Task AChineseDocumentsExcerptIsAboutAHundredCharactersAroundTheMatch()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var paragraphs = Enumerable.Range(1, 4).Select(i =>
+            $"第{i}部分。鹬鸮岛灯塔的守护人记录了经过海角的每一艘船。" + string.Concat(Enumerable.Repeat($"第{i}年冬天，天气在黎明、中午和黄昏都有记录，灯在点亮之前每晚都会清洗。", 12)));
+        var line = JsonSerializer.Serialize(new { id = "page-long-zh", title = "鹬鸮岛灯塔守护人", text = string.Concat(paragraphs), url = "https://example.net/yuxiao" });
+        await PostDocumentsAsync(line + "\n", ct);
+
+        var (page, watch) = await OpenAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 375, Height = 900 } });
+        await AskAsync(page, "鹬鸮岛灯塔的守护人");
+        var item = page.Locator("#results > li:has(a[href*='yuxiao'])");
+        await item.WaitForAsync();
+
+        Assert.Equal(1, await item.CountAsync());
+        Assert.Equal("zh-Hans", await page.GetAttributeAsync("html", "lang"));
+        var excerpt = (await item.Locator(":scope > .snippet").TextContentAsync() ?? "").Replace("…", "", StringComparison.Ordinal).Trim();
+        Assert.InRange(excerpt.Length, 60, 140);
+        Assert.NotEmpty(await item.Locator(":scope > .snippet mark").AllTextContentsAsync());
+        Assert.Matches(@"^此网页另有 \d+ 个段落$", await item.Locator("summary").TextContentAsync());
+        await item.Locator("summary").ClickAsync();
+        await ShotAsync(page, "grouped-zh-hans-narrow");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await watch.AssertNoneAsync();
+    }
+
+    [Fact]
     public async Task DocumentAndQueryMarkupIsShownAsTextAndNeverRuns()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -203,15 +203,19 @@ function excerptLength(text) {
 // before the first span it holds; its ends moved to word boundaries (Latin text) so no word is cut.
 function excerptWindow(text, spans, length = excerptLength(text)) {
   if (text.length <= length * 1.3) return { start: 0, end: text.length };
-  let start = 0, end = length, covered = -1;
+  let start = 0, end = length, covered = -1, focus = 0;
   for (const first of spans) {
     const from = Math.max(0, first.start - Math.floor(length / 5));
     const to = Math.max(from + length, first.end);
     const count = spans.filter(s => s.start >= from && s.end <= to).length;
-    if (count > covered) [start, end, covered] = [from, to, count];
+    if (count > covered) [start, end, covered, focus] = [from, to, count, first.start];
   }
   if (end > text.length) [start, end] = [Math.max(0, Math.min(start, text.length - length)), text.length];
   [start, end] = [wordBoundary(text, start), wordBoundary(text, end)];
+  // Start at the next clause (Chinese) or sentence (Latin), when one begins soon and before the match.
+  const chinese = excerptLength(text) < 150;
+  const next = text.slice(start, Math.min(start + (chinese ? 12 : 40), focus)).match(chinese ? /[，。；！？、]/ : /[.!?;]\s+/);
+  if (start > 0 && next) start += next.index + next[0].length;
   // An excerpt starting after the text's start does not open with the previous sentence's punctuation.
   while (start > 0 && start < end && /[\s,.;:!?，。；：！？、）)]/.test(text[start])) start++;
   while (start < end && /\s/.test(text[start])) start++;
