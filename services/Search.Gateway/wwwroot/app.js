@@ -156,8 +156,6 @@ const feedbackStatus = answerBox.querySelector(".feedback-status");
 // What the box shows now, for feedback (null when no finished answer is shown).
 let shown = null;
 let currentQuery = "";
-// How the box is labelled now ("answer", "generated" or "reviewed"), kept across a language change.
-let boxKind = "answer";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -192,10 +190,10 @@ function link(url, text, className) {
 
 // ---- Excerpts: a window of about 35 words (or 100 Han characters) around what matters. ----
 
-const HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
+const HAN = /\p{Script=Han}/u;
 
 function excerptLength(text) {
-  const han = (text.match(HAN) || []).length;
+  const han = (text.match(/\p{Script=Han}/gu) || []).length;
   return han > text.length / 3 ? 100 : 220;
 }
 
@@ -225,10 +223,9 @@ function excerptWindow(text, spans, length = excerptLength(text)) {
 
 // at, or the nearest place within 25 characters that is not inside a word (back first, then forward).
 const WORD = /[\p{L}\p{N}]/u;
-const HAN_CHAR = /\p{Script=Han}/u;
 function insideWord(text, at) {
   return at > 0 && at < text.length && WORD.test(text[at - 1]) && WORD.test(text[at]) &&
-    !HAN_CHAR.test(text[at - 1]) && !HAN_CHAR.test(text[at]);
+    !HAN.test(text[at - 1]) && !HAN.test(text[at]);
 }
 function wordBoundary(text, at) {
   for (let step = 0; step <= 25; step++) {
@@ -265,8 +262,8 @@ function snippet(text, spans) {
 
 // ---- The answer box. ----
 
+// "answer", "generated" or "reviewed": the label (data-text keeps it right when the language changes) and the style.
 function setBoxKind(kind) {
-  boxKind = kind;
   answerLabel.dataset.text = kind;
   answerLabel.textContent = t(kind);
   answerBox.dataset.kind = kind;
