@@ -5,7 +5,8 @@
 #                                own throwaway servers from its binaries), Chromium for the page tests and a CJK font
 #                                (page and plots), unzip,
 #                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
-#                                (the offline checks of k8s/), and what `images` installs
+#                                (the offline checks of k8s/), axe-core in tests/axe (the pages' accessibility
+#                                checks), and what `images` installs
 #   tools/install-deps.sh images podman, buildah, runc and mmdebstrap (deploy/: the container images)
 #   tools/install-deps.sh kube   what `images` installs, unzip, kubectl and the npm packages of tools/k8s-schema
 #                                (make kube-up: deploy/kube-play.sh renders k8s/ and reads it with the yaml package)
@@ -76,10 +77,12 @@ give_up() {
   exit 0
 }
 
-# The JSON-schema check of rendered manifests (tools/k8s-schema/validate.mjs), from its package-lock.json.
-install_schema_check() {
+# npm packages the tests use, each installed from its directory's package-lock.json (npm ci) when that changed:
+# tools/k8s-schema (the JSON-schema check of rendered manifests, validate.mjs) and tests/axe (axe-core, the
+# accessibility check of the gateway's pages).
+install_npm_dir() {
   local dir
-  dir="$(cd "$(dirname "$0")" && pwd)/k8s-schema"
+  dir="$(cd "$(dirname "$0")/.." && pwd)/$1"
   if cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
     return 0
   fi
@@ -96,8 +99,13 @@ install_schema_check() {
 finish() {
   if [ "${1:-test}" = "test" ] || [ "${1:-test}" = "kube" ]; then
     local problem
-    problem="$(install_kubectl)$(install_schema_check)"
+    problem="$(install_kubectl)$(install_npm_dir tools/k8s-schema)"
     [ -z "$problem" ] || give_up "the k8s/ checks: $problem"
+  fi
+  if [ "${1:-test}" = "test" ]; then
+    local problem
+    problem="$(install_npm_dir tests/axe)"
+    [ -z "$problem" ] || give_up "axe-core for the page's accessibility checks: $problem"
   fi
   exit 0
 }
