@@ -46,6 +46,13 @@ public sealed class QueryLogWriter(
         };
     }
 
+    /// <summary>Stops the loop, then writes whatever is still queued (the loop may have been stopped before it ever ran).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await WriteWaitingAsync([]);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<QueryLogEntry>(_options.BatchSize);
@@ -53,7 +60,7 @@ public sealed class QueryLogWriter(
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await WriteWaitingAsync(batch, stoppingToken);
+                await WriteWaitingAsync(batch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,7 +68,7 @@ public sealed class QueryLogWriter(
             // Stopping: what is already queued is written below.
         }
 
-        await WriteWaitingAsync(batch, CancellationToken.None);
+        await WriteWaitingAsync(batch);
     }
 
     private void Enqueue(Func<QueryLogEntry> entry)
@@ -77,7 +84,8 @@ public sealed class QueryLogWriter(
         }
     }
 
-    private async Task WriteWaitingAsync(List<QueryLogEntry> batch, CancellationToken ct)
+    /// <summary>Writes what is queued, batch by batch; not cancelled, so a batch taken off the queue is never lost to stopping.</summary>
+    private async Task WriteWaitingAsync(List<QueryLogEntry> batch)
     {
         while (true)
         {
@@ -94,7 +102,7 @@ public sealed class QueryLogWriter(
 
             try
             {
-                await store.AppendAsync(batch, _options.MaxEntries, ct);
+                await store.AppendAsync(batch, _options.MaxEntries, CancellationToken.None);
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
             {
