@@ -172,9 +172,9 @@
   async function act(action, body, done) {
     try {
       await call("POST", `/api/review/${action}`, body);
-      setStatus(`${done}.`);
-      await openItem(currentItem.query);
+      renderItem(await call("GET", "/api/review/item?q=" + encodeURIComponent(currentItem.query)));
       await loadQueues();
+      setStatus(`${done}.`);
     } catch (e) {
       setStatus(e.message, true);
     }
