@@ -66,6 +66,21 @@ public sealed class ReviewRules(IReviewStore store, AnswerCache cache, IOptions<
         }
     }
 
+    /// <summary>Reads the actions in effect before the gateway takes its first search (a restart serves reviews at once).</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Review actions could not be read at start: {Error}", e.Message);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     public override void Dispose()
     {
         _refresh.Dispose();

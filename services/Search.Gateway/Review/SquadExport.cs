@@ -23,7 +23,12 @@ public sealed record SquadExport(string Json, int Answered, int Impossible)
         var answered = 0;
         var impossible = 0;
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = true,
+            // A file for tools and people, never embedded in HTML: Chinese text and quotes stay readable.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
         {
             json.WriteStartObject();
             json.WriteString("version", Version);
