@@ -178,6 +178,57 @@ public sealed class ReviewApiTests : IAsyncLifetime
         Assert.False(search.GetProperty("answer").GetProperty("reviewed").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("/api/review/queues?limit=abc", "limit must be a whole number from 1 to 200")]
+    [InlineData("/api/review/queues?limit=201", "limit must be from 1 to 200")]
+    [InlineData("/api/review/queues?limit=-1", "limit must be from 1 to 200")]
+    [InlineData("/api/review/item", "query is required")]
+    [InlineData("/api/review/item?q=%20%20", "query is required")]
+    [InlineData("/api/review/item?q=a%00b", "query holds a control character (U+0000)")]
+    public async Task BadQueueAndItemRequestsAre400WithAMessage(string path, string message)
+    {
+        await using var gateway = Gateway();
+        using var http = gateway.CreateClient();
+
+        using var response = await http.SendAsync(Request(HttpMethod.Get, path, ReviewKey), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, await Detail(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOversizedActionBodyIs400()
+    {
+        await using var gateway = Gateway();
+        using var http = gateway.CreateClient();
+
+        using var response = await http.SendAsync(Post("/api/review/correct", $$"""{"query":"{{new string('q', 70_000)}}"}"""), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("65536", await Detail(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnActionTakenOnOneGatewayReachesAnotherOnTheSameDatabase()
+    {
+        var database = ("Gateway:Feedback:Database", Path.Combine(_folder.FullName, "shared.db"));
+        await using var first = Gateway(database);
+        await using var second = Gateway(database);
+        using var firstHttp = first.CreateClient();
+        using var secondHttp = second.CreateClient();
+        Assert.Equal(TownText, (await SearchAsync(secondHttp, Question)).GetProperty("answer").GetProperty("text").GetString());
+
+        await ActAsync(firstHttp, "block", """{"query":"Who designed the Harwick bridge?","passage_id":"town#0","scope":"document"}""");
+        var onFirst = await SearchAsync(firstHttp, Question);
+        // The other gateway reads the store every Gateway:Review:RefreshMs; no time is asserted here.
+        while ((await SearchAsync(secondHttp, Question)).GetProperty("answer").GetProperty("text").GetString() != DesignText)
+        {
+            await Task.Delay(50, Cancel);
+        }
+
+        Assert.Equal(DesignText, onFirst.GetProperty("answer").GetProperty("text").GetString());
+    }
+
     [Fact]
     public async Task BadActionsOverGrpcAreInvalidArgumentWithAMessage()
     {
