@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the cluster and the tests need beyond the .NET SDK, with apt:
 #   tools/install-deps.sh run    redis-server (the gateway's answer cache)
-#   tools/install-deps.sh test   redis-server, Chromium for the page tests and a CJK font (page and plots), unzip,
+#   tools/install-deps.sh test   redis-server, PostgreSQL (the gateway replicas' shared store; the tests start their
+#                                own throwaway servers from its binaries), Chromium for the page tests and a CJK font
+#                                (page and plots), unzip,
 #                                kubectl with kustomize in .tools/kubectl and the npm packages of tools/k8s-schema
-#                                (the offline checks of k8s/), and what `images` installs
+#                                (the offline checks of k8s/), axe-core in tests/axe (the pages' accessibility
+#                                checks), and what `images` installs
 #   tools/install-deps.sh images podman, buildah, runc and mmdebstrap (deploy/: the container images)
 #   tools/install-deps.sh kube   what `images` installs, unzip, kubectl and the npm packages of tools/k8s-schema
 #                                (make kube-up: deploy/kube-play.sh renders k8s/ and reads it with the yaml package)
@@ -15,7 +18,7 @@ set -euo pipefail
 want=()
 case "${1:-test}" in
   run) want+=(redis-server) ;;
-  test) want+=(redis-server chromium fonts-wqy-microhei unzip podman buildah runc mmdebstrap) ;;
+  test) want+=(redis-server postgresql chromium fonts-wqy-microhei unzip podman buildah runc mmdebstrap) ;;
   images) want+=(podman buildah runc mmdebstrap) ;;
   kube) want+=(podman buildah runc mmdebstrap unzip) ;;
 esac
@@ -54,6 +57,8 @@ missing=()
 for package in "${want[@]}"; do
   case "$package" in
     redis-server) command -v redis-server >/dev/null 2>&1 || missing+=("$package") ;;
+    # Debian keeps the server's programs off PATH, under /usr/lib/postgresql/<version>/bin.
+    postgresql) compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("$package") ;;
     chromium) command -v chromium >/dev/null 2>&1 || missing+=("$package") ;;
     fonts-wqy-microhei) fc-list 2>/dev/null | grep -qi "wenquanyi" || missing+=("$package") ;;
     unzip | podman | buildah | runc | mmdebstrap) command -v "$package" >/dev/null 2>&1 || missing+=("$package") ;;
@@ -72,10 +77,12 @@ give_up() {
   exit 0
 }
 
-# The JSON-schema check of rendered manifests (tools/k8s-schema/validate.mjs), from its package-lock.json.
-install_schema_check() {
+# npm packages the tests use, each installed from its directory's package-lock.json (npm ci) when that changed:
+# tools/k8s-schema (the JSON-schema check of rendered manifests, validate.mjs) and tests/axe (axe-core, the
+# accessibility check of the gateway's pages).
+install_npm_dir() {
   local dir
-  dir="$(cd "$(dirname "$0")" && pwd)/k8s-schema"
+  dir="$(cd "$(dirname "$0")/.." && pwd)/$1"
   if cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"; then
     return 0
   fi
@@ -92,8 +99,13 @@ install_schema_check() {
 finish() {
   if [ "${1:-test}" = "test" ] || [ "${1:-test}" = "kube" ]; then
     local problem
-    problem="$(install_kubectl)$(install_schema_check)"
+    problem="$(install_kubectl)$(install_npm_dir tools/k8s-schema)"
     [ -z "$problem" ] || give_up "the k8s/ checks: $problem"
+  fi
+  if [ "${1:-test}" = "test" ]; then
+    local problem
+    problem="$(install_npm_dir tests/axe)"
+    [ -z "$problem" ] || give_up "axe-core for the page's accessibility checks: $problem"
   fi
   exit 0
 }

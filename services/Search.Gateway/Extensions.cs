@@ -63,9 +63,13 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The gateway's middleware: per-client rate limiting first (the page's files count too), then the search page.</summary>
+    /// <summary>
+    /// The gateway's middleware: the security headers on every response, per-client rate limiting (the page's
+    /// files count too), then the search page.
+    /// </summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();

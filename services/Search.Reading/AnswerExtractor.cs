@@ -60,6 +60,11 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
                 bestBySentence[key] = score;
             }
 
+            if (!option.Eligible)
+            {
+                continue;
+            }
+
             if (score > best)
             {
                 second = best;
@@ -184,6 +189,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             }
         }
 
+        Measures.MarkEligible(spans, Measures.Asked(question), s => s.Answer.Of(passages[s.PassageIndex].Text));
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");

@@ -57,6 +57,12 @@ public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange s
     /// </summary>
     public double Focus { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the option may be the answer span: false when the question asks for a measure that other options state
+    /// and this one does not (<see cref="Measures"/>). It still counts for its sentence's score.
+    /// </summary>
+    public bool Eligible { get; internal set; } = true;
+
     public AnswerCandidate ToCandidate(double confidence) =>
         new(PassageIndex, Answer, Sentence, Shape, Type, confidence, (float[])Features.Clone());
 }

@@ -36,8 +36,20 @@ public static partial class SpanExtractor
                 continue;
             }
 
+            // A figure glued to Latin letters belongs to a name: the "3" of "S3", the "5" of "X5".
+            if (m.Index > 0 && char.IsAsciiLetter(s[m.Index - 1]))
+            {
+                continue;
+            }
+
             var end = m.Index + m.Length;
             if (end < s.Length && s[end] is '月' or '日' or '号' or '號')
+            {
+                continue;
+            }
+
+            // A bare figure of four digits from 1000 to 2099 is a year far more often than a count ("2027梧桐湖马拉松").
+            if (m.Length == 4 && digits.Length == 4 && digits[0] is '1' or '2' && digits.All(char.IsAsciiDigit) && int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) <= 2099)
             {
                 continue;
             }

@@ -68,6 +68,14 @@ public sealed class BrokenManifestTests
     }
 
     [Fact]
+    public void GatewayReplicasWithoutTheirSharedStoreFail()
+    {
+        var problems = Check("production", "        - name: Gateway__Feedback__Postgres\n", "        - name: Gateway__Feedback__Postgress\n");
+
+        Assert.Contains(problems, p => p.Contains("Gateway:Feedback:Postgres", StringComparison.Ordinal) && p.Contains("gateway replicas", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AnImageDeployDoesNotBuildFails()
     {
         var problems = Check("local", "image: localhost/search-rerank:latest", "image: localhost/search-reranker:latest");

@@ -35,6 +35,7 @@ public static partial class ManifestChecks
     {
         "search-ingest/api-key",
         "search-redis/password",
+        "search-gateway-store/postgres",
         "search-es-es-elastic-user/elastic",
     };
 
@@ -318,6 +319,14 @@ public static partial class ManifestChecks
             if (!s.TryGetValue("Gateway:IngestApiKey", out var key) || !key.StartsWith("secret:", StringComparison.Ordinal))
             {
                 yield return $"{c.Workload}: Gateway:IngestApiKey must come from a Secret (without it no ingest is accepted)";
+            }
+
+            // Replicas that each kept feedback in their own SQLite file would each list a part of it.
+            var replicas = manifests.OfType<V2HorizontalPodAutoscaler>().Where(h => $"{h.Spec.ScaleTargetRef.Kind}/{h.Spec.ScaleTargetRef.Name}" == c.Workload).Select(h => h.Spec.MaxReplicas)
+                .Concat(manifests.OfType<V1Deployment>().Where(d => $"Deployment/{d.Metadata.Name}" == c.Workload).Select(d => d.Spec.Replicas ?? 1)).DefaultIfEmpty(1).Max();
+            if (replicas > 1 && (!s.TryGetValue("Gateway:Feedback:Postgres", out var store) || !store.StartsWith("secret:", StringComparison.Ordinal)))
+            {
+                yield return $"{c.Workload}: up to {replicas} gateway replicas need Gateway:Feedback:Postgres (their shared store) from a Secret";
             }
 
             if (!s.TryGetValue("Gateway:Cache:Redis", out var redis) || string.IsNullOrWhiteSpace(redis))

@@ -44,7 +44,7 @@ public sealed class GenerationClusterFixture : ClusterFixture
 }
 
 /// <summary>GET /api/search/stream through all five real processes, with the model scripted per test.</summary>
-public sealed class GenerationTests(GenerationClusterFixture fixture) : IClassFixture<GenerationClusterFixture>
+public sealed partial class GenerationTests(GenerationClusterFixture fixture) : IClassFixture<GenerationClusterFixture>
 {
     private const string Question = "Who developed the theory of general relativity?";
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -31,7 +32,12 @@ public static class FeedbackApi
     public static IHostApplicationBuilder AddFeedback(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<FeedbackOptions>(FeedbackOptions.Section);
-        builder.Services.AddSingleton<IFeedbackStore, SqliteFeedbackStore>();
+        builder.Services.AddSingleton<IFeedbackStore>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<FeedbackOptions>>();
+            var time = services.GetRequiredService<TimeProvider>();
+            return options.Value.Postgres.Length > 0 ? new PostgresFeedbackStore(options, time) : new SqliteFeedbackStore(options, time);
+        });
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(RateLimitPolicy, http =>
         {
             var options = http.RequestServices.GetRequiredService<IOptions<FeedbackOptions>>().Value;
@@ -99,7 +105,16 @@ public static class FeedbackApi
             return ApiResults.BadRequest(error);
         }
 
-        var id = await store.RecordAsync(submission, http.RequestAborted);
+        string id;
+        try
+        {
+            id = await store.RecordAsync(submission, http.RequestAborted);
+        }
+        catch (DbException e)
+        {
+            return ApiResults.Unavailable($"the feedback store is unavailable, the feedback was not acknowledged and may not be stored: {e.Message}");
+        }
+
         return Results.Json(new FeedbackAck(id), FeedbackJsonContext.Default.FeedbackAck, statusCode: StatusCodes.Status201Created);
     }
 
@@ -117,7 +132,16 @@ public static class FeedbackApi
             return ApiResults.BadRequest($"limit must be a whole number from 1 to {MaxListLimit}");
         }
 
-        var entries = await store.ListAsync(limit, http.RequestAborted);
+        IReadOnlyList<FeedbackEntry> entries;
+        try
+        {
+            entries = await store.ListAsync(limit, http.RequestAborted);
+        }
+        catch (DbException e)
+        {
+            return ApiResults.Unavailable($"the feedback store is unavailable: {e.Message}");
+        }
+
         return Results.Json(new FeedbackList([.. entries.Select(FeedbackItem.From)]), FeedbackJsonContext.Default.FeedbackList);
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.RateLimiting;
@@ -150,7 +151,14 @@ public sealed class GatewayService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, error));
         }
 
-        return new Rpc.FeedbackResponse { Id = await feedback.RecordAsync(submission, context.CancellationToken) };
+        try
+        {
+            return new Rpc.FeedbackResponse { Id = await feedback.RecordAsync(submission, context.CancellationToken) };
+        }
+        catch (DbException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the feedback store is unavailable, the feedback was not acknowledged and may not be stored: {e.Message}"));
+        }
     }
 
     /// <summary>

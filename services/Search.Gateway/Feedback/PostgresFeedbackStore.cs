@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Search.Gateway.Feedback;
+
+/// <summary>
+/// Feedback in PostgreSQL (Gateway:Feedback:Postgres), the store every gateway replica of a deployment shares: an entry
+/// recorded through one replica is listed by all. A commit returns once PostgreSQL has flushed it to its write-ahead log
+/// (synchronous_commit on, the server's default), so an acknowledged entry survives kill -9 of the gateway and of the
+/// server. Connections come from Npgsql's pool; the table is created on first use, so a new database needs no migration step.
+/// </summary>
+public sealed class PostgresFeedbackStore : IFeedbackStore, IAsyncDisposable, IDisposable
+{
+    private readonly NpgsqlDataSource _source;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public PostgresFeedbackStore(IOptions<FeedbackOptions> options, TimeProvider time)
+        : this(options.Value.Postgres, time)
+    {
+    }
+
+    public PostgresFeedbackStore(string connectionString, TimeProvider time)
+    {
+        _time = time;
+        try
+        {
+            _source = NpgsqlDataSource.Create(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"{FeedbackOptions.Section}:Postgres is not a valid connection string: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Creates the table when missing. Start-up calls it, so a database that cannot be reached stops the gateway with a
+    /// message; a failure is not remembered, so a database that comes back later is used.
+    /// </summary>
+    public async Task EnsureSchemaAsync()
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync();
+        try
+        {
+            if (!_schemaReady)
+            {
+                await CreateSchemaAsync();
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    public async Task<string> RecordAsync(FeedbackSubmission submission, CancellationToken ct = default)
+    {
+        await EnsureSchemaAsync();
+        var id = Guid.NewGuid().ToString("N");
+        await using var insert = _source.CreateCommand("""
+            INSERT INTO feedback (id, created_at_ms, kind, query, answer, passage_id, model_version, correction)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _time.GetUtcNow().ToUnixTimeMilliseconds() });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = submission.Kind.Name() });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = submission.Query });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = submission.Answer });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = submission.PassageId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = submission.ModelVersion });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)submission.Correction ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        // Autocommit: the statement's transaction is committed and flushed before this returns. The caller's token is
+        // not passed, so a caller that goes away cannot leave it unknown whether the entry was stored.
+        await insert.ExecuteNonQueryAsync(CancellationToken.None);
+        return id;
+    }
+
+    public async Task<IReadOnlyList<FeedbackEntry>> ListAsync(int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await EnsureSchemaAsync();
+        await using var select = _source.CreateCommand("""
+            SELECT id, created_at_ms, kind, query, answer, passage_id, model_version, correction
+            FROM feedback ORDER BY seq DESC LIMIT $1
+            """);
+        select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var entries = new List<FeedbackEntry>();
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            // A kind this build does not know (written by a newer one) is skipped rather than misreported.
+            if (!FeedbackKinds.TryParse(reader.GetString(2), out var kind))
+            {
+                continue;
+            }
+
+            entries.Add(new FeedbackEntry(
+                reader.GetString(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                new FeedbackSubmission(kind, reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7))));
+        }
+
+        return entries;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        _schemaGate.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _source.Dispose();
+        _schemaGate.Dispose();
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        // seq orders entries as any replica inserted them (one sequence, unlike the replicas' clocks).
+        await using var create = _source.CreateCommand("""
+            CREATE TABLE IF NOT EXISTS feedback (
+                seq BIGSERIAL PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                created_at_ms BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                query TEXT NOT NULL,
+                answer TEXT NOT NULL,
+                passage_id TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                correction TEXT NULL
+            )
+            """);
+        try
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Two replicas starting together both tried to create it; the other one won, which is all that was needed.
+        }
+    }
+}

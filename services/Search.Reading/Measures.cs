@@ -1,0 +1,165 @@
+using System.Text.RegularExpressions;
+using Search.Text;
+
+namespace Search.Reading;
+
+/// <summary>The kinds of quantity a question can ask for by its wording ("how much does it cost", "多高").</summary>
+[Flags]
+public enum Measure
+{
+    None = 0,
+    Money = 1,
+    Length = 2,
+    Weight = 4,
+    Duration = 8,
+    People = 16,
+}
+
+/// <summary>
+/// What kind of quantity a question asks for, and what kinds a span states by its unit, in English and Chinese (either
+/// script). The reader keeps only the options that state the asked kind when the sentences it reads hold one: "How much
+/// does the K2 cost?" is answered by "59.99 euros", not by the "1.7" of "1.7-litre" in a sentence that names the K2
+/// better; "星岚S3的售价" by "1299元", not by a weight. A question that names no measure, or sentences that state none,
+/// leave the options as they are.
+/// </summary>
+public static partial class Measures
+{
+    /// <summary>The measures <paramref name="question"/> asks for (several where its words are ambiguous: "how long").</summary>
+    public static Measure Asked(string question)
+    {
+        var en = question.ToLowerInvariant();
+        var zh = ChineseScript.ToSimplified(question);
+        var asked = Measure.None;
+        if (EnglishMoney().IsMatch(en) || ChineseMoney().IsMatch(zh))
+        {
+            asked |= Measure.Money;
+        }
+
+        if ((EnglishLength().IsMatch(en) && !EnglishTimeSpan().IsMatch(en)) || ChineseLength().IsMatch(zh))
+        {
+            asked |= Measure.Length;
+        }
+
+        if (EnglishWeight().IsMatch(en) || ChineseWeight().IsMatch(zh))
+        {
+            asked |= Measure.Weight;
+        }
+
+        if (EnglishDuration().IsMatch(en) || ChineseDuration().IsMatch(zh))
+        {
+            asked |= Measure.Duration;
+        }
+
+        // Chinese only: an English count of people is as often a bare figure or "350 officials" as "350 people".
+        if (ChinesePeople().IsMatch(zh))
+        {
+            asked |= Measure.People;
+        }
+
+        return asked;
+    }
+
+    /// <summary>The measures <paramref name="span"/> states: a figure with a unit of that kind ("45 pounds" is money or weight).</summary>
+    public static Measure Stated(string span)
+    {
+        var en = span.ToLowerInvariant();
+        var zh = ChineseScript.ToSimplified(span);
+        var stated = Measure.None;
+        stated |= UnitMoney().IsMatch(en) || ChineseUnitMoney().IsMatch(zh) ? Measure.Money : Measure.None;
+        stated |= UnitLength().IsMatch(en) || ChineseUnitLength().IsMatch(zh) ? Measure.Length : Measure.None;
+        stated |= UnitWeight().IsMatch(en) || ChineseUnitWeight().IsMatch(zh) ? Measure.Weight : Measure.None;
+        stated |= UnitDuration().IsMatch(en) || ChineseUnitDuration().IsMatch(zh) ? Measure.Duration : Measure.None;
+        stated |= UnitPeople().IsMatch(en) || ChineseUnitPeople().IsMatch(zh) ? Measure.People : Measure.None;
+        return stated;
+    }
+
+    /// <summary>
+    /// Marks the span options that may be the answer: those that state a measure the question asks for, when at least
+    /// one does; all of them otherwise. The others still count for their sentence's score, so a sentence shown whole
+    /// is judged as before.
+    /// </summary>
+    public static void MarkEligible(List<AnswerChoice> spans, Measure asked, Func<AnswerChoice, string> text)
+    {
+        if (asked == Measure.None)
+        {
+            return;
+        }
+
+        var stating = spans.Select(s => (Stated(text(s)) & asked) != 0).ToList();
+        if (!stating.Contains(true))
+        {
+            return;
+        }
+
+        for (var i = 0; i < spans.Count; i++)
+        {
+            spans[i].Eligible = stating[i];
+        }
+    }
+
+    // Questions. English is matched lower-cased, Chinese folded to Simplified.
+    [GeneratedRegex(@"\bhow much\b.*\b(?:cost|costs|price|priced|fee|fare|charge|charges|pay|paid|spend|spent)\b|\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b")]
+    private static partial Regex EnglishMoney();
+
+    [GeneratedRegex(@"多少钱|几块钱|售价|票价|价格|价钱|价位|报名费|费用|收费|多少元|几元|租金|运费多少|月费|年费")]
+    private static partial Regex ChineseMoney();
+
+    [GeneratedRegex(@"\bhow (?:tall|high|long|wide|deep|far|big)\b|\bwhat (?:is|was) the (?:height|length|width|depth|distance)\b")]
+    private static partial Regex EnglishLength();
+
+    [GeneratedRegex(@"多高|多长(?!时间)|多宽|多深|多远|高度|长度|宽度|深度|距离多少")]
+    private static partial Regex ChineseLength();
+
+    [GeneratedRegex(@"\bhow long (?:ago|after|before|since|until)\b|\bfor how long\b|\bhow long (?:did|does|do|will|would|can|could|should|has|have|had)\b.*\b(?:take|last|wait|stay|live|run|serve|remain|survive|keep|simmer|cook|boil|bake)")]
+    private static partial Regex EnglishTimeSpan();
+
+    [GeneratedRegex(@"\bhow heavy\b|\bweigh(?:s|ed)?\b|\bwhat (?:is|was) the weight\b")]
+    private static partial Regex EnglishWeight();
+
+    [GeneratedRegex(@"多重|重量|多少公斤|多少克|几公斤")]
+    private static partial Regex ChineseWeight();
+
+    [GeneratedRegex(@"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b")]
+    private static partial Regex EnglishDuration();
+
+    [GeneratedRegex(@"多久|多长时间|多少时间|几分钟|几个小时|几小时|多少分钟|多少小时|几天|多少天")]
+    private static partial Regex ChineseDuration();
+
+    [GeneratedRegex(@"多少人|几人|几个人|名额|人数")]
+    private static partial Regex ChinesePeople();
+
+    // Spans.
+    [GeneratedRegex(@"[$£€¥]|\d\s*(?:euros?|dollars?|pounds?|pence|cents?|yuan|yen|francs?|usd|eur|gbp|rmb)\b")]
+    private static partial Regex UnitMoney();
+
+    /// <summary>A Chinese figure just before its unit ("3,490", "1.5万", "两个", "半").</summary>
+    private const string Figure = @"[0-9一二三四五六七八九十两半][多余]?[万亿千百]?[多余]?(?:个)?\s*";
+
+    [GeneratedRegex(Figure + @"(?:元|块|美元|欧元|英镑|日元|港元|台币|人民币)")]
+    private static partial Regex ChineseUnitMoney();
+
+    [GeneratedRegex(@"\d\s*-?\s*(?:m|km|cm|mm|metres?|meters?|kilomet(?:re|er)s?|centimet(?:re|er)s?|feet|foot|ft|inch(?:es)?|miles?|yards?)\b")]
+    private static partial Regex UnitLength();
+
+    [GeneratedRegex(Figure + @"(?:公尺|公里|千米|厘米|公分|毫米|英尺|英里|米)")]
+    private static partial Regex ChineseUnitLength();
+
+    [GeneratedRegex(@"\d\s*-?\s*(?:kg|g|grams?|kilograms?|pounds?|lbs?|ounces?|oz|tons?|tonnes?)\b")]
+    private static partial Regex UnitWeight();
+
+    [GeneratedRegex(Figure + @"(?:公斤|千克|公克|克|吨|斤)")]
+    private static partial Regex ChineseUnitWeight();
+
+    [GeneratedRegex(@"\d\s*(?:(?:hundred|thousand|million|billion)\s*)?-?\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|decades?)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|a few|several) (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b")]
+    private static partial Regex UnitDuration();
+
+    // A year needs a short figure: "3年" is a duration, "2026年" a date.
+    [GeneratedRegex(Figure + @"(?:秒|分钟|小时|钟头|天|周|个月|(?<![0-9]{3}\s*)年)")]
+    private static partial Regex ChineseUnitDuration();
+
+    [GeneratedRegex(@"\d\s*(?:people|persons)\b")]
+    private static partial Regex UnitPeople();
+
+    [GeneratedRegex(Figure + @"(?:人|名)")]
+    private static partial Regex ChineseUnitPeople();
+}

@@ -1,0 +1,94 @@
+using Search.Reading;
+using Search.Text;
+
+namespace Search.Answer.Tests;
+
+/// <summary>
+/// A question that names a kind of quantity ("how much does it cost", "多高") is answered by a figure of that kind when
+/// the sentences read state one; a figure inside a product's name is no answer (docs/quality.md, "Fresh documents").
+/// </summary>
+public sealed class MeasureTests
+{
+    private readonly AnswerExtractor _extractor = new(new ReaderOptions(), AnswerModel.LoadDefault());
+
+    [Theory]
+    [InlineData("How much does the Hollins K2 kettle cost?", Measure.Money)]
+    [InlineData("How much is a weekend pass for the festival?", Measure.Money)]
+    [InlineData("What is the ticket price?", Measure.Money)]
+    [InlineData("How tall is the main lantern?", Measure.Length)]
+    [InlineData("How long does the soup take to cook?", Measure.Duration)]
+    [InlineData("How long ago did the river change course?", Measure.Duration)]
+    [InlineData("How long is the bridge?", Measure.Length | Measure.Duration)]
+    [InlineData("How heavy is each earbud?", Measure.Weight)]
+    [InlineData("How many people can enter the marathon?", Measure.None)]
+    [InlineData("星岚S3空气净化器售价多少？", Measure.Money)]
+    [InlineData("單次入場票價多少？", Measure.Money)]
+    [InlineData("南港燈會的主燈有多高？", Measure.Length)]
+    [InlineData("每隻耳機多重？", Measure.Weight)]
+    [InlineData("做番茄炒蛋全程需要多长时间？", Measure.Duration)]
+    [InlineData("退款多久能到账？", Measure.Duration)]
+    [InlineData("名额共有多少人？", Measure.People)]
+    [InlineData("Who designed the bridge?", Measure.None)]
+    [InlineData("How much water does the plant need?", Measure.None)]
+    [InlineData("主灯由谁设计？", Measure.None)]
+    public void TheQuestionsWordingNamesTheMeasure(string question, Measure expected) =>
+        Assert.Equal(expected, Measures.Asked(question));
+
+    [Theory]
+    [InlineData("59.99 euros", Measure.Money)]
+    [InlineData("£4.95", Measure.Money)]
+    [InlineData("45 pounds", Measure.Money | Measure.Weight)]
+    [InlineData("新臺幣3,490元", Measure.Money)]
+    [InlineData("12公尺", Measure.Length)]
+    [InlineData("1.7-litre", Measure.None)]
+    [InlineData("5.2公克", Measure.Weight)]
+    [InlineData("about four minutes", Measure.Duration)]
+    [InlineData("5–10 million years", Measure.Duration)]
+    [InlineData("6个月", Measure.Duration)]
+    [InlineData("3年", Measure.Duration)]
+    [InlineData("2026年", Measure.None)]
+    [InlineData("12月18日", Measure.None)]
+    [InlineData("15000人", Measure.People)]
+    [InlineData("Millbrook Park", Measure.None)]
+    public void TheSpansUnitNamesItsMeasure(string span, Measure expected) =>
+        Assert.Equal(expected, Measures.Stated(span));
+
+    [Fact]
+    public void APriceQuestionIsAnsweredByThePriceNotByAFigureOfTheSentenceThatNamesTheProductBest()
+    {
+        const string text = "The Hollins K2 is a 1.7-litre electric kettle with a brushed steel body. "
+            + "The K2 costs 59.99 euros and comes with a two-year warranty.";
+        const string question = "How much does the Hollins K2 kettle cost?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Hollins K2 kettle")]);
+        var (span, _) = _extractor.Judge(reading);
+
+        Assert.All(reading.Spans.Where(s => s.Eligible), s => Assert.NotEqual(Measure.None, Measures.Stated(s.Answer.Of(text)) & Measure.Money));
+        Assert.Contains(reading.Spans, s => !s.Eligible && s.Answer.Of(text) == "1.7");
+        Assert.NotNull(span);
+        Assert.Contains("59.99 euros", span.Answer.Of(text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WhenNoSentenceStatesTheMeasureEveryOptionStays()
+    {
+        const string text = "The library lends up to ten books at a time. Its reading room is on the second floor.";
+        const string question = "How much does a library card cost?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10)]);
+
+        Assert.All(reading.Spans, s => Assert.True(s.Eligible));
+    }
+
+    [Theory]
+    [InlineData("星岚S3的售价为1299元，机身重8.5公斤。", "3")]
+    [InlineData("曦光X5耳機的建議售價為新臺幣3,490元。", "5")]
+    [InlineData("2027梧桐湖马拉松名额共15000人。", "2027")]
+    public void AFigureGluedToLatinLettersIsPartOfAName(string sentence, string notAnswer)
+    {
+        var found = SpanExtractor.Find(sentence, new TextRange(0, sentence.Length), ExpectedAnswer.Number);
+
+        Assert.DoesNotContain(found, c => c.Range.Of(sentence) == notAnswer);
+        Assert.NotEmpty(found);
+    }
+}
