@@ -5,6 +5,7 @@ using Search.Gateway.Caching;
 using Search.Gateway.Grpc;
 using Search.Gateway.Ingest;
 using Search.Gateway.Pipeline;
+using Search.Gateway.QueryLog;
 using Rpc = Search.Contracts.V1;
 
 namespace Microsoft.Extensions.Hosting;
@@ -54,6 +55,11 @@ public static class GatewayExtensions
         builder.Services.AddScoped<SearchPipeline>();
         builder.AddGatewayRateLimiting();
         builder.AddFeedback();
+        builder.AddReview();
+        builder.AddValidatedOptions<QueryLogOptions>(QueryLogOptions.Section);
+        builder.Services.AddSingleton<IQueryLogStore, SqliteQueryLogStore>();
+        builder.Services.AddSingleton<QueryLogWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QueryLogWriter>());
         return builder;
     }
 

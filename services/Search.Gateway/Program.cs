@@ -12,5 +12,6 @@ app.MapSearchApi();
 app.MapSearchStreamApi();
 app.MapDocumentsApi();
 app.MapFeedbackApi();
+app.MapReviewApi();
 app.MapDefaultEndpoints();
 app.Run();

@@ -180,6 +180,13 @@ public sealed class AnswerModel
     /// <summary>Free-form record of the command, data files, splits and measurements that made the model.</summary>
     public JsonElement? TrainedOn { get; init; }
 
+    /// <summary>
+    /// Which model this is: "answer-model-" and the first 12 hex digits of its file's SHA-256, so feedback and answers
+    /// name the exact model that produced them. Empty for a model built in memory and not loaded from a file.
+    /// </summary>
+    [JsonIgnore]
+    public string Version { get; private set; } = "";
+
     /// <summary>The model shipped next to the service's binaries.</summary>
     public static AnswerModel LoadDefault() => Load(Path.Combine(AppContext.BaseDirectory, "Models", FileName));
 
@@ -191,10 +198,10 @@ public sealed class AnswerModel
         }
 
         AnswerModel? model;
+        var bytes = File.ReadAllBytes(path);
         try
         {
-            using var stream = File.OpenRead(path);
-            model = JsonSerializer.Deserialize<AnswerModel>(stream, Json);
+            model = JsonSerializer.Deserialize<AnswerModel>(bytes, Json);
         }
         catch (JsonException e)
         {
@@ -207,6 +214,7 @@ public sealed class AnswerModel
         }
 
         model.Check(path);
+        model.Version = "answer-model-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12];
         return model;
     }
 

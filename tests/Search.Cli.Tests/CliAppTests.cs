@@ -38,6 +38,10 @@ public sealed class CliAppTests
     [InlineData(new[] { "ask", "who?", "--k", "5", "--k", "6" }, "'--k'")]
     [InlineData(new[] { "help", "frobnicate" }, "unknown command 'frobnicate'")]
     [InlineData(new[] { "help", "eval", "trec" }, "unknown evaluation 'trec'")]
+    [InlineData(new[] { "review" }, "'review' needs an action (export)")]
+    [InlineData(new[] { "review", "export" }, "'review export' needs --out")]
+    [InlineData(new[] { "review", "purge" }, "unknown review action 'purge'")]
+    [InlineData(new[] { "review", "export", "--out", "reviewed.json", "--review-key", "" }, "the reviewer key is needed")]
     public async Task ArgumentErrorsExitWithTwoAndAMessage(string[] args, string message)
     {
         var (code, _, error) = await Run(args);

@@ -34,6 +34,9 @@ public sealed class FakeStages : IAsyncDisposable
     /// <summary>The unary Answer's response.</summary>
     public Rpc.AnswerResponse UnaryAnswer { get; set; } = new();
 
+    /// <summary>When set, the unary Answer's response to each request (instead of <see cref="UnaryAnswer"/>).</summary>
+    public Func<Rpc.AnswerRequest, Rpc.AnswerResponse>? Answerer { get; set; }
+
     public ConcurrentQueue<Rpc.AnswerRequest> AnswerRequests { get; } = new();
 
     public ConcurrentQueue<Rpc.RerankRequest> RerankRequests { get; } = new();
@@ -92,7 +95,7 @@ public sealed class FakeStages : IAsyncDisposable
         app.MapPost("/search.v1.Answer/Answer", http => stages.Unary(http, "answer", Rpc.AnswerRequest.Parser, r =>
         {
             stages.AnswerRequests.Enqueue(r);
-            return stages.UnaryAnswer;
+            return stages.Answerer?.Invoke(r) ?? stages.UnaryAnswer;
         }));
         app.MapPost("/search.v1.Answer/AnswerStream", stages.AnswerStreamAsync);
         app.MapPost("/search.v1.Retrieval/UpsertDocumentStream", StalledIngestAsync);

@@ -47,6 +47,7 @@ public static class CliApp
             EvalCommand.Create(gateway),
             FitRerankCommand.Create(gateway),
             TrainCommand.Create(gateway),
+            ReviewCommand.Create(gateway),
             HelpCommand.Create(),
         };
         root.SetAction(int (_) => throw new UsageException("no command given"));

@@ -129,6 +129,17 @@ public sealed class SearchClient : IDisposable
         return response.Id;
     }
 
+    /// <summary>
+    /// The gateway's reviewed cases as a SQuAD-format file (the review console's export). Needs the reviewer key, which is
+    /// not the ingest key: UNAUTHENTICATED without it, PERMISSION_DENIED with the ingest key.
+    /// </summary>
+    public Task<ExportResponse> ExportReviewsAsync(string reviewKey, CancellationToken cancellationToken = default)
+    {
+        var review = new Review.ReviewClient(_channel);
+        var headers = new Metadata { { ApiKeyMetadata, reviewKey } };
+        return Call(() => review.ExportAsync(new ExportRequest(), headers, Deadline(_options.AdminTimeout), cancellationToken).ResponseAsync, cancellationToken);
+    }
+
     /// <summary>Counts of documents and passages in the index.</summary>
     public Task<GetStatsResponse> GetStatsAsync(CancellationToken cancellationToken = default) =>
         Call(() => _gateway.GetStatsAsync(new GetStatsRequest(), deadline: Deadline(_options.AdminTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);

@@ -115,6 +115,9 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The key the gateway wants for ingest and delete (its development configuration).</summary>
     public string IngestApiKey { get; } = RepoLayout.DevelopmentApiKey();
 
+    /// <summary>The key of the gateway's review console (its development configuration).</summary>
+    public string ReviewApiKey { get; } = RepoLayout.DevelopmentReviewKey();
+
     public ServiceProcess this[string name] => _services[name];
 
     /// <summary>The answer cache's Redis, when <see cref="ClusterOptions.AnswerCache"/> asked for one and redis-server is installed.</summary>

@@ -43,6 +43,15 @@ public static class RepoLayout
             ?? throw new InvalidOperationException($"{path} has no Gateway:IngestApiKey");
     }
 
+    /// <summary>The gateway's reviewer key in its local configuration (Gateway:Review:ApiKey in appsettings.Development.json).</summary>
+    public static string DevelopmentReviewKey()
+    {
+        var path = Path.Combine(Path.GetDirectoryName(ServiceAssembly("Gateway"))!, "appsettings.Development.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.GetProperty("Gateway").GetProperty("Review").GetProperty("ApiKey").GetString()
+            ?? throw new InvalidOperationException($"{path} has no Gateway:Review:ApiKey");
+    }
+
     /// <summary>The built entry assembly of tool <paramref name="name"/> ("Cli", …).</summary>
     public static string ToolAssembly(string name) =>
         Path.Combine(Root, "tools", $"Search.{name}", "bin", Configuration, "net10.0", $"Search.{name}.dll");

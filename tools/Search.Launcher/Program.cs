@@ -94,6 +94,7 @@ try
     Console.WriteLine($"  REST:             curl '{cluster.GatewayHttpAddress}/api/search?q=Who+developed+general+relativity'");
     Console.WriteLine($"  gRPC (gateway):   {cluster.GatewayGrpcAddress}");
     Console.WriteLine($"  ingest:           curl -H 'X-Api-Key: {cluster.IngestApiKey}' --data-binary @docs.jsonl {cluster.GatewayHttpAddress}/api/documents");
+    Console.WriteLine($"  review console:   {cluster.GatewayHttpAddress}/review (reviewer key: {cluster.ReviewApiKey})");
     Console.WriteLine();
     Console.WriteLine("Ctrl-C stops every service.");
     await Task.Delay(Timeout.Infinite, stopping.Token);

@@ -7,7 +7,7 @@ using Rpc = Search.Contracts.V1;
 
 namespace Search.Answer.Grpc;
 
-public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator generator) : Rpc.Answer.AnswerBase
+public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator generator, AnswerModel model) : Rpc.Answer.AnswerBase
 {
     public override Task<Rpc.AnswerResponse> Answer(Rpc.AnswerRequest request, ServerCallContext context)
     {
@@ -53,7 +53,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
             .Select(p => new AnswerPassage(p.Passage?.Text ?? "", p.Score, p.RetrievalScore, p.Passage?.Title ?? ""))
             .ToList();
         var result = extractor.Extract(question, ToExpected(request.Route, question), passages);
-        return ToResponse(result, request);
+        return ToResponse(result, request, model.Version);
     }
 
     [DoesNotReturn]
@@ -72,7 +72,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
         _ => ExpectedAnswer.None,
     };
 
-    private static Rpc.AnswerResponse ToResponse(AnswerResult result, Rpc.AnswerRequest request)
+    private static Rpc.AnswerResponse ToResponse(AnswerResult result, Rpc.AnswerRequest request, string modelVersion)
     {
         var response = new Rpc.AnswerResponse { Shown = result.Shown, AbstainReason = result.AbstainReason };
         if (result.Candidate is not { } c)
@@ -90,6 +90,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
             Confidence = c.Confidence,
             Kind = c.Shape == AnswerShape.Span ? Rpc.AnswerKind.Span : Rpc.AnswerKind.Sentence,
             Sentence = new Rpc.TextSpan { Start = c.Sentence.Start, End = c.Sentence.End },
+            ModelVersion = modelVersion,
         };
         if (c.Shape == AnswerShape.Sentence && result.BestSpan is { } span)
         {

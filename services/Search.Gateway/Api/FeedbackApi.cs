@@ -15,7 +15,7 @@ namespace Search.Gateway.Api;
 /// REST feedback: <c>POST /api/feedback</c> takes one JSON object
 /// (<c>{"kind":"helpful|not_helpful|wrong_answer","query":…,"answer":…,"passage_id":…,"model_version":…,"correction":…}</c>)
 /// and answers <c>{"id":…}</c> once it is stored. <c>GET /api/feedback?limit=N</c> lists the newest entries and needs the
-/// ingest key (a reviewer key of its own is still to come). Feedback has its own per-address rate limit
+/// ingest key (reviewers see reported feedback in the review console's queue). Feedback has its own per-address rate limit
 /// (<see cref="FeedbackOptions.PermitsPerMinute"/>) on top of the gateway-wide one.
 /// </summary>
 public static class FeedbackApi

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Search.Gateway.Grpc;
 using Search.Gateway.Pipeline;
+using Search.Gateway.QueryLog;
+using Search.Gateway.Review;
 
 namespace Search.Gateway.Api;
 
@@ -20,7 +22,7 @@ public static class SearchStreamApi
         return app;
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext http, SearchPipeline pipeline)
+    private static async Task<IResult> StreamAsync(HttpContext http, SearchPipeline pipeline, ReviewRules reviews, QueryLogWriter queryLog)
     {
         if (SearchApi.ReadQuery(http.Request.Query, out var error) is not { } query)
         {
@@ -30,7 +32,8 @@ public static class SearchStreamApi
         try
         {
             using var cost = CallCost.Begin();
-            await pipeline.SearchStreamAsync(query, callerDeadline: null, (e, ct) => SendAsync(http, e.Stamped(cost), ct), http.RequestAborted);
+            await pipeline.SearchStreamAsync(
+                reviews.Apply(query), callerDeadline: null, queryLog.Recording((e, ct) => SendAsync(http, e.Stamped(cost), ct)), http.RequestAborted);
             await WriteEventAsync(http, "done", "{}", http.RequestAborted);
             return Results.Empty;
         }

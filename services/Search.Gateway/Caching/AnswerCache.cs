@@ -146,8 +146,11 @@ public sealed class AnswerCache : IAsyncDisposable
         return new CacheLookup(hit, stamp);
     }
 
-    /// <summary>Stores <paramref name="response"/> unless a document changed since <paramref name="stamp"/> was read.</summary>
-    public async Task StoreAsync(string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments)
+    /// <summary>
+    /// Stores <paramref name="response"/> unless a document changed since <paramref name="stamp"/> was read; it is
+    /// dropped when one of <paramref name="citedDocuments"/> changes or the review of <paramref name="reviewQuery"/> does.
+    /// </summary>
+    public async Task StoreAsync(string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments, string reviewQuery)
     {
         if (!Enabled)
         {
@@ -158,26 +161,34 @@ public sealed class AnswerCache : IAsyncDisposable
         [
             stamp.Generation, stamp.Epoch, EntryPrefix, hash, CachePayload.Write(response), _options.TtlSeconds,
             .. citedDocuments.Distinct(StringComparer.Ordinal).Select(id => (RedisValue)DocumentKey(id)),
+            QueryKey(reviewQuery),
         ];
         await TryAsync("write", db => db.ScriptEvaluateAsync(StoreScript, [_generationKey, _epochKey], arguments));
     }
 
     /// <summary>Drops every cached response citing any of <paramref name="documentIds"/>. Never throws.</summary>
-    public async Task InvalidateAsync(IReadOnlyCollection<string> documentIds)
+    public Task InvalidateAsync(IReadOnlyCollection<string> documentIds) =>
+        InvalidateSetsAsync(documentIds.Distinct(StringComparer.Ordinal).Select(DocumentKey).ToList(), "changed documents");
+
+    /// <summary>Drops every cached response to the queries whose review keys are <paramref name="reviewQueries"/>. Never throws.</summary>
+    public Task InvalidateQueriesAsync(IReadOnlyCollection<string> reviewQueries) =>
+        InvalidateSetsAsync(reviewQueries.Distinct(StringComparer.Ordinal).Select(QueryKey).ToList(), "reviewed queries");
+
+    private async Task InvalidateSetsAsync(IReadOnlyCollection<string> sets, string what)
     {
         Interlocked.Increment(ref _localEpoch);
-        if (!Enabled || documentIds.Count == 0)
+        if (!Enabled || sets.Count == 0)
         {
             return;
         }
 
-        RedisKey[] keys = [_epochKey, .. documentIds.Distinct(StringComparer.Ordinal).Select(id => (RedisKey)DocumentKey(id))];
+        RedisKey[] keys = [_epochKey, .. sets.Select(key => (RedisKey)key)];
         if (await TryAsync("invalidate", db => db.ScriptEvaluateAsync(InvalidateScript, keys)) is null)
         {
-            // The entries citing these documents may still be in Redis: read nothing until they are orphaned.
+            // The entries may still be in Redis: read nothing until they are orphaned.
             if (Interlocked.Exchange(ref _flushPending, 1) == 0)
             {
-                _logger.LogWarning("Could not drop cached answers for {Count} changed documents; the cache is flushed before its next use", documentIds.Count);
+                _logger.LogWarning("Could not drop cached answers for {Count} {What}; the cache is flushed before its next use", sets.Count, what);
             }
         }
     }
@@ -225,6 +236,10 @@ public sealed class AnswerCache : IAsyncDisposable
     private string EntryPrefix => _options.KeyPrefix + "a2:";
 
     private string DocumentKey(string id) => _options.KeyPrefix + "d:" + id;
+
+    /// <summary>The set of entries answering one review key (hashed: a query may be long and hold any character).</summary>
+    private string QueryKey(string reviewQuery) =>
+        _options.KeyPrefix + "q:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(reviewQuery)));
 
     private async Task<bool> FlushIfPendingAsync()
     {

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Search.Gateway.Pipeline;
+using Search.Gateway.QueryLog;
+using Search.Gateway.Review;
 using Search.Text;
 
 namespace Search.Gateway.Caching;
@@ -11,7 +13,7 @@ namespace Search.Gateway.Caching;
 /// arrive together run the pipeline once and share its response (no stampede). Degraded responses
 /// are never cached: a stage that is back should be used at once.
 /// </summary>
-public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics)
+public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics, QueryLogWriter queryLog, ReviewRules reviews)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<SearchResponse>>> _running = new(StringComparer.Ordinal);
 
@@ -26,12 +28,15 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
         var (response, servedBy) = await ServeAsync(query, callerDeadline, ct);
         response = response with { Costs = RequestCosts.Of(cost) };
         metrics.RecordResponse(response, servedBy);
+        queryLog.Record(response);
         return response;
     }
 
     private async Task<(SearchResponse Response, string ServedBy)> ServeAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
     {
-        var hash = KeyOf(query);
+        var reviewKey = ReviewQueries.Key(query.Query);
+        query = reviews.Apply(query);
+        var hash = KeyOf(query, query.Review.Revision);
         var lookup = await cache.LookupAsync(hash);
         if (lookup.Hit is { } stored)
         {
@@ -40,7 +45,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
 
         // Runs are shared only between requests that saw the same document changes.
         var runKey = $"{hash}:{lookup.Stamp?.Epoch}:{cache.LocalEpoch}";
-        var run = new Lazy<Task<SearchResponse>>(() => RunAsync(query, callerDeadline, hash, lookup.Stamp));
+        var run = new Lazy<Task<SearchResponse>>(() => RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp));
         var shared = _running.GetOrAdd(runKey, run);
         try
         {
@@ -63,16 +68,17 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
     }
 
     /// <summary>
-    /// The cache key: the query as the pipeline will read it (normalised), the language hint and the
-    /// options, hashed so any text makes a short, safe key.
+    /// The cache key: the query as the pipeline will read it (normalised), the language hint, the
+    /// options and the revision of the query's review (<see cref="QueryReview.Revision"/>), hashed so any
+    /// text makes a short, safe key.
     /// </summary>
-    public static string KeyOf(SearchQuery query)
+    public static string KeyOf(SearchQuery query, string reviewRevision = "")
     {
-        var text = string.Join('\u001f', TextNormalizer.Normalize(query.Query ?? ""), query.Language ?? "", query.K, query.IncludeAbstained);
+        var text = string.Join('\u001f', TextNormalizer.Normalize(query.Query ?? ""), query.Language ?? "", query.K, query.IncludeAbstained, reviewRevision);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? callerDeadline, string hash, CacheStamp? stamp)
+    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? callerDeadline, string hash, string reviewKey, CacheStamp? stamp)
     {
         // The shared run must not die with the first caller's cancellation; the pipeline's own deadline bounds it.
         if (stamp is not null && (await cache.LookupAsync(hash)).Hit is { } stored)
@@ -90,7 +96,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
             var cited = response.Results.Select(r => r.DocumentId)
                 .Concat(response.Answer?.Passage is { } p ? [p.DocumentId] : [])
                 .Concat(response.AbstainedAnswer?.Passage is { } a ? [a.DocumentId] : []);
-            await cache.StoreAsync(hash, stamp, response, cited);
+            await cache.StoreAsync(hash, stamp, response, cited, reviewKey);
         }
 
         return response;

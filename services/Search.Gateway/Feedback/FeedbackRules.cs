@@ -54,7 +54,8 @@ public static class FeedbackRules
         return new FeedbackSubmission(kind, query, answer, passageId, modelVersion, correction.Length == 0 ? null : correction);
     }
 
-    private static string? Problem(string field, string value, int maxLength, bool required, bool lineBreaks)
+    /// <summary>What is wrong with one text field (required, length, control characters), or null; review checks its fields with it too.</summary>
+    internal static string? Problem(string field, string value, int maxLength, bool required, bool lineBreaks)
     {
         if (required && value.Length == 0)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Search.Gateway.Storage;
 
 namespace Search.Gateway.Feedback;
 
@@ -25,19 +26,19 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDisposable
     {
         _time = time;
         Path = path;
-        try
-        {
-            if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } folder)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            _connection = Open(path);
-        }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"the feedback database {path} ({FeedbackOptions.Section}:Database) cannot be opened: {e.Message}", e);
-        }
+        _connection = SqliteDatabase.Open(path, "feedback", synchronousFull: true, """
+            CREATE TABLE IF NOT EXISTS feedback (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                created_at_ms INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                query TEXT NOT NULL,
+                answer TEXT NOT NULL,
+                passage_id TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                correction TEXT NULL
+            );
+            """);
     }
 
     /// <summary>The database file.</summary>
@@ -113,43 +114,5 @@ public sealed class SqliteFeedbackStore : IFeedbackStore, IDisposable
     {
         _connection.Dispose();
         _gate.Dispose();
-    }
-
-    private static SqliteConnection Open(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        try
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                PRAGMA busy_timeout = 5000;
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = FULL;
-                CREATE TABLE IF NOT EXISTS feedback (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
-                    created_at_ms INTEGER NOT NULL,
-                    kind TEXT NOT NULL,
-                    query TEXT NOT NULL,
-                    answer TEXT NOT NULL,
-                    passage_id TEXT NOT NULL,
-                    model_version TEXT NOT NULL,
-                    correction TEXT NULL
-                );
-                """;
-            command.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
     }
 }

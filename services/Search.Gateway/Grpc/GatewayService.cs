@@ -6,6 +6,8 @@ using Search.Gateway.Api;
 using Search.Gateway.Caching;
 using Search.Gateway.Feedback;
 using Search.Gateway.Pipeline;
+using Search.Gateway.QueryLog;
+using Search.Gateway.Review;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Gateway.Grpc;
@@ -23,6 +25,8 @@ public sealed class GatewayService(
     Admission admission,
     GatewayMetrics metrics,
     IFeedbackStore feedback,
+    ReviewRules reviews,
+    QueryLogWriter queryLog,
     IOptions<GatewayOptions> options)
     : Rpc.Gateway.GatewayBase
 {
@@ -45,7 +49,8 @@ public sealed class GatewayService(
         {
             using var cost = CallCost.Begin();
             await pipeline.SearchStreamAsync(
-                request.ToQuery(), context.Deadline, (e, ct) => responseStream.WriteAsync(e.Stamped(cost).ToWire(), ct), context.CancellationToken);
+                reviews.Apply(request.ToQuery()), context.Deadline,
+                queryLog.Recording((e, ct) => responseStream.WriteAsync(e.Stamped(cost).ToWire(), ct)), context.CancellationToken);
         }
         catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {

@@ -83,7 +83,11 @@ public static class WireMapping
     public static Rpc.TextSpan ToWire(this TextRange range) => new() { Start = range.Start, End = range.End };
 
     public static AnswerBox ToGateway(this Rpc.AnswerBox box) => new(
-        box.Text, box.Passage?.ToGateway(), box.AnswerStart, box.AnswerEnd, box.Confidence, box.Kind.ToGateway(), box.Sentence?.ToGateway(), box.ShortAnswer);
+        box.Text, box.Passage?.ToGateway(), box.AnswerStart, box.AnswerEnd, box.Confidence, box.Kind.ToGateway(), box.Sentence?.ToGateway(), box.ShortAnswer)
+    {
+        ModelVersion = box.ModelVersion,
+        Reviewed = box.Reviewed,
+    };
 
     public static Rpc.AnswerBox ToWire(this AnswerBox box) => new()
     {
@@ -95,6 +99,8 @@ public static class WireMapping
         Kind = box.Kind.ToWire(),
         Sentence = box.Sentence?.ToWire(),
         ShortAnswer = box.ShortAnswer,
+        ModelVersion = box.ModelVersion,
+        Reviewed = box.Reviewed,
     };
 
     public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown);

@@ -23,9 +23,14 @@ public sealed class IngestAuthorization(IOptions<GatewayOptions> options)
     /// <summary>gRPC metadata keys are lowercase.</summary>
     public const string MetadataKey = "x-api-key";
 
-    public IngestAccess Check(string? presented)
+    public IngestAccess Check(string? presented) => Compare(options.Value.IngestApiKey, presented);
+
+    /// <summary>
+    /// The one key comparison of the gateway (ingest and review keys alike): <see cref="IngestAccess.Disabled"/> when
+    /// no key is configured, <see cref="IngestAccess.BadKey"/> when <paramref name="presented"/> is missing or differs.
+    /// </summary>
+    public static IngestAccess Compare(string? configured, string? presented)
     {
-        var configured = options.Value.IngestApiKey;
         if (string.IsNullOrEmpty(configured))
         {
             return IngestAccess.Disabled;
@@ -54,11 +59,14 @@ public sealed class IngestAuthorization(IOptions<GatewayOptions> options)
     public IResult? Refuse(HttpContext http, string what = "ingest")
     {
         var access = Check(http.Request.Headers[HeaderName].ToString());
-        return access switch
-        {
-            IngestAccess.Allowed => null,
-            IngestAccess.Disabled => Results.Problem(detail: Message(access, what), statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
-            _ => Results.Problem(detail: Message(access, what), statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
-        };
+        return Refusal(access, Message(access, what));
     }
+
+    /// <summary>The REST refusal for <paramref name="access"/>: none when allowed, 403 when disabled, else 401.</summary>
+    public static IResult? Refusal(IngestAccess access, string message) => access switch
+    {
+        IngestAccess.Allowed => null,
+        IngestAccess.Disabled => Results.Problem(detail: message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+        _ => Results.Problem(detail: message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"),
+    };
 }

@@ -18,6 +18,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _cpu;
     private readonly Histogram<double> _stageCpu;
+    private readonly Counter<long> _queryLogDropped;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -33,9 +34,14 @@ public sealed class GatewayMetrics : IDisposable
             description: "CPU one request cost over the gateway and every stage it called, each as measured by that service; by call (search, retrieve), how a search was served and whether the answer stage was called (an answered query: call=search, served_by=pipeline, answered=true).");
         _stageCpu = _meter.CreateHistogram<double>(
             "search.stage.cpu", unit: "ms", description: "CPU one service (gateway, router, retrieval, rerank, answer) spent on one request, by call and stage.");
+        _queryLogDropped = _meter.CreateCounter<long>(
+            "search.querylog.dropped", description: "Searches the query log did not record, by reason (queue_full, write_failed); sampling is not counted.");
     }
 
     public void RecordRefused() => _refused.Add(1);
+
+    /// <param name="reason">"queue_full" (searches faster than the database takes them) or "write_failed".</param>
+    public void RecordQueryLogDropped(string reason, int count = 1) => _queryLogDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Records the stage timings of a response the pipeline computed.</summary>
     public void RecordStages(SearchResponse response)

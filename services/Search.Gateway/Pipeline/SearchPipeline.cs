@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
+using Search.Gateway.Review;
 using Search.Text;
 
 namespace Search.Gateway.Pipeline;
@@ -30,6 +31,13 @@ public sealed class SearchPipeline(
         var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
         using var ticket = await admission.EnterAsync(deadline, ct);
         var prepared = await PrepareAsync(query, k, hint, deadline, ticket.Pressure, ct);
+        if (prepared.Review.Curated is { } curated)
+        {
+            // A reviewer's answer comes first: the answer model is not asked.
+            prepared.Log.Skipped(Stages.Answer);
+            return prepared.Response(Stopwatch.GetElapsedTime(started)) with { Answer = curated };
+        }
+
         AnswerReply? reply = null;
         if (prepared.Answering && ticket.Pressure < Pressure.SkipAnswer)
         {
@@ -57,7 +65,8 @@ public sealed class SearchPipeline(
         var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
         using var ticket = await admission.EnterAsync(deadline, ct);
         var prepared = await PrepareAsync(query, k, hint, deadline, ticket.Pressure, ct);
-        var answering = prepared.Answering && ticket.Pressure < Pressure.SkipAnswer;
+        var curated = prepared.Review.Curated;
+        var answering = curated is null && prepared.Answering && ticket.Pressure < Pressure.SkipAnswer;
         if (!answering)
         {
             SkipAnswer(prepared, ticket.Pressure);
@@ -67,9 +76,14 @@ public sealed class SearchPipeline(
             prepared.Log.Degraded.Add(Degradations.Generation);
         }
 
-        await emit(new ResultsEvent(prepared.Response(Stopwatch.GetElapsedTime(started))), ct);
+        var results = prepared.Response(Stopwatch.GetElapsedTime(started));
+        await emit(new ResultsEvent(results), ct);
         StreamedAnswer answer;
-        if (!answering)
+        if (curated is not null)
+        {
+            answer = StreamedAnswer.None("a reviewer's curated answer is shown") with { Answer = curated };
+        }
+        else if (!answering)
         {
             answer = StreamedAnswer.None(
                 prepared.Ranked.Count == 0 ? "no passage was found to answer from"
@@ -85,7 +99,8 @@ public sealed class SearchPipeline(
             answer = await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct);
         }
 
-        await emit(new AnswerEvent(answer with { TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds }), ct);
+        answer = answer with { TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+        await emit(new AnswerEvent(answer), ct);
     }
 
     /// <summary>Route, retrieve and rerank (unless the pressure leaves it out): the results with their stage log, and no answer yet.</summary>
@@ -113,7 +128,7 @@ public sealed class SearchPipeline(
             ranked = await RerankAsync(route, candidates, log, deadline, ct);
         }
 
-        return new Prepared(query.Query ?? "", route, ranked, k, log);
+        return new Prepared(query.Query ?? "", route, ranked, k, log, query.Review);
     }
 
     private Task<AnswerReply?> AnswerAsync(Prepared prepared, DateTime deadline, CancellationToken ct) =>
@@ -321,11 +336,12 @@ public sealed class SearchPipeline(
     }
 
     /// <summary>A routed, retrieved and reranked query, before its answer.</summary>
-    private sealed record Prepared(string Query, QueryRoute Route, IReadOnlyList<RankedPassage> Ranked, int K, StageLog Log)
+    private sealed record Prepared(string Query, QueryRoute Route, IReadOnlyList<RankedPassage> Ranked, int K, StageLog Log, QueryReview Review)
     {
-        public bool Answering => Route.ShouldAnswer && Ranked.Count > 0;
+        public bool Answering => Route.ShouldAnswer && Ranked.Any(p => Review.MayAnswerFrom(p.Passage));
 
-        public IReadOnlyList<RankedPassage> ForAnswer(int passages) => Ranked.Take(passages).ToList();
+        /// <summary>The passages the answer stage is sent: the best ones no review blocked for this query.</summary>
+        public IReadOnlyList<RankedPassage> ForAnswer(int passages) => Ranked.Where(p => Review.MayAnswerFrom(p.Passage)).Take(passages).ToList();
 
         public SearchResponse Response(TimeSpan elapsed) => new(
             Query, Route, Answer: null, Ranked.Take(K).Select(ToResult).ToList(), Log.Degraded.ToList(), Log.Timings.ToList(),

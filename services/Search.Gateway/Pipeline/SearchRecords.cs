@@ -3,7 +3,14 @@ using Search.Text;
 namespace Search.Gateway.Pipeline;
 
 /// <summary>What a caller asks the gateway, from REST or gRPC.</summary>
-public sealed record SearchQuery(string? Query, string? Language, int K, bool IncludeAbstained);
+public sealed record SearchQuery(string? Query, string? Language, int K, bool IncludeAbstained)
+{
+    /// <summary>
+    /// What review decided for this query (a curated answer, blocked passages), set by the front doors from
+    /// <c>ReviewRules</c>; none leaves the answer to the model alone (the review console's view of a query).
+    /// </summary>
+    public Search.Gateway.Review.QueryReview Review { get; init; } = Search.Gateway.Review.QueryReview.None;
+}
 
 /// <summary>What the person wants from the query.</summary>
 public enum QueryIntent
@@ -44,7 +51,17 @@ public enum AnswerKind
 
 /// <summary>A direct answer and the passage that supports it.</summary>
 public sealed record AnswerBox(
-    string Text, Passage? Passage, int AnswerStart, int AnswerEnd, double Confidence, AnswerKind Kind, TextRange? Sentence, string ShortAnswer);
+    string Text, Passage? Passage, int AnswerStart, int AnswerEnd, double Confidence, AnswerKind Kind, TextRange? Sentence, string ShortAnswer)
+{
+    /// <summary>The answer model's version as the answer service reported it; <see cref="ReviewedVersion"/> for a curated answer.</summary>
+    public string ModelVersion { get; init; } = "";
+
+    /// <summary>A reviewer's curated answer, shown before anything the answer model finds.</summary>
+    public bool Reviewed { get; init; }
+
+    /// <summary>The model version of a curated answer.</summary>
+    public const string ReviewedVersion = "reviewed";
+}
 
 /// <summary>One ranked result.</summary>
 public sealed record SearchResult(

@@ -1,0 +1,119 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Search.Gateway.Pipeline;
+using Search.Gateway.QueryLog;
+using Search.Text;
+
+namespace Search.Gateway.Tests;
+
+/// <summary>
+/// The query log's writer and store on a real SQLite file: sampling, the bounded queue that drops (and counts) rather
+/// than waits, the retention cap, and the summaries the review queues read.
+/// </summary>
+public sealed class QueryLogTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("query-log-");
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(0.0, 0, 0)]
+    [InlineData(1.0, 400, 400)]
+    [InlineData(0.5, 120, 280)]
+    public async Task TheSampleRateDecidesHowManySearchesAreRecorded(double rate, int atLeast, int atMost)
+    {
+        using var store = Store();
+        var writer = Writer(store, new QueryLogOptions { SampleRate = rate });
+        await writer.StartAsync(Cancel);
+
+        for (var i = 0; i < 400; i++)
+        {
+            writer.Record(Response($"question {i}?", answered: i % 2 == 0));
+        }
+
+        // Stopping writes what is queued.
+        await writer.StopAsync(Cancel);
+        var count = (await store.ListAsync(1_000, Cancel)).Count;
+
+        Assert.InRange(count, atLeast, atMost);
+    }
+
+    [Fact]
+    public async Task AFullQueueDropsTheSearchAndCountsItWithoutWaiting()
+    {
+        using var store = Store();
+        var metrics = new GatewayMetrics(_services.GetRequiredService<IMeterFactory>());
+        long dropped = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "search.querylog.dropped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref dropped, value));
+        listener.Start();
+        // Not started yet: nothing empties the queue of two.
+        var writer = Writer(store, new QueryLogOptions { QueueCapacity = 2 }, metrics);
+
+        for (var i = 0; i < 5; i++)
+        {
+            writer.Record(Response($"q{i}", answered: false));
+        }
+
+        await writer.StartAsync(Cancel);
+        await writer.StopAsync(Cancel);
+
+        Assert.Equal(3, Interlocked.Read(ref dropped));
+        Assert.Equal(["q1", "q0"], (await store.ListAsync(10, Cancel)).Select(e => e.Query));
+    }
+
+    [Fact]
+    public async Task TheStoreKeepsTheNewestEntriesUpToItsCapAndSummarisesThem()
+    {
+        using var store = Store();
+        var at = DateTimeOffset.UnixEpoch;
+        QueryLogEntry Entry(string query, bool shown, double? confidence, int minute) =>
+            new(at.AddMinutes(minute), query, "en", shown, confidence, shown ? "p#0" : "", false, [], 12.5, false);
+
+        await store.AppendAsync([Entry("old", false, null, 0)], maxEntries: 5, Cancel);
+        await store.AppendAsync(
+            [Entry("a?", false, 0.3, 1), Entry("b?", false, null, 2), Entry("a?", false, 0.2, 3), Entry("c?", true, 0.4, 4), Entry("d?", true, 0.9, 5)],
+            maxEntries: 5, Cancel);
+
+        var all = await store.ListAsync(100, Cancel);
+        var abstained = await store.MostAbstainedAsync(10, Cancel);
+        var low = await store.LowConfidenceAsync(0.6, 10, Cancel);
+
+        Assert.Equal(["d?", "c?", "a?", "b?", "a?"], all.Select(e => e.Query));
+        Assert.Equal([("a?", 2L), ("b?", 1L)], abstained.Select(s => (s.Query, s.Count)));
+        Assert.Equal(at.AddMinutes(3), abstained[0].LastAt);
+        Assert.Equal([("c?", 0.4)], low.Select(s => (s.Query, s.Confidence ?? -1)));
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+
+    private SqliteQueryLogStore Store() => new(Path.Combine(_folder.FullName, Guid.NewGuid().ToString("N") + ".db"));
+
+    private QueryLogWriter Writer(IQueryLogStore store, QueryLogOptions options, GatewayMetrics? metrics = null) => new(
+        store, Options.Create(options), metrics ?? new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System,
+        NullLogger<QueryLogWriter>.Instance);
+
+    private static SearchResponse Response(string query, bool answered)
+    {
+        var passage = new Passage("p#0", "p", 0, "T", "https://t.example", "Text.", TextLanguage.English, 0, 5);
+        var box = new AnswerBox("Text.", passage, 0, 5, 0.7, AnswerKind.Sentence, null, "");
+        return new SearchResponse(
+            query, new QueryRoute(query, TextLanguage.English, QueryIntent.Question, ExpectedAnswer.None, true, "test"),
+            answered ? box : null, [], [], [], null, 3.5, false);
+    }
+}
