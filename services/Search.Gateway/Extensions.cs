@@ -6,6 +6,7 @@ using Search.Gateway.Grpc;
 using Search.Gateway.Ingest;
 using Search.Gateway.Pipeline;
 using Search.Gateway.QueryLog;
+using Search.Gateway.Storage;
 using Rpc = Search.Contracts.V1;
 
 namespace Microsoft.Extensions.Hosting;
@@ -55,9 +56,9 @@ public static class GatewayExtensions
         builder.Services.AddScoped<SearchPipeline>();
         builder.AddGatewayRateLimiting();
         builder.AddFeedback();
+        builder.AddGatewayStores();
         builder.AddReview();
         builder.AddValidatedOptions<QueryLogOptions>(QueryLogOptions.Section);
-        builder.Services.AddSingleton<IQueryLogStore, SqliteQueryLogStore>();
         builder.Services.AddSingleton<QueryLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueryLogWriter>());
         return builder;

@@ -190,6 +190,6 @@ public sealed class PostgresFeedbackStoreTests(PostgresFixture server) : Feedbac
     {
         var error = Assert.Throws<InvalidOperationException>(() => new PostgresFeedbackStore("Host=127.0.0.1;NoSuchKeyword=1", TimeProvider.System));
 
-        Assert.Contains("Gateway:Feedback:Postgres", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:Store:Postgres", error.Message, StringComparison.Ordinal);
     }
 }

@@ -29,7 +29,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync(CancellationToken ct)
     {
         Prerequisite.Require(_server is not null, "PostgreSQL is not installed (make test installs it with apt as root: package postgresql)");
-        var name = "feedback_" + Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture);
+        var name = "store_" + Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture);
         await using var source = NpgsqlDataSource.Create(_server.ConnectionString());
         await using var create = source.CreateCommand($"CREATE DATABASE {name}");
         await create.ExecuteNonQueryAsync(ct);

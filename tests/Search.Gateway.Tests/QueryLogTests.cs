@@ -9,8 +9,8 @@ using Search.Text;
 namespace Search.Gateway.Tests;
 
 /// <summary>
-/// The query log's writer and store on a real SQLite file: sampling, the bounded queue that drops (and counts) rather
-/// than waits, the retention cap, and the summaries the review queues read.
+/// The query log's writer on a real SQLite file: sampling, and the bounded queue that drops (and counts) rather than
+/// waits. The stores themselves: <see cref="QueryLogStoreContract"/>.
 /// </summary>
 public sealed class QueryLogTests : IDisposable
 {
@@ -70,29 +70,6 @@ public sealed class QueryLogTests : IDisposable
 
         Assert.Equal(3, Interlocked.Read(ref dropped));
         Assert.Equal(["q1", "q0"], (await store.ListAsync(10, Cancel)).Select(e => e.Query));
-    }
-
-    [Fact]
-    public async Task TheStoreKeepsTheNewestEntriesUpToItsCapAndSummarisesThem()
-    {
-        using var store = Store();
-        var at = DateTimeOffset.UnixEpoch;
-        QueryLogEntry Entry(string query, bool shown, double? confidence, int minute) =>
-            new(at.AddMinutes(minute), query, "en", shown, confidence, shown ? "p#0" : "", false, [], 12.5, false);
-
-        await store.AppendAsync([Entry("old", false, null, 0)], maxEntries: 5, Cancel);
-        await store.AppendAsync(
-            [Entry("a?", false, 0.3, 1), Entry("b?", false, null, 2), Entry("a?", false, 0.2, 3), Entry("c?", true, 0.4, 4), Entry("d?", true, 0.9, 5)],
-            maxEntries: 5, Cancel);
-
-        var all = await store.ListAsync(100, Cancel);
-        var abstained = await store.MostAbstainedAsync(10, Cancel);
-        var low = await store.LowConfidenceAsync(0.6, 10, Cancel);
-
-        Assert.Equal(["d?", "c?", "a?", "b?", "a?"], all.Select(e => e.Query));
-        Assert.Equal([("a?", 2L), ("b?", 1L)], abstained.Select(s => (s.Query, s.Count)));
-        Assert.Equal(at.AddMinutes(3), abstained[0].LastAt);
-        Assert.Equal([("c?", 0.4)], low.Select(s => (s.Query, s.Confidence ?? -1)));
     }
 
     public void Dispose()

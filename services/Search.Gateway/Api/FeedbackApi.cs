@@ -32,12 +32,6 @@ public static class FeedbackApi
     public static IHostApplicationBuilder AddFeedback(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<FeedbackOptions>(FeedbackOptions.Section);
-        builder.Services.AddSingleton<IFeedbackStore>(services =>
-        {
-            var options = services.GetRequiredService<IOptions<FeedbackOptions>>();
-            var time = services.GetRequiredService<TimeProvider>();
-            return options.Value.Postgres.Length > 0 ? new PostgresFeedbackStore(options, time) : new SqliteFeedbackStore(options, time);
-        });
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(RateLimitPolicy, http =>
         {
             var options = http.RequestServices.GetRequiredService<IOptions<FeedbackOptions>>().Value;

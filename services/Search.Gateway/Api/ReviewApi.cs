@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,7 +25,6 @@ public static class ReviewApi
     public static IHostApplicationBuilder AddReview(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<ReviewOptions>(ReviewOptions.Section);
-        builder.Services.AddSingleton<IReviewStore, SqliteReviewStore>();
         builder.Services.AddSingleton<ReviewRules>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewRules>());
         builder.Services.AddSingleton<ReviewAuthorization>();
@@ -58,7 +58,21 @@ public static class ReviewApi
         review.MapPost("/undo", (HttpContext http, ReviewDesk desk) =>
             RunAsync(http, async ct => Acted(await desk.UndoAsync((await ReadAsync<Rpc.UndoRequest>(http, ct)).ActionId, ct))));
         review.MapGet("/export", async (HttpContext http, ReviewDesk desk, ReviewAuthorization authorization) =>
-            authorization.Refuse(http) ?? Results.Text((await desk.ExportAsync(http.RequestAborted)).Json, "application/json; charset=utf-8"));
+        {
+            if (authorization.Refuse(http) is { } refused)
+            {
+                return refused;
+            }
+
+            try
+            {
+                return Results.Text((await desk.ExportAsync(http.RequestAborted)).Json, "application/json; charset=utf-8");
+            }
+            catch (DbException e)
+            {
+                return ApiResults.Unavailable(ReviewDesk.StoreUnavailable(e));
+            }
+        });
         // Opened now, so a database that cannot be opened stops start-up with a message naming the setting.
         app.Services.GetRequiredService<IReviewStore>();
         app.MapGrpcService<ReviewGrpcService>();
@@ -82,6 +96,10 @@ public static class ReviewApi
         catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
             return ApiResults.Refused(http, e);
+        }
+        catch (DbException e)
+        {
+            return ApiResults.Unavailable(ReviewDesk.StoreUnavailable(e));
         }
     }
 

@@ -4,20 +4,21 @@ namespace Search.Gateway.Feedback;
 
 /// <summary>
 /// Configuration section "Gateway:Feedback": where feedback is stored and how often one client may send it. One gateway
-/// keeps it in an embedded SQLite file (<see cref="Database"/>, the default under `make run`); replicas of a deployment
-/// share a PostgreSQL database instead (<see cref="Postgres"/>), so what one replica stored every replica lists.
+/// keeps it (with the query log and review actions) in an embedded SQLite file (<see cref="Database"/>, the default under
+/// `make run`); replicas of a deployment share a PostgreSQL database instead (Gateway:Store:Postgres), so what one
+/// replica stored every replica lists.
 /// </summary>
 public sealed class FeedbackOptions
 {
     public const string Section = "Gateway:Feedback";
 
-    /// <summary>The SQLite database file, resolved against the current directory; its folder is created when missing. Unused when <see cref="Postgres"/> is set.</summary>
+    /// <summary>The SQLite database file, resolved against the current directory; its folder is created when missing. Unused when PostgreSQL is set.</summary>
     [Required(AllowEmptyStrings = false)]
     public string Database { get; set; } = ".data/gateway/feedback.db";
 
     /// <summary>
-    /// An Npgsql connection string ("Host=…;Username=…;Password=…;Database=…"): feedback goes to that PostgreSQL database,
-    /// shared by every replica. Empty (the default): the SQLite file.
+    /// The older name of Gateway:Store:Postgres (<see cref="Storage.StoreOptions"/>), read when that is empty: an Npgsql
+    /// connection string puts feedback, the query log and review actions in that PostgreSQL database.
     /// </summary>
     public string Postgres { get; set; } = "";
 

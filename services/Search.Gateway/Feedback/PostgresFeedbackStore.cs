@@ -1,70 +1,52 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
+using Search.Gateway.Storage;
 
 namespace Search.Gateway.Feedback;
 
 /// <summary>
-/// Feedback in PostgreSQL (Gateway:Feedback:Postgres), the store every gateway replica of a deployment shares: an entry
+/// Feedback in PostgreSQL (Gateway:Store:Postgres), the store every gateway replica of a deployment shares: an entry
 /// recorded through one replica is listed by all. A commit returns once PostgreSQL has flushed it to its write-ahead log
 /// (synchronous_commit on, the server's default), so an acknowledged entry survives kill -9 of the gateway and of the
-/// server. Connections come from Npgsql's pool; the table is created on first use, so a new database needs no migration step.
+/// server. Connections come from Npgsql's pool; the table is created on first use (<see cref="PostgresDatabase"/>).
 /// </summary>
 public sealed class PostgresFeedbackStore : IFeedbackStore, IAsyncDisposable, IDisposable
 {
-    private readonly NpgsqlDataSource _source;
+    // seq orders entries as any replica inserted them (one sequence, unlike the replicas' clocks).
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS feedback (
+            seq BIGSERIAL PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            created_at_ms BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            query TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            passage_id TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            correction TEXT NULL
+        )
+        """;
+
+    private readonly PostgresDatabase _database;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
 
-    public PostgresFeedbackStore(IOptions<FeedbackOptions> options, TimeProvider time)
-        : this(options.Value.Postgres, time)
-    {
-    }
-
-    public PostgresFeedbackStore(string connectionString, TimeProvider time)
+    /// <param name="setting">The setting <paramref name="connectionString"/> came from, as an error names it.</param>
+    public PostgresFeedbackStore(string connectionString, TimeProvider time, string setting = StoreOptions.PostgresSetting)
     {
         _time = time;
-        try
-        {
-            _source = NpgsqlDataSource.Create(connectionString);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidOperationException($"{FeedbackOptions.Section}:Postgres is not a valid connection string: {e.Message}", e);
-        }
+        _database = new PostgresDatabase(connectionString, setting, Schema);
     }
 
     /// <summary>
-    /// Creates the table when missing. Start-up calls it, so a database that cannot be reached stops the gateway with a
-    /// message; a failure is not remembered, so a database that comes back later is used.
+    /// Creates the table when missing. Every call does it first; a failure is not remembered, so a database that comes
+    /// back later is used.
     /// </summary>
-    public async Task EnsureSchemaAsync()
-    {
-        if (_schemaReady)
-        {
-            return;
-        }
-
-        await _schemaGate.WaitAsync();
-        try
-        {
-            if (!_schemaReady)
-            {
-                await CreateSchemaAsync();
-                _schemaReady = true;
-            }
-        }
-        finally
-        {
-            _schemaGate.Release();
-        }
-    }
+    public Task EnsureSchemaAsync() => _database.EnsureSchemaAsync();
 
     public async Task<string> RecordAsync(FeedbackSubmission submission, CancellationToken ct = default)
     {
         await EnsureSchemaAsync();
         var id = Guid.NewGuid().ToString("N");
-        await using var insert = _source.CreateCommand("""
+        await using var insert = _database.Source.CreateCommand("""
             INSERT INTO feedback (id, created_at_ms, kind, query, answer, passage_id, model_version, correction)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """);
@@ -86,7 +68,7 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IAsyncDisposable, ID
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await EnsureSchemaAsync();
-        await using var select = _source.CreateCommand("""
+        await using var select = _database.Source.CreateCommand("""
             SELECT id, created_at_ms, kind, query, answer, passage_id, model_version, correction
             FROM feedback ORDER BY seq DESC LIMIT $1
             """);
@@ -111,41 +93,7 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IAsyncDisposable, ID
         return entries;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        _schemaGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
-    public void Dispose()
-    {
-        _source.Dispose();
-        _schemaGate.Dispose();
-    }
-
-    private async Task CreateSchemaAsync()
-    {
-        // seq orders entries as any replica inserted them (one sequence, unlike the replicas' clocks).
-        await using var create = _source.CreateCommand("""
-            CREATE TABLE IF NOT EXISTS feedback (
-                seq BIGSERIAL PRIMARY KEY,
-                id TEXT NOT NULL UNIQUE,
-                created_at_ms BIGINT NOT NULL,
-                kind TEXT NOT NULL,
-                query TEXT NOT NULL,
-                answer TEXT NOT NULL,
-                passage_id TEXT NOT NULL,
-                model_version TEXT NOT NULL,
-                correction TEXT NULL
-            )
-            """);
-        try
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Two replicas starting together both tried to create it; the other one won, which is all that was needed.
-        }
-    }
+    public void Dispose() => _database.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Grpc.Core;
 using Search.Gateway.Pipeline;
 using Search.Gateway.Review;
@@ -8,7 +9,7 @@ namespace Search.Gateway.Grpc;
 /// <summary>
 /// The review console over gRPC: every call checks the reviewer key first, then does what the REST routes under
 /// /api/review/ do (<see cref="ReviewDesk"/>). Bad input is INVALID_ARGUMENT, a retrieval that cannot be reached to
-/// check a passage UNAVAILABLE.
+/// check a passage or a review store that does not answer UNAVAILABLE.
 /// </summary>
 public sealed class ReviewGrpcService(ReviewDesk desk, ReviewAuthorization authorization) : Rpc.Review.ReviewBase
 {
@@ -49,6 +50,10 @@ public sealed class ReviewGrpcService(ReviewDesk desk, ReviewAuthorization autho
         catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
             throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+        catch (DbException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, ReviewDesk.StoreUnavailable(e)));
         }
     }
 }

@@ -4,7 +4,8 @@ namespace Search.Gateway.QueryLog;
 
 /// <summary>
 /// Configuration section "Gateway:QueryLog": which searches are recorded and how many are kept. The log lives in the
-/// gateway's database file (Gateway:Feedback:Database).
+/// gateway's database file (Gateway:Feedback:Database), or in PostgreSQL, one log for every replica, when
+/// Gateway:Store:Postgres is set.
 /// </summary>
 public sealed class QueryLogOptions
 {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Search.Gateway.Pipeline;
@@ -104,7 +105,7 @@ public sealed class QueryLogWriter(
             {
                 await store.AppendAsync(batch, _options.MaxEntries, CancellationToken.None);
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is DbException or IOException or InvalidOperationException or TimeoutException)
             {
                 metrics.RecordQueryLogDropped("write_failed", batch.Count);
                 logger.LogWarning("Query log: {Count} entries not written: {Error}", batch.Count, e.Message);

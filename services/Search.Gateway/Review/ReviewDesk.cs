@@ -177,6 +177,13 @@ public sealed class ReviewDesk(
     }
 
     /// <summary>The reviewed cases in effect as a SQuAD-format file.</summary>
+    /// <summary>
+    /// The 503 / UNAVAILABLE message when a store (PostgreSQL, shared by the replicas) does not answer: an action that
+    /// was under way may or may not be stored, which its review item shows once the store is back.
+    /// </summary>
+    public static string StoreUnavailable(Exception e) =>
+        $"the review store is unavailable; an action under way was not acknowledged and may or may not be stored: {e.Message}";
+
     public async Task<SquadExport> ExportAsync(CancellationToken ct) => SquadExport.Of(await store.InEffectAsync(ct));
 
     private async Task<ReviewAction> ApplyAsync(ReviewSubmission submission, CancellationToken ct)
