@@ -7,7 +7,8 @@ namespace Search.Gateway.Review;
 
 /// <summary>
 /// Review actions in the gateway's SQLite database (the feedback file), with synchronous=FULL like feedback: an
-/// acknowledged action is fsynced. An undo is one transaction: the undo row and the mark on the action it takes back.
+/// acknowledged action is fsynced. An undo is one transaction: the check, the undo row and the mark on the action it
+/// takes back.
 /// </summary>
 public sealed class SqliteReviewStore : IReviewStore, IDisposable
 {
@@ -71,7 +72,10 @@ public sealed class SqliteReviewStore : IReviewStore, IDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            var found = await SelectAsync("WHERE id = $id", [("$id", actionId)], null);
+            // BEGIN IMMEDIATE before the read: another connection on the file (another gateway process) cannot
+            // undo the same action between this check and this write.
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var found = await SelectAsync("WHERE id = $id", [("$id", actionId)], transaction);
             var target = found.Count == 0 ? null : found[0];
             if (target is null)
             {
@@ -88,7 +92,6 @@ public sealed class SqliteReviewStore : IReviewStore, IDisposable
                 return (null, $"'{actionId}' was already undone by '{target.UndoneBy}'");
             }
 
-            using var transaction = _connection.BeginTransaction();
             var undo = await InsertAsync(
                 target.Submission with { Kind = ReviewActionKind.Undo, UndoOf = actionId }, transaction);
             using var mark = _connection.CreateCommand();

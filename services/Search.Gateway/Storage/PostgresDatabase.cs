@@ -10,6 +10,9 @@ namespace Search.Gateway.Storage;
 /// </summary>
 internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 {
+    /// <summary>The advisory lock (any number the gateway alone uses) held while tables are created.</summary>
+    private const long SchemaLock = 0x5345_4152_4348;
+
     private readonly string _schema;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -55,20 +58,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
 
     private async Task CreateSchemaAsync()
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var create = Source.CreateCommand(_schema);
-            try
-            {
-                await create.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
-            {
-                // Two replicas starting together both created a table; the other one's statements committed (they
-                // run as one implicit transaction), so running them again finds everything there.
-            }
-        }
+        // The statements run as one implicit transaction, and the lock serialises them with every other store's and
+        // replica's: CREATE TABLE IF NOT EXISTS run at once on two connections fails (a duplicate or a deadlock).
+        await using var create = Source.CreateCommand($"SELECT pg_advisory_xact_lock({SchemaLock});\n{_schema}");
+        await create.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
