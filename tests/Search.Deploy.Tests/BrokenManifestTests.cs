@@ -70,9 +70,9 @@ public sealed class BrokenManifestTests
     [Fact]
     public void GatewayReplicasWithoutTheirSharedStoreFail()
     {
-        var problems = Check("production", "        - name: Gateway__Feedback__Postgres\n", "        - name: Gateway__Feedback__Postgress\n");
+        var problems = Check("production", "        - name: Gateway__Store__Postgres\n", "        - name: Gateway__Store__Postgress\n");
 
-        Assert.Contains(problems, p => p.Contains("Gateway:Feedback:Postgres", StringComparison.Ordinal) && p.Contains("gateway replicas", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Gateway:Store:Postgres", StringComparison.Ordinal) && p.Contains("gateway replicas", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -321,12 +321,14 @@ public static partial class ManifestChecks
                 yield return $"{c.Workload}: Gateway:IngestApiKey must come from a Secret (without it no ingest is accepted)";
             }
 
-            // Replicas that each kept feedback in their own SQLite file would each list a part of it.
+            // Replicas that each kept feedback, the query log and review actions in their own SQLite file would each
+            // see a part of them. Gateway:Feedback:Postgres is the setting's older name, which the gateway still reads.
             var replicas = manifests.OfType<V2HorizontalPodAutoscaler>().Where(h => $"{h.Spec.ScaleTargetRef.Kind}/{h.Spec.ScaleTargetRef.Name}" == c.Workload).Select(h => h.Spec.MaxReplicas)
                 .Concat(manifests.OfType<V1Deployment>().Where(d => $"Deployment/{d.Metadata.Name}" == c.Workload).Select(d => d.Spec.Replicas ?? 1)).DefaultIfEmpty(1).Max();
-            if (replicas > 1 && (!s.TryGetValue("Gateway:Feedback:Postgres", out var store) || !store.StartsWith("secret:", StringComparison.Ordinal)))
+            var store = s.GetValueOrDefault("Gateway:Store:Postgres") ?? s.GetValueOrDefault("Gateway:Feedback:Postgres") ?? "";
+            if (replicas > 1 && !store.StartsWith("secret:", StringComparison.Ordinal))
             {
-                yield return $"{c.Workload}: up to {replicas} gateway replicas need Gateway:Feedback:Postgres (their shared store) from a Secret";
+                yield return $"{c.Workload}: up to {replicas} gateway replicas need Gateway:Store:Postgres (their shared store) from a Secret";
             }
 
             if (!s.TryGetValue("Gateway:Cache:Redis", out var redis) || string.IsNullOrWhiteSpace(redis))
