@@ -10,7 +10,8 @@ using Rpc = Search.Contracts.V1;
 namespace Search.Gateway.Tests;
 
 /// <summary>
-/// Gateway replicas sharing one PostgreSQL database (Gateway:Feedback:Postgres, the older name of Gateway:Store:Postgres) on a real server: what one replica
+/// Gateway replicas sharing one PostgreSQL database (Gateway:Feedback:Postgres, the older name of
+/// Gateway:Store:Postgres) on a real server: what one replica
 /// acknowledged, every replica lists; a shared store that does not answer is a 503 / UNAVAILABLE, never a 500.
 /// </summary>
 public sealed class SharedFeedbackTests(PostgresFixture server) : IClassFixture<PostgresFixture>

@@ -33,7 +33,7 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IAsyncDisposable, ID
     public PostgresFeedbackStore(string connectionString, TimeProvider time, string setting = StoreOptions.PostgresSetting)
     {
         _time = time;
-        _database = new PostgresDatabase(connectionString, setting, Schema);
+        _database = new PostgresDatabase(connectionString, setting, Schema, "feedback");
     }
 
     /// <summary>

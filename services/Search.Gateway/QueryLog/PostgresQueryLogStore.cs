@@ -35,7 +35,7 @@ public sealed class PostgresQueryLogStore : IQueryLogStore, IAsyncDisposable, ID
     /// <param name="setting">The setting <paramref name="connectionString"/> came from, as an error names it.</param>
     public PostgresQueryLogStore(string connectionString, string setting = StoreOptions.PostgresSetting)
     {
-        _database = new PostgresDatabase(connectionString, setting, Schema);
+        _database = new PostgresDatabase(connectionString, setting, Schema, "query_log_query");
     }
 
     public async Task AppendAsync(IReadOnlyList<QueryLogEntry> entries, int maxEntries, CancellationToken ct = default)

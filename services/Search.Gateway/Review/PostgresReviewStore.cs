@@ -49,7 +49,7 @@ public sealed class PostgresReviewStore : IReviewStore, IAsyncDisposable, IDispo
     public PostgresReviewStore(string connectionString, TimeProvider time, string setting = StoreOptions.PostgresSetting)
     {
         _time = time;
-        _database = new PostgresDatabase(connectionString, setting, Schema);
+        _database = new PostgresDatabase(connectionString, setting, Schema, "review_revision");
     }
 
     public async Task<ReviewAction> RecordAsync(ReviewSubmission submission, CancellationToken ct = default)
