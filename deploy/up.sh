@@ -15,6 +15,8 @@ grpc_port=${SEARCH_UP_GRPC_PORT:-18081}
 network=$prefix
 # The gateway's ingest key: the documented local development key (services/Search.Gateway/appsettings.Development.json).
 api_key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+# The review console's key, from the same file (Gateway:Review:ApiKey): a key of its own, never the ingest key.
+review_key=$(sed -n '/"Review"/,/}/s/.*"ApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
 redis_password=${SEARCH_UP_REDIS_PASSWORD:-local-redis-password}
 
 redis_image=$(deploy/redis.sh)
@@ -59,6 +61,7 @@ run "$prefix-gateway" "${service_health[@]}" -p "127.0.0.1:$http_port:8080" -p "
   -e "Gateway__RerankAddress=http://$prefix-rerank:5103" \
   -e "Gateway__AnswerAddress=http://$prefix-answer:5104" \
   -e "Gateway__IngestApiKey=$api_key" \
+  -e "Gateway__Review__ApiKey=$review_key" \
   -e "Gateway__Cache__Redis=$prefix-redis:6379,password=$redis_password" \
   -e "Gateway__Feedback__Database=/data/feedback.db" -v "$prefix-gateway":/data \
   localhost/search-gateway

@@ -148,6 +148,23 @@ public sealed class ContainerClusterTests(ContainerClusterFixture cluster) : ICl
     }
 
     [Fact]
+    public async Task TheReviewConsoleOpensWithTheReviewKeyAndNotWithTheIngestKey()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        async Task<HttpStatusCode> QueuesAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/review/queues");
+            request.Headers.Add("X-Api-Key", key);
+            using var response = await cluster.Http.SendAsync(request, ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await QueuesAsync(RepoLayout.DevelopmentReviewKey()));
+        Assert.Equal(HttpStatusCode.Forbidden, await QueuesAsync(cluster.ApiKey));
+    }
+
+    [Fact]
     public async Task TheGatewaysGrpcHealthIsServingOnItsPublishedPort()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -35,6 +35,7 @@ public static partial class ManifestChecks
     {
         "search-ingest/api-key",
         "search-redis/password",
+        "search-review/api-key",
         "search-gateway-store/postgres",
         "search-es-es-elastic-user/elastic",
     };
@@ -319,6 +320,11 @@ public static partial class ManifestChecks
             if (!s.TryGetValue("Gateway:IngestApiKey", out var key) || !key.StartsWith("secret:", StringComparison.Ordinal))
             {
                 yield return $"{c.Workload}: Gateway:IngestApiKey must come from a Secret (without it no ingest is accepted)";
+            }
+
+            if (!s.TryGetValue("Gateway:Review:ApiKey", out var review) || !review.StartsWith("secret:", StringComparison.Ordinal) || review == key)
+            {
+                yield return $"{c.Workload}: Gateway:Review:ApiKey must come from a Secret of its own (without it the review console refuses everyone)";
             }
 
             // Replicas that each kept feedback, the query log and review actions in their own SQLite file would each

@@ -23,13 +23,14 @@ public sealed class OverlayTests
     }
 
     [Fact]
-    public void LocalSecretsHoldOnlyTheDocumentedDevelopmentKey()
+    public void LocalSecretsHoldOnlyTheDocumentedDevelopmentKeys()
     {
         var manifests = Manifests.Read(Kustomize.Render("local"));
 
-        var values = manifests.Secrets.SelectMany(s => s.Data.Values).Select(v => System.Text.Encoding.UTF8.GetString(v)).Distinct().ToList();
-        Assert.Equal(["local-development-key"], values);
+        var values = manifests.Secrets.SelectMany(s => s.Data.Values).Select(v => System.Text.Encoding.UTF8.GetString(v)).Distinct().Order().ToList();
+        Assert.Equal(["local-development-key", "local-review-key"], values);
         Assert.Equal("local-development-key", RepoLayout.DevelopmentApiKey());
+        Assert.Equal("local-review-key", RepoLayout.DevelopmentReviewKey());
     }
 
     [Fact]

@@ -292,8 +292,8 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
     [Fact]
     public async Task AReviewedAnswerIsLabelledWithItsSourceAndItsFeedbackCarriesTheModelVersion()
     {
-        // The reviewed fields come from the review branch; until it merges, the gateway's real stream for a real
-        // question is replayed with them added (the two JSON names of AnswerBox: reviewed, model_version).
+        // The gateway's real stream for a real question, replayed with the answer marked reviewed, so the label is
+        // checked in every language without a reviewer; ReviewTests has a reviewer's correction reach this page.
         var ct = TestContext.Current.CancellationToken;
         var question = await QuestionWithABoxAsync("zh-hant");
         var stream = await RealStreamAsync(question.Question, answer =>

@@ -7,6 +7,7 @@ using Grpc.Net.Client;
 using Microsoft.Playwright;
 using Search.Contracts.V1;
 using Search.Evaluation.Datasets;
+using Search.EndToEnd.Tests.Browser;
 using Search.TestKit;
 
 namespace Search.EndToEnd.Tests;
@@ -226,10 +227,13 @@ public sealed class ReviewTests(ReviewClusterFixture fixture) : IClassFixture<Re
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
         });
-        var page = await browser.NewPageAsync();
+        // The policy would refuse axe-core's injected script; the console's own code runs under it in the search page below.
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+        var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
         await page.GotoAsync(fixture.Cluster.GatewayHttpAddress + "/review");
+        await Axe.AssertNoViolationsAsync(page, "the review console before the key");
 
         await page.GetByLabel("Reviewer key").FillAsync(fixture.Cluster.ReviewApiKey);
         await page.GetByLabel("Reviewer key").PressAsync("Enter");
@@ -238,6 +242,7 @@ public sealed class ReviewTests(ReviewClusterFixture fixture) : IClassFixture<Re
         await entry.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await page.Locator("#item-candidates li").First.WaitForAsync();
+        await Axe.AssertNoViolationsAsync(page, "the review console with an item open");
         await page.GetByLabel("Passage", new PageGetByLabelOptions { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "harwick-bridge#0 — The Harwick bridge" });
         await page.GetByLabel("Answer, exactly as it appears in the passage").FillAsync("the river Lune");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save curated answer" }).ClickAsync();
@@ -250,6 +255,17 @@ public sealed class ReviewTests(ReviewClusterFixture fixture) : IClassFixture<Re
         Assert.True(box.GetProperty("reviewed").GetBoolean());
         Assert.Equal("The Harwick bridge", box.GetProperty("passage").GetProperty("title").GetString());
         Assert.Equal("https://example.org/harwick-bridge", box.GetProperty("passage").GetProperty("url").GetString());
+
+        // The search page, under its own Content-Security-Policy, shows it labelled as reviewed with its source.
+        var searchPage = await browser.NewPageAsync();
+        searchPage.PageError += (_, e) => errors.Add(e);
+        await searchPage.GotoAsync(fixture.Cluster.GatewayHttpAddress + "/");
+        await searchPage.FillAsync("#q", question);
+        await searchPage.ClickAsync("#search-form button[type=submit]");
+        await searchPage.WaitForSelectorAsync("#answer[data-kind=reviewed]");
+        Assert.Contains("the river Lune", await searchPage.TextContentAsync("#answer") ?? "", StringComparison.Ordinal);
+        Assert.Contains("Reviewed", await searchPage.TextContentAsync("#answer") ?? "", StringComparison.Ordinal);
+        Assert.Equal("https://example.org/harwick-bridge", await searchPage.GetAttributeAsync("#answer a[href^='https://example.org']", "href"));
         Assert.Empty(errors);
     }
 
