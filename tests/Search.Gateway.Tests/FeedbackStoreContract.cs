@@ -19,7 +19,7 @@ public abstract class FeedbackStoreContract
     public async Task RecordedFeedbackIsListedNewestFirstWithEveryField()
     {
         var time = new ManualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var store = AsDisposable(Open(time));
+        await using var store = OpenStore.Of(Open(time));
         var ct = TestContext.Current.CancellationToken;
 
         var first = await store.Store.RecordAsync(new FeedbackSubmission(FeedbackKind.Helpful, "when was it built?", "1873", "doc#0", "", null), ct);
@@ -43,12 +43,12 @@ public abstract class FeedbackStoreContract
     {
         var ct = TestContext.Current.CancellationToken;
         string id;
-        await using (var store = AsDisposable(Open(TimeProvider.System)))
+        await using (var store = OpenStore.Of(Open(TimeProvider.System)))
         {
             id = await store.Store.RecordAsync(new FeedbackSubmission(FeedbackKind.NotHelpful, "q", "a", "d#0", "", null), ct);
         }
 
-        await using var reopened = AsDisposable(Open(TimeProvider.System));
+        await using var reopened = OpenStore.Of(Open(TimeProvider.System));
         var entry = Assert.Single(await reopened.Store.ListAsync(10, ct));
 
         Assert.Equal(id, entry.Id);
@@ -59,8 +59,8 @@ public abstract class FeedbackStoreContract
     public async Task ConcurrentWritesThroughTwoStoresOnOneDatabaseAreAllListedByBoth()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var one = AsDisposable(Open(TimeProvider.System));
-        await using var two = AsDisposable(Open(TimeProvider.System));
+        await using var one = OpenStore.Of(Open(TimeProvider.System));
+        await using var two = OpenStore.Of(Open(TimeProvider.System));
 
         var writes = Enumerable.Range(0, 200).Select(i => Task.Run(() =>
             (i % 2 == 0 ? one : two).Store.RecordAsync(new FeedbackSubmission(FeedbackKind.Helpful, $"query {i}", "a", $"d#{i}", "", null), ct), ct));
@@ -79,7 +79,7 @@ public abstract class FeedbackStoreContract
     public async Task TextIsStoredExactlyAsGiven()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var store = AsDisposable(Open(TimeProvider.System));
+        await using var store = OpenStore.Of(Open(TimeProvider.System));
         // Quotes, a statement separator, a placeholder's syntax and characters beyond the BMP are data, not SQL.
         var hostile = new FeedbackSubmission(FeedbackKind.WrongAnswer, "'; DROP TABLE feedback; --", "$1 ? :name @p", "doc'#0", "𝔘𝔫𝔦\u200d", "<script>alert(1)</script>");
 
@@ -88,27 +88,6 @@ public abstract class FeedbackStoreContract
         var entry = Assert.Single(await store.Store.ListAsync(10, ct));
         Assert.Equal(id, entry.Id);
         Assert.Equal(hostile, entry.Submission);
-    }
-
-    /// <summary>The stores are disposable in different ways (SQLite's synchronously, Npgsql's asynchronously too).</summary>
-    private static OpenStore AsDisposable(IFeedbackStore store) => new(store);
-
-    protected sealed class OpenStore(IFeedbackStore store) : IAsyncDisposable
-    {
-        public IFeedbackStore Store { get; } = store;
-
-        public async ValueTask DisposeAsync()
-        {
-            switch (Store)
-            {
-                case IAsyncDisposable asynchronous:
-                    await asynchronous.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
-        }
     }
 }
 

@@ -25,7 +25,7 @@ public abstract class QueryLogStoreContract
     [Fact]
     public async Task TheStoreKeepsTheNewestEntriesUpToItsCapAndSummarisesThem()
     {
-        await using var store = new OpenStore(Open());
+        await using var store = OpenStore.Of(Open());
 
         await store.Store.AppendAsync([Entry("old", false, null, 0)], maxEntries: 5, Cancel);
         await store.Store.AppendAsync(
@@ -47,7 +47,7 @@ public abstract class QueryLogStoreContract
     [Fact]
     public async Task EveryFieldIsReadBackAsWritten()
     {
-        await using var store = new OpenStore(Open());
+        await using var store = OpenStore.Of(Open());
         // Quotes, a statement separator and characters beyond the BMP are data, not SQL.
         var entries = new[]
         {
@@ -65,8 +65,8 @@ public abstract class QueryLogStoreContract
     [Fact]
     public async Task TwoStoresOnOneDatabaseWriteOneLog()
     {
-        await using var one = new OpenStore(Open());
-        await using var two = new OpenStore(Open());
+        await using var one = OpenStore.Of(Open());
+        await using var two = OpenStore.Of(Open());
 
         var writes = Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? one : two).Store.AppendAsync(
             [Entry("shared?", false, null, i), Entry($"only {i}?", true, 0.1, i)], maxEntries: 1_000, Cancel), Cancel));
@@ -87,25 +87,6 @@ public abstract class QueryLogStoreContract
 
     /// <summary>An entry's fields as one comparable value (its Degraded list compares by content).</summary>
     private static string Fields(QueryLogEntry e) => e with { Degraded = [] } + " degraded=" + string.Join(',', e.Degraded);
-
-    /// <summary>The stores are disposable in different ways (SQLite's synchronously, Npgsql's asynchronously too).</summary>
-    protected sealed class OpenStore(IQueryLogStore store) : IAsyncDisposable
-    {
-        public IQueryLogStore Store { get; } = store;
-
-        public async ValueTask DisposeAsync()
-        {
-            switch (Store)
-            {
-                case IAsyncDisposable asynchronous:
-                    await asynchronous.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
-        }
-    }
 }
 
 /// <summary>The SQLite query log on a real database file in a temp folder.</summary>

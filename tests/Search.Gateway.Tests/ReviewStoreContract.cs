@@ -22,7 +22,7 @@ public abstract class ReviewStoreContract
     {
         string correctId, blockId, undoId;
         long versionBefore, versionAfter;
-        await using (var store = new OpenStore(Open(TimeProvider.System)))
+        await using (var store = OpenStore.Of(Open(TimeProvider.System)))
         {
             versionBefore = await store.Store.VersionAsync(Cancel);
             correctId = (await store.Store.RecordAsync(new ReviewSubmission(ReviewActionKind.Correct, "who built it?", Passage, 9, 19, null, null), Cancel)).Id;
@@ -34,7 +34,7 @@ public abstract class ReviewStoreContract
             versionAfter = await store.Store.VersionAsync(Cancel);
         }
 
-        await using var reopened = new OpenStore(Open(TimeProvider.System));
+        await using var reopened = OpenStore.Of(Open(TimeProvider.System));
         var inEffect = await reopened.Store.InEffectAsync(Cancel);
         var all = await reopened.Store.ListAsync("who built it?", 10, Cancel);
         var again = await reopened.Store.UndoAsync(blockId, Cancel);
@@ -62,8 +62,8 @@ public abstract class ReviewStoreContract
     public async Task AnActionStoredThroughOneStoreMovesTheVersionTheOtherReads()
     {
         var time = new ManualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var one = new OpenStore(Open(time));
-        await using var two = new OpenStore(Open(time));
+        await using var one = OpenStore.Of(Open(time));
+        await using var two = OpenStore.Of(Open(time));
         var before = await two.Store.VersionAsync(Cancel);
 
         var stored = await one.Store.RecordAsync(new ReviewSubmission(ReviewActionKind.Confirm, "q", Passage, 0, 5, null, null), Cancel);
@@ -85,8 +85,8 @@ public abstract class ReviewStoreContract
     [Fact]
     public async Task ConcurrentActionsThroughTwoStoresAreAllListedInOneOrder()
     {
-        await using var one = new OpenStore(Open(TimeProvider.System));
-        await using var two = new OpenStore(Open(TimeProvider.System));
+        await using var one = OpenStore.Of(Open(TimeProvider.System));
+        await using var two = OpenStore.Of(Open(TimeProvider.System));
 
         var writes = Enumerable.Range(0, 60).Select(i => Task.Run(() => (i % 2 == 0 ? one : two).Store.RecordAsync(
             new ReviewSubmission(ReviewActionKind.Block, $"query {i}", Passage, 0, 0, BlockScope.Passage, null), Cancel), Cancel));
@@ -104,8 +104,8 @@ public abstract class ReviewStoreContract
     [Fact]
     public async Task TwoStoresUndoingOneActionAtOnceTakeItBackOnce()
     {
-        await using var one = new OpenStore(Open(TimeProvider.System));
-        await using var two = new OpenStore(Open(TimeProvider.System));
+        await using var one = OpenStore.Of(Open(TimeProvider.System));
+        await using var two = OpenStore.Of(Open(TimeProvider.System));
         var targets = new List<string>();
         for (var i = 0; i < 10; i++)
         {
@@ -125,7 +125,7 @@ public abstract class ReviewStoreContract
     [Fact]
     public async Task TextIsStoredExactlyAsGiven()
     {
-        await using var store = new OpenStore(Open(TimeProvider.System));
+        await using var store = OpenStore.Of(Open(TimeProvider.System));
         // Quotes, a statement separator, a placeholder's syntax and characters beyond the BMP are data, not SQL.
         var passage = new ReviewedPassage("doc'#0", "doc'", "'; DROP TABLE review_action; --", "https://x.example/?a=$1&b=:name", "𝔘𝔫𝔦\u200d <script>alert(1)</script>", "zh-Hant");
         var submission = new ReviewSubmission(ReviewActionKind.Correct, "誰設計了這座橋？ @p ?", passage, 0, 4, null, null);
@@ -135,25 +135,6 @@ public abstract class ReviewStoreContract
         var listed = Assert.Single(await store.Store.ListAsync(submission.Query, 10, Cancel));
         Assert.Equal(stored.Id, listed.Id);
         Assert.Equal(submission, listed.Submission);
-    }
-
-    /// <summary>The stores are disposable in different ways (SQLite's synchronously, Npgsql's asynchronously too).</summary>
-    protected sealed class OpenStore(IReviewStore store) : IAsyncDisposable
-    {
-        public IReviewStore Store { get; } = store;
-
-        public async ValueTask DisposeAsync()
-        {
-            switch (Store)
-            {
-                case IAsyncDisposable asynchronous:
-                    await asynchronous.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
-        }
     }
 }
 

@@ -73,24 +73,8 @@ public sealed class PostgresFeedbackStore : IFeedbackStore, IAsyncDisposable, ID
             FROM feedback ORDER BY seq DESC LIMIT $1
             """);
         select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var entries = new List<FeedbackEntry>();
         await using var reader = await select.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            // A kind this build does not know (written by a newer one) is skipped rather than misreported.
-            if (!FeedbackKinds.TryParse(reader.GetString(2), out var kind))
-            {
-                continue;
-            }
-
-            entries.Add(new FeedbackEntry(
-                reader.GetString(0),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                new FeedbackSubmission(kind, reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7))));
-        }
-
-        return entries;
+        return await FeedbackRows.ReadAllAsync(reader, ct);
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
