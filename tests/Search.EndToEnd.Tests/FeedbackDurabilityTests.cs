@@ -44,7 +44,7 @@ public sealed class FeedbackDurabilityTests(FaultClusterFixture fixture) : IClas
         Assert.NotEqual(killed, gateway.ProcessId);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/feedback");
-        request.Headers.Add("X-Api-Key", fixture.Cluster.IngestApiKey);
+        request.Headers.Add("X-Api-Key", fixture.Cluster.ReviewApiKey);
         using var listed = await fixture.Http.SendAsync(request, ct);
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         using var list = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(ct));

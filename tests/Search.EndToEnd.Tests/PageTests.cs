@@ -429,7 +429,7 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
     private async Task<List<JsonElement>> FeedbackAsync(CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/feedback");
-        request.Headers.Add("X-Api-Key", fixture.Cluster.IngestApiKey);
+        request.Headers.Add("X-Api-Key", fixture.Cluster.ReviewApiKey);
         using var listed = await fixture.Http.SendAsync(request, ct);
         listed.EnsureSuccessStatusCode();
         using var list = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(ct));

@@ -16,6 +16,7 @@ namespace Search.Gateway.Tests;
 public sealed class FeedbackApiTests : IDisposable
 {
     private const string Key = "test-ingest-key";
+    private const string ReviewKey = "test-review-key";
 
     private static readonly Method<Rpc.FeedbackRequest, Rpc.FeedbackResponse> Feedback =
         GrpcMethods.Unary<Rpc.FeedbackRequest, Rpc.FeedbackResponse>(Rpc.Gateway.Descriptor, "Feedback");
@@ -63,7 +64,7 @@ public sealed class FeedbackApiTests : IDisposable
     };
 
     [Fact]
-    public async Task RestFeedbackIsStoredAndListedWithTheIngestKeyOnly()
+    public async Task RestFeedbackIsStoredAndListedWithTheReviewerKeyOnly()
     {
         await using var gateway = Gateway();
         using var http = gateway.CreateClient();
@@ -75,7 +76,8 @@ public sealed class FeedbackApiTests : IDisposable
             """), ct);
         using var noKey = await http.GetAsync("/api/feedback", ct);
         using var wrongKey = await http.SendAsync(List("not-the-key"), ct);
-        using var listed = await http.SendAsync(List(Key), ct);
+        using var ingestKey = await http.SendAsync(List(Key), ct);
+        using var listed = await http.SendAsync(List(ReviewKey), ct);
 
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         using var ack = JsonDocument.Parse(await posted.Content.ReadAsStringAsync(ct));
@@ -83,6 +85,8 @@ public sealed class FeedbackApiTests : IDisposable
         Assert.False(string.IsNullOrEmpty(id));
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        // The ingest key writes documents; what people said about answers is for reviewers.
+        Assert.Equal(HttpStatusCode.Forbidden, ingestKey.StatusCode);
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         using var list = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(ct));
         var entry = Assert.Single(list.RootElement.GetProperty("feedback").EnumerateArray());
@@ -96,9 +100,9 @@ public sealed class FeedbackApiTests : IDisposable
     }
 
     [Fact]
-    public async Task ListingFeedbackIsRefusedWhenTheGatewayHasNoIngestKey()
+    public async Task ListingFeedbackIsRefusedWhenTheGatewayHasNoReviewerKey()
     {
-        await using var gateway = new IsolatedGateway(("Gateway:IngestApiKey", ""), ("Gateway:Feedback:Database", DatabasePath));
+        await using var gateway = new IsolatedGateway(("Gateway:IngestApiKey", Key), ("Gateway:Review:ApiKey", ""), ("Gateway:Feedback:Database", DatabasePath));
         using var http = gateway.CreateClient();
 
         using var listed = await http.SendAsync(List("anything"), TestContext.Current.CancellationToken);
@@ -218,7 +222,7 @@ public sealed class FeedbackApiTests : IDisposable
     private string DatabasePath => Path.Combine(_folder.FullName, "feedback.db");
 
     private IsolatedGateway Gateway(params (string Key, string Value)[] settings) =>
-        new([("Gateway:IngestApiKey", Key), ("Gateway:Feedback:Database", DatabasePath), .. settings]);
+        new([("Gateway:IngestApiKey", Key), ("Gateway:Review:ApiKey", ReviewKey), ("Gateway:Feedback:Database", DatabasePath), .. settings]);
 
     private static GrpcChannel Channel(IsolatedGateway gateway) =>
         GrpcChannel.ForAddress(gateway.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = gateway.Server.CreateHandler() });
@@ -234,7 +238,7 @@ public sealed class FeedbackApiTests : IDisposable
 
     private static async Task<List<string>> ListedIds(HttpClient http)
     {
-        using var response = await http.SendAsync(List(Key), TestContext.Current.CancellationToken);
+        using var response = await http.SendAsync(List(ReviewKey), TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         return [.. json.RootElement.GetProperty("feedback").EnumerateArray().Select(e => e.GetProperty("id").GetString()!)];

@@ -17,6 +17,7 @@ namespace Search.Gateway.Tests;
 public sealed class SharedFeedbackTests(PostgresFixture server) : IClassFixture<PostgresFixture>
 {
     private const string Key = "test-ingest-key";
+    private const string ReviewKey = "test-review-key";
 
     private static readonly Method<Rpc.FeedbackRequest, Rpc.FeedbackResponse> Feedback =
         GrpcMethods.Unary<Rpc.FeedbackRequest, Rpc.FeedbackResponse>(Rpc.Gateway.Descriptor, "Feedback");
@@ -75,14 +76,14 @@ public sealed class SharedFeedbackTests(PostgresFixture server) : IClassFixture<
     }
 
     private static IsolatedGateway Replica(string connectionString) =>
-        new(("Gateway:IngestApiKey", Key), ("Gateway:Feedback:Postgres", connectionString));
+        new(("Gateway:IngestApiKey", Key), ("Gateway:Review:ApiKey", ReviewKey), ("Gateway:Feedback:Postgres", connectionString));
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static HttpRequestMessage List()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/feedback?limit=1000");
-        request.Headers.Add("X-Api-Key", Key);
+        request.Headers.Add("X-Api-Key", ReviewKey);
         return request;
     }
 

@@ -7,7 +7,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Search.Gateway.Feedback;
-using Search.Gateway.Ingest;
+using Search.Gateway.Review;
 
 namespace Search.Gateway.Api;
 
@@ -112,9 +112,10 @@ public static class FeedbackApi
         return Results.Json(new FeedbackAck(id), FeedbackJsonContext.Default.FeedbackAck, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IngestAuthorization authorization, IFeedbackStore store)
+    /// <summary>What people said about answers is for reviewers: the listing takes the reviewer key, not the ingest key.</summary>
+    private static async Task<IResult> ListAsync(HttpContext http, ReviewAuthorization authorization, IFeedbackStore store)
     {
-        if (authorization.Refuse(http, "listing feedback") is { } refused)
+        if (authorization.Refuse(http) is { } refused)
         {
             return refused;
         }
