@@ -8,6 +8,7 @@ using Search.Evaluation.Datasets;
 using Search.Gateway.QueryLog;
 using Search.TestKit;
 using Rpc = Search.Contracts.V1;
+using static Search.Gateway.Tests.HarwickReview;
 
 namespace Search.Gateway.Tests;
 
@@ -20,10 +21,6 @@ namespace Search.Gateway.Tests;
 public sealed class ReviewApiTests : IAsyncLifetime
 {
     private const string IngestKey = "test-ingest-key";
-    private const string ReviewKey = "test-review-key";
-    private const string Question = "Who designed the Harwick bridge?";
-    private const string TownText = "The Harwick bridge stands in the town of Harwick.";
-    private const string DesignText = "The Harwick bridge was designed by Ada Moreau in 1873.";
 
     private static readonly Method<Rpc.CorrectRequest, Rpc.ReviewActionResponse> CorrectMethod =
         GrpcMethods.Unary<Rpc.CorrectRequest, Rpc.ReviewActionResponse>(Rpc.Review.Descriptor, "Correct");
@@ -73,25 +70,7 @@ public sealed class ReviewApiTests : IAsyncLifetime
         { "undo", $$"""{"action_id":"{{new string('a', 65)}}"}""", "action_id has 65 characters" },
     };
 
-    public async ValueTask InitializeAsync()
-    {
-        _stages = await FakeStages.StartAsync(Cancel);
-        _stages.Passages =
-        [
-            Scored("town#0", "town", "Harwick", "https://harwick.example/", TownText, 3),
-            Scored("design#0", "design", "The Harwick bridge", "https://bridges.example/harwick", DesignText, 2),
-        ];
-        // The scripted reader: the first sentence of the first passage it is sent, shown, at confidence 0.55.
-        _stages.Answerer = r => r.Passages.Count == 0 ? new Rpc.AnswerResponse() : new Rpc.AnswerResponse
-        {
-            Shown = true,
-            Candidate = new Rpc.AnswerBox
-            {
-                Text = r.Passages[0].Passage.Text, Passage = r.Passages[0].Passage, AnswerStart = 0, AnswerEnd = r.Passages[0].Passage.Text.Length,
-                Confidence = 0.55, Kind = Rpc.AnswerKind.Sentence, ModelVersion = "answer-model-test",
-            },
-        };
-    }
+    public async ValueTask InitializeAsync() => _stages = await StartStagesAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -427,13 +406,6 @@ public sealed class ReviewApiTests : IAsyncLifetime
         Passages = { Scored("town#0", "town", "Harwick", "https://harwick.example/", TownText, 3) },
     };
 
-    private static Rpc.ScoredPassage Scored(string id, string document, string title, string url, string text, double score) => new()
-    {
-        Passage = new Rpc.Passage { PassageId = id, DocumentId = document, Title = title, Url = url, Text = text, Language = Rpc.Language.En, EndOffset = text.Length },
-        Score = score,
-        RetrievalScore = score,
-    };
-
     private IsolatedGateway Gateway(params (string Key, string Value)[] settings) => _stages.Gateway(
     [
         ("Gateway:IngestApiKey", IngestKey),
@@ -447,48 +419,6 @@ public sealed class ReviewApiTests : IAsyncLifetime
 
     private static CallOptions Options(string? key) =>
         new(headers: key is null ? null : new Metadata { { "x-api-key", key } }, cancellationToken: Cancel);
-
-    private static HttpRequestMessage Request(HttpMethod method, string path, string? key)
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (key is not null)
-        {
-            request.Headers.Add("X-Api-Key", key);
-        }
-
-        return request;
-    }
-
-    private static HttpRequestMessage Post(string path, string body)
-    {
-        var request = Request(HttpMethod.Post, path, ReviewKey);
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        return request;
-    }
-
-    private static async Task<JsonElement> ActAsync(HttpClient http, string action, string body)
-    {
-        using var response = await http.SendAsync(Post($"/api/review/{action}", body), Cancel);
-        var text = await response.Content.ReadAsStringAsync(Cancel);
-        Assert.True(response.IsSuccessStatusCode, $"{action}: {(int)response.StatusCode} {text}");
-        using var json = JsonDocument.Parse(text);
-        return json.RootElement.GetProperty("action").Clone();
-    }
-
-    private static async Task<JsonElement> GetAsync(HttpClient http, string path)
-    {
-        using var response = await http.SendAsync(Request(HttpMethod.Get, path, ReviewKey), Cancel);
-        var text = await response.Content.ReadAsStringAsync(Cancel);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
-        using var json = JsonDocument.Parse(text);
-        return json.RootElement.Clone();
-    }
-
-    private static async Task<JsonElement> SearchAsync(HttpClient http, string query)
-    {
-        using var json = JsonDocument.Parse(await http.GetStringAsync("/api/search?q=" + Uri.EscapeDataString(query), Cancel));
-        return json.RootElement.Clone();
-    }
 
     /// <summary>The data of the stream's "answer" event.</summary>
     private static async Task<JsonElement> StreamedAnswerAsync(HttpClient http, string query)
@@ -505,12 +435,4 @@ public sealed class ReviewApiTests : IAsyncLifetime
         return json.RootElement.GetProperty("detail").GetString() ?? "";
     }
 
-    /// <summary>Waits for the query log's background writer (no time is asserted: the test's own timeout bounds it).</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(20, Cancel);
-        }
-    }
 }

@@ -9,6 +9,7 @@ using Search.Gateway.QueryLog;
 using Search.Hosting;
 using Search.TestKit;
 using Rpc = Search.Contracts.V1;
+using static Search.Gateway.Tests.HarwickReview;
 
 namespace Search.Gateway.Tests;
 
@@ -20,10 +21,6 @@ namespace Search.Gateway.Tests;
 /// </summary>
 public sealed class SharedReviewTests(PostgresFixture server) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
-    private const string ReviewKey = "test-review-key";
-    private const string Question = "Who designed the Harwick bridge?";
-    private const string TownText = "The Harwick bridge stands in the town of Harwick.";
-    private const string DesignText = "The Harwick bridge was designed by Ada Moreau in 1873.";
 
     private static readonly Method<Rpc.ConfirmRequest, Rpc.ReviewActionResponse> ConfirmMethod =
         GrpcMethods.Unary<Rpc.ConfirmRequest, Rpc.ReviewActionResponse>(Rpc.Review.Descriptor, "Confirm");
@@ -32,25 +29,7 @@ public sealed class SharedReviewTests(PostgresFixture server) : IClassFixture<Po
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _stages = await FakeStages.StartAsync(Cancel);
-        _stages.Passages =
-        [
-            Scored("town#0", "town", "Harwick", "https://harwick.example/", TownText, 3),
-            Scored("design#0", "design", "The Harwick bridge", "https://bridges.example/harwick", DesignText, 2),
-        ];
-        // The scripted reader: the first passage it is sent, shown, at confidence 0.55.
-        _stages.Answerer = r => r.Passages.Count == 0 ? new Rpc.AnswerResponse() : new Rpc.AnswerResponse
-        {
-            Shown = true,
-            Candidate = new Rpc.AnswerBox
-            {
-                Text = r.Passages[0].Passage.Text, Passage = r.Passages[0].Passage, AnswerStart = 0, AnswerEnd = r.Passages[0].Passage.Text.Length,
-                Confidence = 0.55, Kind = Rpc.AnswerKind.Sentence, ModelVersion = "answer-model-test",
-            },
-        };
-    }
+    public async ValueTask InitializeAsync() => _stages = await StartStagesAsync();
 
     public async ValueTask DisposeAsync() => await _stages.DisposeAsync();
 
@@ -176,60 +155,6 @@ public sealed class SharedReviewTests(PostgresFixture server) : IClassFixture<Po
     private IsolatedGateway Replica(string connectionString) =>
         _stages.Gateway(("Gateway:Review:ApiKey", ReviewKey), ("Gateway:Store:Postgres", connectionString));
 
-    private static Rpc.ScoredPassage Scored(string id, string document, string title, string url, string text, double score) => new()
-    {
-        Passage = new Rpc.Passage { PassageId = id, DocumentId = document, Title = title, Url = url, Text = text, Language = Rpc.Language.En, EndOffset = text.Length },
-        Score = score,
-        RetrievalScore = score,
-    };
-
-    private static HttpRequestMessage Request(HttpMethod method, string path)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-Api-Key", ReviewKey);
-        return request;
-    }
-
-    private static HttpRequestMessage Post(string path, string body)
-    {
-        var request = Request(HttpMethod.Post, path);
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        return request;
-    }
-
-    private static async Task<JsonElement> ActAsync(HttpClient http, string action, string body)
-    {
-        using var response = await http.SendAsync(Post($"/api/review/{action}", body), Cancel);
-        var text = await response.Content.ReadAsStringAsync(Cancel);
-        Assert.True(response.IsSuccessStatusCode, $"{action}: {(int)response.StatusCode} {text}");
-        using var json = JsonDocument.Parse(text);
-        return json.RootElement.GetProperty("action").Clone();
-    }
-
-    private static async Task<JsonElement> GetAsync(HttpClient http, string path)
-    {
-        using var response = await http.SendAsync(Request(HttpMethod.Get, path), Cancel);
-        var text = await response.Content.ReadAsStringAsync(Cancel);
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
-        using var json = JsonDocument.Parse(text);
-        return json.RootElement.Clone();
-    }
-
-    private static async Task<JsonElement> SearchAsync(HttpClient http, string query)
-    {
-        using var json = JsonDocument.Parse(await http.GetStringAsync("/api/search?q=" + Uri.EscapeDataString(query), Cancel));
-        return json.RootElement.Clone();
-    }
-
     private static async Task<string?> AnswerAsync(HttpClient http) =>
         (await SearchAsync(http, Question)).GetProperty("answer").GetProperty("text").GetString();
-
-    /// <summary>Waits for another replica's refresh or the query log's writer (no time is asserted: the test's own timeout bounds it).</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(20, Cancel);
-        }
-    }
 }

@@ -71,22 +71,12 @@ public sealed class PostgresReviewStore : IReviewStore, IAsyncDisposable, IDispo
         await using var write = await BeginWriteAsync();
         var found = await SelectAsync(write.Connection, write.Transaction, "WHERE id = $1 FOR UPDATE", [actionId], CancellationToken.None);
         var target = found.Count == 0 ? null : found[0];
-        if (target is null)
+        if (ReviewAction.UndoProblem(actionId, target) is { Length: > 0 } problem)
         {
-            return (null, $"there is no review action '{actionId}'");
+            return (null, problem);
         }
 
-        if (target.Submission.Kind == ReviewActionKind.Undo)
-        {
-            return (null, $"'{actionId}' is an undo; to restore what it took back, take the action again");
-        }
-
-        if (target.UndoneBy is not null)
-        {
-            return (null, $"'{actionId}' was already undone by '{target.UndoneBy}'");
-        }
-
-        var undo = await InsertAsync(write.Connection, write.Transaction, target.Submission with { Kind = ReviewActionKind.Undo, UndoOf = actionId });
+        var undo = await InsertAsync(write.Connection, write.Transaction, target!.Submission with { Kind = ReviewActionKind.Undo, UndoOf = actionId });
         await using var mark = new NpgsqlCommand("UPDATE review_action SET undone_by = $1 WHERE id = $2", write.Connection, write.Transaction);
         mark.Parameters.Add(new NpgsqlParameter<string> { TypedValue = undo.Id });
         mark.Parameters.Add(new NpgsqlParameter<string> { TypedValue = actionId });

@@ -35,6 +35,18 @@ public sealed record ReviewSubmission(
 public sealed record ReviewAction(string Id, long Seq, DateTimeOffset At, ReviewSubmission Submission, string? UndoneBy)
 {
     public bool InEffect => UndoneBy is null && Submission.Kind != ReviewActionKind.Undo;
+
+    /// <summary>
+    /// Why <paramref name="target"/>, found by <paramref name="actionId"/> (null: no such action), cannot be undone;
+    /// empty when it can. Both stores ask inside the transaction that writes the undo.
+    /// </summary>
+    public static string UndoProblem(string actionId, ReviewAction? target) => target switch
+    {
+        null => $"there is no review action '{actionId}'",
+        { Submission.Kind: ReviewActionKind.Undo } => $"'{actionId}' is an undo; to restore what it took back, take the action again",
+        { UndoneBy: { } undoneBy } => $"'{actionId}' was already undone by '{undoneBy}'",
+        _ => "",
+    };
 }
 
 /// <summary>The wire names of kinds and scopes (REST, gRPC, the page, the database).</summary>

@@ -77,23 +77,13 @@ public sealed class SqliteReviewStore : IReviewStore, IDisposable
             using var transaction = _connection.BeginTransaction(deferred: false);
             var found = await SelectAsync("WHERE id = $id", [("$id", actionId)], transaction);
             var target = found.Count == 0 ? null : found[0];
-            if (target is null)
+            if (ReviewAction.UndoProblem(actionId, target) is { Length: > 0 } problem)
             {
-                return (null, $"there is no review action '{actionId}'");
-            }
-
-            if (target.Submission.Kind == ReviewActionKind.Undo)
-            {
-                return (null, $"'{actionId}' is an undo; to restore what it took back, take the action again");
-            }
-
-            if (target.UndoneBy is not null)
-            {
-                return (null, $"'{actionId}' was already undone by '{target.UndoneBy}'");
+                return (null, problem);
             }
 
             var undo = await InsertAsync(
-                target.Submission with { Kind = ReviewActionKind.Undo, UndoOf = actionId }, transaction);
+                target!.Submission with { Kind = ReviewActionKind.Undo, UndoOf = actionId }, transaction);
             using var mark = _connection.CreateCommand();
             mark.Transaction = transaction;
             mark.CommandText = "UPDATE review_action SET undone_by = $undo WHERE id = $id";
