@@ -33,4 +33,35 @@ public sealed partial class GenerationTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "page-shots", "generated-real-en-desktop.png"), FullPage = true });
         await watch.AssertNoneAsync();
     }
+
+    [Fact]
+    public async Task ThePageMarksStreamedTextProvisionalAndSaysSoWhenItIsWithdrawn()
+    {
+        fixture.Model.Pieces = ["General relativity was developed by ", "Isaac Newton in 1687 [1]", "."];
+        await using var chromium = new Chromium();
+        await chromium.InitializeAsync();
+        var (page, watch) = await chromium.OpenAsync(fixture.Cluster.GatewayHttpAddress + "/",
+            new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // Record what the box looked like while the tokens arrived.
+        await page.EvaluateAsync(@"() => {
+            window.provisionalSeen = [];
+            new MutationObserver(() => {
+              const box = document.getElementById('answer');
+              if (box.classList.contains('provisional')) window.provisionalSeen.push(box.getAttribute('aria-busy') + ':' + box.querySelector('.answer-text').textContent);
+            }).observe(document.getElementById('answer'), { subtree: true, childList: true, characterData: true, attributes: true });
+        }");
+
+        await page.FillAsync("#q", Question);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#status:text-matches('withdrawn')", new PageWaitForSelectorOptions { Timeout = 20_000 });
+
+        var seen = await page.EvaluateAsync<string[]>("() => window.provisionalSeen");
+        Assert.Contains(seen, s => s.StartsWith("true:", StringComparison.Ordinal) && s.Contains("Isaac Newton", StringComparison.Ordinal));
+        Assert.Equal("A generated answer was withdrawn: it did not pass its check against the sources.", await page.TextContentAsync("#status"));
+        // What replaced it is the extractive box, no longer provisional, and the withdrawn text is gone.
+        Assert.Equal("answer", await page.GetAttributeAsync("#answer", "data-kind"));
+        Assert.Equal("false", await page.GetAttributeAsync("#answer", "aria-busy"));
+        Assert.DoesNotContain("Newton", await page.TextContentAsync("#answer") ?? "", StringComparison.Ordinal);
+        await watch.AssertNoneAsync();
+    }
 }

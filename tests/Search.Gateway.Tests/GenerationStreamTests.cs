@@ -40,6 +40,9 @@ public sealed class GenerationStreamTests : IAsyncLifetime
         Assert.Equal(["results", "token", "token", "token", "answer", "done"], events.Select(e => e.Name));
         Assert.Equal(["Alexander Graham Bell ", "patented it [1]", ", before Gray [2]."],
             events.Where(e => e.Name == "token").Select(e => e.Data.GetProperty("text").GetString()));
+        // Tokens are provisional until the answer event; this one stands, so nothing is withdrawn.
+        Assert.All(events.Where(e => e.Name == "token"), e => Assert.True(e.Data.GetProperty("provisional").GetBoolean()));
+        Assert.False(events[4].Data.GetProperty("withdrawn").GetBoolean());
 
         var results = events[0].Data;
         Assert.Equal(["doc-0#0", "doc-1#0"], results.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("passage_id").GetString()));
@@ -99,6 +102,40 @@ public sealed class GenerationStreamTests : IAsyncLifetime
         Assert.Empty(answer.Citations);
         Assert.Contains("cites [7]", answer.FallbackReason, StringComparison.Ordinal);
         Assert.Equal(box, answer.Answer);
+        // The token already sent is taken back.
+        Assert.True(answer.Withdrawn);
+    }
+
+    [Fact]
+    public async Task AnAnswerThatFailsItsChecksOverSseSaysItsProvisionalTokensAreWithdrawn()
+    {
+        _stages.AnswerEvents =
+        [
+            Token("Gray patented it "),
+            Token("in 1877 [1]."),
+            new Rpc.AnswerStreamEvent
+            {
+                Result = new Rpc.AnswerStreamResult
+                {
+                    Generated = new Rpc.GeneratedAnswer { Text = "Gray patented it in 1877 [1]." },
+                    FallbackReason = "sentence 1 states \"1877\", which its cited passages [1] do not",
+                    Extractive = new Rpc.AnswerResponse(),
+                },
+            },
+        ];
+        await using var gateway = Gateway();
+        using var http = gateway.CreateClient();
+
+        using var response = await http.GetAsync("/api/search/stream?q=" + Uri.EscapeDataString(Question), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        var events = await ReadEventsAsync(response);
+
+        Assert.Equal(["results", "token", "token", "answer", "done"], events.Select(e => e.Name));
+        Assert.All(events.Where(e => e.Name == "token"), e => Assert.True(e.Data.GetProperty("provisional").GetBoolean()));
+        var answer = events[3].Data;
+        Assert.True(answer.GetProperty("withdrawn").GetBoolean());
+        Assert.False(answer.GetProperty("generated_shown").GetBoolean());
+        Assert.Equal("", answer.GetProperty("generated_text").GetString());
+        Assert.Contains("1877", answer.GetProperty("fallback_reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,6 +150,7 @@ public sealed class GenerationStreamTests : IAsyncLifetime
         var answer = events[^1].Answer;
         Assert.True(answer.Degraded);
         Assert.Contains("timed out", answer.FallbackReason, StringComparison.Ordinal);
+        Assert.True(answer.Withdrawn);
     }
 
     [Fact]
@@ -126,6 +164,7 @@ public sealed class GenerationStreamTests : IAsyncLifetime
 
         Assert.Equal(["results", "answer", "done"], events.Select(e => e.Name));
         Assert.Contains("not a question", events[1].Data.GetProperty("fallback_reason").GetString(), StringComparison.Ordinal);
+        Assert.False(events[1].Data.GetProperty("withdrawn").GetBoolean()); // nothing was streamed to take back
         Assert.Empty(_stages.AnswerRequests);
     }
 

@@ -13,8 +13,9 @@ public sealed record CitationResult(IReadOnlyList<CitedPassage> Citations, strin
 }
 
 /// <summary>
-/// Checks that a generated answer is grounded in what it was given: it cites at least one passage
-/// and every citation ("[2]", "[1, 3]", "[1][2]") points at a passage that was sent.
+/// Checks that a generated answer is grounded in what it was given: it cites at least one passage,
+/// every citation ("[2]", "[1, 3]", "[1][2]") points at a passage that was sent, and each sentence is
+/// supported by the passages it cites (<see cref="SupportCheck"/>).
 /// </summary>
 public static partial class CitationCheck
 {
@@ -44,11 +45,35 @@ public static partial class CitationCheck
             }
         }
 
-        return cited.Count == 0
-            ? new([], "the generated answer cites no passage")
-            : new(cited, "");
+        if (cited.Count == 0)
+        {
+            return new([], "the generated answer cites no passage");
+        }
+
+        var unsupported = SupportCheck.Problem(text, passages);
+        return unsupported.Length == 0 ? new(cited, "") : new([], unsupported);
     }
+
+    /// <summary>The passage numbers a piece of text cites, in order of first citation.</summary>
+    internal static IReadOnlyList<int> CitedIndexes(string text) =>
+        CitationMarks().Matches(text)
+            .SelectMany(m => m.Groups["n"].Captures)
+            .Select(c => int.TryParse(c.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Distinct()
+            .ToList();
+
+    /// <summary>The text with its citation marks removed.</summary>
+    internal static string WithoutMarks(string text) => CitationMarks().Replace(text, " ");
+
+    /// <summary>
+    /// The text with marks that follow a sentence's end ("… in 1876. [1]") moved in front of it
+    /// ("… in 1876 [1]."), so that each mark belongs to the sentence it follows.
+    /// </summary>
+    internal static string MarksBeforeSentenceEnds(string text) => MarksAfterStop().Replace(text, "${marks}${stop}");
 
     [GeneratedRegex(@"\[\s*(?<n>\d+)(?:\s*,\s*(?<n>\d+))*\s*\]")]
     private static partial Regex CitationMarks();
+
+    [GeneratedRegex(@"(?<stop>[.!?。！？])(?<marks>(?:\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\])+)")]
+    private static partial Regex MarksAfterStop();
 }

@@ -10,8 +10,9 @@ namespace Search.Gateway.Api;
 
 /// <summary>
 /// GET /api/search/stream: the search with its answer streamed as server-sent events, each a JSON
-/// object: <c>results</c> (the search response without the answer box), <c>token</c> ({"text": ...}, in
-/// order), <c>answer</c> (the checked answer) and <c>done</c>. Bad input is 400 and a missing retrieval
+/// object: <c>results</c> (the search response without the answer box), <c>token</c> ({"text": ...,
+/// "provisional": true}, in order: not checked yet), <c>answer</c> (the checked answer; <c>withdrawn</c> when
+/// the tokens failed their checks and must be taken back) and <c>done</c>. Bad input is 400 and a missing retrieval
 /// 503, as JSON, before the stream starts.
 /// </summary>
 public static class SearchStreamApi
@@ -70,6 +71,7 @@ public static class SearchStreamApi
         {
             json.WriteStartObject();
             json.WriteString("text", text);
+            json.WriteBoolean("provisional", true);
             json.WriteEndObject();
         }
 

@@ -152,6 +152,7 @@ public static class WireMapping
         Degraded = answer.Degraded,
         TotalMs = answer.TotalMs,
         Costs = { answer.Costs.Select(ToWire) },
+        Withdrawn = answer.Withdrawn,
     };
 
     public static Rpc.SearchStreamEvent ToWire(this SearchEvent e) => e switch

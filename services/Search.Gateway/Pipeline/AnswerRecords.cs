@@ -27,6 +27,9 @@ public sealed record StreamedAnswer(
 
     /// <summary>What the whole streamed search cost each service (<see cref="SearchResponse.Costs"/>), set at the edge.</summary>
     public IReadOnlyList<StageCost> Costs { get; init; } = [];
+
+    /// <summary>Provisional tokens were streamed and the generated answer then failed its checks: clients take them back.</summary>
+    public bool Withdrawn { get; init; }
 }
 
 /// <summary>One event of a streamed search: the results first, then the answer's tokens in order, then the answer.</summary>
@@ -34,6 +37,7 @@ public abstract record SearchEvent;
 
 public sealed record ResultsEvent(SearchResponse Results) : SearchEvent;
 
+/// <summary>A piece of generated text, provisional until the <see cref="AnswerEvent"/> says it stands.</summary>
 public sealed record TokenEvent(string Text) : SearchEvent;
 
 public sealed record AnswerEvent(StreamedAnswer Answer) : SearchEvent;

@@ -237,23 +237,30 @@ public sealed class SearchPipeline(
     {
         var deadline = deadlines.Earliest(callerDeadline, _options.AnswerStreamTimeoutMs);
         GenerationOutcome? outcome;
+        var streamed = false;
         try
         {
             outcome = await stages.AnswerStreamAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), deadline,
-                (token, tokenCt) => emit(new TokenEvent(token), tokenCt), ct);
+                (token, tokenCt) =>
+                {
+                    streamed = true;
+                    return emit(new TokenEvent(token), tokenCt);
+                },
+                ct);
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Streamed answer degraded: {Status} {Detail}", e.StatusCode, e.Status.Detail);
-            return StreamedAnswer.None($"the answer stage {(e.StatusCode == StatusCode.DeadlineExceeded ? "timed out" : "failed")} ({e.StatusCode})") with { Degraded = true };
+            return StreamedAnswer.None($"the answer stage {(e.StatusCode == StatusCode.DeadlineExceeded ? "timed out" : "failed")} ({e.StatusCode})")
+                with { Degraded = true, Withdrawn = streamed };
         }
 
         if (outcome is null)
         {
-            return StreamedAnswer.None("the answer stage ended without a result") with { Degraded = true };
+            return StreamedAnswer.None("the answer stage ended without a result") with { Degraded = true, Withdrawn = streamed };
         }
 
-        var answer = StreamedAnswer.None(outcome.FallbackReason) with { GeneratedShown = outcome.GeneratedShown };
+        var answer = StreamedAnswer.None(outcome.FallbackReason) with { GeneratedShown = outcome.GeneratedShown, Withdrawn = streamed && !outcome.GeneratedShown };
         if (outcome.GeneratedShown)
         {
             return answer with { GeneratedText = outcome.Generated?.Text ?? "", Citations = outcome.Generated?.Citations ?? [] };

@@ -18,7 +18,8 @@ const STRINGS = {
     confidence: n => `confidence ${n}%`,
     generatedNote: "Written by a model from the results it cites; check them.",
     reviewedNote: "Checked by a reviewer.",
-    writing: "Writing…",
+    writing: "Writing… not yet checked against the sources.",
+    withdrawn: "A generated answer was withdrawn: it did not pass its check against the sources.",
     feedbackGroup: "Feedback on this answer",
     helpful: "Helpful",
     notHelpful: "Not helpful",
@@ -51,7 +52,8 @@ const STRINGS = {
     confidence: n => `置信度 ${n}%`,
     generatedNote: "由模型根据所引用的结果写成，请核对。",
     reviewedNote: "经审核人员确认。",
-    writing: "正在生成…",
+    writing: "正在生成…尚未对照来源核对。",
+    withdrawn: "生成的回答已撤回：未通过与来源的核对。",
     feedbackGroup: "对此答案的反馈",
     helpful: "有帮助",
     notHelpful: "没有帮助",
@@ -84,7 +86,8 @@ const STRINGS = {
     confidence: n => `信心度 ${n}%`,
     generatedNote: "由模型根據所引用的結果寫成，請核對。",
     reviewedNote: "經審核人員確認。",
-    writing: "正在生成…",
+    writing: "正在生成…尚未對照來源核對。",
+    withdrawn: "生成的回答已撤回：未通過與來源的核對。",
     feedbackGroup: "對此答案的意見",
     helpful: "有幫助",
     notHelpful: "沒有幫助",
@@ -263,10 +266,13 @@ function snippet(text, spans) {
 // ---- The answer box. ----
 
 // "answer", "generated" or "reviewed": the label (data-text keeps it right when the language changes) and the style.
-function setBoxKind(kind) {
+function setBoxKind(kind, provisional = false) {
   answerLabel.dataset.text = kind;
   answerLabel.textContent = t(kind);
   answerBox.dataset.kind = kind;
+  // Streamed text is provisional until its check: marked, and busy for assistive technology.
+  answerBox.classList.toggle("provisional", provisional);
+  answerBox.setAttribute("aria-busy", String(provisional));
 }
 
 // The source of a passage: its title (a link when its url is http(s)) and the url's host, shown as text.
@@ -282,6 +288,8 @@ function appendSource(parent, passage) {
 // the passage around that sentence; then its source.
 function renderAnswer(answer) {
   answerBox.hidden = !answer;
+  answerBox.classList.remove("provisional");
+  answerBox.setAttribute("aria-busy", "false");
   resetFeedback(answer ? {
     answer: answer.text,
     passage_id: (answer.passage || {}).passage_id || "",
@@ -377,7 +385,7 @@ function renderGenerated(answer, results) {
 function showStreaming(text) {
   answerBox.hidden = false;
   resetFeedback(null);
-  setBoxKind("generated");
+  setBoxKind("generated", true);
   answerText.classList.add("generated");
   answerText.textContent = text;
   answerPassage.replaceChildren();
@@ -509,8 +517,10 @@ async function search(query) {
         if (event.data.generated_shown) {
           renderGenerated(event.data, results);
         } else {
-          // Generation was off or failed its checks: the extractive box (or none) replaces what was written.
+          // Generation was off or failed its checks: the extractive box (or none) replaces what was written,
+          // and a withdrawn text is said to be withdrawn.
           renderAnswer(event.data.answer);
+          if (event.data.withdrawn) showStatus(t("withdrawn"), true);
         }
       }
     }

@@ -37,8 +37,8 @@ public sealed class GenerationServiceTests : IAsyncLifetime
         Assert.NotNull(result.Extractive.Candidate);
 
         var prompt = _model.LastPrompt();
-        Assert.Contains("[1] Doc 0: " + Passages[0], prompt, StringComparison.Ordinal);
-        Assert.Contains("[2] Doc 1: " + Passages[1], prompt, StringComparison.Ordinal);
+        Assert.Contains("<passage 1>\nTitle: Doc 0\n" + Passages[0] + "\n</passage 1>", prompt, StringComparison.Ordinal);
+        Assert.Contains("<passage 2>\nTitle: Doc 1\n" + Passages[1] + "\n</passage 2>", prompt, StringComparison.Ordinal);
         Assert.Contains(Question, prompt, StringComparison.Ordinal);
         Assert.Equal("test-model", _model.Requests.Last()["model"]!.GetValue<string>());
         Assert.True(_model.Requests.Last()["stream"]!.GetValue<bool>());
@@ -55,6 +55,22 @@ public sealed class GenerationServiceTests : IAsyncLifetime
         Assert.DoesNotContain("[2]", _model.LastPrompt(), StringComparison.Ordinal);
         Assert.False(result.GeneratedShown);
         Assert.Contains("cites [2]", result.FallbackReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAnswerCitingAPassageThatDoesNotSupportItFallsBackAfterItsTokens()
+    {
+        // A document's text can steer the model; the citation exists, but passage 2 never says 1901.
+        _model.Pieces = ["Elisha Gray ", "patented the telephone in 1901 [2]."];
+        await using var host = Host(_model.Endpoint);
+
+        var (tokens, result) = await StreamAsync(host, Request());
+
+        Assert.Equal(_model.Pieces, tokens);
+        Assert.False(result.GeneratedShown);
+        Assert.Contains("states \"1901\", which its cited passages [2] do not", result.FallbackReason, StringComparison.Ordinal);
+        Assert.Empty(result.Generated.Citations);
+        Assert.Equal(await UnaryAsync(host, Request()), result.Extractive);
     }
 
     [Fact]
