@@ -31,6 +31,11 @@ public static class TrainCommand
           2     fits the calibration and measures the curve
           3     is held out: the figures printed for it were never trained on
         'eval squad --fold test' asks only the held-out fold.
+
+        Questions marked "is_impossible" (SQuAD 2.0, as 'review export' writes blocked queries) teach the
+        confidence model that nothing read for them is an answer: every option is a wrong example, and a
+        box shown for one counts as a wrong box in the calibration and the figures. Other questions
+        without an answer are skipped.
         """;
 
     private const int ProgressEvery = 500;
@@ -83,7 +88,7 @@ public static class TrainCommand
                 return CliApp.ExitFailure;
             }
 
-            var questions = dataset.Questions.Where(q => q.Answers.Count > 0).Take(limit).ToList();
+            var questions = dataset.Questions.Where(q => q.Answers.Count > 0 || q.Impossible).Take(limit).ToList();
             var responses = await ResponsesAsync(file, questions, address, cache, concurrency, error, cancellationToken);
             for (var i = 0; i < questions.Count; i++)
             {

@@ -8,9 +8,13 @@ namespace Search.Cli.Training;
 /// <summary>Fits the LambdaMART span ranker: which of a question's span options is its answer.</summary>
 internal sealed class SpanRankerTrainer(MLContext ml, TextWriter output)
 {
-    /// <summary>Fits a LambdaMART ranker on every span option of <paramref name="questions"/>, one query group per question.</summary>
-    public TreeEnsemble Fit(IReadOnlyList<(TrainingQuestion Question, AnswerReading Reading)> questions, string name)
+    /// <summary>
+    /// Fits a LambdaMART ranker on every span option of <paramref name="questions"/>, one query group per question;
+    /// questions the documents do not answer have no option to rank first and are left out.
+    /// </summary>
+    public TreeEnsemble Fit(IReadOnlyList<(TrainingQuestion Question, AnswerReading Reading)> all, string name)
     {
+        var questions = all.Where(q => !q.Question.Question.Impossible).ToList();
         var rows = new List<Row>();
         var group = 0u;
         foreach (var (question, reading) in questions)
