@@ -33,6 +33,17 @@ public sealed class TrainingTests
     }
 
     [Theory]
+    [InlineData(new[] { "Bell" }, false, true)]
+    [InlineData(new string[0], true, true)] // a blocked query from 'review export': every option is a wrong example
+    [InlineData(new string[0], false, false)] // no answer and not marked: nothing to learn from
+    public void AQuestionTeachesWhenItHasAnAnswerOrIsMarkedUnanswerable(string[] answers, bool impossible, bool teaches)
+    {
+        var question = new SquadQuestion("q1", "Who patented the telephone?", answers, "doc", Impossible: impossible);
+
+        Assert.Equal(teaches, Search.Cli.Commands.TrainCommand.Teaches(question));
+    }
+
+    [Theory]
     [InlineData("needs a model kind", "train")]
     [InlineData("unknown model 'spans'", "train", "spans")]
     [InlineData("at least one SQuAD-format file", "train", "answer", "--out", "m.json")]

@@ -74,6 +74,9 @@ public static class TrainCommand
         return command;
     }
 
+    /// <summary>Whether a question enters training: it has a gold answer, or it is marked as one the documents do not answer.</summary>
+    internal static bool Teaches(SquadQuestion question) => question.Answers.Count > 0 || question.Impossible;
+
     private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes);
 
     /// <param name="args">the words after 'train', recorded in the model file</param>
@@ -88,7 +91,7 @@ public static class TrainCommand
                 return CliApp.ExitFailure;
             }
 
-            var questions = dataset.Questions.Where(q => q.Answers.Count > 0 || q.Impossible).Take(limit).ToList();
+            var questions = dataset.Questions.Where(Teaches).Take(limit).ToList();
             var responses = await ResponsesAsync(file, questions, address, cache, concurrency, error, cancellationToken);
             for (var i = 0; i < questions.Count; i++)
             {
