@@ -3,6 +3,9 @@ using System.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,7 +32,8 @@ public sealed class GrpcInputOptions
 /// the parser throws (a string field that is not UTF-8, CESU-encoded surrogates, a truncated or malformed message)
 /// as UNKNOWN, "Exception was thrown by handler". Every service's methods are therefore bound with request
 /// deserialisers that turn such a message into INVALID_ARGUMENT naming the message. Frames that are not gRPC at all
-/// (a cut-off length prefix, a message over the limit) keep gRPC's own INTERNAL and RESOURCE_EXHAUSTED.
+/// (a cut-off length prefix, a message over the limit) keep gRPC's own INTERNAL and RESOURCE_EXHAUSTED, whatever the
+/// size of the body (<see cref="GrpcBodyLimit"/>).
 /// </summary>
 public static class GrpcInput
 {
@@ -38,6 +42,7 @@ public static class GrpcInput
         builder.AddValidatedOptions<GrpcInputOptions>(GrpcInputOptions.SectionName);
         builder.Services.AddOptions<GrpcServiceOptions>()
             .Configure<IOptions<GrpcInputOptions>>((grpc, input) => grpc.MaxReceiveMessageSize = input.Value.MaxReceiveMessageBytes);
+        builder.Services.AddTransient<IStartupFilter, GrpcBodyLimit>();
 
         // Swapped when the container is built, so a later AddGrpc() (which registers grpc-dotnet's binder again) cannot undo it.
         var development = builder.Environment.IsDevelopment();
@@ -88,6 +93,29 @@ public static class GrpcInput
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"the request is not a valid {typeof(T).Name} message: {e.Message}"));
         }
     }
+}
+
+/// <summary>
+/// Leaves the size of a gRPC request to gRPC. Kestrel's body limit (30 MB) applies to unary calls too, and a body over
+/// it (a 64 MB message) surfaced as UNKNOWN, "Exception was thrown by handler. BadHttpRequestException"; without it
+/// gRPC reads the length prefix and answers RESOURCE_EXHAUSTED before the message is read.
+/// </summary>
+internal sealed class GrpcBodyLimit : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((http, following) =>
+        {
+            if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+                && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = null;
+            }
+
+            return following(http);
+        });
+        next(app);
+    };
 }
 
 /// <summary>
