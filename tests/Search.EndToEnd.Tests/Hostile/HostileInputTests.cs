@@ -191,6 +191,29 @@ public sealed class HostileInputTests(HostileClusterFixture fixture) : IClassFix
         await fixture.AssertNeighbourAnswersAsync(ct);
     }
 
+    [Fact]
+    public async Task ACompressedMessageThatInflatesPastTheLimitIsRefused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // 256 MB of zeros in a query field, gzipped to a few hundred KB: the limit is on what the message inflates to.
+        var message = RawGrpc.Field(1, new byte[256 * 1024 * 1024]);
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(message);
+        }
+
+        var compressed = packed.ToArray();
+        var frame = RawGrpc.Frame(compressed);
+        frame[0] = 1;
+
+        var (status, detail) = await fixture.Raw.PostAsync(
+            fixture.Address("Gateway"), "/search.v1.Gateway/Search", frame, new Dictionary<string, string> { ["grpc-encoding"] = "gzip" }, ct);
+
+        Assert.True(status == StatusCode.ResourceExhausted, $"{compressed.Length} bytes inflating to {message.Length}: {status} {detail}");
+        await fixture.AssertNeighbourAnswersAsync(ct);
+    }
+
     [Theory]
     [InlineData("Router", 65 * 1024)]
     [InlineData("Gateway", 5 * 1024 * 1024)]
@@ -329,6 +352,9 @@ public sealed class HostileInputTests(HostileClusterFixture fixture) : IClassFix
             var query = string.Concat(Enumerable.Repeat(character, 1000));
             using var atLimit = await fixture.Http.GetAsync("/api/search?q=" + Uri.EscapeDataString(query), ct);
             using var over = await fixture.Http.GetAsync("/api/search?q=" + Uri.EscapeDataString(query + character), ct);
+            // The page takes the same query from its own address; before the 16 KB request line both were 414.
+            using var page = await fixture.Http.GetAsync("/?q=" + Uri.EscapeDataString(query), ct);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
             Assert.Contains("query has 1001 characters; at most 1000 are accepted", await over.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
