@@ -55,6 +55,7 @@ public static class GatewayExtensions
         builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
         builder.AddGatewayRateLimiting();
+        builder.AddRequestLineLimit();
         builder.AddFeedback();
         builder.AddGatewayStores();
         builder.AddReview();

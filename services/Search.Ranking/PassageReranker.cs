@@ -54,9 +54,9 @@ public sealed class PassageReranker(RerankOptions options, RerankModel? model = 
 
     private string? Validate(string? query, int candidateCount, int topK)
     {
-        if (query is not null && query.Length > _options.MaxQueryLength)
+        if (query is not null && TextLength.Exceeds(query, _options.MaxQueryLength))
         {
-            return $"query is longer than {_options.MaxQueryLength} characters";
+            return TextLength.TooLong("query", query, _options.MaxQueryLength);
         }
 
         if (TextNormalizer.Normalize(query).Length == 0)

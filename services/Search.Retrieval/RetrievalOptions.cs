@@ -65,8 +65,9 @@ public sealed class RetrievalOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxTopK { get; set; } = 200;
 
+    /// <summary>Longest document text, in characters (text elements, as the README counts them).</summary>
     [Range(1, 100_000_000)]
-    public int MaxDocumentChars { get; set; } = 1_000_000;
+    public int MaxDocumentChars { get; set; } = Search.Text.DocumentRules.DefaultMaxTextCharacters;
 
     /// <summary>Target passage size in English words.</summary>
     [Range(10, 10_000)]
@@ -75,6 +76,13 @@ public sealed class RetrievalOptions : IValidatableObject
     /// <summary>Target passage size in Chinese characters.</summary>
     [Range(10, 20_000)]
     public int PassageCjkChars { get; set; } = 200;
+
+    /// <summary>
+    /// Longest passage in UTF-16 units, whatever it holds: text without words (200,000 symbols, a run of emoji) costs
+    /// nothing in words, and this keeps it from becoming one huge passage. 200 English words are about 1,200.
+    /// </summary>
+    [Range(100, 1_000_000)]
+    public int PassageMaxChars { get; set; } = 3_000;
 
     /// <summary>
     /// Threads that hand one upsert's documents to Lucene's writer at once; 0 means one per processor. Concurrent

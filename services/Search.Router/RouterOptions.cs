@@ -8,12 +8,12 @@ public sealed class RouterOptions : IValidatableObject
 {
     public const string SectionName = "Router";
 
-    /// <summary>Longest accepted query, in characters after normalisation.</summary>
+    /// <summary>Longest accepted query, in characters (text elements) after normalisation.</summary>
     [Range(1, 100_000)]
     public int MaxQueryLength { get; set; } = TextNormalizer.MaxQueryLength;
 
     /// <summary>
-    /// Longest raw input looked at, before normalisation. Whitespace runs and NFKC can make a
+    /// Longest raw input looked at, in characters, before normalisation. Whitespace runs and NFKC can make a
     /// query shrink, so the raw limit is looser; it keeps megabyte payloads away from the normaliser.
     /// </summary>
     [Range(1, 1_000_000)]

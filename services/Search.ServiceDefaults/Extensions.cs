@@ -52,8 +52,9 @@ public static class ServiceDefaultsExtensions
         {
             // Bad input must surface as a precise status, never as a stack trace.
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
-            o.MaxReceiveMessageSize = 64 * 1024 * 1024;
         });
+        // Request size limits and INVALID_ARGUMENT (never UNKNOWN) for messages that do not decode.
+        builder.AddGrpcInput();
         builder.Services.AddGrpcHealthChecks(o =>
         {
             // grpc.health.v1 reports the readiness checks; "" is the whole server. "live" is liveness alone, for

@@ -10,8 +10,9 @@ public class DocumentValidatorTests
     [Theory]
     [InlineData("", "some text", "", "id is missing")]
     [InlineData("   ", "some text", "", "id is missing")]
-    [InlineData("a\u0000b", "some text", "", "id contains control characters")]
-    [InlineData("a\nb", "some text", "", "id contains control characters")]
+    [InlineData("a\u0000b", "some text", "", "id contains a control character (U+0000)")]
+    [InlineData("a\nb", "some text", "", "id contains a control character (U+000A)")]
+    [InlineData("a/b", "some text", "", "id contains a path separator")]
     [InlineData("doc", "", "", "text is missing")]
     [InlineData("doc", " \t\n ", "", "text is missing")]
     [InlineData("doc", "some text", "fr", "language tag 'fr' is not known")]
@@ -23,13 +24,25 @@ public class DocumentValidatorTests
     }
 
     [Fact]
+    public void RetrievalChecksTitlesAndUrlsAgain()
+    {
+        Assert.Equal(
+            "title contains a control character (U+000A)",
+            DocumentValidator.Check(new IngestDocument("doc", "text", Title: "two\nlines"), MaxChars, out _));
+        Assert.Equal(
+            "url must be an absolute http or https address",
+            DocumentValidator.Check(new IngestDocument("doc", "text", Url: "javascript:alert(1)"), MaxChars, out _));
+        Assert.Null(DocumentValidator.Check(new IngestDocument("doc", "text", "Title", "https://example.org/doc"), MaxChars, out _));
+    }
+
+    [Fact]
     public void OverlongIdAndTextAreRejected()
     {
         Assert.Equal(
-            "id is longer than 256 characters (257)",
+            "id has 257 characters; at most 256 are accepted",
             DocumentValidator.Check(new IngestDocument(new string('a', 257), "text"), MaxChars, out _));
         Assert.Equal(
-            "text is longer than 1000 characters (1001)",
+            "text has 1001 characters; at most 1000 are accepted",
             DocumentValidator.Check(new IngestDocument("doc", new string('a', 1001)), MaxChars, out _));
     }
 

@@ -33,6 +33,21 @@ public class PassageSplitterTests
         }
     }
 
+    [Theory]
+    [InlineData("!")]
+    [InlineData("! ")]
+    [InlineData("\U0001F600")]
+    public void TextWithoutWordsIsCutByLength(string symbol)
+    {
+        // 200,000 symbols cost no words: only the character bound keeps them from being one passage.
+        var text = string.Concat(Enumerable.Repeat(symbol, 200_000));
+        var passages = new PassageSplitter(passageWords: 200, passageCjkChars: 200, maxChars: 3_000).Split(text);
+
+        Assert.True(passages.Count >= text.Trim().Length / 3_000, $"{passages.Count} passages");
+        Assert.All(passages, p => Assert.InRange(p.End - p.Start, 1, 3_000));
+        AssertCoversText(text, passages);
+    }
+
     [Fact]
     public void OverlongSentenceIsCutAtWordBoundaries()
     {

@@ -57,7 +57,7 @@ public class QueryRouterTests
     {
         RouteOk(new string('a', 1000));
 
-        Assert.Equal("query is longer than 1000 characters", RouteError(new string('a', 1001)));
+        Assert.Equal("query has 1001 characters; at most 1000 are accepted", RouteError(new string('a', 1001)));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class QueryRouterTests
         var router = new QueryRouter(Options.Create(new RouterOptions { MaxQueryLength = 10, MaxInputLength = 20 }));
 
         Assert.False(router.TryRoute("who wrote hamlet", null, out _, out var error));
-        Assert.Equal("query is longer than 10 characters", error);
+        Assert.Equal("query has 16 characters; at most 10 are accepted", error);
     }
 
     [Theory]

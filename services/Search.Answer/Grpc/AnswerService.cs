@@ -33,15 +33,16 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
 
     private static string ValidQuestion(Rpc.AnswerRequest request)
     {
+        // Measured as it arrived: normalising first would do the work the limit is there to bound.
+        if (TextLength.Exceeds(request.Question, TextNormalizer.MaxQueryLength))
+        {
+            ThrowInvalidArgument(TextLength.TooLong("question", request.Question, TextNormalizer.MaxQueryLength));
+        }
+
         var question = TextNormalizer.Normalize(request.Question);
         if (question.Length == 0)
         {
             ThrowInvalidArgument("question must not be empty.");
-        }
-
-        if (question.Length > TextNormalizer.MaxQueryLength)
-        {
-            ThrowInvalidArgument($"question must be at most {TextNormalizer.MaxQueryLength} characters.");
         }
 
         return question;

@@ -1,4 +1,3 @@
-using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
@@ -46,57 +45,47 @@ public static class DocumentsApi
         }
 
         // Documents go to retrieval as they are read, so a large body is never held whole in memory.
-        // Lines that are not documents are rejected here; positions are remapped so every rejection
-        // carries the item's index among the body's non-empty lines.
-        var localRejections = new List<Rpc.IngestRejection>();
-        var forwardedItemIndex = new List<int>();
-        var forwardedIds = new List<string>();
-        var items = 0;
+        // Lines that are not documents, and documents the rules refuse, are rejected here; the screen numbers
+        // every rejection by the item's index among the body's non-empty lines.
+        var screen = new IngestScreen();
         // The deadline bounds reading the body too, which gRPC's deadline alone would not.
         var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
         using var timeout = deadlines.CancelAt(deadline, http.RequestAborted);
         try
         {
             using var call = retrieval.UpsertDocumentStream(deadline: deadline, cancellationToken: timeout.Token);
-            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            var lineNumber = 0;
-            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            await foreach (var line in NdjsonLines.ReadAsync(http.Request.BodyReader, timeout.Token))
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
+                if (line.Text is null)
+                {
+                    screen.Reject($"line {line.Number}: not UTF-8 text");
+                    continue;
+                }
+
+                if (string.IsNullOrWhiteSpace(line.Text))
                 {
                     continue;
                 }
 
-                var item = items++;
-                if (!TryParse(line, out var document, out var problem))
+                if (!TryParse(line.Text, out var document, out var problem))
                 {
-                    localRejections.Add(new Rpc.IngestRejection { Index = item, Reason = $"line {lineNumber}: {problem}" });
+                    screen.Reject($"line {line.Number}: {problem}");
                     continue;
                 }
 
-                forwardedItemIndex.Add(item);
-                forwardedIds.Add(document.Id);
-                await call.RequestStream.WriteAsync(document, timeout.Token);
+                if (screen.Admit(document))
+                {
+                    await call.RequestStream.WriteAsync(document, timeout.Token);
+                }
             }
 
-            if (items == 0)
+            if (screen.Items == 0)
             {
                 return ApiResults.BadRequest("the body has no documents: send NDJSON, one JSON object per line with at least \"id\" and \"text\"");
             }
 
             await call.RequestStream.CompleteAsync();
-            var response = await call.ResponseAsync;
-            foreach (var rejection in response.Rejected)
-            {
-                rejection.Index = forwardedItemIndex[rejection.Index];
-            }
-
-            response.Rejected.AddRange(localRejections);
-            var ordered = response.Rejected.OrderBy(r => r.Index).ToList();
-            response.Rejected.Clear();
-            response.Rejected.AddRange(ordered);
-            return ApiResults.Json(response);
+            return ApiResults.Json(screen.Answer(await call.ResponseAsync));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -113,7 +102,7 @@ public static class DocumentsApi
         finally
         {
             // Whatever reached retrieval may have been committed: answers citing it must not outlive it.
-            await cache.InvalidateAsync(forwardedIds);
+            await cache.InvalidateAsync(screen.ForwardedIds);
         }
     }
 

@@ -1,3 +1,5 @@
+using Search.Text;
+
 namespace Search.Gateway.Feedback;
 
 /// <summary>Feedback as received, before any check: every field as text, the kind by its wire name.</summary>
@@ -62,9 +64,9 @@ public static class FeedbackRules
             return $"{field} is required";
         }
 
-        if (value.Length > maxLength)
+        if (TextLength.Exceeds(value, maxLength))
         {
-            return $"{field} has {value.Length} characters; at most {maxLength} are accepted";
+            return TextLength.TooLong(field, value, maxLength);
         }
 
         for (var i = 0; i < value.Length; i++)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Search.Gateway.Api;
 using Search.Gateway.Caching;
 using Search.Gateway.Feedback;
+using Search.Gateway.Ingest;
 using Search.Gateway.Pipeline;
 using Search.Gateway.QueryLog;
 using Search.Gateway.Review;
@@ -60,32 +61,42 @@ public sealed class GatewayService(
 
     public override async Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context)
     {
-        var response = await Forward(() => retrieval.UpsertDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
-        await cache.InvalidateAsync(request.Documents.Select(d => d.Id).ToList());
-        return response;
+        // Refused documents are rejected here and never forwarded.
+        var screen = new IngestScreen();
+        var forwarded = new Rpc.UpsertDocumentsRequest { Documents = { request.Documents.Where(screen.Admit) } };
+        if (forwarded.Documents.Count == 0)
+        {
+            return screen.Answer(null);
+        }
+
+        var response = await Forward(() => retrieval.UpsertDocumentsAsync(forwarded, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
+        await cache.InvalidateAsync(screen.ForwardedIds);
+        return screen.Answer(response);
     }
 
     public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
     {
+        var screen = new IngestScreen();
         return await Forward(async () =>
         {
             using var call = retrieval.UpsertDocumentStream(deadline: IngestDeadline(context), cancellationToken: context.CancellationToken);
-            var ids = new List<string>();
             try
             {
                 await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
                 {
-                    ids.Add(document.Id);
-                    await call.RequestStream.WriteAsync(document, context.CancellationToken);
+                    if (screen.Admit(document))
+                    {
+                        await call.RequestStream.WriteAsync(document, context.CancellationToken);
+                    }
                 }
 
                 await call.RequestStream.CompleteAsync();
-                return await call.ResponseAsync;
+                return screen.Answer(await call.ResponseAsync);
             }
             finally
             {
                 // Batches before a failure may have been committed: their answers go too.
-                await cache.InvalidateAsync(ids);
+                await cache.InvalidateAsync(screen.ForwardedIds);
             }
         });
     }

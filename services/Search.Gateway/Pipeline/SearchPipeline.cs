@@ -164,9 +164,9 @@ public sealed class SearchPipeline(
             BadSearchRequestException.Throw("query is empty: pass the question in 'q'");
         }
 
-        if (query.Query.Length > _options.MaxQueryLength)
+        if (TextLength.Exceeds(query.Query, _options.MaxQueryLength))
         {
-            BadSearchRequestException.Throw($"query is {query.Query.Length} characters; the limit is {_options.MaxQueryLength}");
+            BadSearchRequestException.Throw(TextLength.TooLong("query", query.Query, _options.MaxQueryLength));
         }
 
         if (query.K < 0 || query.K > _options.MaxResults)

@@ -17,15 +17,16 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
 {
     public override async Task<Rpc.RetrieveResponse> Search(Rpc.RetrieveRequest request, ServerCallContext context)
     {
+        // Measured as it arrived: normalising first would do the work the limit is there to bound.
+        if (TextLength.Exceeds(request.Query, TextNormalizer.MaxQueryLength))
+        {
+            ThrowInvalidArgument(TextLength.TooLong("query", request.Query, TextNormalizer.MaxQueryLength));
+        }
+
         var query = TextNormalizer.Normalize(request.Query);
         if (query.Length == 0)
         {
             ThrowInvalidArgument("query is empty");
-        }
-
-        if (query.Length > TextNormalizer.MaxQueryLength)
-        {
-            ThrowInvalidArgument($"query is longer than {TextNormalizer.MaxQueryLength} characters ({query.Length})");
         }
 
         var maxTopK = options.Value.MaxTopK;

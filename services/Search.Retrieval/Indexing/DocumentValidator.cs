@@ -8,8 +8,6 @@ public sealed record ValidDocument(int Index, IngestDocument Document, TextLangu
 /// <summary>Checks documents one by one so a bad item never sinks the rest of its batch.</summary>
 public static class DocumentValidator
 {
-    public const int MaxIdLength = 256;
-
     /// <summary>
     /// Splits <paramref name="documents"/> into valid ones and rejections. When an id occurs
     /// more than once, only its last valid occurrence is kept (last wins).
@@ -27,7 +25,7 @@ public static class DocumentValidator
             var reason = Check(document, maxDocumentChars, out var language);
             if (reason is not null)
             {
-                rejected.Add(new IngestRejection(index, document.Id ?? "", reason));
+                rejected.Add(new IngestRejection(index, DocumentRules.Preview(document.Id), reason));
                 continue;
             }
 
@@ -47,29 +45,10 @@ public static class DocumentValidator
     public static string? Check(IngestDocument document, int maxDocumentChars, out TextLanguage language)
     {
         language = TextLanguage.Unknown;
-        if (string.IsNullOrWhiteSpace(document.Id))
+        // The gateway checked the same rules; retrieval checks them again, so no other caller can store what they refuse.
+        if (DocumentRules.Problem(document.Id, document.Text, document.Title, document.Url, maxDocumentChars) is { } problem)
         {
-            return "id is missing";
-        }
-
-        if (document.Id.Length > MaxIdLength)
-        {
-            return $"id is longer than {MaxIdLength} characters ({document.Id.Length})";
-        }
-
-        if (document.Id.Any(char.IsControl))
-        {
-            return "id contains control characters";
-        }
-
-        if (string.IsNullOrWhiteSpace(document.Text))
-        {
-            return "text is missing";
-        }
-
-        if (document.Text.Length > maxDocumentChars)
-        {
-            return $"text is longer than {maxDocumentChars} characters ({document.Text.Length})";
+            return problem;
         }
 
         if (document.UpdatedAtUnixMs < 0)

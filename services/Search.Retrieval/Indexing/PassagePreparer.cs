@@ -16,7 +16,7 @@ public sealed record PreparedBatch(int Accepted, IReadOnlyList<PreparedDocument>
 public sealed class PassagePreparer(RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null)
 {
     private readonly PassageEmbedder _embedder = embedder ?? PassageEmbedder.Disabled;
-    private readonly PassageSplitter _splitter = new(options.PassageWords, options.PassageCjkChars);
+    private readonly PassageSplitter _splitter = new(options.PassageWords, options.PassageCjkChars, options.PassageMaxChars);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public PreparedBatch Prepare(IReadOnlyList<IngestDocument> documents, int firstIndex = 0)

@@ -4,7 +4,8 @@ namespace Search.Retrieval.Passages;
 
 /// <summary>
 /// Cuts a document into sentence-aware windows of about <c>passageWords</c> English words
-/// or <c>passageCjkChars</c> Chinese characters. Every passage is a range of the original
+/// or <c>passageCjkChars</c> Chinese characters, and never longer than <c>maxChars</c> UTF-16 units
+/// (unless one unit is: a run without spaces is cut every 40). Every passage is a range of the original
 /// text, so its text is exactly <c>text[Start..End]</c>.
 /// </summary>
 public sealed class PassageSplitter
@@ -15,11 +16,14 @@ public sealed class PassageSplitter
     private readonly long _wordCost;
     private readonly long _cjkCost;
     private readonly long _budget;
+    private readonly int _maxChars;
 
-    public PassageSplitter(int passageWords, int passageCjkChars)
+    public PassageSplitter(int passageWords, int passageCjkChars, int maxChars = 3_000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(passageWords, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(passageCjkChars, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxChars, MaxWordChars + 1);
+        _maxChars = maxChars;
 
         // Integer costs: a word is 1/passageWords of a passage, a Han character 1/passageCjkChars, so mixed text fills one budget.
         _wordCost = passageCjkChars;
@@ -34,13 +38,14 @@ public sealed class PassageSplitter
         {
             var units = Units(text, sentence);
             var cost = units.Sum(u => u.Cost);
-            if (cost <= _budget)
+            if (cost <= _budget && sentence.End - sentence.Start <= _maxChars)
             {
                 segments.Add(new Piece(sentence.Start, sentence.End, cost));
                 continue;
             }
 
             // One sentence longer than a passage: cut it between words (or between Han characters).
+            // Punctuation costs no words, so a sentence of symbols is cut by its length alone.
             segments.AddRange(Pack(units));
         }
 
@@ -59,7 +64,8 @@ public sealed class PassageSplitter
         var current = pieces[0];
         foreach (var piece in pieces.Skip(1))
         {
-            if (current.Cost > 0 && current.Cost + piece.Cost > _budget)
+            var tooLong = piece.End - current.Start > _maxChars;
+            if ((current.Cost > 0 && current.Cost + piece.Cost > _budget) || tooLong)
             {
                 packed.Add(current);
                 current = piece;

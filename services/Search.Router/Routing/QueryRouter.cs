@@ -38,9 +38,10 @@ public sealed class QueryRouter(IOptions<RouterOptions> options)
             return $"language_hint '{Truncate(languageHint!, 20)}' is not supported; use en, zh-Hans or zh-Hant, or leave it empty";
         }
 
-        if (query is not null && query.Length > _options.MaxInputLength)
+        // The raw input is bounded before the normaliser sees it; the limit proper applies to the normalised query.
+        if (query is not null && TextLength.Exceeds(query, _options.MaxInputLength))
         {
-            return TooLong();
+            return TextLength.TooLong("query", query, _options.MaxQueryLength);
         }
 
         normalized = TextNormalizer.Normalize(query);
@@ -49,10 +50,8 @@ public sealed class QueryRouter(IOptions<RouterOptions> options)
             return "query is empty";
         }
 
-        return normalized.Length > _options.MaxQueryLength ? TooLong() : null;
+        return TextLength.Exceeds(normalized, _options.MaxQueryLength) ? TextLength.TooLong("query", normalized, _options.MaxQueryLength) : null;
     }
-
-    private string TooLong() => $"query is longer than {_options.MaxQueryLength} characters";
 
     private QueryRoute Decide(string normalized, TextLanguage hinted)
     {
