@@ -54,6 +54,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
+        builder.AddTrustedProxies();
         builder.AddGatewayRateLimiting();
         builder.AddFeedback();
         builder.AddGatewayStores();
@@ -65,12 +66,14 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// The gateway's middleware: the security headers on every response, per-client rate limiting (the page's
-    /// files count too), then the search page.
+    /// The gateway's middleware: the security headers on every response, the client address from trusted proxies,
+    /// per-client rate limiting (the page's files count too), then the search page.
     /// </summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        // Before the limiter: it partitions by the client address, which a trusted proxy forwards.
+        app.UseForwardedHeaders();
         app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
