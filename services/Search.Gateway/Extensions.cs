@@ -45,6 +45,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<StageResilience>();
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<AnswerCache>();
+        builder.Services.AddSingleton<WriteInvalidation>();
         builder.Services.AddSingleton<CachedSearch>();
         builder.Services.AddSingleton<IngestAuthorization>();
         builder.Services.AddGrpc().AddServiceOptions<GatewayService>(o => o.Interceptors.Add<IngestGrpcInterceptor>());

@@ -27,7 +27,7 @@ public static class DocumentsApi
     }
 
     private static async Task<IResult> UpsertAsync(
-        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
+        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, WriteInvalidation invalidation, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
         if (authorization.Refuse(http) is { } refused)
         {
@@ -51,6 +51,7 @@ public static class DocumentsApi
         var localRejections = new List<Rpc.IngestRejection>();
         var forwardedItemIndex = new List<int>();
         var forwardedIds = new List<string>();
+        var acknowledged = false;
         var items = 0;
         // The deadline bounds reading the body too, which gRPC's deadline alone would not.
         var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
@@ -87,6 +88,7 @@ public static class DocumentsApi
 
             await call.RequestStream.CompleteAsync();
             var response = await call.ResponseAsync;
+            acknowledged = true;
             foreach (var rejection in response.Rejected)
             {
                 rejection.Index = forwardedItemIndex[rejection.Index];
@@ -112,13 +114,13 @@ public static class DocumentsApi
         }
         finally
         {
-            // Whatever reached retrieval may have been committed: answers citing it must not outlive it.
-            await cache.InvalidateAsync(forwardedIds);
+            // Whatever reached retrieval may have been committed, acknowledged or not: answers citing it must not outlive it.
+            await invalidation.SettleAsync(forwardedIds, deadline, acknowledged);
         }
     }
 
     private static async Task<IResult> DeleteAsync(
-        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
+        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, WriteInvalidation invalidation, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
         if (authorization.Refuse(http) is { } refused)
         {
@@ -133,9 +135,10 @@ public static class DocumentsApi
         try
         {
             var request = new Rpc.DeleteDocumentsRequest { DocumentIds = { id } };
-            var response = await retrieval.DeleteDocumentsAsync(
-                request, deadline: deadlines.Earliest(null, options.Value.IngestTimeoutMs), cancellationToken: http.RequestAborted);
-            await cache.InvalidateAsync([id]);
+            var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
+            // A delete whose reply is lost may have been applied: its answers go either way.
+            var response = await invalidation.RunAsync([id], deadline, async () =>
+                await retrieval.DeleteDocumentsAsync(request, deadline: deadline, cancellationToken: http.RequestAborted));
             return response.Deleted == 0
                 ? Results.Problem(detail: $"no document has the id '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found")
                 : ApiResults.Json(response);

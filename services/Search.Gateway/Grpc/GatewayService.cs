@@ -13,13 +13,13 @@ using Rpc = Search.Contracts.V1;
 namespace Search.Gateway.Grpc;
 
 /// <summary>
-/// The gRPC front door: the (cached) search pipeline plus ingestion forwarded to retrieval. Every
-/// acknowledged write drops the cached answers citing the documents it touched before it answers.
+/// The gRPC front door: the (cached) search pipeline plus ingestion forwarded to retrieval. Every write drops the
+/// cached answers citing the documents it touched before it answers, acknowledged or not (<see cref="WriteInvalidation"/>).
 /// </summary>
 public sealed class GatewayService(
     CachedSearch search,
     SearchPipeline pipeline,
-    AnswerCache cache,
+    WriteInvalidation invalidation,
     Rpc.Retrieval.RetrievalClient retrieval,
     Deadlines deadlines,
     Admission admission,
@@ -60,41 +60,35 @@ public sealed class GatewayService(
 
     public override async Task<Rpc.IngestResponse> UpsertDocuments(Rpc.UpsertDocumentsRequest request, ServerCallContext context)
     {
-        var response = await Forward(() => retrieval.UpsertDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
-        await cache.InvalidateAsync(request.Documents.Select(d => d.Id).ToList());
-        return response;
+        var deadline = IngestDeadline(context);
+        return await Forward(() => invalidation.RunAsync(request.Documents.Select(d => d.Id).ToList(), deadline, () =>
+            retrieval.UpsertDocumentsAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync));
     }
 
     public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
     {
-        return await Forward(async () =>
+        var deadline = IngestDeadline(context);
+        var ids = new List<string>();
+        // Batches before a failure may have been committed: their answers go too.
+        return await Forward(() => invalidation.RunAsync(ids, deadline, async () =>
         {
-            using var call = retrieval.UpsertDocumentStream(deadline: IngestDeadline(context), cancellationToken: context.CancellationToken);
-            var ids = new List<string>();
-            try
+            using var call = retrieval.UpsertDocumentStream(deadline: deadline, cancellationToken: context.CancellationToken);
+            await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
             {
-                await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
-                {
-                    ids.Add(document.Id);
-                    await call.RequestStream.WriteAsync(document, context.CancellationToken);
-                }
+                ids.Add(document.Id);
+                await call.RequestStream.WriteAsync(document, context.CancellationToken);
+            }
 
-                await call.RequestStream.CompleteAsync();
-                return await call.ResponseAsync;
-            }
-            finally
-            {
-                // Batches before a failure may have been committed: their answers go too.
-                await cache.InvalidateAsync(ids);
-            }
-        });
+            await call.RequestStream.CompleteAsync();
+            return await call.ResponseAsync;
+        }));
     }
 
     public override async Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context)
     {
-        var response = await Forward(() => retrieval.DeleteDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
-        await cache.InvalidateAsync(request.DocumentIds);
-        return response;
+        var deadline = IngestDeadline(context);
+        return await Forward(() => invalidation.RunAsync(request.DocumentIds, deadline, () =>
+            retrieval.DeleteDocumentsAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync));
     }
 
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>
