@@ -53,6 +53,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<Deadlines>();
         builder.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
         builder.Services.AddSingleton<Admission>();
+        builder.Services.AddSingleton<StreamSlots>();
         builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
         builder.AddTrustedProxies();
