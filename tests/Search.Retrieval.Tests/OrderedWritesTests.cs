@@ -45,6 +45,18 @@ public sealed class OrderedWritesTests : IDisposable
     }
 
     [Fact]
+    public void ADeleteForgetsTheVersionSoAnyVersionMayComeBack()
+    {
+        _index.Upsert([new IngestDocument("ledger", "The zebra ledger.", UpdatedAtUnixMs: 2_000)]);
+        Assert.Equal(1, _index.Delete(["ledger"]));
+
+        var back = _index.Upsert([new IngestDocument("ledger", "The giraffe ledger.", UpdatedAtUnixMs: 1_000)]);
+
+        Assert.Equal(1, back.Passages);
+        Assert.Equal(1_000, Assert.Single(_index.Search("giraffe").Hits).Passage.UpdatedAtUnixMs);
+    }
+
+    [Fact]
     public async Task ConcurrentUpsertsOfOneIdKeepTheNewest()
     {
         var random = new Random(14);

@@ -34,7 +34,11 @@ public sealed class WriterHealthTests
         using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
         var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
         var client = new RetrievalClient(channel.CreateCallInvoker());
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready", Cancel)).StatusCode);
+        // Ready once warmed up (the warm-up searches run in the background at start).
+        while ((await http.GetAsync("/health/ready", Cancel)).StatusCode != HttpStatusCode.OK)
+        {
+            await Task.Delay(50, Cancel);
+        }
 
         disk!.FailAfter(0);
         var upsert = new Rpc.UpsertDocumentsRequest { Documents = { new Rpc.Document { Id = "gull", Text = "The gull nests on the cliff.", Lang = "en" } } };

@@ -48,6 +48,8 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     private readonly ConcurrentDictionary<string, long> _unrefreshedVersions = new(StringComparer.Ordinal);
     private readonly object[] _idLocks = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
     private static readonly HashSet<string> VersionField = [IndexFields.UpdatedAt];
+    // In _unrefreshedVersions: the id was deleted, so any version may be written again.
+    private const long Deleted = long.MinValue;
     // Why the writer cannot be trusted now (null while it can): set by the write that failed, cleared by a reopen.
     private volatile string? _fault;
     // Change numbers applied to a writer that was rolled back: their callers must hear that nothing was stored.
@@ -232,6 +234,12 @@ public sealed class PassageIndex : IPassageStore, IDisposable
                 }
 
                 _writer.DeleteDocuments(terms);
+                // Until the searchers see the delete, the versions they hold for these ids are gone already.
+                foreach (var id in ids)
+                {
+                    _unrefreshedVersions[id] = Deleted;
+                }
+
                 change = Interlocked.Increment(ref _applied);
             }
             catch (Exception e) when (IsWriterFailure(e))
@@ -615,7 +623,7 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         var id = document.DocumentId;
         lock (_idLocks[(StringComparer.Ordinal.GetHashCode(id) & int.MaxValue) % _idLocks.Length])
         {
-            var stored = _unrefreshedVersions.TryGetValue(id, out var unrefreshed) ? unrefreshed : StoredVersion(id);
+            var stored = _unrefreshedVersions.TryGetValue(id, out var unrefreshed) ? (unrefreshed == Deleted ? null : unrefreshed) : StoredVersion(id);
             if (stored is { } version && version > document.UpdatedAtUnixMs)
             {
                 return false;
