@@ -45,6 +45,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<StageResilience>();
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<AnswerCache>();
+        builder.Services.AddSingleton<WriteInvalidation>();
         builder.Services.AddSingleton<CachedSearch>();
         builder.Services.AddSingleton<IngestAuthorization>();
         builder.Services.AddGrpc().AddServiceOptions<GatewayService>(o => o.Interceptors.Add<IngestGrpcInterceptor>());
@@ -52,8 +53,10 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<Deadlines>();
         builder.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
         builder.Services.AddSingleton<Admission>();
+        builder.Services.AddSingleton<StreamSlots>();
         builder.Services.AddScoped<ISearchStages, SearchStages>();
         builder.Services.AddScoped<SearchPipeline>();
+        builder.AddTrustedProxies();
         builder.AddGatewayRateLimiting();
         builder.AddRequestLineLimit();
         builder.AddFeedback();
@@ -66,12 +69,14 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// The gateway's middleware: the security headers on every response, per-client rate limiting (the page's
-    /// files count too), then the search page.
+    /// The gateway's middleware: the security headers on every response, the client address from trusted proxies,
+    /// per-client rate limiting (the page's files count too), then the search page.
     /// </summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        // Before the limiter: it partitions by the client address, which a trusted proxy forwards.
+        app.UseForwardedHeaders();
         app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();

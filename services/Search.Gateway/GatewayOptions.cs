@@ -54,6 +54,10 @@ public sealed class GatewayOptions
     [Range(100, 600_000)]
     public int AnswerStreamTimeoutMs { get; set; } = 30_000;
 
+    /// <summary>Streamed searches open at once (each may hold an answer-model call); one more is refused with 503 / UNAVAILABLE.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentStreams { get; set; } = 32;
+
     /// <summary>Ingest batches are committed before they are acknowledged, so they get much longer.</summary>
     [Range(1_000, 3_600_000)]
     public int IngestTimeoutMs { get; set; } = 300_000;

@@ -26,7 +26,7 @@ public static class RetrievalExtensions
             return options.Backend switch
             {
                 RetrievalBackend.Elasticsearch => new ElasticsearchPassageStore(options, time, sp.GetRequiredService<ILogger<ElasticsearchPassageStore>>(), embedder: embedder),
-                _ => new PassageIndex(options, time, embedder),
+                _ => new PassageIndex(options, time, embedder, sp.GetRequiredService<ILogger<PassageIndex>>()),
             };
         });
         builder.Services.AddHostedService<StoreOpener>();

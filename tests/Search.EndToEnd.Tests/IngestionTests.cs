@@ -201,6 +201,27 @@ public sealed class IngestionTests(IngestClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ConcurrentVersionsOfOneDocumentThroughTheGatewayKeepTheNewest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var versions = Enumerable.Range(1, 16).Select(v => 1_800_000_000_000L + v).ToArray();
+        new Random(14).Shuffle(versions);
+
+        var posts = versions.Select(async version =>
+        {
+            var line = JsonSerializer.Serialize(new { id = "ordered-ledger", text = $"The quillbark ledger, edition marker{version}.", updated_at_unix_ms = version });
+            using var response = await fixture.PostNdjsonAsync(line, ct: ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        });
+        await Task.WhenAll(posts);
+
+        using var search = await fixture.Http.GetAsync("/api/search?q=" + Uri.EscapeDataString("quillbark ledger edition"), ct);
+        using var json = JsonDocument.Parse(await search.Content.ReadAsStringAsync(ct));
+        var hit = Assert.Single(json.RootElement.GetProperty("results").EnumerateArray(), r => r.GetProperty("document_id").GetString() == "ordered-ledger");
+        Assert.Contains($"marker{versions.Max()}", hit.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABodyOverTheLimitIs400AndStoresNothing()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -161,7 +161,7 @@ public sealed class AdmissionTests : IDisposable
 
     private static SearchPipeline Pipeline(ISearchStages stages, Admission admission) => new(
         stages, Options.Create(new GatewayOptions()), new StageResilience(NullLogger<StageResilience>.Instance),
-        new Deadlines(TimeProvider.System), admission, NullLogger<SearchPipeline>.Instance);
+        new Deadlines(TimeProvider.System), admission, new StreamSlots(Options.Create(new GatewayOptions())), NullLogger<SearchPipeline>.Instance);
 
     private static async Task<List<SearchEvent>> StreamAsync(SearchPipeline pipeline, string query, CancellationToken ct)
     {

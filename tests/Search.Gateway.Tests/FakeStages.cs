@@ -20,6 +20,7 @@ public sealed class FakeStages : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _retrievals;
+    private int _retrievalsAbandoned;
 
     private FakeStages(WebApplication app) => _app = app;
 
@@ -48,6 +49,9 @@ public sealed class FakeStages : IAsyncDisposable
 
     /// <summary>Retrieval searches received.</summary>
     public int Retrievals => Volatile.Read(ref _retrievals);
+
+    /// <summary>Retrieval searches whose caller gave up (cancelled or past its deadline) while <see cref="RetrievalGate"/> held them.</summary>
+    public int RetrievalsAbandoned => Volatile.Read(ref _retrievalsAbandoned);
 
     /// <summary>When set, every retrieval search waits until it completes (or the call is cancelled).</summary>
     public TaskCompletionSource? RetrievalGate { get; set; }
@@ -78,7 +82,15 @@ public sealed class FakeStages : IAsyncDisposable
             Interlocked.Increment(ref stages._retrievals);
             if (stages.RetrievalGate is { } gate)
             {
-                await gate.Task.WaitAsync(http.RequestAborted);
+                try
+                {
+                    await gate.Task.WaitAsync(http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref stages._retrievalsAbandoned);
+                    throw;
+                }
             }
 
             await stages.Unary(http, "retrieval", Rpc.RetrieveRequest.Parser, r =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Http;
 using Search.TestKit;
 using Rpc = Search.Contracts.V1;
 
@@ -81,6 +82,72 @@ public sealed class RateLimitTests
         Assert.Equal([StatusCode.Unavailable, StatusCode.Unavailable, StatusCode.Unavailable, StatusCode.ResourceExhausted], statuses);
     }
 
-    private static IsolatedGateway LimitedGateway() =>
-        new(("Gateway:RateLimit:PermitsPerSecond", "1"), ("Gateway:RateLimit:Burst", "3"));
+    [Fact]
+    public async Task ForwardedForFromAnUntrustedPeerDoesNotChangeTheBucket()
+    {
+        await using var gateway = LimitedGateway(("Gateway:TrustedProxies:0", "10.0.0.9"));
+
+        // Four requests from one peer, each claiming another client: the claims are ignored, so the fourth is over the burst.
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add(await StatusFrom(gateway, "10.0.0.1", $"203.0.113.{i}"));
+        }
+
+        Assert.Equal([400, 400, 400, 429], statuses);
+    }
+
+    [Fact]
+    public async Task ForwardedForFromATrustedProxyIsTheClient()
+    {
+        await using var gateway = LimitedGateway(("Gateway:TrustedProxies:0", "10.0.0.0/24"));
+
+        // One proxy, many clients behind it: each client has its own bucket.
+        var statuses = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add(await StatusFrom(gateway, "10.0.0.9", $"203.0.113.{i}"));
+        }
+
+        // And one client behind it still has only its own burst.
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add(await StatusFrom(gateway, "10.0.0.9", "198.51.100.7"));
+        }
+
+        var limited = await StatusFrom(gateway, "10.0.0.9", "198.51.100.7");
+        Assert.All(statuses, s => Assert.Equal(400, s));
+        Assert.Equal(429, limited);
+    }
+
+    [Fact]
+    public async Task LoopbackIsNotTrustedByDefault()
+    {
+        await using var gateway = LimitedGateway();
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add(await StatusFrom(gateway, "127.0.0.1", $"203.0.113.{i}"));
+        }
+
+        Assert.Equal([400, 400, 400, 429], statuses);
+    }
+
+    /// <summary>An empty query (400 without any downstream call) from <paramref name="peer"/>, forwarded for <paramref name="forwardedFor"/>.</summary>
+    private static async Task<int> StatusFrom(IsolatedGateway gateway, string peer, string forwardedFor)
+    {
+        var context = await gateway.Server.SendAsync(http =>
+        {
+            http.Request.Method = "GET";
+            http.Request.Path = "/api/search";
+            http.Request.QueryString = new QueryString("?q=");
+            http.Connection.RemoteIpAddress = IPAddress.Parse(peer);
+            http.Request.Headers["X-Forwarded-For"] = forwardedFor;
+        }, TestContext.Current.CancellationToken);
+        return context.Response.StatusCode;
+    }
+
+    private static IsolatedGateway LimitedGateway(params (string Key, string Value)[] settings) =>
+        new([("Gateway:RateLimit:PermitsPerSecond", "1"), ("Gateway:RateLimit:Burst", "3"), .. settings]);
 }

@@ -16,10 +16,18 @@ public sealed record GenerationOutcome(string Text, IReadOnlyList<CitedPassage> 
 /// Asks the configured chat model for an answer drawn only from the numbered passages, hands each
 /// piece of text on as it arrives, and checks the citations of the whole. Any failure (not
 /// configured, timeout, error, empty text, bad citations) is an outcome with a reason, never an
-/// exception: the caller then shows the extractive answer.
+/// exception: the caller then shows the extractive answer. At most <see cref="LlmOptions.MaxConcurrentCalls"/> model
+/// calls run at once; past that a request falls back at once instead of queueing.
 /// </summary>
-public sealed class AnswerGenerator(IChatClient? chat, LlmOptions options, ILogger<AnswerGenerator> logger)
+public sealed class AnswerGenerator(IChatClient? chat, LlmOptions options, ILogger<AnswerGenerator> logger) : IDisposable
 {
+    private readonly SemaphoreSlim _calls = new(Math.Max(1, options.MaxConcurrentCalls), Math.Max(1, options.MaxConcurrentCalls));
+
+    /// <summary>Model calls running now.</summary>
+    public int Running => Math.Max(1, options.MaxConcurrentCalls) - _calls.CurrentCount;
+
+    public void Dispose() => _calls.Dispose();
+
     public async Task<GenerationOutcome> GenerateAsync(
         string question,
         IReadOnlyList<GroundingPassage> passages,
@@ -36,6 +44,25 @@ public sealed class AnswerGenerator(IChatClient? chat, LlmOptions options, ILogg
             return GenerationOutcome.Fallback("there are no passages to answer from");
         }
 
+        if (!_calls.Wait(0, CancellationToken.None))
+        {
+            return GenerationOutcome.Fallback(
+                $"{options.MaxConcurrentCalls} model calls are running already ({LlmOptions.SectionName}:{nameof(LlmOptions.MaxConcurrentCalls)})");
+        }
+
+        try
+        {
+            return await CallModelAsync(chat, question, passages, onToken, ct);
+        }
+        finally
+        {
+            _calls.Release();
+        }
+    }
+
+    private async Task<GenerationOutcome> CallModelAsync(
+        IChatClient chat, string question, IReadOnlyList<GroundingPassage> passages, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
+    {
         var given = passages.Take(options.MaxPassages).ToList();
         var messages = GroundedPrompt.Build(question, given, options.MaxPassageChars);
         var chatOptions = new ChatOptions

@@ -34,6 +34,12 @@ public sealed class LlmOptions : IValidatableObject
 
     public int MaxOutputTokens { get; set; } = 256;
 
+    /// <summary>
+    /// Model calls running at once; one more is not queued (it would only wait past its budget) but falls back to
+    /// the extractive answer at once, with the reason.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 8;
+
     /// <summary>0 keeps the answer as close to the passages as the model goes.</summary>
     public double Temperature { get; set; }
 
@@ -74,6 +80,11 @@ public sealed class LlmOptions : IValidatableObject
         if (MaxOutputTokens is < 1 or > 32_000)
         {
             yield return Error(nameof(MaxOutputTokens), $"must be between 1 and 32000; got {MaxOutputTokens}");
+        }
+
+        if (MaxConcurrentCalls is < 1 or > 10_000)
+        {
+            yield return Error(nameof(MaxConcurrentCalls), $"must be between 1 and 10000; got {MaxConcurrentCalls}");
         }
 
         if (Temperature is < 0 or > 2 || double.IsNaN(Temperature))

@@ -26,7 +26,7 @@ public static class DocumentsApi
     }
 
     private static async Task<IResult> UpsertAsync(
-        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
+        HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, WriteInvalidation invalidation, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
         if (authorization.Refuse(http) is { } refused)
         {
@@ -48,6 +48,7 @@ public static class DocumentsApi
         // Lines that are not documents, and documents the rules refuse, are rejected here; the screen numbers
         // every rejection by the item's index among the body's non-empty lines.
         var screen = new IngestScreen();
+        var acknowledged = false;
         // The deadline bounds reading the body too, which gRPC's deadline alone would not.
         var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
         using var timeout = deadlines.CancelAt(deadline, http.RequestAborted);
@@ -85,7 +86,9 @@ public static class DocumentsApi
             }
 
             await call.RequestStream.CompleteAsync();
-            return ApiResults.Json(screen.Answer(await call.ResponseAsync));
+            var response = await call.ResponseAsync;
+            acknowledged = true;
+            return ApiResults.Json(screen.Answer(response));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -101,13 +104,13 @@ public static class DocumentsApi
         }
         finally
         {
-            // Whatever reached retrieval may have been committed: answers citing it must not outlive it.
-            await cache.InvalidateAsync(screen.ForwardedIds);
+            // Whatever reached retrieval may have been committed, acknowledged or not: answers citing it must not outlive it.
+            await invalidation.SettleAsync(screen.ForwardedIds, deadline, acknowledged);
         }
     }
 
     private static async Task<IResult> DeleteAsync(
-        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, AnswerCache cache, Deadlines deadlines, IOptions<GatewayOptions> options)
+        string id, HttpContext http, IngestAuthorization authorization, Rpc.Retrieval.RetrievalClient retrieval, WriteInvalidation invalidation, Deadlines deadlines, IOptions<GatewayOptions> options)
     {
         if (authorization.Refuse(http) is { } refused)
         {
@@ -122,9 +125,10 @@ public static class DocumentsApi
         try
         {
             var request = new Rpc.DeleteDocumentsRequest { DocumentIds = { id } };
-            var response = await retrieval.DeleteDocumentsAsync(
-                request, deadline: deadlines.Earliest(null, options.Value.IngestTimeoutMs), cancellationToken: http.RequestAborted);
-            await cache.InvalidateAsync([id]);
+            var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
+            // A delete whose reply is lost may have been applied: its answers go either way.
+            var response = await invalidation.RunAsync([id], deadline, async () =>
+                await retrieval.DeleteDocumentsAsync(request, deadline: deadline, cancellationToken: http.RequestAborted));
             return response.Deleted == 0
                 ? Results.Problem(detail: $"no document has the id '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found")
                 : ApiResults.Json(response);

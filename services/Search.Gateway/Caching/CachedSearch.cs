@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Search.Gateway.Pipeline;
 using Search.Gateway.QueryLog;
 using Search.Gateway.Review;
@@ -12,10 +13,16 @@ namespace Search.Gateway.Caching;
 /// The search pipeline behind the answer cache. A hit is served from Redis; identical misses that
 /// arrive together run the pipeline once and share its response (no stampede). Degraded responses
 /// are never cached: a stage that is back should be used at once.
+/// <para>A shared run has a deadline of its own, the service's budget (Gateway:RequestTimeoutMs), never a caller's:
+/// each caller waits for it only up to its own deadline, so one caller's short deadline fails that caller alone. A
+/// caller whose deadline ends before the budget does not start a shared run: it joins one that ends in time, or runs
+/// alone under its own deadline (the pipeline then degrades to fit it).</para>
 /// </summary>
-public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics, QueryLogWriter queryLog, ReviewRules reviews)
+public sealed class CachedSearch(
+    AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics, QueryLogWriter queryLog, ReviewRules reviews,
+    Deadlines deadlines, IOptions<GatewayOptions> options)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<SearchResponse>>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SharedRun> _running = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The response with what it cost (<see cref="SearchResponse.Costs"/>): the gateway's CPU on this request and each
@@ -45,11 +52,26 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
 
         // Runs are shared only between requests that saw the same document changes.
         var runKey = $"{hash}:{lookup.Stamp?.Epoch}:{cache.LocalEpoch}";
-        var run = new Lazy<Task<SearchResponse>>(() => RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp));
+        var budget = options.Value.RequestTimeoutMs;
+        var sharedDeadline = deadlines.Earliest(null, budget);
+        if (deadlines.Earliest(callerDeadline, budget) < sharedDeadline)
+        {
+            // A short deadline: a run already going that ends in time will do; otherwise this caller runs alone.
+            if (_running.TryGetValue(runKey, out var going) && going.Deadline <= callerDeadline!.Value.ToUniversalTime())
+            {
+                var joined = await going.Response.Value.WaitAsync(ct);
+                return (joined with { Cached = true }, "coalesced");
+            }
+
+            return (await RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp), "pipeline");
+        }
+
+        var run = new SharedRun(sharedDeadline, new Lazy<Task<SearchResponse>>(() => RunAsync(query, sharedDeadline, hash, reviewKey, lookup.Stamp)));
         var shared = _running.GetOrAdd(runKey, run);
         try
         {
-            var response = await shared.Value.WaitAsync(ct);
+            // The run goes on without a caller that gives up (its deadline, or a closed connection); the others keep waiting.
+            var response = await shared.Response.Value.WaitAsync(ct);
             if (!ReferenceEquals(shared, run))
             {
                 // Another request computed it.
@@ -62,7 +84,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
         {
             if (ReferenceEquals(shared, run))
             {
-                _running.TryRemove(new KeyValuePair<string, Lazy<Task<SearchResponse>>>(runKey, run));
+                _running.TryRemove(new KeyValuePair<string, SharedRun>(runKey, run));
             }
         }
     }
@@ -78,9 +100,10 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? callerDeadline, string hash, string reviewKey, CacheStamp? stamp)
+    /// <param name="deadline">The run's own: the service budget for a shared run, the caller's for one that runs alone.</param>
+    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? deadline, string hash, string reviewKey, CacheStamp? stamp)
     {
-        // The shared run must not die with the first caller's cancellation; the pipeline's own deadline bounds it.
+        // The shared run must not die with the first caller's cancellation; its own deadline bounds it.
         if (stamp is not null && (await cache.LookupAsync(hash)).Hit is { } stored)
         {
             // An identical run finished between this request's lookup and its start: use its answer.
@@ -89,7 +112,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
 
         await using var scope = scopes.CreateAsyncScope();
         var pipeline = scope.ServiceProvider.GetRequiredService<SearchPipeline>();
-        var response = await pipeline.SearchAsync(query, callerDeadline, CancellationToken.None);
+        var response = await pipeline.SearchAsync(query, deadline, CancellationToken.None);
         metrics.RecordStages(response);
         if (stamp is not null && response.Degraded.Count == 0)
         {
@@ -101,4 +124,7 @@ public sealed class CachedSearch(AnswerCache cache, IServiceScopeFactory scopes,
 
         return response;
     }
+
+    /// <summary>A pipeline run identical requests share, and when it gives up.</summary>
+    private sealed record SharedRun(DateTime Deadline, Lazy<Task<SearchResponse>> Response);
 }

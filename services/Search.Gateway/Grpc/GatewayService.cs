@@ -14,13 +14,13 @@ using Rpc = Search.Contracts.V1;
 namespace Search.Gateway.Grpc;
 
 /// <summary>
-/// The gRPC front door: the (cached) search pipeline plus ingestion forwarded to retrieval. Every
-/// acknowledged write drops the cached answers citing the documents it touched before it answers.
+/// The gRPC front door: the (cached) search pipeline plus ingestion forwarded to retrieval. Every write drops the
+/// cached answers citing the documents it touched before it answers, acknowledged or not (<see cref="WriteInvalidation"/>).
 /// </summary>
 public sealed class GatewayService(
     CachedSearch search,
     SearchPipeline pipeline,
-    AnswerCache cache,
+    WriteInvalidation invalidation,
     Rpc.Retrieval.RetrievalClient retrieval,
     Deadlines deadlines,
     Admission admission,
@@ -69,43 +69,38 @@ public sealed class GatewayService(
             return screen.Answer(null);
         }
 
-        var response = await Forward(() => retrieval.UpsertDocumentsAsync(forwarded, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
-        await cache.InvalidateAsync(screen.ForwardedIds);
+        var deadline = IngestDeadline(context);
+        var response = await Forward(() => invalidation.RunAsync(screen.ForwardedIds, deadline, () =>
+            retrieval.UpsertDocumentsAsync(forwarded, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync));
         return screen.Answer(response);
     }
 
     public override async Task<Rpc.IngestResponse> UpsertDocumentStream(IAsyncStreamReader<Rpc.Document> requestStream, ServerCallContext context)
     {
         var screen = new IngestScreen();
-        return await Forward(async () =>
+        var deadline = IngestDeadline(context);
+        // Batches before a failure may have been committed: their answers go too (the ids are read at the end).
+        return await Forward(() => invalidation.RunAsync(screen.ForwardedIds, deadline, async () =>
         {
-            using var call = retrieval.UpsertDocumentStream(deadline: IngestDeadline(context), cancellationToken: context.CancellationToken);
-            try
+            using var call = retrieval.UpsertDocumentStream(deadline: deadline, cancellationToken: context.CancellationToken);
+            await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
             {
-                await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
+                if (screen.Admit(document))
                 {
-                    if (screen.Admit(document))
-                    {
-                        await call.RequestStream.WriteAsync(document, context.CancellationToken);
-                    }
+                    await call.RequestStream.WriteAsync(document, context.CancellationToken);
                 }
+            }
 
-                await call.RequestStream.CompleteAsync();
-                return screen.Answer(await call.ResponseAsync);
-            }
-            finally
-            {
-                // Batches before a failure may have been committed: their answers go too.
-                await cache.InvalidateAsync(screen.ForwardedIds);
-            }
-        });
+            await call.RequestStream.CompleteAsync();
+            return screen.Answer(await call.ResponseAsync);
+        }));
     }
 
     public override async Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context)
     {
-        var response = await Forward(() => retrieval.DeleteDocumentsAsync(request, deadline: IngestDeadline(context), cancellationToken: context.CancellationToken).ResponseAsync);
-        await cache.InvalidateAsync(request.DocumentIds);
-        return response;
+        var deadline = IngestDeadline(context);
+        return await Forward(() => invalidation.RunAsync(request.DocumentIds, deadline, () =>
+            retrieval.DeleteDocumentsAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync));
     }
 
     public override Task<Rpc.GetStatsResponse> GetStats(Rpc.GetStatsRequest request, ServerCallContext context) =>

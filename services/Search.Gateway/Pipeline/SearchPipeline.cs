@@ -20,6 +20,7 @@ public sealed class SearchPipeline(
     StageResilience resilience,
     Deadlines deadlines,
     Admission admission,
+    StreamSlots streams,
     ILogger<SearchPipeline> logger)
 {
     private readonly GatewayOptions _options = options.Value;
@@ -62,6 +63,7 @@ public sealed class SearchPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var (k, hint) = Validate(query);
+        using var slot = streams.Enter();
         var deadline = deadlines.Earliest(callerDeadline, _options.RequestTimeoutMs);
         using var ticket = await admission.EnterAsync(deadline, ct);
         var prepared = await PrepareAsync(query, k, hint, deadline, ticket.Pressure, ct);

@@ -1,5 +1,6 @@
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using Search.Retrieval.Indexing;
 using Search.Retrieval.Storage;
@@ -29,6 +30,13 @@ public sealed partial class ElasticsearchPassageStore
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
+            // Compared and written under the gate: no other write of this process comes between.
+            batch = await WithoutStaleAsync(batch, cancellationToken);
+            if (batch.Documents.Count == 0)
+            {
+                return new IngestResult(batch.Accepted, 0, batch.Rejected);
+            }
+
             return await UpsertPreparedAsync(batch, cancellationToken);
         }
         finally
@@ -63,6 +71,46 @@ public sealed partial class ElasticsearchPassageStore
             _writeGate.Release();
         }
     }
+
+    /// <summary>
+    /// <paramref name="batch"/> without the documents whose stored version is newer (by updated_at): an older version
+    /// never replaces a newer one, and of equal ones the later write wins. One search for the first passages of the
+    /// batch's ids, with only their id and version.
+    /// </summary>
+    private async Task<PreparedBatch> WithoutStaleAsync(PreparedBatch batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Documents.Select(d => d.DocumentId).Distinct(StringComparer.Ordinal).ToList();
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(MaxVersionsPerSearch))
+        {
+            var request = new SearchRequest(_alias)
+            {
+                Query = new BoolQuery { Filter = [DocumentIds(chunk), FirstPassage()] },
+                // A document may have a second generation for a moment (a batch whose clean-up failed): room for both.
+                Size = chunk.Length * 2,
+                Source = new SourceConfig(new SourceFilter { Includes = new[] { PassageMapping.DocumentId, PassageMapping.UpdatedAt } }),
+            };
+            var response = await Send("version check", () => _client.SearchAsync<StoredVersion>(request, cancellationToken), cancellationToken);
+            foreach (var hit in response.Hits)
+            {
+                if (hit.Source is { } version)
+                {
+                    stored[version.DocumentId] = Math.Max(version.UpdatedAt, stored.GetValueOrDefault(version.DocumentId));
+                }
+            }
+        }
+
+        var kept = batch.Documents.Where(d => !stored.TryGetValue(d.DocumentId, out var version) || version <= d.UpdatedAtUnixMs).ToList();
+        return kept.Count == batch.Documents.Count ? batch : batch with { Documents = kept };
+    }
+
+    /// <summary>Ids per version check: twice as many hits stay within the default index.max_result_window of 10,000.</summary>
+    private const int MaxVersionsPerSearch = 5_000;
+
+    /// <summary>The id and version of a stored passage, all a version check reads of it.</summary>
+    private sealed record StoredVersion(
+        [property: System.Text.Json.Serialization.JsonPropertyName(PassageMapping.DocumentId)] string DocumentId,
+        [property: System.Text.Json.Serialization.JsonPropertyName(PassageMapping.UpdatedAt)] long UpdatedAt);
 
     /// <summary>
     /// Bulk-writes every passage under a fresh generation, then removes in one delete-by-query the passages of

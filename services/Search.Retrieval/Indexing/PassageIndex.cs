@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -17,15 +18,21 @@ namespace Search.Retrieval.Indexing;
 /// English passages are stored without their vector and marked pending (<see cref="IndexFields.VectorPending"/>):
 /// the index is the durable backlog that <see cref="EmbedPending"/> (run by <see cref="VectorBackfill"/>) works off.
 /// The default <see cref="IPassageStore"/>: everything on this machine, nothing else to run.
+/// <para>Writes are ordered and atomic: a version of a document older (by <see cref="Passage.UpdatedAtUnixMs"/>) than the
+/// stored one is skipped, a batch that fails leaves nothing behind, and a writer that fails (a full disk, an I/O error)
+/// is rolled back to its last commit and reopened; until it is, the index refuses writes and reports not ready.</para>
 /// </summary>
-public sealed class PassageIndex : IPassageStore, IDisposable
+public sealed partial class PassageIndex : IPassageStore, IDisposable
 {
     private readonly RetrievalOptions _options;
     private readonly PassagePreparer _preparer;
     private readonly PassageEmbedder _embedder;
-    private readonly FSDirectory _directory;
-    private readonly IndexWriter _writer;
-    private readonly SearcherManager _searchers;
+    private readonly Lucene.Net.Store.Directory _directory;
+    private readonly Similarity _similarity;
+    private readonly ILogger? _logger;
+    // Replaced (under the write lock and the commit gate) when a failed writer is rolled back and reopened.
+    private IndexWriter _writer;
+    private SearcherManager _searchers;
     private readonly Filter _englishFilter = GroupFilter(IndexFields.EnglishGroup);
     private readonly Filter _chineseFilter = GroupFilter(IndexFields.ChineseGroup);
     private readonly Query _firstPassages = new TermQuery(new Term(IndexFields.FirstPassage, IndexFields.Yes));
@@ -34,7 +41,19 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     // Upserts share it (IndexWriter takes documents from many threads at once); a delete ("how many of these ids
     // existed") and a vector write-back ("is this still the passage that was embedded") hold it alone, so the
     // state they read is the state they change.
+    // A commit holds it alone too, so no commit can catch half of a batch that is still being written (and may fail).
     private readonly ReaderWriterLockSlim _writeLock = new();
+    // Versions written since the searchers were last refreshed (a refresh holds the write lock alone, so every write
+    // is either in the searcher or here); a stripe of locks makes "compare with the stored version, then write" one step per id.
+    private readonly ConcurrentDictionary<string, long> _unrefreshedVersions = new(StringComparer.Ordinal);
+    private readonly object[] _idLocks = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
+    private static readonly HashSet<string> VersionField = [IndexFields.UpdatedAt];
+    // In _unrefreshedVersions: the id was deleted, so any version may be written again.
+    private const long Deleted = long.MinValue;
+    // Why the writer cannot be trusted now (null while it can): set by the write that failed, cleared by a reopen.
+    private volatile string? _fault;
+    // Change numbers applied to a writer that was rolled back: their callers must hear that nothing was stored.
+    private volatile (long From, long To)[] _lost = [];
     // Group commit: every change to the writer takes a number when it is applied; a caller waits until a commit
     // covers its number, and one commit covers every change applied before it started. The gate is a semaphore so
     // that an acknowledged write waits for its commit without holding a thread: a few hundred small upserts at once
@@ -46,8 +65,12 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     private bool _disposed;
 
     /// <param name="embedder">Gives English passages and queries their vectors; none when null.</param>
-    public PassageIndex(RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null)
+    /// <param name="directory">Wraps the index folder's Lucene directory (tests use it to make writes fail).</param>
+    public PassageIndex(
+        RetrievalOptions options, TimeProvider? time = null, PassageEmbedder? embedder = null, ILogger? logger = null,
+        Func<Lucene.Net.Store.Directory, Lucene.Net.Store.Directory>? directory = null)
     {
+        _logger = logger;
         _options = options;
         _analysis = new ParallelOptions { MaxDegreeOfParallelism = options.IngestThreads > 0 ? options.IngestThreads : Environment.ProcessorCount };
         _embedder = embedder ?? PassageEmbedder.Disabled;
@@ -56,23 +79,16 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         Path = options.ResolveDataPath();
         System.IO.Directory.CreateDirectory(Path);
 
-        var similarity = new BM25Similarity((float)options.Bm25K1, (float)options.Bm25B);
+        _similarity = new BM25Similarity((float)options.Bm25K1, (float)options.Bm25B);
         PassageCodec.Register();
-        _directory = FSDirectory.Open(Path);
+        var folder = FSDirectory.Open(Path);
+        _directory = directory is null ? folder : directory(folder);
         try
         {
-            var config = new IndexWriterConfig(SearchAnalyzer.Version, new SearchAnalyzer())
-            {
-                OpenMode = OpenMode.CREATE_OR_APPEND,
-                Similarity = similarity,
-                Codec = new PassageCodec(),
-                // Fewer, larger flushed segments now that a stream commits once at its end (the default is 16 MB).
-                RAMBufferSizeMB = 64,
-            };
-            _writer = new IndexWriter(_directory, config);
+            _writer = new IndexWriter(_directory, NewWriterConfig());
             // An empty commit makes a fresh folder a valid index, so readers can open it before the first ingest.
             _writer.Commit();
-            _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
+            _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(_similarity));
         }
         catch
         {
@@ -86,6 +102,9 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     public string Path { get; }
 
     public bool IsOpen => !Volatile.Read(ref _disposed);
+
+    /// <summary>Why the index refuses writes now (its writer failed and could not be reopened yet); null when it takes them.</summary>
+    public string? Fault => _fault;
 
     /// <summary>Validates, splits and stores <paramref name="documents"/>, replacing earlier versions by id; committed on return.</summary>
     /// <param name="firstIndex">Position of the first document in its stream, for rejection indexes.</param>
@@ -195,27 +214,50 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             return (0, 0);
         }
 
+        RecoverIfFaulted();
         int existed;
         long change;
+        Exception? failure = null;
         _writeLock.EnterWriteLock();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // Upserts applied but not yet committed count as existing, as they will once their commit is done.
-            _searchers.MaybeRefreshBlocking();
-            var terms = ids.Select(id => new Term(IndexFields.DocumentId, id)).ToArray();
-            existed = WithSearcher(s => terms.Count(t => s.Search(new TermQuery(t), 1).TotalHits > 0));
-            if (existed == 0)
+            ThrowIfNotWritable();
+            try
             {
-                return (0, 0);
-            }
+                // Upserts applied but not yet committed count as existing, as they will once their commit is done.
+                RefreshHeld();
+                var terms = ids.Select(id => new Term(IndexFields.DocumentId, id)).ToArray();
+                existed = WithSearcher(s => terms.Count(t => s.Search(new TermQuery(t), 1).TotalHits > 0));
+                if (existed == 0)
+                {
+                    return (0, 0);
+                }
 
-            _writer.DeleteDocuments(terms);
-            change = Interlocked.Increment(ref _applied);
+                _writer.DeleteDocuments(terms);
+                // Until the searchers see the delete, the versions they hold for these ids are gone already.
+                foreach (var id in ids)
+                {
+                    _unrefreshedVersions[id] = Deleted;
+                }
+
+                change = Interlocked.Increment(ref _applied);
+            }
+            catch (Exception e) when (IsWriterFailure(e))
+            {
+                failure = e;
+                MarkFaulted("delete", e);
+                existed = 0;
+                change = 0;
+            }
         }
         finally
         {
             _writeLock.ExitWriteLock();
+        }
+
+        if (failure is not null)
+        {
+            throw Failed("delete", failure);
         }
 
         return (existed, change);
@@ -269,33 +311,47 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(vectors.Count, embedded.Count);
         var written = 0;
-        long change;
+        long change = 0;
+        Exception? failure = null;
         _writeLock.EnterWriteLock();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // Every upsert applied so far is visible after this refresh, and none can start until the lock is let go.
-            _searchers.MaybeRefreshBlocking();
-            var current = WithSearcher(searcher => embedded.Select(p => CurrentPassage(searcher, p.PassageId)).ToList());
-            for (var i = 0; i < embedded.Count; i++)
+            ThrowIfNotWritable();
+            try
             {
-                if (current[i] is not { VectorPending: true } now || !PassageEmbedder.SameInput(now, embedded[i]))
+                // Every upsert applied so far is visible after this refresh, and none can start until the lock is let go.
+                RefreshHeld();
+                var current = WithSearcher(searcher => embedded.Select(p => CurrentPassage(searcher, p.PassageId)).ToList());
+                for (var i = 0; i < embedded.Count; i++)
                 {
-                    continue;
+                    if (current[i] is not { VectorPending: true } now || !PassageEmbedder.SameInput(now, embedded[i]))
+                    {
+                        continue;
+                    }
+
+                    // The passage as it is now (url and dates included), with the vector of the same title and text.
+                    _writer.UpdateDocument(
+                        new Term(IndexFields.PassageId, now.PassageId),
+                        IndexFields.ToLucene(now with { Embedding = vectors[i], VectorPending = false }));
+                    written++;
                 }
 
-                // The passage as it is now (url and dates included), with the vector of the same title and text.
-                _writer.UpdateDocument(
-                    new Term(IndexFields.PassageId, now.PassageId),
-                    IndexFields.ToLucene(now with { Embedding = vectors[i], VectorPending = false }));
-                written++;
+                change = Interlocked.Increment(ref _applied);
             }
-
-            change = Interlocked.Increment(ref _applied);
+            catch (Exception e) when (IsWriterFailure(e))
+            {
+                failure = e;
+                MarkFaulted("vector write-back", e);
+            }
         }
         finally
         {
             _writeLock.ExitWriteLock();
+        }
+
+        if (failure is not null)
+        {
+            throw Failed("vector write-back", failure);
         }
 
         CommitThrough(change);
@@ -315,23 +371,37 @@ public sealed class PassageIndex : IPassageStore, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSegments, 1);
         int before;
-        long change;
+        long change = 0;
+        Exception? failure = null;
         _writeLock.EnterReadLock();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotWritable();
             before = SegmentCount();
             if (before <= maxSegments)
             {
                 return before;
             }
 
-            _writer.ForceMerge(maxSegments, doWait: true);
-            change = Interlocked.Increment(ref _applied);
+            try
+            {
+                _writer.ForceMerge(maxSegments, doWait: true);
+                change = Interlocked.Increment(ref _applied);
+            }
+            catch (Exception e) when (IsWriterFailure(e))
+            {
+                failure = e;
+                MarkFaulted("merge", e);
+            }
         }
         finally
         {
             _writeLock.ExitReadLock();
+        }
+
+        if (failure is not null)
+        {
+            throw Failed("merge", failure);
         }
 
         CommitThrough(change);
@@ -411,12 +481,13 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         Task.FromResult(Search(query, language, topK, highlight, similarity));
 
     Task<(bool Healthy, string Reason)> IPassageStore.CheckHealthAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(IsOpen ? (true, $"index open at {Path}") : (false, "index is closed"));
+        Task.FromResult(CheckHealth());
 
     public void Dispose()
     {
-        _writeLock.EnterWriteLock();
+        // The order every holder of both takes them in: the commit gate, then the write lock.
         _commitGate.Wait();
+        _writeLock.EnterWriteLock();
         try
         {
             if (_disposed)
@@ -426,14 +497,30 @@ public sealed class PassageIndex : IPassageStore, IDisposable
 
             Volatile.Write(ref _disposed, true);
             _searchers.Dispose();
-            // Disposing the writer commits anything pending and releases the folder's write lock.
-            _writer.Dispose();
+            if (_fault is null)
+            {
+                // Disposing the writer commits anything pending and releases the folder's write lock.
+                _writer.Dispose();
+            }
+            else
+            {
+                // A failed writer's changes were never acknowledged: drop them.
+                try
+                {
+                    _writer.Rollback();
+                }
+                catch (Exception e)
+                {
+                    _logger?.LogWarning(e, "Lucene index at {Path}: rollback on close failed", Path);
+                }
+            }
+
             _directory.Dispose();
         }
         finally
         {
-            _commitGate.Release();
             _writeLock.ExitWriteLock();
+            _commitGate.Release();
         }
     }
 
@@ -451,24 +538,44 @@ public sealed class PassageIndex : IPassageStore, IDisposable
         }
 
         // Written one after another, a later version of an id replaced an earlier one in the same batch; written in
-        // parallel, only the last version of each id is written at all.
+        // parallel, only the last version of each id is written at all (the validator keeps only that one already).
         var latest = batch.Documents.GroupBy(d => d.DocumentId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var pendsVector = latest.Any(d => d.Passages.Any(p => _embedder.Embeds(p.Language)));
-        long change;
+        RecoverIfFaulted();
+        long change = 0;
+        var passages = 0;
+        Exception? failure = null;
         _writeLock.EnterReadLock();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            Parallel.ForEach(latest, _analysis, document =>
-                // Deletes every old passage of the id and adds the new ones as one atomic block: no orphans.
-                _writer.UpdateDocuments(
-                    new Term(IndexFields.DocumentId, document.DocumentId),
-                    document.Passages.Select(p => IndexFields.ToLucene(_embedder.Embeds(p.Language) ? p with { VectorPending = true } : p))));
-            change = Interlocked.Increment(ref _applied);
+            ThrowIfNotWritable();
+            try
+            {
+                Parallel.ForEach(latest, _analysis, document =>
+                {
+                    if (WriteIfNewer(document))
+                    {
+                        Interlocked.Add(ref passages, document.Passages.Count);
+                    }
+                });
+                change = Interlocked.Increment(ref _applied);
+            }
+            catch (Exception e) when (IsWriterFailure(e))
+            {
+                // Part of the batch may be in the writer: no commit may take it (one needs the write lock, held
+                // apart from this read lock), and the rollback below removes it.
+                failure = e is AggregateException { InnerExceptions.Count: > 0 } many ? many.InnerExceptions[0] : e;
+                MarkFaulted("upsert", failure);
+            }
         }
         finally
         {
             _writeLock.ExitReadLock();
+        }
+
+        if (failure is not null)
+        {
+            throw Failed("upsert", failure);
         }
 
         if (pendsVector && _backlogGrew.CurrentCount == 0)
@@ -483,62 +590,147 @@ public sealed class PassageIndex : IPassageStore, IDisposable
             }
         }
 
-        return (new IngestResult(batch.Accepted, batch.Documents.Sum(d => d.Passages.Count), batch.Rejected), change);
+        return (new IngestResult(batch.Accepted, passages, batch.Rejected), change);
     }
+
+    /// <summary>
+    /// Replaces the stored passages of <paramref name="document"/>'s id unless the stored version is newer; false when
+    /// it is (the write is skipped: a newer version already won). The caller holds the write lock's read side.
+    /// </summary>
+    private bool WriteIfNewer(PreparedDocument document)
+    {
+        var id = document.DocumentId;
+        lock (_idLocks[(StringComparer.Ordinal.GetHashCode(id) & int.MaxValue) % _idLocks.Length])
+        {
+            var stored = _unrefreshedVersions.TryGetValue(id, out var unrefreshed) ? (unrefreshed == Deleted ? null : unrefreshed) : StoredVersion(id);
+            if (stored is { } version && version > document.UpdatedAtUnixMs)
+            {
+                return false;
+            }
+
+            // Deletes every old passage of the id and adds the new ones as one atomic block: no orphans.
+            _writer.UpdateDocuments(
+                new Term(IndexFields.DocumentId, id),
+                document.Passages.Select(p => IndexFields.ToLucene(_embedder.Embeds(p.Language) ? p with { VectorPending = true } : p)));
+            _unrefreshedVersions[id] = document.UpdatedAtUnixMs;
+            return true;
+        }
+    }
+
+    /// <summary>The <see cref="Passage.UpdatedAtUnixMs"/> the searchers hold for <paramref name="id"/>; null when they hold none.</summary>
+    private long? StoredVersion(string id) => WithSearcher(searcher =>
+    {
+        var top = searcher.Search(new TermQuery(new Term(IndexFields.DocumentId, id)), 1);
+        return top.ScoreDocs.Length == 0
+            ? (long?)null
+            : searcher.Doc(top.ScoreDocs[0].Doc, VersionField).GetField(IndexFields.UpdatedAt)?.GetInt64Value() ?? 0;
+    });
 
     /// <summary>Returns once a commit (and a refresh of the searchers) covers change <paramref name="change"/>; one commit serves every waiting writer.</summary>
     private void CommitThrough(long change)
     {
+        ThrowIfLost(change);
         if (change == 0 || Volatile.Read(ref _committed) >= change)
         {
             return;
         }
-
+        Exception? failure = null;
         _commitGate.Wait();
         try
         {
-            CommitHeld(change);
+            failure = CommitHeld(change);
         }
         finally
         {
             _commitGate.Release();
+        }
+
+        if (failure is not null)
+        {
+            throw Failed("commit", failure);
         }
     }
 
     /// <summary><see cref="CommitThrough"/> for async callers: waiting for the commit in progress holds no thread.</summary>
     private async Task CommitThroughAsync(long change)
     {
+        ThrowIfLost(change);
         if (change == 0 || Volatile.Read(ref _committed) >= change)
         {
             return;
         }
-
+        Exception? failure = null;
         await _commitGate.WaitAsync();
         try
         {
-            CommitHeld(change);
+            failure = CommitHeld(change);
         }
         finally
         {
             _commitGate.Release();
         }
+
+        if (failure is not null)
+        {
+            throw Failed("commit", failure);
+        }
     }
 
-    /// <summary>Commits unless a commit since the caller's change covers it already; the caller holds the gate.</summary>
-    private void CommitHeld(long change)
+    /// <summary>
+    /// Commits unless a commit since the caller's change covers it already; the caller holds the gate. Returns the
+    /// writer's failure, if it failed (the caller rolls back once it has let the gate go).
+    /// </summary>
+    private Exception? CommitHeld(long change)
     {
+        // A rollback may have taken the change while this caller waited for the gate.
+        ThrowIfLost(change);
         if (_committed >= change)
         {
-            return;
+            return null;
         }
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        // Every change numbered up to here was applied before its number was taken, so this commit holds it.
-        var covered = Volatile.Read(ref _applied);
-        _writer.Commit();
-        _searchers.MaybeRefreshBlocking();
-        Volatile.Write(ref _committed, covered);
+        // Alone: an upsert still writing could fail after a commit took its first documents.
+        _writeLock.EnterWriteLock();
+        try
+        {
+            ThrowIfNotWritable();
+            // Every change numbered up to here was applied before its number was taken, so this commit holds it.
+            var covered = Volatile.Read(ref _applied);
+            try
+            {
+                _writer.Commit();
+                RefreshHeld();
+            }
+            catch (Exception e) when (IsWriterFailure(e))
+            {
+                MarkFaulted("commit", e);
+                return e;
+            }
+
+            Volatile.Write(ref _committed, covered);
+            return null;
+        }
+        finally
+        {
+            _writeLock.ExitWriteLock();
+        }
     }
+
+    /// <summary>Makes every applied change visible to searches; the caller holds the write lock alone, so no write is half done.</summary>
+    private void RefreshHeld()
+    {
+        _searchers.MaybeRefreshBlocking();
+        _unrefreshedVersions.Clear();
+    }
+
+    private IndexWriterConfig NewWriterConfig() => new(SearchAnalyzer.Version, new SearchAnalyzer())
+    {
+        OpenMode = OpenMode.CREATE_OR_APPEND,
+        Similarity = _similarity,
+        Codec = new PassageCodec(),
+        // Fewer, larger flushed segments now that a stream commits once at its end (the default is 16 MB).
+        RAMBufferSizeMB = 64,
+    };
 
     private long CountPendingVectors(IndexSearcher searcher)
     {
@@ -555,15 +747,29 @@ public sealed class PassageIndex : IPassageStore, IDisposable
 
     private T WithSearcher<T>(Func<IndexSearcher, T> read)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var searcher = _searchers.Acquire();
-        try
+        while (true)
         {
-            return read(searcher);
-        }
-        finally
-        {
-            _searchers.Release(searcher);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var searchers = _searchers;
+            IndexSearcher searcher;
+            try
+            {
+                searcher = searchers.Acquire();
+            }
+            catch (ObjectDisposedException) when (!ReferenceEquals(searchers, Volatile.Read(ref _searchers)))
+            {
+                // A recovery replaced the searchers between reading the field and acquiring: use the new ones.
+                continue;
+            }
+
+            try
+            {
+                return read(searcher);
+            }
+            finally
+            {
+                searchers.Release(searcher);
+            }
         }
     }
 

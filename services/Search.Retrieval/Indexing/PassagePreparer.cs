@@ -4,7 +4,11 @@ using Search.Retrieval.Passages;
 namespace Search.Retrieval.Indexing;
 
 /// <summary>One valid document cut into the passages a backend stores for it.</summary>
-public sealed record PreparedDocument(int Index, string DocumentId, IReadOnlyList<Passage> Passages);
+public sealed record PreparedDocument(int Index, string DocumentId, IReadOnlyList<Passage> Passages)
+{
+    /// <summary>The version every passage carries: the sender's updated_at_unix_ms, or the time of receipt when it sent none.</summary>
+    public long UpdatedAtUnixMs => Passages.Count > 0 ? Passages[0].UpdatedAtUnixMs : 0;
+}
 
 /// <summary>A batch after validation and splitting: what to store, and what was rejected before any backend saw it.</summary>
 public sealed record PreparedBatch(int Accepted, IReadOnlyList<PreparedDocument> Documents, IReadOnlyList<IngestRejection> Rejected);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Search.TestKit;
 using Rpc = Search.Contracts.V1;
 
@@ -132,6 +133,42 @@ public sealed class GenerationServiceTests : IAsyncLifetime
         Assert.False(result.GeneratedShown);
         Assert.Contains("did not finish within 2000 ms", result.FallbackReason, StringComparison.Ordinal);
         Assert.Equal(extractive, result.Extractive);
+    }
+
+    [Fact]
+    public async Task ACallOverTheModelCallCapFallsBackAtOnceWithoutAskingTheModel()
+    {
+        _model.Pieces = ["Alexander ", "Graham Bell [1]."];
+        _model.StallAfter = 1;
+        await using var host = Host(_model.Endpoint, ("Answer:Llm:MaxConcurrentCalls", "1"), ("Answer:Llm:TimeoutMs", "600000"));
+        var ct = TestContext.Current.CancellationToken;
+        using var channel = GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
+
+        // The first call holds the only model call: a token has come, the rest is being generated.
+        using var holding = new CancellationTokenSource();
+        using var first = channel.CreateCallInvoker().AsyncServerStreamingCall(StreamMethod, null, new CallOptions(cancellationToken: holding.Token), Request());
+        Assert.True(await first.ResponseStream.MoveNext(ct));
+        Assert.Equal("Alexander ", first.ResponseStream.Current.Token);
+
+        var (tokens, refused) = await StreamAsync(host, Request());
+
+        Assert.Empty(tokens);
+        Assert.False(refused.GeneratedShown);
+        Assert.Contains("Answer:Llm:MaxConcurrentCalls", refused.FallbackReason, StringComparison.Ordinal);
+        Assert.NotNull(refused.Extractive.Candidate);
+        Assert.Single(_model.Requests);
+
+        // When the first call ends, the slot is free again.
+        await holding.CancelAsync();
+        var generator = host.Services.GetRequiredService<Search.Answer.Generation.AnswerGenerator>();
+        while (generator.Running > 0)
+        {
+            await Task.Delay(10, ct);
+        }
+
+        _model.StallAfter = -1;
+        var (_, shown) = await StreamAsync(host, Request());
+        Assert.True(shown.GeneratedShown, shown.FallbackReason);
     }
 
     [Fact]

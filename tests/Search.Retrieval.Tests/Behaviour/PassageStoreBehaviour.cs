@@ -201,6 +201,31 @@ public abstract class PassageStoreBehaviour : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task ConcurrentUpsertsOfOneIdKeepTheNewestVersion()
+    {
+        var store = await OpenAsync();
+        var versions = Enumerable.Range(1, 24).Select(v => 1_700_000_000_000L + v).ToArray();
+        new Random(4).Shuffle(versions);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = versions.Select(version => Task.Run(async () =>
+        {
+            await start.Task;
+            return await store.UpsertAsync([new IngestDocument("ledger", $"Ledger version marker{version} of the lighthouse.", UpdatedAtUnixMs: version)], cancellationToken: Cancel);
+        })).ToArray();
+        start.SetResult();
+        await Task.WhenAll(writes);
+
+        var hit = Assert.Single((await store.SearchAsync("ledger lighthouse", cancellationToken: Cancel)).Hits);
+        Assert.Equal(versions.Max(), hit.Passage.UpdatedAtUnixMs);
+        Assert.Contains($"marker{versions.Max()}", hit.Passage.Text, StringComparison.Ordinal);
+
+        // An older version afterwards changes nothing.
+        var stale = await store.UpsertAsync([new IngestDocument("ledger", "Ledger from the giraffe era.", UpdatedAtUnixMs: 1)], cancellationToken: Cancel);
+        Assert.Equal((1, 0), (stale.Accepted, stale.Passages));
+        Assert.Empty((await store.SearchAsync("giraffe", cancellationToken: Cancel)).Hits);
+    }
+
     private async Task<IPassageStore> OpenAsync(Action<RetrievalOptions>? configure = null)
     {
         var store = await CreateStoreAsync(configure ?? (_ => { }));

@@ -59,6 +59,50 @@ public sealed class ElasticsearchWriteContractTests
     }
 
     [Fact]
+    public async Task AVersionOlderThanTheStoredOneIsNotWrittenAndTheCheckReadsOnlyIdsAndVersions()
+    {
+        // The cluster holds "keeper" at version 2000 (twice: a generation whose clean-up failed, at 1500).
+        var fake = FakeElasticsearch.Healthy().On("POST", $"/{Alias}/_search", Reply.Ok(EsJson.Search(
+            2,
+            EsJson.Hit(0, new Dictionary<string, object> { ["doc_id"] = "keeper", ["updated_at"] = 2_000L }),
+            EsJson.Hit(0, new Dictionary<string, object> { ["doc_id"] = "keeper", ["updated_at"] = 1_500L }))));
+        using var store = Store(fake);
+
+        var result = await store.UpsertAsync(
+            [
+                new IngestDocument("keeper", "An older keeper version.", UpdatedAtUnixMs: 1_000),
+                new IngestDocument("fresh", "A new document.", UpdatedAtUnixMs: 1_000),
+            ],
+            cancellationToken: Cancel);
+
+        // Accepted (both were valid), but only the document without a newer stored version is written.
+        Assert.Equal((2, 1, 0), (result.Accepted, result.Passages, result.Rejected.Count));
+        var check = Assert.Single(fake.To("POST", $"/{Alias}/_search")).Json;
+        var filters = Items(check["query"]!["bool"]!["filter"]);
+        Assert.Equal(["keeper", "fresh"], Strings(filters[0]["terms"]!["doc_id"]));
+        Assert.Equal(0, (int?)filters[1]["term"]!["ordinal"]!["value"]);
+        Assert.Equal(["doc_id", "updated_at"], Strings(check["_source"]!["includes"]));
+        Assert.Equal(4, (int?)check["size"]);
+        var written = Assert.Single(fake.To("POST", $"/{Alias}/_bulk")).Lines.Where((_, i) => i % 2 == 1).Select(l => (string?)l["doc_id"]).Distinct();
+        Assert.Equal(["fresh"], written);
+        Assert.True(fake.Requests.ToList().FindIndex(r => r.Path.EndsWith("_search", StringComparison.Ordinal)) < fake.Requests.ToList().FindIndex(r => r.Path.EndsWith("_bulk", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task OnlyStaleVersionsMeanNoBulkAtAll()
+    {
+        var fake = FakeElasticsearch.Healthy().On("POST", $"/{Alias}/_search", Reply.Ok(EsJson.Search(
+            1, EsJson.Hit(0, new Dictionary<string, object> { ["doc_id"] = "keeper", ["updated_at"] = 2_000L }))));
+        using var store = Store(fake);
+
+        var result = await store.UpsertAsync([new IngestDocument("keeper", "An older keeper version.", UpdatedAtUnixMs: 1_999)], cancellationToken: Cancel);
+
+        Assert.Equal((1, 0), (result.Accepted, result.Passages));
+        Assert.Empty(fake.To("POST", $"/{Alias}/_bulk"));
+        Assert.Empty(fake.To("POST", $"/{Alias}/_delete_by_query"));
+    }
+
+    [Fact]
     public async Task EnglishPassagesAreSentWithTheirVectorAndChineseOnesWithout()
     {
         var fake = FakeElasticsearch.Healthy();
