@@ -19,6 +19,9 @@ public class IsolatedGateway(params (string Key, string Value)[] settings) : Web
         builder.UseSetting("Gateway:AnswerAddress", closed);
         // The tests count the calls the stages get; warm-up searches would add to them (WarmUpTests turns them on).
         builder.UseSetting("Gateway:WarmUpSearches", "0");
+        // The local cluster's rate limit (tools/Search.Hosting/local-cluster.json): tests send bursts; RateLimitTests sets its own.
+        builder.UseSetting("Gateway:RateLimit:PermitsPerSecond", "5000");
+        builder.UseSetting("Gateway:RateLimit:Burst", "10000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
