@@ -28,6 +28,22 @@ public class IsolatedGateway(params (string Key, string Value)[] settings) : Web
         }
     }
 
+    /// <summary>The gateway's internal metrics port in its appsettings.json (Kestrel:Endpoints:Metrics).</summary>
+    public const int MetricsPort = 9100;
+
+    /// <summary>A GET of <paramref name="path"/> as if it arrived on local port <paramref name="port"/> (public 8080, internal <see cref="MetricsPort"/>).</summary>
+    public async Task<(int Status, string Body)> GetOnPortAsync(string path, int port, CancellationToken ct)
+    {
+        var context = await Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.LocalPort = port;
+        }, ct);
+        using var reader = new StreamReader(context.Response.Body);
+        return (context.Response.StatusCode, await reader.ReadToEndAsync(ct));
+    }
+
     private static int ClosedPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
