@@ -3,7 +3,7 @@ CONFIGURATION ?= Release
 DOTNET ?= dotnet
 GATEWAY ?= http://127.0.0.1:8081
 # The local cluster's ingest key, read from the gateway's development configuration (CLI `ingest` sends it).
-SEARCH_API_KEY ?= $(shell sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+SEARCH_API_KEY ?= $(shell sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json)
 export SEARCH_API_KEY
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1

@@ -35,7 +35,7 @@ while read -r service project grpc_port http_port http_endpoint budget_mb settin
     rm -rf "$context"
     nice dotnet publish "services/$project/$project.csproj" -c Release -r linux-x64 --self-contained false \
       --artifacts-path "$cache/artifacts" -o "$context/publish" -v quiet -nologo -p:UseAppHost=false >&2
-    # Development settings (the documented local ingest key) stay out of the image.
+    # No development settings in an image (the launcher's local keys live in tools/, not in the services).
     rm -f "$context/publish"/appsettings.Development.json
     echo "$sources_hash" >"$context/sources"
   fi

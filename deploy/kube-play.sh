@@ -71,7 +71,7 @@ up() {
   done
 
   local api_key
-  api_key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+  api_key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json)
   if $fresh; then
     echo "ingesting the demo corpus…" >&2
     curl -sS --fail-with-body -X POST -H "X-Api-Key: $api_key" -H 'Content-Type: application/x-ndjson' \

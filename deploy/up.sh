@@ -13,11 +13,15 @@ prefix=${SEARCH_UP_NAME:-search-up}
 http_port=${SEARCH_UP_HTTP_PORT:-18080}
 grpc_port=${SEARCH_UP_GRPC_PORT:-18081}
 network=$prefix
-# The gateway's ingest key: the documented local development key (services/Search.Gateway/appsettings.Development.json).
-api_key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+# The gateway's ingest key: the documented local development key (tools/Search.Hosting/local-cluster.json).
+api_key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json)
 # The review console's key, from the same file (Gateway:Review:ApiKey): a key of its own, never the ingest key.
-review_key=$(sed -n '/"Review"/,/}/s/.*"ApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json)
+review_key=$(sed -n '/"Review"/,/}/s/.*"ApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json)
 redis_password=${SEARCH_UP_REDIS_PASSWORD:-local-redis-password}
+# Service-to-service keys (ServiceAuth, README "Security"), new for every `make up`: every service gets the call
+# key, the gateway and retrieval the write key too. Nothing outside the containers needs them.
+call_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+write_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 
 redis_image=$(deploy/redis.sh)
 podman network exists "$network" || podman network create "$network" >/dev/null
@@ -50,11 +54,13 @@ run() {
 # password for the health check from REDISCLI_AUTH.
 run "$prefix-redis" -e "REDISCLI_AUTH=$redis_password" \
   --health-cmd 'redis-cli ping | grep -q PONG' --health-interval disable --health-timeout 5s \
-  "$redis_image" --bind 0.0.0.0 --dir /tmp --save "" --appendonly no --requirepass "$redis_password"
+  "$redis_image" --bind 0.0.0.0 --dir /tmp --save "" --appendonly no --requirepass "$redis_password" \
+  --maxmemory 256mb --maxmemory-policy noeviction
 for stage in router rerank answer; do
-  run "$prefix-$stage" "${service_health[@]}" "localhost/search-$stage"
+  run "$prefix-$stage" "${service_health[@]}" -e "ServiceAuth__CallKey=$call_key" "localhost/search-$stage"
 done
-run "$prefix-retrieval" "${service_health[@]}" -v "$prefix-index":/data localhost/search-retrieval
+run "$prefix-retrieval" "${service_health[@]}" -e "ServiceAuth__CallKey=$call_key" -e "ServiceAuth__WriteKey=$write_key" \
+  -v "$prefix-index":/data localhost/search-retrieval
 run "$prefix-gateway" "${service_health[@]}" -p "127.0.0.1:$http_port:8080" -p "127.0.0.1:$grpc_port:8081" \
   -e "Gateway__RouterAddress=http://$prefix-router:5101" \
   -e "Gateway__RetrievalAddress=http://$prefix-retrieval:5102" \
@@ -62,6 +68,7 @@ run "$prefix-gateway" "${service_health[@]}" -p "127.0.0.1:$http_port:8080" -p "
   -e "Gateway__AnswerAddress=http://$prefix-answer:5104" \
   -e "Gateway__IngestApiKey=$api_key" \
   -e "Gateway__Review__ApiKey=$review_key" \
+  -e "ServiceAuth__CallKey=$call_key" -e "ServiceAuth__WriteKey=$write_key" \
   -e "Gateway__Cache__Redis=$prefix-redis:6379,password=$redis_password" \
   -e "Gateway__Feedback__Database=/data/feedback.db" -v "$prefix-gateway":/data \
   localhost/search-gateway

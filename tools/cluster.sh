@@ -25,5 +25,5 @@ stop_cluster() {
 }
 
 ingest_key() {
-  sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' services/Search.Gateway/appsettings.Development.json
+  sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json
 }

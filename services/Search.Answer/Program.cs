@@ -2,6 +2,7 @@ using Search.Answer.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddServiceAuth();
 builder.AddCallCost();
 builder.AddCallLimit();
 builder.AddAnswer();

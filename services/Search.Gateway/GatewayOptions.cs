@@ -87,7 +87,7 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// The key ingest and delete calls must present (REST header X-Api-Key, gRPC metadata x-api-key).
-    /// Unset means no ingest is accepted at all; appsettings.Development.json holds the local key.
+    /// Unset means no ingest is accepted at all; the launcher passes the local key (tools/Search.Hosting/local-cluster.json).
     /// </summary>
     public string? IngestApiKey { get; set; }
 

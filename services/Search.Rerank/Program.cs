@@ -2,6 +2,7 @@ using Search.Rerank.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddServiceAuth();
 builder.AddCallCost();
 builder.AddCallLimit();
 builder.AddRerank();

@@ -2,6 +2,7 @@ using Search.Router.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddServiceAuth();
 builder.AddCallCost();
 builder.AddCallLimit();
 builder.AddRouter();

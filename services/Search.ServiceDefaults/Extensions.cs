@@ -112,13 +112,16 @@ public static class ServiceDefaultsExtensions
             .ValidateOnStart();
     }
 
-    /// <summary>Maps /health/live, /health/ready, the grpc.health.v1 service and the Prometheus scrape at /metrics.</summary>
+    /// <summary>
+    /// Maps /health/live, /health/ready, the grpc.health.v1 service and the Prometheus scrape at /metrics, which only
+    /// the internal metrics port answers (<see cref="MetricsEndpoint.Port"/>); the public ports have no /metrics.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(LiveTag) });
         app.MapGrpcHealthChecksService();
-        app.MapPrometheusScrapingEndpoint();
+        app.UseMetricsEndpoint();
         return app;
     }
 }

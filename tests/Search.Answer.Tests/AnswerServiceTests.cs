@@ -1,3 +1,4 @@
+using Search.TestKit;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -9,10 +10,13 @@ namespace Search.Answer.Tests;
 public sealed class AnswerServiceTests : IClassFixture<AnswerServiceTests.SpanFirstHost>, IDisposable
 {
     /// <summary>The service with the sentence fallback off, so the typed span itself is what the tests observe.</summary>
-    public sealed class SpanFirstHost : WebApplicationFactory<Program>
+    public sealed class SpanFirstHost : SignedHost<Program>
     {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
             builder.UseSetting("Answer:SentenceFallback", "false");
+        }
     }
 
     private readonly GrpcChannel _channel;
@@ -21,7 +25,7 @@ public sealed class AnswerServiceTests : IClassFixture<AnswerServiceTests.SpanFi
     public AnswerServiceTests(SpanFirstHost factory)
     {
         _channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
-        _client = new AnswerClient(_channel.CreateCallInvoker());
+        _client = new AnswerClient(_channel.CreateSignedInvoker());
     }
 
     public void Dispose() => _channel.Dispose();

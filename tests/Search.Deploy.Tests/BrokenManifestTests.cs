@@ -12,6 +12,23 @@ public sealed class BrokenManifestTests
     }
 
     [Fact]
+    public void AGatewayScrapedOnItsPublicPortFails()
+    {
+        var problems = Check("local", "prometheus.io/port: \"9100\"", "prometheus.io/port: \"8080\"");
+
+        Assert.Contains(problems, p => p.Contains("Deployment/gateway", StringComparison.Ordinal) && p.Contains("only port serving /metrics", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AWriteKeyThatIsTheCallKeyFails()
+    {
+        var problems = Check("production", "key: write-key", "key: call-key");
+
+        // The first of the two holders in the rendered overlay now gets the call key twice.
+        Assert.Contains(problems, p => p.Contains("ServiceAuth:WriteKey must come from a Secret of its own", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AValueTheOptionsRejectFails()
     {
         var problems = Check("production", "  Retrieval__Elasticsearch__Urls__0: http://search-es-es-http:9200\n", "  Retrieval__Elasticsearch__Urls__0: search-es-es-http:9200\n");

@@ -36,6 +36,8 @@ public static partial class ManifestChecks
         "search-ingest/api-key",
         "search-redis/password",
         "search-review/api-key",
+        "search-internal/call-key",
+        "search-internal/write-key",
         "search-gateway-store/postgres",
         "search-es-es-elastic-user/elastic",
     };
@@ -178,11 +180,12 @@ public static partial class ManifestChecks
                 continue;
             }
 
+            // /metrics is served on the Metrics endpoint alone (services/Search.ServiceDefaults/MetricsEndpoint.cs).
             var service = ServiceConfiguration.Of(c.Service);
-            var http1 = service.Endpoints.Where(e => service.ProtocolsOf(e) == "Http1");
-            if (!http1.Any(e => PortOf(c.Settings, e).ToString(System.Globalization.CultureInfo.InvariantCulture) == scrapePort))
+            if (!service.Endpoints.Contains("Metrics") || service.ProtocolsOf("Metrics") != "Http1"
+                || PortOf(c.Settings, "Metrics").ToString(System.Globalization.CultureInfo.InvariantCulture) != scrapePort)
             {
-                yield return $"{c.Workload}: prometheus.io/port {scrapePort} is not one of its HTTP/1.1 endpoints, where /metrics can be scraped";
+                yield return $"{c.Workload}: prometheus.io/port {scrapePort} is not its HTTP/1.1 Metrics endpoint, the only port serving /metrics";
             }
         }
     }
@@ -315,6 +318,23 @@ public static partial class ManifestChecks
     private static IEnumerable<string> RequiredSettings(Manifests manifests, ServiceContainer c)
     {
         var s = c.Settings;
+        // Service-to-service authentication: every service holds the call key, only the gateway and retrieval the write key.
+        if (!s.TryGetValue("ServiceAuth:CallKey", out var callKey) || !callKey.StartsWith("secret:", StringComparison.Ordinal))
+        {
+            yield return $"{c.Workload}: ServiceAuth:CallKey must come from a Secret (without it a back service does not start and the gateway's calls are refused)";
+        }
+
+        var writer = c.Service is "Gateway" or "Retrieval";
+        var writeKey = s.GetValueOrDefault("ServiceAuth:WriteKey");
+        if (writer && (writeKey is null || !writeKey.StartsWith("secret:", StringComparison.Ordinal) || writeKey == callKey))
+        {
+            yield return $"{c.Workload}: ServiceAuth:WriteKey must come from a Secret of its own (without it retrieval accepts no writes)";
+        }
+        else if (!writer && writeKey is not null)
+        {
+            yield return $"{c.Workload}: ServiceAuth:WriteKey is for the gateway and retrieval only: any holder could write to retrieval";
+        }
+
         if (c.Service == "Gateway")
         {
             if (!s.TryGetValue("Gateway:IngestApiKey", out var key) || !key.StartsWith("secret:", StringComparison.Ordinal))

@@ -28,7 +28,7 @@ public sealed class OverlayTests
         var manifests = Manifests.Read(Kustomize.Render("local"));
 
         var values = manifests.Secrets.SelectMany(s => s.Data.Values).Select(v => System.Text.Encoding.UTF8.GetString(v)).Distinct().Order().ToList();
-        Assert.Equal(["local-development-key", "local-review-key"], values);
+        Assert.Equal(["local-development-call-key-0123456789abcdef", "local-development-key", "local-development-write-key-0123456789abcdef", "local-review-key"], values);
         Assert.Equal("local-development-key", RepoLayout.DevelopmentApiKey());
         Assert.Equal("local-review-key", RepoLayout.DevelopmentReviewKey());
     }

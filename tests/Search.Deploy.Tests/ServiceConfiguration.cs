@@ -115,7 +115,8 @@ public sealed class ServiceConfiguration
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in settings)
         {
-            values[key] = value;
+            // A Secret's content is not in the manifests: its reference stands for it, lengthened to a key's length.
+            values[key] = value.StartsWith("secret:", StringComparison.Ordinal) ? value.PadRight(64, '-') : value;
         }
 
         // A relative Rerank:WeightsFile is resolved against the service's own folder (RerankOptions.ResolveWeightsPath).

@@ -144,7 +144,7 @@ public sealed class CostTests : IAsyncLifetime
         await channel.CreateCallInvoker().AsyncUnaryCall(
             RetrieveMethod, null, new CallOptions(cancellationToken: Cancel), new Rpc.RetrieveRequest { Query = "telephone patent", TopK = 10 });
 
-        var lines = (await http.GetStringAsync("/metrics", Cancel)).Split('\n');
+        var lines = (await gateway.GetOnPortAsync("/metrics", IsolatedGateway.MetricsPort, Cancel)).Body.Split('\n');
 
         Assert.Contains(lines, l => l.StartsWith("search_cpu_milliseconds_count{", StringComparison.Ordinal)
             && l.Contains("call=\"search\"", StringComparison.Ordinal) && l.Contains("served_by=\"pipeline\"", StringComparison.Ordinal)

@@ -19,10 +19,29 @@ public class IsolatedGateway(params (string Key, string Value)[] settings) : Web
         builder.UseSetting("Gateway:AnswerAddress", closed);
         // The tests count the calls the stages get; warm-up searches would add to them (WarmUpTests turns them on).
         builder.UseSetting("Gateway:WarmUpSearches", "0");
+        // The local cluster's rate limit (tools/Search.Hosting/local-cluster.json): tests send bursts; RateLimitTests sets its own.
+        builder.UseSetting("Gateway:RateLimit:PermitsPerSecond", "5000");
+        builder.UseSetting("Gateway:RateLimit:Burst", "10000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>The gateway's internal metrics port in its appsettings.json (Kestrel:Endpoints:Metrics).</summary>
+    public const int MetricsPort = 9100;
+
+    /// <summary>A GET of <paramref name="path"/> as if it arrived on local port <paramref name="port"/> (public 8080, internal <see cref="MetricsPort"/>).</summary>
+    public async Task<(int Status, string Body)> GetOnPortAsync(string path, int port, CancellationToken ct)
+    {
+        var context = await Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.LocalPort = port;
+        }, ct);
+        using var reader = new StreamReader(context.Response.Body);
+        return (context.Response.StatusCode, await reader.ReadToEndAsync(ct));
     }
 
     private static int ClosedPort()

@@ -8,7 +8,7 @@ using Rpc = Search.Contracts.V1;
 namespace Search.Rerank.Tests;
 
 /// <summary>The Rerank service through a real ASP.NET Core host (TestServer) and a real gRPC channel.</summary>
-public sealed class RerankGrpcTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class RerankGrpcTests(SignedHost<Program> factory) : IClassFixture<SignedHost<Program>>
 {
     private static readonly Method<Rpc.RerankRequest, Rpc.RerankResponse> RerankMethod =
         GrpcMethods.Unary<Rpc.RerankRequest, Rpc.RerankResponse>(Rpc.Rerank.Descriptor, "Rerank");
@@ -134,7 +134,7 @@ public sealed class RerankGrpcTests(WebApplicationFactory<Program> factory) : IC
         using var channel = GrpcChannel.ForAddress(
             host.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
-        var response = await channel.CreateCallInvoker()
+        var response = await channel.CreateSignedInvoker()
             .AsyncUnaryCall(RerankMethod, host: null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken), request);
         return response.Ranking;
     }

@@ -1,3 +1,4 @@
+using Search.TestKit;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -25,7 +26,7 @@ public sealed class WriteLaneTests
             // Added after the call limit, so it runs inside the slot.
             b.ConfigureServices(s => s.AddSingleton(held).Configure<GrpcServiceOptions>(o => o.Interceptors.Add<HoldSearches>())));
         using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
-        var client = new RetrievalClient(channel.CreateCallInvoker());
+        var client = new RetrievalClient(channel.CreateSignedInvoker());
 
         var holding = client.SearchAsync(new Rpc.RetrieveRequest { Query = "hold the only slot", TopK = 1 }, Cancel).ResponseAsync;
         await held.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
@@ -46,7 +47,7 @@ public sealed class WriteLaneTests
     }
 
     private static Task<Rpc.RetrieveResponse> SearchWithin(GrpcChannel channel, string query, TimeSpan timeout) =>
-        channel.CreateCallInvoker().AsyncUnaryCall(
+        channel.CreateSignedInvoker().AsyncUnaryCall(
             Search.TestKit.GrpcMethods.Unary<Rpc.RetrieveRequest, Rpc.RetrieveResponse>(Rpc.Retrieval.Descriptor, "Search"), null,
             new CallOptions(deadline: DateTime.UtcNow + timeout, cancellationToken: Cancel), new Rpc.RetrieveRequest { Query = query, TopK = 1 }).ResponseAsync;
 

@@ -72,12 +72,12 @@ public sealed class CallCostTests
         Assert.True(slept < spun, $"sleeping beside it reported {slept.TotalMilliseconds} ms, spinning {spun.TotalMilliseconds} ms");
     }
 
-    private static WebApplicationFactory<Program> Host() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    private static WebApplicationFactory<Program> Host() => new SignedHost<Program>().WithWebHostBuilder(b =>
         // Added after the cost interceptor, so its work is inside the measured call.
         b.ConfigureServices(s => s.AddSingleton<Working>().Configure<GrpcServiceOptions>(o => o.Interceptors.Add<Working>())));
 
     private static CallInvoker Calls(WebApplicationFactory<Program> factory) =>
-        GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() }).CreateCallInvoker();
+        GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() }).CreateSignedInvoker();
 
     private static async Task<TimeSpan> CpuOf(CallInvoker calls, string query)
     {

@@ -27,14 +27,14 @@ public sealed class CallLimitTests
     public async Task WithItsSlotBusyACallWaitsAndOneThatRunsOutOfTimeIsNeverWorkedOn()
     {
         var held = new Holding();
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        await using var factory = new SignedHost<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Service:Calls:MaxConcurrent", "1");
             // Added after the call limit, so it runs inside the slot: it sees only calls that were let in.
             b.ConfigureServices(s => s.AddSingleton(held).Configure<GrpcServiceOptions>(o => o.Interceptors.Add<Holding>()));
         });
         using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
-        var calls = channel.CreateCallInvoker();
+        var calls = channel.CreateSignedInvoker();
 
         var first = Route(calls, "hold: who discovered penicillin?", TimeSpan.FromSeconds(30));
         await held.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);

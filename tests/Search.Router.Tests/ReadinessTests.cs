@@ -1,3 +1,4 @@
+using Search.TestKit;
 using System.Net;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -62,7 +63,7 @@ public sealed class ReadinessTests
     }
 
     private static WebApplicationFactory<Program> Router(IWarmUp step, params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        new SignedHost<Program>().WithWebHostBuilder(b =>
         {
             foreach (var (key, value) in settings)
             {

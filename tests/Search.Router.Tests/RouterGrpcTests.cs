@@ -8,7 +8,7 @@ using Rpc = Search.Contracts.V1;
 namespace Search.Router.Tests;
 
 /// <summary>The Router service through a real ASP.NET Core host (TestServer) and a real gRPC channel.</summary>
-public sealed class RouterGrpcTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class RouterGrpcTests(SignedHost<Program> factory) : IClassFixture<SignedHost<Program>>
 {
     private static readonly Method<Rpc.RouteRequest, Rpc.RouteResponse> RouteMethod =
         GrpcMethods.Unary<Rpc.RouteRequest, Rpc.RouteResponse>(Rpc.Router.Descriptor, "Route");
@@ -119,7 +119,7 @@ public sealed class RouterGrpcTests(WebApplicationFactory<Program> factory) : IC
             host.Server.BaseAddress,
             new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
         var request = new Rpc.RouteRequest { Query = query, LanguageHint = hint };
-        var response = await channel.CreateCallInvoker()
+        var response = await channel.CreateSignedInvoker()
             .AsyncUnaryCall(RouteMethod, host: null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken), request);
         return response.Route;
     }

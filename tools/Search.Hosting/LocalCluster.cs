@@ -3,41 +3,41 @@ using System.Net;
 namespace Search.Hosting;
 
 /// <summary>Loopback ports of the five services.</summary>
-/// <param name="Metrics">HTTP/1.1 ports of router, retrieval, rerank and answer for /metrics and /health (their gRPC ports speak only HTTP/2).</param>
+/// <param name="Metrics">Internal HTTP/1.1 ports of router, retrieval, rerank, answer and the gateway for /metrics and /health (the only ports serving /metrics).</param>
 public sealed record ClusterPorts(int GatewayHttp, int GatewayGrpc, int Router, int Retrieval, int Rerank, int Answer, int Redis, IReadOnlyList<int> Metrics)
 {
     /// <summary>The documented defaults (README). Redis is off the usual 6379, so a Redis of the user's own is left alone.</summary>
-    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104, 6390, [9101, 9102, 9103, 9104]);
+    public static ClusterPorts Default { get; } = new(8080, 8081, 5101, 5102, 5103, 5104, 6390, [9101, 9102, 9103, 9104, 9100]);
 
     /// <summary>How many ports <see cref="FromBase"/> takes.</summary>
-    public const int Span = 11;
+    public const int Span = 12;
 
     /// <summary>
-    /// Eleven consecutive ports from <paramref name="first"/>, for a second cluster beside the default one: gateway
-    /// REST, gateway gRPC, router, retrieval, rerank, answer, Redis, then the four metrics ports.
+    /// Twelve consecutive ports from <paramref name="first"/>, for a second cluster beside the default one: gateway
+    /// REST, gateway gRPC, router, retrieval, rerank, answer, Redis, then the five metrics ports (the gateway's last).
     /// </summary>
     public static ClusterPorts FromBase(int first)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(first, 1024);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first, 65535 - Span + 1);
-        return new(first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, [first + 7, first + 8, first + 9, first + 10]);
+        return new(first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, [first + 7, first + 8, first + 9, first + 10, first + 11]);
     }
 
     /// <summary>Ports the OS reports free right now, for tests that run beside other clusters.</summary>
     public static ClusterPorts Free()
     {
-        var ports = LoopbackPorts.Free(11);
-        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7..11]);
+        var ports = LoopbackPorts.Free(Span);
+        return new(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7..Span]);
     }
 
-    /// <summary>The HTTP/1.1 port serving /metrics of <paramref name="service"/> ("Gateway" serves it on its REST port).</summary>
+    /// <summary>The internal HTTP/1.1 port serving /metrics of <paramref name="service"/>.</summary>
     public int MetricsPortOf(string service) => service switch
     {
         "Router" => Metrics[0],
         "Retrieval" => Metrics[1],
         "Rerank" => Metrics[2],
         "Answer" => Metrics[3],
-        "Gateway" => GatewayHttp,
+        "Gateway" => Metrics[4],
         _ => throw new ArgumentException($"no service '{service}'", nameof(service)),
     };
 }
@@ -84,7 +84,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var p = options.Ports;
         if (options.AnswerCache && RedisProcess.FindServer() is not null)
         {
-            Redis = new RedisProcess(p.Redis);
+            Redis = new RedisProcess(p.Redis, RedisProcess.NewPassword());
         }
 
         _services = new Dictionary<string, ServiceProcess>
@@ -100,8 +100,9 @@ public sealed class LocalCluster : IAsyncDisposable
                 $"--Gateway:RetrievalAddress={Loopback(p.Retrieval)}",
                 $"--Gateway:RerankAddress={Loopback(p.Rerank)}",
                 $"--Gateway:AnswerAddress={Loopback(p.Answer)}",
-                $"--Gateway:Cache:Redis={Redis?.Configuration ?? ""}",
                 $"--Gateway:Feedback:Database={Path.Combine(options.GatewayDataDirectory, "feedback.db")}",
+                // The launcher's explicitly local settings (the documented keys); the gateway runs as Production.
+                .. RepoLayout.LocalClusterSettings().Select(kv => $"--{kv.Key}={kv.Value}"),
             ]),
         };
     }
@@ -112,10 +113,13 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string GatewayGrpcAddress => Loopback(Options.Ports.GatewayGrpc);
 
-    /// <summary>The key the gateway wants for ingest and delete (its development configuration).</summary>
+    /// <summary>This cluster's service-to-service keys (ServiceAuth), new for every cluster.</summary>
+    public ServiceKeys Keys { get; } = ServiceKeys.Random();
+
+    /// <summary>The key the gateway wants for ingest and delete (the launcher's local configuration).</summary>
     public string IngestApiKey { get; } = RepoLayout.DevelopmentApiKey();
 
-    /// <summary>The key of the gateway's review console (its development configuration).</summary>
+    /// <summary>The key of the gateway's review console (the launcher's local configuration).</summary>
     public string ReviewApiKey { get; } = RepoLayout.DevelopmentReviewKey();
 
     public ServiceProcess this[string name] => _services[name];
@@ -180,17 +184,26 @@ public sealed class LocalCluster : IAsyncDisposable
     private ServiceProcess Create(string name, int grpcPort, List<string> arguments)
     {
         arguments.Insert(0, $"--Kestrel:Endpoints:Grpc:Url=http://127.0.0.1:{grpcPort}");
-        if (name != "Gateway")
-        {
-            arguments.Insert(1, $"--Kestrel:Endpoints:Metrics:Url=http://127.0.0.1:{Options.Ports.MetricsPortOf(name)}");
-        }
+        arguments.Insert(1, $"--Kestrel:Endpoints:Metrics:Url=http://127.0.0.1:{Options.Ports.MetricsPortOf(name)}");
 
         if (Options.ExtraArguments.TryGetValue(name, out var extra))
         {
             arguments.AddRange(extra);
         }
 
-        return new ServiceProcess(name, Loopback(grpcPort), arguments, Options.Log, Options.Environment);
+        var environment = Keys.EnvironmentFor(name).ToDictionary();
+        if (name == "Gateway")
+        {
+            // In the environment like the keys: the connection string holds Redis's password.
+            environment["Gateway__Cache__Redis"] = Redis?.Configuration ?? "";
+        }
+
+        foreach (var (key, value) in Options.Environment)
+        {
+            environment[key] = value;
+        }
+
+        return new ServiceProcess(name, Loopback(grpcPort), arguments, Options.Log, environment);
     }
 
     private static string Loopback(int port) => $"http://127.0.0.1:{port}";

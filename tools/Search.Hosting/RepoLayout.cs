@@ -32,24 +32,42 @@ public static class RepoLayout
     }
 
     /// <summary>
-    /// The gateway's ingest key in its local configuration (appsettings.Development.json, which the
-    /// local cluster runs with), so the launcher, tests and the CLI use the one key the gateway expects.
+    /// The launcher's explicitly local configuration: the gateway settings only a local cluster runs with (the
+    /// documented ingest and review keys, a rate limit for one machine's tests). The launcher passes them to the
+    /// gateway as arguments; the services themselves run as Production and ship no such file.
     /// </summary>
-    public static string DevelopmentApiKey()
+    public static string LocalClusterSettingsFile => Path.Combine(Root, "tools", "Search.Hosting", "local-cluster.json");
+
+    /// <summary><see cref="LocalClusterSettingsFile"/> as configuration keys ("Gateway:Review:ApiKey") and values.</summary>
+    public static IReadOnlyDictionary<string, string> LocalClusterSettings()
     {
-        var path = Path.Combine(Path.GetDirectoryName(ServiceAssembly("Gateway"))!, "appsettings.Development.json");
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-        return json.RootElement.GetProperty("Gateway").GetProperty("IngestApiKey").GetString()
-            ?? throw new InvalidOperationException($"{path} has no Gateway:IngestApiKey");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(LocalClusterSettingsFile));
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        Flatten(json.RootElement, "", settings);
+        return settings;
     }
 
-    /// <summary>The gateway's reviewer key in its local configuration (Gateway:Review:ApiKey in appsettings.Development.json).</summary>
-    public static string DevelopmentReviewKey()
+    /// <summary>The gateway's ingest key in the local configuration, so the launcher, tests and the CLI use the one key it expects.</summary>
+    public static string DevelopmentApiKey() => LocalSetting("Gateway:IngestApiKey");
+
+    /// <summary>The gateway's reviewer key in the local configuration (Gateway:Review:ApiKey).</summary>
+    public static string DevelopmentReviewKey() => LocalSetting("Gateway:Review:ApiKey");
+
+    private static string LocalSetting(string key) =>
+        LocalClusterSettings().TryGetValue(key, out var value) ? value : throw new InvalidOperationException($"{LocalClusterSettingsFile} has no {key}");
+
+    private static void Flatten(System.Text.Json.JsonElement element, string prefix, IDictionary<string, string> into)
     {
-        var path = Path.Combine(Path.GetDirectoryName(ServiceAssembly("Gateway"))!, "appsettings.Development.json");
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-        return json.RootElement.GetProperty("Gateway").GetProperty("Review").GetProperty("ApiKey").GetString()
-            ?? throw new InvalidOperationException($"{path} has no Gateway:Review:ApiKey");
+        if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            into[prefix] = element.ValueKind == System.Text.Json.JsonValueKind.String ? element.GetString()! : element.GetRawText();
+            return;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            Flatten(property.Value, prefix.Length == 0 ? property.Name : prefix + ":" + property.Name, into);
+        }
     }
 
     /// <summary>The built entry assembly of tool <paramref name="name"/> ("Cli", …).</summary>

@@ -47,8 +47,10 @@ public sealed class ServiceProcess(
             info.ArgumentList.Add(argument);
         }
 
-        // The local cluster is a development deployment: it reads appsettings.Development.json (the gateway's ingest key).
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // Production, whatever the caller's shell says: detailed errors off. What a local cluster needs besides
+        // (the documented keys) the launcher passes as arguments (RepoLayout.LocalClusterSettings).
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

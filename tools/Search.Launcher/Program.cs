@@ -47,9 +47,9 @@ for (var i = 0; i < args.Length; i++)
         case "-h" or "--help":
             Console.WriteLine("usage: Search.Launcher [--data-dir DIR] [--port-base N] [--no-demo] [--verbose] [--Service:Key=value ...]");
             Console.WriteLine("Starts router, retrieval, rerank, answer and gateway on 127.0.0.1 and serves the page at http://127.0.0.1:8080/.");
-            Console.WriteLine("--port-base N runs a second cluster beside the default one on the eleven ports from N: gateway REST N,");
+            Console.WriteLine("--port-base N runs a second cluster beside the default one on the twelve ports from N: gateway REST N,");
             Console.WriteLine("  gateway gRPC N+1 (search-cli --gateway http://127.0.0.1:N+1), router, retrieval, rerank, answer N+2..N+5,");
-            Console.WriteLine("  redis N+6, metrics N+7..N+10; give it its own --data-dir.");
+            Console.WriteLine("  redis N+6, metrics N+7..N+10 (gateway's N+11); give it its own --data-dir.");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
@@ -78,7 +78,7 @@ try
     Console.WriteLine("all five services are ready (warmed up): " + string.Join(", ", LocalCluster.ServiceNames.Select(n =>
         $"{n.ToLowerInvariant()} {cluster[n].TimeToReady?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s")));
     Console.WriteLine(cluster.Redis is { } redis
-        ? $"answer cache: redis-server on {redis.Configuration}"
+        ? $"answer cache: redis-server on 127.0.0.1:{redis.Port} (password of this run only, maxmemory {RedisProcess.DefaultMaxMemory}, {RedisProcess.MemoryPolicy})"
         : "answer cache: off (redis-server is not installed; apt-get install redis-server)");
 
     if (demo)
@@ -93,6 +93,7 @@ try
     Console.WriteLine($"  answer box page:  {cluster.GatewayHttpAddress}/");
     Console.WriteLine($"  REST:             curl '{cluster.GatewayHttpAddress}/api/search?q=Who+developed+general+relativity'");
     Console.WriteLine($"  gRPC (gateway):   {cluster.GatewayGrpcAddress}");
+    Console.WriteLine($"  metrics:          http://127.0.0.1:{options.Ports.MetricsPortOf("Gateway")}/metrics (internal ports only)");
     Console.WriteLine($"  ingest:           curl -H 'X-Api-Key: {cluster.IngestApiKey}' --data-binary @docs.jsonl {cluster.GatewayHttpAddress}/api/documents");
     Console.WriteLine($"  review console:   {cluster.GatewayHttpAddress}/review (reviewer key: {cluster.ReviewApiKey})");
     Console.WriteLine();

@@ -52,7 +52,10 @@ public sealed class AnswerCache : IAsyncDisposable
         return 1
         """;
 
+    // allow-oom (Redis 7): a Redis full under noeviction still runs invalidations and flushes, which only free
+    // memory and bump a counter, so no gateway (this one or another) is left reading answers about a changed document.
     private const string InvalidateScript = """
+        #!lua flags=allow-oom
         redis.call('INCR', KEYS[1])
         local dropped = 0
         for i = 2, #KEYS do
@@ -65,6 +68,7 @@ public sealed class AnswerCache : IAsyncDisposable
         """;
 
     private const string FlushScript = """
+        #!lua flags=allow-oom
         redis.call('INCR', KEYS[1])
         return redis.call('INCR', KEYS[2])
         """;

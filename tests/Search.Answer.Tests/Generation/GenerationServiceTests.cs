@@ -260,7 +260,7 @@ public sealed class GenerationServiceTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         using var channel = GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
-        using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(StreamMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct), request);
+        using var call = channel.CreateSignedInvoker().AsyncServerStreamingCall(StreamMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct), request);
         var tokens = new List<string>();
         Rpc.AnswerStreamResult? result = null;
         await foreach (var item in call.ResponseStream.ReadAllAsync(ct))
@@ -283,17 +283,18 @@ public sealed class GenerationServiceTests : IAsyncLifetime
     private static async Task<Rpc.AnswerResponse> UnaryAsync(GenerationHost host, Rpc.AnswerRequest request)
     {
         using var channel = GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
-        return await new AnswerClient(channel.CreateCallInvoker()).AnswerAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
+        return await new AnswerClient(channel.CreateSignedInvoker()).AnswerAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
     }
 
     private static readonly Method<Rpc.AnswerRequest, Rpc.AnswerStreamEvent> StreamMethod =
         GrpcMethods.ServerStreaming<Rpc.AnswerRequest, Rpc.AnswerStreamEvent>(Rpc.Answer.Descriptor, "AnswerStream");
 
     /// <summary>The answer service with generation settings of its own.</summary>
-    private sealed class GenerationHost((string Key, string Value)[] settings) : WebApplicationFactory<Program>
+    private sealed class GenerationHost((string Key, string Value)[] settings) : SignedHost<Program>
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
+            base.ConfigureWebHost(builder);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

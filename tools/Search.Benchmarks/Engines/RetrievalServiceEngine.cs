@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Search.Benchmarks.Corpus;
 using Search.Benchmarks.Reporting;
@@ -38,12 +39,14 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     /// <summary>Passages asked for per query; lowered only to see what the size of the answer costs.</summary>
     public int TopK { get; set; } = PassagesPerQuery;
 
-    private RetrievalServiceEngine(ServiceProcess process, string dataDirectory)
+    private RetrievalServiceEngine(ServiceProcess process, string dataDirectory, ServiceKeys keys)
     {
         _process = process;
         _dataDirectory = dataDirectory;
         _channel = GrpcChannel.ForAddress(process.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
-        _client = new Rpc.Retrieval.RetrievalClient(_channel);
+        // Signed as the gateway signs its calls: retrieval takes calls and writes from the key holder only.
+        _client = new Rpc.Retrieval.RetrievalClient(
+            _channel.Intercept(new Microsoft.Extensions.Hosting.ServiceTokenInterceptor(keys.CallKey, keys.WriteKey, TimeProvider.System)));
     }
 
     public string Name => "service";
@@ -74,6 +77,7 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     public static async Task<RetrievalServiceEngine> StartAsync(string dataDirectory, IReadOnlyList<string> settings, CancellationToken ct)
     {
         var address = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+        var keys = ServiceKeys.Random();
         var process = new ServiceProcess("Retrieval", address,
             [
                 $"--Retrieval:DataDirectory={dataDirectory}",
@@ -82,12 +86,13 @@ public sealed class RetrievalServiceEngine : ISearchEngine
                 $"--Kestrel:Endpoints:Metrics:Url=http://127.0.0.1:{LoopbackPorts.Free()}",
                 .. settings,
             ],
-            log: null);
+            log: null,
+            keys.EnvironmentFor("Retrieval"));
         try
         {
             process.Start();
             await process.WaitHealthyAsync(StartTimeout, ct);
-            return new RetrievalServiceEngine(process, dataDirectory);
+            return new RetrievalServiceEngine(process, dataDirectory, keys);
         }
         catch
         {
