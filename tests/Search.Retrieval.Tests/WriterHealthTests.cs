@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Search.Retrieval.Indexing;
 using Search.Retrieval.Storage;
+using Search.TestKit;
 using Rpc = Search.Contracts.V1;
 
 namespace Search.Retrieval.Tests;
@@ -33,7 +34,7 @@ public sealed class WriterHealthTests
         using var http = factory.CreateClient();
         using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
         var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
-        var client = new RetrievalClient(channel.CreateCallInvoker());
+        var client = new RetrievalClient(channel.CreateSignedInvoker());
         // Ready once warmed up (the warm-up searches run in the background at start).
         while ((await http.GetAsync("/health/ready", Cancel)).StatusCode != HttpStatusCode.OK)
         {

@@ -146,7 +146,7 @@ public sealed class GenerationServiceTests : IAsyncLifetime
 
         // The first call holds the only model call: a token has come, the rest is being generated.
         using var holding = new CancellationTokenSource();
-        using var first = channel.CreateCallInvoker().AsyncServerStreamingCall(StreamMethod, null, new CallOptions(cancellationToken: holding.Token), Request());
+        using var first = channel.CreateSignedInvoker().AsyncServerStreamingCall(StreamMethod, null, new CallOptions(cancellationToken: holding.Token), Request());
         Assert.True(await first.ResponseStream.MoveNext(ct));
         Assert.Equal("Alexander ", first.ResponseStream.Current.Token);
 
