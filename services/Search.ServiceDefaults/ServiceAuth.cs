@@ -163,40 +163,11 @@ public sealed class ServiceTokenInterceptor(string? callKey, string? writeKey, T
 /// (<see cref="ServiceAuthWrites"/>) without a good write token too, and PERMISSION_DENIED when this service has no
 /// write key. grpc.health.v1 stays open for probes. The message says what was wrong, never a key.
 /// </summary>
-public sealed class ServiceAuthInterceptor(IOptions<ServiceAuthOptions> options, ServiceAuthWrites writes, TimeProvider time) : Interceptor
+public sealed class ServiceAuthInterceptor(IOptions<ServiceAuthOptions> options, ServiceAuthWrites writes, TimeProvider time) : CallCheckInterceptor
 {
     private readonly HashSet<string> _writeMethods = new(writes.Methods, StringComparer.Ordinal);
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    private void Authenticate(ServerCallContext context)
+    protected override void Check(ServerCallContext context)
     {
         if (context.Method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal))
         {

@@ -23,15 +23,7 @@ public sealed class CostTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _stages = await FakeStages.StartAsync(Cancel);
-        _stages.Passages =
-        [
-            new Rpc.ScoredPassage
-            {
-                Passage = new Rpc.Passage { PassageId = "doc-0#0", DocumentId = "doc-0", Text = "The telephone was patented by Alexander Graham Bell.", Language = Rpc.Language.En },
-                Score = 2,
-                RetrievalScore = 2,
-            },
-        ];
+        _stages.Passages = [FakeStages.TelephonePassage()];
         _stages.UnaryAnswer = new Rpc.AnswerResponse { Shown = false };
         _stages.CpuMicros["router"] = 1_500;
         _stages.CpuMicros["retrieval"] = 2_250;

@@ -128,6 +128,14 @@ public sealed class FakeStages : IAsyncDisposable
     ]);
 
     /// <summary>A question route for any query ending in "?", a keyword route otherwise.</summary>
+    /// <summary>One English passage that answers "Who patented the telephone?", as retrieval would rank it.</summary>
+    public static Rpc.ScoredPassage TelephonePassage() => new()
+    {
+        Passage = new Rpc.Passage { PassageId = "doc-0#0", DocumentId = "doc-0", Text = "The telephone was patented by Alexander Graham Bell.", Language = Rpc.Language.En },
+        Score = 2,
+        RetrievalScore = 2,
+    };
+
     public static Rpc.Route RouteOf(string query) => new()
     {
         NormalizedQuery = query.Trim(),

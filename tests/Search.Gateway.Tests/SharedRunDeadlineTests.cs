@@ -19,15 +19,7 @@ public sealed class SharedRunDeadlineTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _stages = await FakeStages.StartAsync(Cancel);
-        _stages.Passages =
-        [
-            new Rpc.ScoredPassage
-            {
-                Passage = new Rpc.Passage { PassageId = "doc-0#0", DocumentId = "doc-0", Text = "The telephone was patented by Alexander Graham Bell.", Language = Rpc.Language.En },
-                Score = 2,
-                RetrievalScore = 2,
-            },
-        ];
+        _stages.Passages = [FakeStages.TelephonePassage()];
         _stages.UnaryAnswer = new Rpc.AnswerResponse { Shown = false };
     }
 

@@ -24,15 +24,7 @@ public sealed class StreamCapTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _stages = await FakeStages.StartAsync(Cancel);
-        _stages.Passages =
-        [
-            new Rpc.ScoredPassage
-            {
-                Passage = new Rpc.Passage { PassageId = "doc-0#0", DocumentId = "doc-0", Text = "The telephone was patented by Alexander Graham Bell.", Language = Rpc.Language.En },
-                Score = 2,
-                RetrievalScore = 2,
-            },
-        ];
+        _stages.Passages = [FakeStages.TelephonePassage()];
         // The answer sends one token and then generates until the call is cancelled.
         _stages.AnswerEvents = [new Rpc.AnswerStreamEvent { Token = "Bell " }, null];
     }

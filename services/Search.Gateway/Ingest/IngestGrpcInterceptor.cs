@@ -1,10 +1,10 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Hosting;
 
 namespace Search.Gateway.Ingest;
 
 /// <summary>Refuses the gateway's write methods without the ingest API key; searches pass untouched.</summary>
-public sealed class IngestGrpcInterceptor(IngestAuthorization authorization) : Interceptor
+public sealed class IngestGrpcInterceptor(IngestAuthorization authorization) : CallCheckInterceptor
 {
     private static readonly HashSet<string> WriteMethods = new(StringComparer.Ordinal)
     {
@@ -13,21 +13,7 @@ public sealed class IngestGrpcInterceptor(IngestAuthorization authorization) : I
         "/search.v1.Gateway/DeleteDocuments",
     };
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Authorize(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authorize(context);
-        return continuation(requestStream, context);
-    }
-
-    private void Authorize(ServerCallContext context)
+    protected override void Check(ServerCallContext context)
     {
         if (!WriteMethods.Contains(context.Method))
         {
