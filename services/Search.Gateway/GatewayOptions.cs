@@ -94,4 +94,11 @@ public sealed class GatewayOptions
     /// <summary>Largest REST ingest body (NDJSON) in bytes; larger bodies get 400 before anything is stored.</summary>
     [Range(1_024, 1_073_741_824)]
     public long MaxIngestBodyBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// The addresses (<c>10.0.0.7</c>) and networks (<c>10.0.0.0/8</c>) of the reverse proxies in front of the gateway:
+    /// only from them is the client address taken from X-Forwarded-For (<see cref="Api.TrustedProxies"/>). Empty, the
+    /// default, trusts no one, loopback included.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }

@@ -75,7 +75,9 @@ public sealed class ImageTests
         // As k8s/ runs it: read-only root, no capabilities, no privilege escalation; podman's --read-only keeps a
         // tmpfs on /tmp (the pods' emptyDir) and the image's VOLUME /data gets an anonymous volume. No health
         // timer (podman would ask systemd for one): the check is run below.
+        // A back service does not start without the key the gateway signs its calls with (the Secret search-internal).
         Podman.Run(["run", "-d", "--name", name, "--read-only", "--cap-drop=ALL", "--security-opt=no-new-privileges",
+            "-e", "ServiceAuth__CallKey=image-test-call-key-not-a-secret-0123456789",
             "--health-cmd", "/usr/local/bin/healthcheck", "--health-interval", "disable",
             "-p", $"127.0.0.1:{httpPort}:{image.HttpPort}", "-p", $"127.0.0.1:{grpcPort}:{image.GrpcPort}", image.Name]).Succeeded();
         try

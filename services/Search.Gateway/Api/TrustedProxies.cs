@@ -6,27 +6,18 @@ using IPNetwork = System.Net.IPNetwork;
 namespace Search.Gateway.Api;
 
 /// <summary>
-/// Configuration "Gateway:TrustedProxies": the addresses (<c>10.0.0.7</c>) and networks (<c>10.0.0.0/8</c>) of the
-/// reverse proxies in front of the gateway. Only a request whose peer is one of them has its client address taken
-/// from X-Forwarded-For (and its scheme from X-Forwarded-Proto); from anyone else those headers are ignored, so a
-/// client cannot pick its own rate-limit bucket. Empty (the default) trusts no one, loopback included.
+/// Configuration "Gateway:TrustedProxies" (<see cref="GatewayOptions.TrustedProxies"/>): only a request whose peer is one
+/// of them has its client address taken from X-Forwarded-For (and its scheme from X-Forwarded-Proto); from anyone else
+/// those headers are ignored, so a client cannot pick its own rate-limit bucket.
 /// </summary>
-public sealed class TrustedProxyOptions
-{
-    public const string Section = "Gateway";
-
-    public List<string> TrustedProxies { get; set; } = [];
-}
-
 public static class TrustedProxies
 {
     public static IHostApplicationBuilder AddTrustedProxies(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TrustedProxyOptions>()
-            .BindConfiguration(TrustedProxyOptions.Section)
+        builder.Services.AddOptions<GatewayOptions>()
             .Validate(o => o.TrustedProxies.All(p => TryParse(p, out _)), "Gateway:TrustedProxies holds an entry that is neither an IP address nor a network such as 10.0.0.0/8")
             .ValidateOnStart();
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((forwarded, trusted) =>
         {
             // Empty lists would make the middleware trust every peer: with no proxy configured it reads no header at all.
             forwarded.ForwardedHeaders = trusted.Value.TrustedProxies.Count == 0
