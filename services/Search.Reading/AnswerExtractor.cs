@@ -84,9 +84,19 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             span = bestSpan.ToCandidate(Probability(bestSpan));
         }
 
+        // When the question asks for a measure and some option states it (Measures.MarkEligible), a sentence is shown
+        // whole only if it holds such an option: a price question is not answered by the notice's departure time.
+        var stating = reading.Spans.Any(o => !o.Eligible)
+            ? reading.Spans.Where(o => o.Eligible).Select(o => (o.PassageIndex, o.Sentence)).ToHashSet()
+            : null;
         AnswerCandidate? sentence = null;
         foreach (var option in reading.Sentences)
         {
+            if (stating is not null && !stating.Contains((option.PassageIndex, option.Sentence)))
+            {
+                continue;
+            }
+
             var inside = bestBySentence.TryGetValue(option.Sentence, out var top) ? top : NoSpanScore;
             option.Features[AnswerFeatures.RankerScore] = (float)inside;
             option.Features[AnswerFeatures.RankerMargin] = (float)(double.IsNegativeInfinity(best) ? 0 : inside - best);

@@ -70,6 +70,21 @@ public sealed class MeasureTests
     }
 
     [Fact]
+    public void APriceQuestionIsNotAnsweredByASentenceThatStatesNoPrice()
+    {
+        // Found by hand on `make run` (2026-12-03): the departure sentence was shown whole at 0.88 for the ticket price.
+        const string text = "From 5 December the Quillby harbour ferry leaves at 07:40 every weekday. A ticket costs 4.50 euros.";
+        const string question = "How much does a ticket for the Quillby harbour ferry cost?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Harbour ferry notice")]);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        Assert.NotNull(span);
+        Assert.Equal("4.50 euros", span.Answer.Of(text));
+        Assert.True(sentence is null || sentence.Answer.Of(text).Contains("4.50 euros", StringComparison.Ordinal), sentence?.Answer.Of(text));
+    }
+
+    [Fact]
     public void WhenNoSentenceStatesTheMeasureEveryOptionStays()
     {
         const string text = "The library lends up to ten books at a time. Its reading room is on the second floor.";
