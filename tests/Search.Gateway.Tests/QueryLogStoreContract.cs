@@ -118,17 +118,7 @@ public sealed class PostgresQueryLogStoreTests(PostgresFixture server) : QueryLo
     public async Task AWriterWhoseServerDoesNotAnswerDropsTheBatchAndCountsIt()
     {
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        long dropped = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "search.querylog.dropped")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref dropped, value));
-        listener.Start();
+        using var dropped = new CounterTotal(services.GetRequiredService<IMeterFactory>(), "search.querylog.dropped");
         // Nothing listens there.
         await using var store = new PostgresQueryLogStore($"Host=127.0.0.1;Port={LoopbackPorts.Free()};Username=search;Timeout=5");
         var writer = new QueryLogWriter(
@@ -146,6 +136,6 @@ public sealed class PostgresQueryLogStoreTests(PostgresFixture server) : QueryLo
         // Stopping writes what is queued, which fails here.
         await writer.StopAsync(Cancel);
 
-        Assert.Equal(3, Interlocked.Read(ref dropped));
+        Assert.Equal(3, dropped.Total);
     }
 }

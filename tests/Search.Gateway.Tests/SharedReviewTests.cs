@@ -93,18 +93,7 @@ public sealed class SharedReviewTests(PostgresFixture server) : IClassFixture<Po
         using var http = gateway.CreateClient();
         using var channel = GrpcChannel.ForAddress(gateway.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = gateway.Server.CreateHandler() });
         var meters = gateway.Services.GetRequiredService<IMeterFactory>();
-        long dropped = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            // This gateway's meter only: other tests' gateways run in the same process.
-            if (instrument.Name == "search.querylog.dropped" && ReferenceEquals(instrument.Meter.Scope, meters))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref dropped, value));
-        listener.Start();
+        using var dropped = new CounterTotal(meters, "search.querylog.dropped");
 
         var answer = await AnswerAsync(http);
         using var block = await http.SendAsync(Post("/api/review/block", """{"query":"Who designed the Harwick bridge?","passage_id":"town#0","scope":"document"}"""), Cancel);
@@ -114,7 +103,7 @@ public sealed class SharedReviewTests(PostgresFixture server) : IClassFixture<Po
         var confirm = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker().AsyncUnaryCall(ConfirmMethod, null,
             new CallOptions(new Metadata { { "x-api-key", ReviewKey } }, cancellationToken: Cancel),
             new Rpc.ConfirmRequest { Query = Question, PassageId = "town#0" }).ResponseAsync);
-        await WaitUntilAsync(() => Task.FromResult(Interlocked.Read(ref dropped) >= 1));
+        await WaitUntilAsync(() => Task.FromResult(dropped.Total >= 1));
 
         Assert.Equal(TownText, answer);
         foreach (var response in new[] { block, undo, queues, export })
