@@ -1,6 +1,7 @@
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
 using Search.Retrieval.Indexing;
+using Search.Retrieval.Searching;
 using Search.TestKit;
 
 namespace Search.Retrieval.Tests;
@@ -36,7 +37,7 @@ public sealed record RetrievalQuality(double Top1, double Top5)
         int top1 = 0, top5 = 0;
         foreach (var question in questions)
         {
-            var documents = index.Search(question.Question, topK: PassagesFetched, highlight: false).Hits
+            var documents = index.Search(question.Question, topK: PassagesFetched, detail: HitDetail.IdsOnly, similarity: false).Hits
                 .Select(h => h.Passage.DocumentId)
                 .Distinct()
                 .Take(5)

@@ -47,6 +47,7 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
         var english = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En, WithSimilarity = true }, cancellationToken: Cancel)).Passages);
         var chinese = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "水的沸点", Language = Language.ZhHans, WithSimilarity = true }, cancellationToken: Cancel)).Passages);
         var plain = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En }, cancellationToken: Cancel)).Passages);
+        var idsOnly = Assert.Single((await _client.SearchAsync(new RetrieveRequest { Query = "Who discovered penicillin?", Language = Language.En, WithSimilarity = true, IdsOnly = true }, cancellationToken: Cancel)).Passages);
 
         Assert.True(english.HasSimilarity);
         Assert.InRange(english.Similarity, 0.3, 1.0);
@@ -54,6 +55,12 @@ public sealed class RetrievalServiceTests(RetrievalHost host) : IClassFixture<Re
         // A plain search does not pay for the query's vector: its hits have no similarity.
         Assert.False(plain.HasSimilarity);
         Assert.Equal(english.Passage.PassageId, plain.Passage.PassageId);
+        // Ids only: the same hit and similarity, no text, title or highlight.
+        // (Not the score: the fixture's other documents take their vectors meanwhile, which moves BM25's statistics.)
+        Assert.Equal((english.Passage.PassageId, english.Passage.DocumentId, english.Similarity), (idsOnly.Passage.PassageId, idsOnly.Passage.DocumentId, idsOnly.Similarity));
+        Assert.True(idsOnly.Score > 0);
+        Assert.Equal(("", ""), (idsOnly.Passage.Text, idsOnly.Passage.Title));
+        Assert.Empty(idsOnly.Highlight.Spans);
     }
 
     [Fact]

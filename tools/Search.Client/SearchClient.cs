@@ -92,10 +92,11 @@ public sealed class SearchClient : IDisposable
 
     /// <summary>
     /// BM25 passages for <paramref name="query"/> in retrieval's order, without rerank or answer (1..200 passages);
-    /// with <paramref name="withSimilarity"/> English hits also carry their cosine to the query (one more model call).
+    /// with <paramref name="withSimilarity"/> English hits also carry their cosine to the query (one more model call);
+    /// with <paramref name="idsOnly"/> each hit carries its ids, ordinal, language and scores alone (no text, title, url or highlight).
     /// </summary>
-    public Task<RetrieveResponse> RetrieveAsync(string query, int topK, bool withSimilarity = false, CancellationToken cancellationToken = default) =>
-        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK, WithSimilarity = withSimilarity }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
+    public Task<RetrieveResponse> RetrieveAsync(string query, int topK, bool withSimilarity = false, bool idsOnly = false, CancellationToken cancellationToken = default) =>
+        Call(() => _gateway.RetrieveAsync(new RetrieveRequest { Query = query, TopK = topK, WithSimilarity = withSimilarity, IdsOnly = idsOnly }, deadline: Deadline(_options.SearchTimeout), cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
 
     /// <summary>
     /// <see cref="RetrieveAsync"/>, with what the search cost each service: the gateway returns it in its trailers

@@ -17,7 +17,7 @@ public sealed partial class ElasticsearchPassageStore
     }
 
     public async Task<SearchResult> SearchAsync(
-        string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true, bool similarity = true, CancellationToken cancellationToken = default)
+        string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, HitDetail detail = HitDetail.Highlighted, bool similarity = true, CancellationToken cancellationToken = default)
     {
         var queryText = PassageQuery.QueryText(query);
         if (queryText is null)
@@ -26,11 +26,11 @@ public sealed partial class ElasticsearchPassageStore
         }
 
         topK = topK <= 0 ? _options.DefaultTopK : Math.Min(topK, _options.MaxTopK);
-        var request = PassageQuery.Build(_alias, queryText, language, topK, highlight, _options);
+        var request = PassageQuery.Build(_alias, queryText, language, topK, detail, withVector: similarity, _options);
         var response = await Send("search", () => _client.SearchAsync<PassageDocument>(request, cancellationToken), cancellationToken);
         var hits = response.Hits
             .Where(hit => hit.Source is not null)
-            .Select(hit => ToSearchHit(hit, query, highlight))
+            .Select(hit => ToSearchHit(hit, query, detail == HitDetail.Highlighted))
             .ToList();
         // The query is embedded only when some hit has a vector to compare with (never for Chinese).
         if (similarity && hits.Any(h => h.Passage.Embedding is not null) && _embedder.EmbedQuery(query, language, cancellationToken) is { } queryVector)

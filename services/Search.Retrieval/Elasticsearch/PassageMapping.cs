@@ -180,6 +180,12 @@ public static class PassageMapping
     /// <summary>The analysed copies are only for matching and highlighting; searches leave them out of the answer.</summary>
     public static string[] SearchOnlyFields { get; } = [TextEnglish, TitleEnglish, TextChinese, TitleChinese];
 
+    /// <summary>The source fields a ranking reads (<see cref="Searching.HitDetail.IdsOnly"/>).</summary>
+    public static string[] RankingFields { get; } = [DocumentId, PassageId, Ordinal, Language];
+
+    /// <summary><see cref="RankingFields"/> and the passage's vector.</summary>
+    public static string[] RankingFieldsWithVector { get; } = [.. RankingFields, Embedding];
+
     /// <summary>PUT /{index}: strict mapping, per-language analysers and one BM25 similarity for every searchable field.</summary>
     public static CreateIndexRequest CreateIndex(string index, RetrievalOptions options) => new(index)
     {

@@ -58,7 +58,9 @@ public static class PassageQuery
     /// BM25 over text and title for <paramref name="language"/>: English searches the English fields, either
     /// Chinese script searches the Chinese fields with the query folded to Simplified, Unknown searches both.
     /// </summary>
-    public static SearchRequest Build(string alias, string queryText, TextLanguage language, int size, bool highlight, RetrievalOptions options)
+    /// <paramref name="detail"/> <see cref="HitDetail.IdsOnly"/> asks only for the ranking fields of each hit's source (and its
+    /// vector when <paramref name="withVector"/>).
+    public static SearchRequest Build(string alias, string queryText, TextLanguage language, int size, HitDetail detail, bool withVector, RetrievalOptions options)
     {
         var query = IndexFields.GroupOf(language) switch
         {
@@ -67,14 +69,24 @@ public static class PassageQuery
             _ => new BoolQuery { Should = [English(queryText, options), Chinese(queryText, options)], MinimumShouldMatch = 1 },
         };
 
-        return new SearchRequest(alias)
+        var request = new SearchRequest(alias)
         {
             Query = query,
             Size = size,
             TrackTotalHits = new TrackHits(true),
-            SourceExcludes = PassageMapping.SearchOnlyFields,
-            Highlight = highlight ? Highlights() : null,
+            Highlight = detail == HitDetail.Highlighted ? Highlights() : null,
         };
+        // Set only the one that applies: the client sends a parameter it was given even when it is null.
+        if (detail == HitDetail.IdsOnly)
+        {
+            request.SourceIncludes = withVector ? PassageMapping.RankingFieldsWithVector : PassageMapping.RankingFields;
+        }
+        else
+        {
+            request.SourceExcludes = PassageMapping.SearchOnlyFields;
+        }
+
+        return request;
     }
 
     /// <summary>

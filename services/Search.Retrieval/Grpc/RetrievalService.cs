@@ -40,7 +40,8 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
             ThrowInvalidArgument($"language {(int)request.Language} is not known");
         }
 
-        var result = await Call(() => store.SearchAsync(query, ToDomain(request.Language), request.TopK, highlight: true, request.WithSimilarity, context.CancellationToken));
+        var detail = request.IdsOnly ? HitDetail.IdsOnly : HitDetail.Highlighted;
+        var result = await Call(() => store.SearchAsync(query, ToDomain(request.Language), request.TopK, detail, request.WithSimilarity, context.CancellationToken));
         return ToResponse(result);
     }
 

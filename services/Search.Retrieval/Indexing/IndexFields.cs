@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Lucene.Net.Documents;
 using Search.Retrieval.Embeddings;
@@ -44,6 +45,12 @@ public static class IndexFields
         StoreTermVectors = true,
         StoreTermVectorOffsets = true,
     });
+
+    /// <summary>The stored fields a ranking reads (<see cref="Searching.HitDetail.IdsOnly"/>): not the title, url or text.</summary>
+    public static FrozenSet<string> Ranking { get; } = new[] { DocumentId, PassageId, Ordinal, Language, VectorPending }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary><see cref="Ranking"/> and the passage's vector, for a ranking that asks for similarities.</summary>
+    public static FrozenSet<string> RankingWithVector { get; } = Ranking.Append(Embedding).ToFrozenSet(StringComparer.Ordinal);
 
     public static string? GroupOf(TextLanguage language) => language switch
     {

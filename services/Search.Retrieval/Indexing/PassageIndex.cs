@@ -417,8 +417,8 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
     /// <see cref="TextLanguage.Unknown"/> searches every language; either Chinese script matches both.
     /// A query with no searchable terms (only stop words or punctuation) finds nothing.
     /// </summary>
-    /// <param name="highlight">False skips the highlight spans (evaluation needs only the ranking).</param>
-    public SearchResult Search(string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true, bool similarity = true)
+    /// <param name="detail">How much of each hit is read: <see cref="HitDetail.IdsOnly"/> reads only the fields a ranking needs.</param>
+    public SearchResult Search(string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, HitDetail detail = HitDetail.Highlighted, bool similarity = true)
     {
         var terms = QueryBuilder.Terms(query);
         if (terms.Count == 0)
@@ -434,13 +434,15 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
             IndexFields.ChineseGroup => _chineseFilter,
             _ => null,
         };
+        var highlight = detail == HitDetail.Highlighted;
+        var fields = detail != HitDetail.IdsOnly ? null : similarity ? IndexFields.RankingWithVector : IndexFields.Ranking;
         var (passages, totalHits) = WithSearcher(searcher =>
         {
             var top = searcher.Search(lucene, filter, topK);
             var found = new List<(Passage Passage, double Score, IReadOnlyList<TextRange>? Highlights)>(top.ScoreDocs.Length);
             foreach (var hit in top.ScoreDocs)
             {
-                var passage = IndexFields.FromLucene(searcher.Doc(hit.Doc));
+                var passage = IndexFields.FromLucene(fields is null ? searcher.Doc(hit.Doc) : searcher.Doc(hit.Doc, fields));
                 var spans = highlight ? PassageHighlighter.FromTermVector(searcher.IndexReader, hit.Doc, IndexFields.Text, terms) : null;
                 found.Add((passage, hit.Score, spans));
             }
@@ -477,8 +479,8 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
 
     Task<IndexStats> IPassageStore.GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(GetStats());
 
-    Task<SearchResult> IPassageStore.SearchAsync(string query, TextLanguage language, int topK, bool highlight, bool similarity, CancellationToken cancellationToken) =>
-        Task.FromResult(Search(query, language, topK, highlight, similarity));
+    Task<SearchResult> IPassageStore.SearchAsync(string query, TextLanguage language, int topK, HitDetail detail, bool similarity, CancellationToken cancellationToken) =>
+        Task.FromResult(Search(query, language, topK, detail, similarity));
 
     Task<(bool Healthy, string Reason)> IPassageStore.CheckHealthAsync(CancellationToken cancellationToken) =>
         Task.FromResult(CheckHealth());

@@ -13,3 +13,19 @@ public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, int TotalHits)
 {
     public static SearchResult Empty { get; } = new([], 0);
 }
+
+/// <summary>How much of each hit a search reads and returns.</summary>
+public enum HitDetail
+{
+    /// <summary>The whole passage, with the ranges of its text that matched.</summary>
+    Highlighted,
+
+    /// <summary>The whole passage, no highlight (a caller that marks the text itself).</summary>
+    Unmarked,
+
+    /// <summary>
+    /// Only the ids, ordinal and language (and the vector when a similarity is asked for): title, url and text are
+    /// empty. What a ranking needs; it skips reading and sending the passages.
+    /// </summary>
+    IdsOnly,
+}

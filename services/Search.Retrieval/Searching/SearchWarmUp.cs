@@ -29,7 +29,7 @@ public sealed class SearchWarmUp(IPassageStore store, PassageEmbedder embedder) 
         {
             foreach (var (query, language) in Queries)
             {
-                await store.SearchAsync(query, language, topK: 0, highlight: true, similarity: true, cancellationToken);
+                await store.SearchAsync(query, language, topK: 0, HitDetail.Highlighted, similarity: true, cancellationToken);
             }
         }
     }

@@ -33,10 +33,11 @@ public interface IPassageStore
     /// <summary>
     /// The best <paramref name="topK"/> passages for <paramref name="query"/> by BM25 (0 = the default).
     /// <see cref="TextLanguage.Unknown"/> searches every language; either Chinese script matches both. With
-    /// <paramref name="similarity"/> the query is embedded and each hit with a vector gets its cosine to it.
+    /// <paramref name="similarity"/> the query is embedded and each hit with a vector gets its cosine to it;
+    /// <paramref name="detail"/> says how much of each hit is read and returned.
     /// </summary>
     Task<SearchResult> SearchAsync(
-        string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, bool highlight = true, bool similarity = true, CancellationToken cancellationToken = default);
+        string query, TextLanguage language = TextLanguage.Unknown, int topK = 0, HitDetail detail = HitDetail.Highlighted, bool similarity = true, CancellationToken cancellationToken = default);
 
     /// <summary>Whether the store can serve calls now, with a reason for health checks.</summary>
     Task<(bool Healthy, string Reason)> CheckHealthAsync(CancellationToken cancellationToken = default);

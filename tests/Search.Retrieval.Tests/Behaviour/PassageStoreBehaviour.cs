@@ -64,8 +64,37 @@ public abstract class PassageStoreBehaviour : IAsyncDisposable
         // Only the words that matched are marked ("who" is not in the text); script folding marks the Traditional 學問 for 学问.
         Assert.Equal(["Penicillin", "discovered"], english.Highlights.Select(h => h.Of(english.Passage.Text)));
         Assert.Equal(["學問"], chinese.Highlights.Select(h => h.Of(chinese.Passage.Text)));
-        var unmarked = Assert.Single((await store.SearchAsync("penicillin", highlight: false, cancellationToken: Cancel)).Hits);
+        var unmarked = Assert.Single((await store.SearchAsync("penicillin", detail: HitDetail.Unmarked, cancellationToken: Cancel)).Hits);
         Assert.Empty(unmarked.Highlights);
+        Assert.Equal(english.Passage.Text, unmarked.Passage.Text);
+    }
+
+    [Fact]
+    public async Task IdsOnlyRanksTheSameAndReturnsNoText()
+    {
+        var store = await OpenAsync();
+        await store.UpsertAsync(
+        [
+            new IngestDocument("pen", "Penicillin was discovered by Alexander Fleming in 1928.", "Penicillin", "https://example.org/p", "en"),
+            new IngestDocument("fleming", "Alexander Fleming was a Scottish physician. He discovered penicillin.", "Fleming", "https://example.org/f", "en"),
+            new IngestDocument("xuewen", "學問之道無他，求其放心而已矣。", "孟子", "https://example.org/x", "zh-Hant"),
+        ], cancellationToken: Cancel);
+
+        var full = (await store.SearchAsync("who discovered penicillin", TextLanguage.English, cancellationToken: Cancel)).Hits;
+        var ids = (await store.SearchAsync("who discovered penicillin", TextLanguage.English, detail: HitDetail.IdsOnly, cancellationToken: Cancel)).Hits;
+
+        Assert.Equal(2, full.Count);
+        Assert.Equal(full.Select(h => (h.Passage.PassageId, h.Passage.DocumentId, h.Passage.Ordinal, h.Passage.Language, h.Score)),
+            ids.Select(h => (h.Passage.PassageId, h.Passage.DocumentId, h.Passage.Ordinal, h.Passage.Language, h.Score)));
+        Assert.All(ids, hit =>
+        {
+            Assert.Equal("", hit.Passage.Text);
+            Assert.Equal("", hit.Passage.Title);
+            Assert.Equal("", hit.Passage.Url);
+            Assert.Empty(hit.Highlights);
+        });
+        var chinese = Assert.Single((await store.SearchAsync("学问", detail: HitDetail.IdsOnly, cancellationToken: Cancel)).Hits);
+        Assert.Equal(("xuewen", TextLanguage.TraditionalChinese), (chinese.Passage.DocumentId, chinese.Passage.Language));
     }
 
     [Fact]

@@ -156,10 +156,36 @@ public sealed class ElasticsearchSearchContractTests
         var fake = FakeElasticsearch.Healthy().On("POST", $"/{Alias}/_search", Reply.Ok(EsJson.Search(1, EsJson.Hit(1.0, Source("a", 0, "Alpha beta.", "en", "")))));
         using var store = Store(fake);
 
-        var result = await store.SearchAsync("alpha", highlight: false, cancellationToken: Cancel);
+        var result = await store.SearchAsync("alpha", detail: HitDetail.Unmarked, cancellationToken: Cancel);
 
         Assert.Null(Assert.Single(fake.To("POST", $"/{Alias}/_search")).Json["highlight"]);
         Assert.Empty(Assert.Single(result.Hits).Highlights);
+    }
+
+    [Fact]
+    public async Task IdsOnlySearchAsksForTheRankingFieldsAlone()
+    {
+        // Elasticsearch answers a _source_includes request with those fields only.
+        var ranking = new Dictionary<string, object> { ["doc_id"] = "a", ["passage_id"] = "a#2", ["ordinal"] = 2, ["lang"] = "en" };
+        var fake = FakeElasticsearch.Healthy().On("POST", $"/{Alias}/_search", Reply.Ok(EsJson.Search(1, EsJson.Hit(1.5, ranking))));
+        using var store = Store(fake);
+
+        var result = await store.SearchAsync("alpha", detail: HitDetail.IdsOnly, similarity: false, cancellationToken: Cancel);
+        await store.SearchAsync("alpha", detail: HitDetail.IdsOnly, similarity: true, cancellationToken: Cancel);
+
+        var requests = fake.To("POST", $"/{Alias}/_search").ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.True(requests[0].HasParameter("_source_includes", "doc_id%2Cpassage_id%2Cordinal%2Clang") || requests[0].HasParameter("_source_includes", "doc_id,passage_id,ordinal,lang"), requests[0].Query);
+        Assert.True(requests[1].HasParameter("_source_includes", "doc_id%2Cpassage_id%2Cordinal%2Clang%2Cembedding") || requests[1].HasParameter("_source_includes", "doc_id,passage_id,ordinal,lang,embedding"), requests[1].Query);
+        Assert.All(requests, request =>
+        {
+            Assert.DoesNotContain("_source_excludes", request.Query, StringComparison.Ordinal);
+            Assert.Null(request.Json["highlight"]);
+        });
+        var hit = Assert.Single(result.Hits);
+        Assert.Equal(("a#2", "a", 2, TextLanguage.English, 1.5), (hit.Passage.PassageId, hit.Passage.DocumentId, hit.Passage.Ordinal, hit.Passage.Language, hit.Score));
+        Assert.Equal(("", "", ""), (hit.Passage.Text, hit.Passage.Title, hit.Passage.Url));
+        Assert.Empty(hit.Highlights);
     }
 
     [Fact]

@@ -36,8 +36,11 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     // How often the vector backlog is polled: well below the figures it measures (seconds).
     private static readonly TimeSpan VectorPoll = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Passages asked for per query; lowered only to see what the size of the answer costs.</summary>
-    public int TopK { get; set; } = PassagesPerQuery;
+    /// <summary>
+    /// Whether the timed queries ask for the hits' ids only (<c>ids_only</c>): the ranking is all the benchmark reads, as
+    /// FTS5 returns rowids. Off only to see what the passages' text costs (<see cref="Scenarios.AnswerSizeProbe"/>).
+    /// </summary>
+    public bool IdsOnly { get; set; } = true;
 
     private RetrievalServiceEngine(ServiceProcess process, string dataDirectory, ServiceKeys keys)
     {
@@ -128,7 +131,7 @@ public sealed class RetrievalServiceEngine : ISearchEngine
     public async ValueTask<IReadOnlyList<string>> SearchAsync(string query, CancellationToken ct)
     {
         var response = await _client.SearchAsync(
-            new Rpc.RetrieveRequest { Query = query, TopK = TopK },
+            new Rpc.RetrieveRequest { Query = query, TopK = PassagesPerQuery, IdsOnly = IdsOnly },
             deadline: DateTime.UtcNow + SearchDeadline,
             cancellationToken: ct);
         var documents = RankingMetrics.DocumentsByBestPassage(response.Passages.Select(p => p.Passage.DocumentId));
@@ -179,13 +182,13 @@ public sealed class RetrievalServiceEngine : ISearchEngine
             cpu?.TotalSeconds);
     }
 
-    /// <summary>Mean size of the serialised answers to <paramref name="queries"/> at the current <see cref="TopK"/>, measured outside any timing.</summary>
+    /// <summary>Mean size of the serialised answers to <paramref name="queries"/> as the timed queries ask (<see cref="IdsOnly"/>), measured outside any timing.</summary>
     public async Task<double> MeanResponseBytesAsync(IEnumerable<string> queries, CancellationToken ct)
     {
         var sizes = new List<int>();
         foreach (var query in queries)
         {
-            var response = await _client.SearchAsync(new Rpc.RetrieveRequest { Query = query, TopK = TopK }, deadline: DateTime.UtcNow + SearchDeadline, cancellationToken: ct);
+            var response = await _client.SearchAsync(new Rpc.RetrieveRequest { Query = query, TopK = PassagesPerQuery, IdsOnly = IdsOnly }, deadline: DateTime.UtcNow + SearchDeadline, cancellationToken: ct);
             sizes.Add(response.CalculateSize());
         }
 

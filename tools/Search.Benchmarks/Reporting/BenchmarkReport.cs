@@ -62,8 +62,8 @@ public sealed record EngineResult(
     RankingQuality? Quality,
     double? IngestRatioServiceOverThis)
 {
-    /// <summary>The service's latency when it is asked for a small page of passages (service rows only).</summary>
-    public LatencySample? SmallPage { get; init; }
+    /// <summary>The service's latency when it is asked for the passages' text and highlights too (service rows only).</summary>
+    public LatencySample? WithText { get; init; }
 
     /// <summary>CPU seconds spent during the ingest, by this process and by the service process.</summary>
     public CpuTime? IngestCpu { get; init; }
@@ -112,8 +112,8 @@ public sealed record CpuTime(double ThisProcessSeconds, double? ServiceSeconds)
         new(ThisProcessSeconds + other.ThisProcessSeconds, ServiceSeconds is null && other.ServiceSeconds is null ? null : (ServiceSeconds ?? 0) + (other.ServiceSeconds ?? 0));
 }
 
-/// <summary>Latency of a pass asking for <paramref name="TopK"/> passages, and the mean size of its answers.</summary>
-public sealed record LatencySample(int TopK, int Queries, double P50Ms, double P99Ms, double MeanResponseBytes);
+/// <summary>Latency of a pass asking for <paramref name="TopK"/> passages (with their text unless <paramref name="IdsOnly"/>), and the mean size of its answers.</summary>
+public sealed record LatencySample(int TopK, bool IdsOnly, int Queries, double P50Ms, double P99Ms, double MeanResponseBytes);
 
 /// <summary>Means over the judged queries, trec_eval style (a failed query counts as zero).</summary>
 public sealed record RankingQuality(int JudgedQueries, double NdcgAt10, double RecallAt100, double MrrAt10);

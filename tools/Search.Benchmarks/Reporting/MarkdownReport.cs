@@ -43,17 +43,15 @@ public static class MarkdownReport
             text.AppendLine(c, $"- {r.Engine} by query kind: {string.Join("; ", r.ByQueryKind!.Select(k => string.Create(c, $"{k.Kind} p50_ms {k.P50Ms:0.00}, p99_ms {k.P99Ms:0.00} ({k.Queries})")))}");
         }
 
-        foreach (var r in scenario.Engines.Where(r => r.SmallPage is not null))
+        foreach (var r in scenario.Engines.Where(r => r.WithText is not null))
         {
             text.AppendLine();
             text.AppendLine(c,
-                $"{r.Engine} asked for {r.SmallPage!.TopK} passages instead of {RetrievalPage}: p50_ms {r.SmallPage.P50Ms:0.00}, p99_ms {r.SmallPage.P99Ms:0.00}; mean answer {r.SmallPage.MeanResponseBytes / 1024:N1} KiB instead of {r.MeanResponseBytes / 1024:N1} KiB");
+                $"{r.Engine} asked for its {r.WithText!.TopK} passages with their text and highlights instead of their ids: p50_ms {r.WithText.P50Ms:0.00}, p99_ms {r.WithText.P99Ms:0.00}; mean answer {r.WithText.MeanResponseBytes / 1024:N1} KiB instead of {r.MeanResponseBytes / 1024:N1} KiB");
         }
 
         return text.ToString();
     }
-
-    private static int RetrievalPage => Engines.RetrievalServiceEngine.PassagesPerQuery;
 
     /// <summary>The closing line: SciFact nDCG@10 of each engine, or null when SciFact was not run.</summary>
     public static string? NdcgLine(BenchmarkReport report)

@@ -103,7 +103,7 @@ public static class BeirEvalCommand
             {
                 var documentIds = rerank
                     ? (await client.SearchAsync(queries[id], null, RerankedPerQuery, includeAbstained: false, ct)).Results.Select(r => r.DocumentId).ToList()
-                    : (await client.RetrieveAsync(queries[id], PassagesPerQuery, cancellationToken: ct)).Passages.Select(p => p.Passage.DocumentId).ToList();
+                    : (await client.RetrieveAsync(queries[id], PassagesPerQuery, idsOnly: true, cancellationToken: ct)).Passages.Select(p => p.Passage.DocumentId).ToList();
                 latencies.Add(watch.Elapsed.TotalMilliseconds);
                 var ranked = RankingMetrics.DocumentsByBestPassage(documentIds);
                 scores.Add((RankingMetrics.NdcgAt(ranked, qrels[id], k), RankingMetrics.RecallAt(ranked, qrels[id], 100), RankingMetrics.ReciprocalRankAt(ranked, qrels[id], k)));

@@ -200,7 +200,7 @@ public static class FitRerankCommand
         var result = new List<JudgedQuery>();
         foreach (var id in judged)
         {
-            var response = await client.RetrieveAsync(queries[id], BeirPassagesPerQuery, withSimilarity: true, cancellationToken);
+            var response = await client.RetrieveAsync(queries[id], BeirPassagesPerQuery, withSimilarity: true, cancellationToken: cancellationToken);
             result.Add(new JudgedQuery(id, queries[id], qrels[id], response.Passages.Select(ToCandidate).ToList(), QueryFolds.IsHeldOut(id)));
             await Progress(error, "scifact-train", result.Count, judged.Count);
         }
@@ -215,7 +215,7 @@ public static class FitRerankCommand
         var result = new List<JudgedQuery>();
         foreach (var question in questions)
         {
-            var response = await client.RetrieveAsync(question.Question, 20, withSimilarity: true, cancellationToken);
+            var response = await client.RetrieveAsync(question.Question, 20, withSimilarity: true, cancellationToken: cancellationToken);
             result.Add(new JudgedQuery(
                 question.Id, question.Question, new Dictionary<string, int> { [question.DocumentId] = 1 }, response.Passages.Select(ToCandidate).ToList(),
                 AnswerFolds.Of(question) == AnswerFolds.HeldOut));

@@ -86,7 +86,7 @@ public sealed class IngestTarget(string address, TimeSpan timeout, string? apiKe
         {
             try
             {
-                var found = await _client.RetrieveAsync(marker, 1);
+                var found = await _client.RetrieveAsync(marker, 1, idsOnly: true);
                 if (found.Passages.Any(p => p.Passage.DocumentId == id))
                 {
                     _visibleAfterMicros.RecordValue(Math.Max(1, (long)TimeProvider.System.GetElapsedTime(acknowledged).TotalMicroseconds));
