@@ -14,12 +14,22 @@ namespace Search.Gateway;
 /// it no search can be answered. Optional stages that are down or still warming are not waited for; the
 /// pipeline degrades them until they are ready. Last, a few searches run through the pipeline
 /// (<see cref="GatewayOptions.WarmUpSearches"/>).
+/// <para>Warm-up searches are not traffic: they call the pipeline itself, never <see cref="CachedSearch"/> or a stream
+/// endpoint, which are where a search is cached, counted in the response metrics and recorded in the query log. No
+/// REST or gRPC request reaches the pipeline any other way.</para>
 /// </summary>
 public sealed class GatewayWarmUp(
-    AnswerCache cache, StageReadiness stages, IServiceScopeFactory scopes, IOptions<GatewayOptions> options, ILogger<GatewayWarmUp> logger)
+    AnswerCache cache, StageReadiness stages, IServiceScopeFactory scopes, Deadlines deadlines, IOptions<GatewayOptions> options,
+    ILogger<GatewayWarmUp> logger)
     : IWarmUp
 {
-    private static readonly string[] Questions = ["Who wrote the first computer program?", "光合作用发生在细胞的哪个部分？", "台北101有多高？"];
+    /// <summary>A question per script, with a passage that answers it for the stages an empty index leaves out.</summary>
+    private static readonly (string Question, string Passage)[] Questions =
+    [
+        ("Who wrote the first computer program?", "Ada Lovelace wrote the first computer program, for the Analytical Engine, in 1843."),
+        ("光合作用发生在细胞的哪个部分？", "光合作用发生在植物细胞的叶绿体中。"),
+        ("台北101有多高？", "台北101高508公尺，共有101層樓。"),
+    ];
 
     public async Task WarmAsync(CancellationToken cancellationToken)
     {
@@ -49,14 +59,19 @@ public sealed class GatewayWarmUp(
         // The pipeline and its stage clients are scoped, as for a request.
         await using var scope = scopes.CreateAsyncScope();
         var pipeline = scope.ServiceProvider.GetRequiredService<SearchPipeline>();
+        var stageClients = scope.ServiceProvider.GetRequiredService<ISearchStages>();
         for (var round = 0; round < options.Value.WarmUpSearches; round++)
         {
-            foreach (var question in Questions)
+            foreach (var (question, passage) in Questions)
             {
                 try
                 {
                     var response = await pipeline.SearchAsync(new SearchQuery(question, null, 0, IncludeAbstained: false), null, cancellationToken);
                     _ = ApiResults.Format(response.ToWire());
+                    if (response.Results.Count == 0)
+                    {
+                        await RerankAndAnswerAsync(stageClients, response.Route, passage, cancellationToken);
+                    }
                 }
                 catch (Exception e) when (e is StageUnavailableException or OverloadedException or RpcException)
                 {
@@ -64,6 +79,26 @@ public sealed class GatewayWarmUp(
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// An empty index (a first start, before anything is ingested) leaves rerank and answer out of every search: they
+    /// are sent the question's own passage instead, so the first search after an ingest does not pay for them.
+    /// A stage that is not ready yet is degraded until it is, as in a search.
+    /// </summary>
+    private async Task RerankAndAnswerAsync(ISearchStages stageClients, QueryRoute route, string text, CancellationToken cancellationToken)
+    {
+        var passage = new Passage("warm-up#0", "warm-up", 0, "", "", text, route.Language, 0, text.Length);
+        RankedPassage[] candidates = [new(passage, 1, 1, null, null)];
+        try
+        {
+            await stageClients.RerankAsync(route, candidates, deadlines.Earliest(null, options.Value.RerankTimeoutMs), cancellationToken);
+            await stageClients.AnswerAsync(route, candidates, deadlines.Earliest(null, options.Value.AnswerTimeoutMs), cancellationToken);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Warm-up call left out: {Status} {Detail}", e.StatusCode, e.Status.Detail);
         }
     }
 }

@@ -86,6 +86,5 @@ public sealed class DemoClusterFixture : ClusterFixture
         await base.InitializeAsync();
         var ingested = await DemoCorpus.IngestIfEmptyAsync(Client, RepoLayout.DemoCorpus, _ => { }, CancellationToken.None);
         Assert.True(ingested, "a fresh index must be empty before the demo corpus goes in");
-        await Cluster.WarmUpAsync();
     }
 }

@@ -17,7 +17,6 @@ public sealed class FaultClusterFixture : ClusterFixture
             new Document { Id = "quill", Title = "Quillophone", Text = "The quillophone was invented by Marta Ellingsen in 1911. It is played with feathers." },
             new Document { Id = "other", Title = "Harp", Text = "The harp is a string instrument played by plucking." },
         ]);
-        await Cluster.WarmUpAsync();
     }
 
     /// <summary>After a restart the gateway uses the service again within seconds (reconnect back-off is capped at 2 s).</summary>

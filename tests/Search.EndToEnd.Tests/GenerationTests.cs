@@ -30,7 +30,6 @@ public sealed class GenerationClusterFixture : ClusterFixture
         Model = await FakeChatServer.StartAsync(CancellationToken.None);
         await base.InitializeAsync();
         await DemoCorpus.IngestIfEmptyAsync(Client, RepoLayout.DemoCorpus, _ => { }, CancellationToken.None);
-        await Cluster.WarmUpAsync();
     }
 
     public override async ValueTask DisposeAsync()

@@ -280,6 +280,82 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
         await watch.AssertNoneAsync();
     }
 
+    [Fact]
+    public async Task AChineseQuerysRefusalAndMetaLineAreInChineseWithTheServersMessageAsText()
+    {
+        // An English browser: only the query says Chinese. The server refuses it before any stage reads it.
+        var overlong = string.Concat(Enumerable.Repeat("珠穆朗玛峰有多高", 126));
+        var (page, watch) = await OpenAsync();
+        await page.GotoAsync(fixture.Cluster.GatewayHttpAddress + "/?q=" + Uri.EscapeDataString(overlong));
+        await page.WaitForSelectorAsync("#status.degraded");
+
+        Assert.Equal("zh-Hans", await page.GetAttributeAsync("html", "lang"));
+        Assert.StartsWith("搜索未完成：", await page.TextContentAsync("#status"), StringComparison.Ordinal);
+        // The server's own message, English and marked so, as text.
+        Assert.Equal("en", await page.GetAttributeAsync("#status bdi", "lang"));
+        Assert.Contains("at most 1000", await page.TextContentAsync("#status bdi"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#results li").CountAsync());
+
+        // A Chinese query answered: the route and the stage timings in Chinese.
+        var question = await QuestionWithABoxAsync("zh-hans");
+        await AskAsync(page, question.Question);
+        var meta = await page.TextContentAsync("#meta");
+        Assert.StartsWith("简体中文 · 问题 · ", meta, StringComparison.Ordinal);
+        Assert.Contains("路由 ", meta, StringComparison.Ordinal);
+        Assert.Contains("检索 ", meta, StringComparison.Ordinal);
+        Assert.Contains(" 毫秒", meta, StringComparison.Ordinal);
+        Assert.DoesNotContain(" ms", meta, StringComparison.Ordinal);
+        await watch.AssertNoneAsync();
+
+        var (checkedPage, _) = await OpenAsync(new BrowserNewContextOptions { BypassCSP = true });
+        await checkedPage.GotoAsync(fixture.Cluster.GatewayHttpAddress + "/?q=" + Uri.EscapeDataString(overlong));
+        await checkedPage.WaitForSelectorAsync("#status.degraded");
+        await Axe.AssertNoViolationsAsync(checkedPage, "the page with a refused Chinese query");
+    }
+
+    [Fact]
+    public async Task BusyRateLimitedAndUnreachableAreSaidInThePagesLanguageWithTheirRetryAfter()
+    {
+        var (page, watch) = await OpenAsync();
+        var replies = new Queue<Func<IRoute, Task>>(
+        [
+            // Overloaded: the search's problem names the query's language.
+            route => route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 503, Headers = new Dictionary<string, string> { ["Retry-After"] = "7" }, ContentType = "application/problem+json",
+                Body = """{"title":"Overloaded","status":503,"detail":"the gateway is overloaded","language":"zh-Hant"}""",
+            }),
+            // The rate limit names no language: the page keeps the one it speaks.
+            route => route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 429, Headers = new Dictionary<string, string> { ["Retry-After"] = "3" }, ContentType = "application/problem+json",
+                Body = """{"title":"Too many requests","status":429,"detail":"rate limited"}""",
+            }),
+            route => route.FulfillAsync(new RouteFulfillOptions
+            {
+                Status = 503, ContentType = "application/problem+json", Body = """{"status":503,"detail":"retrieval is unavailable","language":"zh-Hant"}""",
+            }),
+            route => route.AbortAsync(),
+        ]);
+        await page.RouteAsync("**/api/search/stream?**", route => replies.Dequeue()(route));
+
+        async Task<string?> StatusAfterAsync(string query)
+        {
+            await page.EvalOnSelectorAsync("#status", "e => e.replaceChildren()");
+            await page.FillAsync("#q", query);
+            await page.ClickAsync("#search-form button[type=submit]");
+            await page.WaitForSelectorAsync("#status.degraded:not(:empty)");
+            return await page.TextContentAsync("#status");
+        }
+
+        Assert.Equal("搜尋服務繁忙，請 7 秒後再試。", await StatusAfterAsync("台北101有多少層？"));
+        Assert.Equal("zh-Hant", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal("搜尋過於頻繁，請 3 秒後再試。", await StatusAfterAsync("台北101有多高？"));
+        Assert.Equal("搜尋服務暫時無法使用，請稍後再試。", await StatusAfterAsync("台北101是什麼時候完工的？"));
+        Assert.Equal("無法連線搜尋服務。", await StatusAfterAsync("台北101在哪裡？"));
+        await watch.AssertNoneAsync();
+    }
+
     [Theory]
     [InlineData("en", 1280)]
     [InlineData("en", 375)]

@@ -39,7 +39,6 @@ public sealed class ReviewClusterFixture : ClusterFixture
             Doc("lantern", "Lantern festival", "The Oskarby lantern festival was founded by Ivo Brandt in 1954."),
             Doc("ferry", "Ferry timetable", "The Norrvik ferry leaves at 7:15 every weekday. It was launched by Elin Vass."),
         ]);
-        await Cluster.WarmUpAsync();
     }
 
     public GrpcChannel Channel() => GrpcChannel.ForAddress(Cluster.GatewayGrpcAddress);

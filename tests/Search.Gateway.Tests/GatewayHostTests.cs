@@ -40,6 +40,25 @@ public sealed class GatewayHostTests : IClassFixture<DefaultIsolatedGateway>
         Assert.Contains("1000", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/search?q=", "珠穆朗玛峰有多高", "zh-Hans")]
+    [InlineData("/api/search/stream?q=", "台北101有多少層", "zh-Hant")]
+    [InlineData("/api/search?lang=zh-Hant&q=", "珠穆朗玛峰有多高", "zh-Hant")]
+    [InlineData("/api/search?k=two&q=", "How high is Everest", "en")]
+    public async Task ARefusedSearchNamesItsQuerysLanguageForThePage(string url, string phrase, string language)
+    {
+        var query = string.Concat(Enumerable.Repeat(phrase, 1000 / phrase.Length + 1));
+        using var tooLong = await _http.GetAsync(url + Uri.EscapeDataString(query), TestContext.Current.CancellationToken);
+        // Refused too: 503, as retrieval is down here (400 for the bad k).
+        using var brief = await _http.GetAsync(url + Uri.EscapeDataString(phrase), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        using var refused = JsonDocument.Parse(await tooLong.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(language, refused.RootElement.GetProperty("language").GetString());
+        using var alsoRefused = JsonDocument.Parse(await brief.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(language, alsoRefused.RootElement.GetProperty("language").GetString());
+    }
+
     [Fact]
     public async Task AQueryOfOnlyControlCharactersIsEmptyEvenWithoutTheRouter()
     {

@@ -1,14 +1,19 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Search.Gateway.QueryLog;
 using Rpc = Search.Contracts.V1;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Search.Gateway.Tests;
 
-/// <summary>Before it reports ready, the gateway runs its warm-up searches through every ready stage.</summary>
+/// <summary>
+/// Before it reports ready, the gateway runs its warm-up searches through every ready stage, and they are not traffic:
+/// nothing in the query log, nothing in the response metrics.
+/// </summary>
 public sealed class WarmUpTests : IAsyncLifetime
 {
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("warm-up-");
     private FakeStages _stages = null!;
 
     public async ValueTask InitializeAsync()
@@ -18,7 +23,12 @@ public sealed class WarmUpTests : IAsyncLifetime
         _stages.Passages = [new Rpc.ScoredPassage { Passage = new Rpc.Passage { PassageId = "d#0", DocumentId = "d", Text = "Ada Lovelace wrote it." }, Score = 1, RetrievalScore = 1 }];
     }
 
-    public async ValueTask DisposeAsync() => await _stages.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stages.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
 
     [Fact]
     public async Task TheGatewayIsReadyOnlyAfterItsWarmUpSearchesWentThroughTheStages()
@@ -37,5 +47,49 @@ public sealed class WarmUpTests : IAsyncLifetime
         Assert.Equal(6, _stages.Retrievals);
         Assert.Equal(6, _stages.RerankRequests.Count);
         Assert.Equal(2, _stages.AnswerRequests.Count);
+    }
+
+    [Fact]
+    public async Task OnAnEmptyIndexTheWarmUpStillReachesRerankAndAnswer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _stages.Passages = [];
+        await using var gateway = _stages.Gateway(("Gateway:WarmUpSearches", "1"));
+
+        await gateway.Services.GetRequiredService<WarmUpGate>().WhenWarm.WaitAsync(TimeSpan.FromMinutes(1), ct);
+
+        // Each question's own passage, once per question, since retrieval found none.
+        Assert.Equal(3, _stages.Retrievals);
+        Assert.Equal(3, _stages.RerankRequests.Count);
+        Assert.Equal(3, _stages.AnswerRequests.Count);
+        Assert.All(_stages.AnswerRequests, r => Assert.Single(r.Passages));
+    }
+
+    [Fact]
+    public async Task WarmUpSearchesAreNeitherLoggedNorCountedAsResponses()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = _stages.Gateway(
+            ("Gateway:WarmUpSearches", "2"),
+            ("Gateway:Feedback:Database", Path.Combine(_folder.FullName, "feedback.db")));
+        using var http = gateway.CreateClient();
+        await gateway.Services.GetRequiredService<WarmUpGate>().WhenWarm.WaitAsync(TimeSpan.FromMinutes(1), ct);
+        var (_, warmMetrics) = await gateway.GetOnPortAsync("/metrics", IsolatedGateway.MetricsPort, ct);
+
+        // Someone's search: once it is in the log (written in order, off the request path), anything queued before is too.
+        using var searched = await http.GetAsync("/api/search?q=" + Uri.EscapeDataString("Who wrote it?"), ct);
+        searched.EnsureSuccessStatusCode();
+        var log = gateway.Services.GetRequiredService<IQueryLogStore>();
+        await HarwickReview.WaitUntilAsync(async () => (await log.ListAsync(10, ct)).Count > 0);
+        var metrics = "";
+        await HarwickReview.WaitUntilAsync(async () =>
+            (metrics = (await gateway.GetOnPortAsync("/metrics", IsolatedGateway.MetricsPort, ct)).Body).Contains("search_responses_total", StringComparison.Ordinal));
+
+        // Two rounds of three questions went through the stages, then the one search.
+        Assert.Equal(7, _stages.Retrievals);
+        Assert.Equal(["Who wrote it?"], (await log.ListAsync(10, ct)).Select(e => e.Query));
+        Assert.DoesNotContain("search_responses_total", warmMetrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("search_stage_duration", warmMetrics, StringComparison.Ordinal);
+        Assert.Contains("search_stage_duration", metrics, StringComparison.Ordinal);
     }
 }

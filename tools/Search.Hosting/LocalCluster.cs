@@ -127,7 +127,10 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The answer cache's Redis, when <see cref="ClusterOptions.AnswerCache"/> asked for one and redis-server is installed.</summary>
     public RedisProcess? Redis { get; }
 
-    /// <summary>Starts every service and waits until each answers its health check.</summary>
+    /// <summary>
+    /// Starts every service and waits until each answers its health check. Ready means warm: each service warms itself
+    /// before it says SERVING (the gateway with searches of its own that are not traffic), so nothing is sent here.
+    /// </summary>
     public async Task StartAsync(CancellationToken ct = default)
     {
         Directory.CreateDirectory(Options.DataDirectory);
@@ -142,21 +145,6 @@ public sealed class LocalCluster : IAsyncDisposable
         }
 
         await Task.WhenAll(ServiceNames.Select(n => _services[n].WaitHealthyAsync(Options.StartTimeout, ct)));
-        await WarmUpAsync(ct);
-    }
-
-    /// <summary>
-    /// A few searches through every stage (call it again once the index holds documents, so rerank
-    /// and answer are reached too), so the first real request does not pay for JIT
-    /// compilation and HTTP/2 connection set-up and time out on a cold stage.
-    /// </summary>
-    public async Task WarmUpAsync(CancellationToken ct = default)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(GatewayHttpAddress), Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var query in new[] { "who was the first person in the world to do this", "中国历史上第一个是谁" })
-        {
-            using var response = await http.GetAsync("/api/search?q=" + Uri.EscapeDataString(query), ct);
-        }
     }
 
     /// <summary>Starts one service again (after a kill or stop) and waits until it is healthy.</summary>

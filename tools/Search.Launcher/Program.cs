@@ -87,8 +87,6 @@ try
         await DemoCorpus.IngestIfEmptyAsync(client, RepoLayout.DemoCorpus, Console.WriteLine, stopping.Token);
     }
 
-    await cluster.WarmUpAsync(stopping.Token);
-
     Console.WriteLine();
     Console.WriteLine($"  answer box page:  {cluster.GatewayHttpAddress}/");
     Console.WriteLine($"  REST:             curl '{cluster.GatewayHttpAddress}/api/search?q=Who+developed+general+relativity'");

@@ -37,7 +37,7 @@ public static class SearchApi
     {
         if (ReadQuery(http.Request.Query, out var error) is not { } query)
         {
-            return ApiResults.BadRequest(error);
+            return ApiResults.BadRequest(error, ApiResults.QueryLanguage(http));
         }
 
         try
@@ -47,7 +47,7 @@ public static class SearchApi
         }
         catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
-            return ApiResults.Refused(http, e);
+            return ApiResults.Refused(http, e, ApiResults.QueryLanguage(http));
         }
     }
 }

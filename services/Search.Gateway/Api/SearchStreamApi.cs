@@ -27,7 +27,7 @@ public static class SearchStreamApi
     {
         if (SearchApi.ReadQuery(http.Request.Query, out var error) is not { } query)
         {
-            return ApiResults.BadRequest(error);
+            return ApiResults.BadRequest(error, ApiResults.QueryLanguage(http));
         }
 
         try
@@ -40,7 +40,7 @@ public static class SearchStreamApi
         }
         catch (Exception e) when (SearchRefusals.IsRefusal(e))
         {
-            return ApiResults.Refused(http, e);
+            return ApiResults.Refused(http, e, ApiResults.QueryLanguage(http));
         }
     }
 

@@ -32,10 +32,19 @@ const STRINGS = {
     feedbackUnreachable: "Feedback could not be sent: the service could not be reached.",
     searching: "Searching…",
     noResults: "No results.",
-    refused: detail => `The query was not accepted: ${detail}`,
+    refused: "The search was not done: ",
+    tooMany: s => `Too many searches from here: try again ${s ? `in ${s} s` : "shortly"}.`,
+    busy: s => `The search service is busy: try again ${s ? `in ${s} s` : "shortly"}.`,
+    unavailable: "The search service is unavailable right now: try again shortly.",
     error: status => `The search failed (error ${status}).`,
     unreachable: "The search service could not be reached.",
     partial: stages => `Partial results: ${stages} unavailable.`,
+    list: items => items.join(", "),
+    languages: { LANGUAGE_EN: "English", LANGUAGE_ZH_HANS: "Simplified Chinese", LANGUAGE_ZH_HANT: "Traditional Chinese" },
+    intents: { INTENT_QUESTION: "question", INTENT_KEYWORD: "keyword", INTENT_NAVIGATIONAL: "navigational" },
+    stages: { router: "router", retrieval: "retrieval", rerank: "rerank", answer: "answer", generation: "generation" },
+    statuses: { skipped: "skipped", failed: "failed", timeout: "timed out", open: "circuit open" },
+    ms: n => `${n} ms`,
     morePassages: n => n === 1 ? "1 more passage from this page" : `${n} more passages from this page`,
     citation: (n, title) => `Source ${n}: ${title}`,
   },
@@ -66,10 +75,19 @@ const STRINGS = {
     feedbackUnreachable: "无法发送反馈：服务无法连接。",
     searching: "正在搜索…",
     noResults: "没有结果。",
-    refused: detail => `查询未被接受：${detail}`,
+    refused: "搜索未完成：",
+    tooMany: s => `搜索过于频繁，请${s ? ` ${s} 秒后` : "稍后"}再试。`,
+    busy: s => `搜索服务繁忙，请${s ? ` ${s} 秒后` : "稍后"}再试。`,
+    unavailable: "搜索服务暂时不可用，请稍后再试。",
     error: status => `搜索失败（错误 ${status}）。`,
     unreachable: "无法连接搜索服务。",
-    partial: stages => `部分结果：${stages} 不可用。`,
+    partial: stages => `部分结果：${stages}不可用。`,
+    list: items => items.join("、"),
+    languages: { LANGUAGE_EN: "英语", LANGUAGE_ZH_HANS: "简体中文", LANGUAGE_ZH_HANT: "繁体中文" },
+    intents: { INTENT_QUESTION: "问题", INTENT_KEYWORD: "关键词", INTENT_NAVIGATIONAL: "导航" },
+    stages: { router: "路由", retrieval: "检索", rerank: "重排序", answer: "答案", generation: "生成" },
+    statuses: { skipped: "跳过", failed: "失败", timeout: "超时", open: "熔断" },
+    ms: n => `${n} 毫秒`,
     morePassages: n => `此网页另有 ${n} 个段落`,
     citation: (n, title) => `来源 ${n}：${title}`,
   },
@@ -100,10 +118,19 @@ const STRINGS = {
     feedbackUnreachable: "無法傳送意見：服務無法連線。",
     searching: "正在搜尋…",
     noResults: "沒有結果。",
-    refused: detail => `查詢未被接受：${detail}`,
+    refused: "搜尋未完成：",
+    tooMany: s => `搜尋過於頻繁，請${s ? ` ${s} 秒後` : "稍後"}再試。`,
+    busy: s => `搜尋服務繁忙，請${s ? ` ${s} 秒後` : "稍後"}再試。`,
+    unavailable: "搜尋服務暫時無法使用，請稍後再試。",
     error: status => `搜尋失敗（錯誤 ${status}）。`,
     unreachable: "無法連線搜尋服務。",
-    partial: stages => `部分結果：${stages} 無法使用。`,
+    partial: stages => `部分結果：${stages}無法使用。`,
+    list: items => items.join("、"),
+    languages: { LANGUAGE_EN: "英文", LANGUAGE_ZH_HANS: "簡體中文", LANGUAGE_ZH_HANT: "繁體中文" },
+    intents: { INTENT_QUESTION: "問題", INTENT_KEYWORD: "關鍵字", INTENT_NAVIGATIONAL: "導覽" },
+    stages: { router: "路由", retrieval: "檢索", rerank: "重新排序", answer: "答案", generation: "生成" },
+    statuses: { skipped: "略過", failed: "失敗", timeout: "逾時", open: "熔斷" },
+    ms: n => `${n} 毫秒`,
     morePassages: n => `此網頁另有 ${n} 個段落`,
     citation: (n, title) => `來源 ${n}：${title}`,
   },
@@ -128,6 +155,9 @@ function uiLanguageOfBrowser() {
 
 let ui = uiLanguageOfBrowser();
 const t = key => STRINGS[ui][key];
+// A value the server names ("INTENT_QUESTION", "rerank") in the page's words; as the server names it when the page has none.
+const word = (key, value) => Object.hasOwn(t(key), value) ? t(key)[value]
+  : String(value || "").replace(/^[A-Z]+_/, "").toLowerCase().replace("_", "-");
 
 // Puts the current language's words into every element marked with data-text / data-placeholder / data-label.
 function applyLanguage(language) {
@@ -446,20 +476,36 @@ function renderResults(results) {
   }
 }
 
-// "LANGUAGE_ZH_HANT" → "zh-hant", "INTENT_QUESTION" → "question".
-function label(value, prefix) {
-  return String(value || "").replace(prefix, "").toLowerCase().replace("_", "-");
-}
-
+// The route and the time each stage took: "Simplified Chinese · question · 52.1 ms · router 1.2 ms · …", in the page's words.
 function renderMeta(body) {
-  const timings = (body.timings || []).map(x => `${x.stage} ${x.ms.toFixed(1)} ms${x.status === "ok" ? "" : " (" + x.status + ")"}`).join(" · ");
-  meta.textContent = `${label(body.route.language, "LANGUAGE_")} · ${label(body.route.intent, "INTENT_")} · ${(body.total_ms || 0).toFixed(1)} ms · ${timings}`;
-  if ((body.degraded || []).length > 0) showStatus(t("partial")(body.degraded.join(", ")), true);
+  const timings = (body.timings || []).map(x =>
+    `${word("stages", x.stage)} ${t("ms")(x.ms.toFixed(1))}${x.status === "ok" ? "" : ` (${word("statuses", x.status)})`}`);
+  meta.textContent = [word("languages", body.route.language), word("intents", body.route.intent), t("ms")((body.total_ms || 0).toFixed(1)), ...timings].join(" · ");
+  if ((body.degraded || []).length > 0) showStatus(t("partial")(t("list")(body.degraded.map(s => word("stages", s)))), true);
 }
 
-function showStatus(text, problem = false) {
-  statusLine.textContent = text;
+// The status line: the page's words, and text from elsewhere as nodes (never markup).
+function showStatus(content, problem = false) {
+  statusLine.replaceChildren(...[].concat(content));
   statusLine.className = problem ? "degraded" : "";
+}
+
+// A search the server did not answer: in the query's language when the server names it, else the page's; the server's own
+// message (English, and it may quote the query) after the page's lead-in, as text.
+function showFailure(response, body) {
+  applyLanguage(Object.hasOwn(STRINGS, body.language || "") ? body.language : ui);
+  const seconds = Number.parseInt(response.headers.get("Retry-After"), 10) || null;
+  if (response.status === 400 && body.detail) {
+    const detail = bdi(body.detail);
+    detail.lang = "en";
+    showStatus([t("refused"), detail], true);
+  } else if (response.status === 429) {
+    showStatus(t("tooMany")(seconds), true);
+  } else if (response.status === 503) {
+    showStatus(seconds ? t("busy")(seconds) : t("unavailable"), true);
+  } else {
+    showStatus(t("error")(response.status), true);
+  }
 }
 
 // ---- Searching. ----
@@ -496,7 +542,7 @@ async function search(query) {
       renderAnswer(null);
       renderResults([]);
       meta.textContent = "";
-      showStatus(body.detail ? t("refused")(body.detail) : t("error")(response.status), true);
+      showFailure(response, body);
       return;
     }
     let results = [];
