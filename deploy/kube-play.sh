@@ -74,13 +74,15 @@ up() {
   api_key=$(sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json)
   if $fresh; then
     echo "ingesting the demo corpus…" >&2
-    curl -sS --fail-with-body -X POST -H "X-Api-Key: $api_key" -H 'Content-Type: application/x-ndjson' \
+    # A pod that is ready may still lose a back service for a moment after a fresh play (seen once in CI: retrieval
+    # unreachable right after the gateway reported ready); curl retries a 503 (an upsert is safe to send again).
+    curl -sS --fail-with-body --retry 10 --retry-delay 3 -X POST -H "X-Api-Key: $api_key" -H 'Content-Type: application/x-ndjson' \
       --data-binary @tools/demo/corpus.jsonl "http://127.0.0.1:$http_port/api/documents" >&2
     echo >&2
   fi
 
   local answer
-  answer=$(curl -sS --fail-with-body --get --data-urlencode "q=$question" "http://127.0.0.1:$http_port/api/search" \
+  answer=$(curl -sS --fail-with-body --retry 10 --retry-delay 3 --get --data-urlencode "q=$question" "http://127.0.0.1:$http_port/api/search" \
     | node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(r.answer?.text ?? "")')
   [ -n "$answer" ] || { echo "error: no answer box for \"$question\"" >&2; exit 1; }
   echo "$question → $answer" >&2
