@@ -4,6 +4,8 @@
 #                                                    services are ready; exits with the log if the launcher dies
 #   stop_cluster                                     stops it (the scripts call it on exit)
 #   ingest_key                                       prints the local cluster's ingest key
+#   flush_cache                                      empties the answer cache (Redis has a password of this run
+#                                                    only: read from the gateway's environment)
 launcher=""
 
 start_cluster() {
@@ -26,4 +28,11 @@ stop_cluster() {
 
 ingest_key() {
   sed -n 's/.*"IngestApiKey": *"\([^"]*\)".*/\1/p' tools/Search.Hosting/local-cluster.json
+}
+
+flush_cache() {
+  local gateway auth
+  gateway=$(pgrep -P "$launcher" -f 'Search\.Gateway\.dll' | head -1)
+  auth=$(tr '\0' '\n' <"/proc/$gateway/environ" | sed -n 's/^Gateway__Cache__Redis=.*password=\([^,]*\).*/\1/p')
+  [ "$(REDISCLI_AUTH="$auth" redis-cli -p 6390 FLUSHALL)" = OK ] || { echo "could not empty the answer cache" >&2; exit 1; }
 }

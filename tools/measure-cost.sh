@@ -65,7 +65,6 @@ services() {
 ticks() {
   services | while read -r name pid; do echo "$name $(awk '{print $14 + $15}' "/proc/$pid/stat")"; done
 }
-flush() { redis-cli -p 6390 FLUSHALL >/dev/null; }
 load() {
   local name=$1; shift
   ticks >"$out/$name.before"
@@ -93,8 +92,8 @@ dotnet "$load_tool" --target http://127.0.0.1:8081 --protocol grpc --concurrency
 dotnet "$load_tool" --target http://127.0.0.1:8081 --protocol grpc --call retrieve --k 10 --concurrency 2 --duration 10s --warmup 0s --queries "$claims" --seed 7 >/dev/null 2>&1
 
 grpc=(--target http://127.0.0.1:8081 --protocol grpc --concurrency 1)
-flush; load squad-search "${grpc[@]}" --queries "$squad" --requests "$requests"
+flush_cache; load squad-search "${grpc[@]}" --queries "$squad" --requests "$requests"
 load squad-retrieve "${grpc[@]}" --call retrieve --k 10 --queries "$squad" --requests "$requests"
 load squad-hit "${grpc[@]}" --queries "$squad" --requests "$requests"
-flush; load scifact-search "${grpc[@]}" --queries "$claims" --requests 809
+flush_cache; load scifact-search "${grpc[@]}" --queries "$claims" --requests 809
 load scifact-retrieve "${grpc[@]}" --call retrieve --k 10 --queries "$claims" --requests 809

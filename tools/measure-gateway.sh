@@ -30,7 +30,6 @@ cpu() {
   done
   echo "scale=3; $total / $tick" | bc
 }
-flush() { redis-cli -p 6390 FLUSHALL >/dev/null; }
 load() {
   local name=$1; shift
   local before after
@@ -50,11 +49,11 @@ PY
 # Steady state, not start-up: JIT, the index pages and every stage's code paths warm on the same
 # questions, then the cache is emptied so the first measured run is all misses again.
 load warm-up --target http://127.0.0.1:8081 --protocol grpc --concurrency 4 --duration 20s --warmup 0s >/dev/null
-flush; load rest-miss --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration "$duration"
+flush_cache; load rest-miss --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration "$duration"
 load rest-hit --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration "$duration"
-flush; load grpc-miss --target http://127.0.0.1:8081 --protocol grpc --rate "$rate" --duration "$duration"
+flush_cache; load grpc-miss --target http://127.0.0.1:8081 --protocol grpc --rate "$rate" --duration "$duration"
 load grpc-hit --target http://127.0.0.1:8081 --protocol grpc --rate "$rate" --duration "$duration"
-flush; load grpc-retrieve --target http://127.0.0.1:8081 --protocol grpc --call retrieve --k 10 --rate "$rate" --duration "$duration"
-flush; load max-miss --target http://127.0.0.1:8081 --protocol grpc --concurrency 8 --duration 20s
+flush_cache; load grpc-retrieve --target http://127.0.0.1:8081 --protocol grpc --call retrieve --k 10 --rate "$rate" --duration "$duration"
+flush_cache; load max-miss --target http://127.0.0.1:8081 --protocol grpc --concurrency 8 --duration 20s
 load max-hit --target http://127.0.0.1:8081 --protocol grpc --concurrency 8 --duration 20s --repeat 0.99
-flush; load max-retrieve --target http://127.0.0.1:8081 --protocol grpc --call retrieve --k 10 --concurrency 8 --duration 20s
+flush_cache; load max-retrieve --target http://127.0.0.1:8081 --protocol grpc --call retrieve --k 10 --concurrency 8 --duration 20s

@@ -50,12 +50,12 @@ echo "cluster ready in $(echo "$(date +%s.%N) - $start" | bc | cut -c1-5) s"
 load cold --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 20s --warmup 0s --repeat 0.3 --seed 11
 [ -n "${COLD_ONLY:-}" ] && exit 0
 
-redis-cli -p 6390 FLUSHALL >/dev/null
+flush_cache
 load capacity --target http://127.0.0.1:8080 --protocol rest --concurrency 8 --duration 20s --warmup 5s --seed 12
 capacity=$(python3 -c "import json; r = json.load(open('$out/capacity.json')); print(max(1, round(r['succeeded'] / r['window_seconds'])))")
-redis-cli -p 6390 FLUSHALL >/dev/null
+flush_cache
 load overload --target http://127.0.0.1:8080 --protocol rest --rate $((2 * capacity)) --duration 20s --warmup 0s --seed 13
-redis-cli -p 6390 FLUSHALL >/dev/null
+flush_cache
 load after --target http://127.0.0.1:8080 --protocol rest --rate "$rate" --duration 15s --warmup 5s --seed 14
 python3 - "$out" "$capacity" <<'PY'
 import json, sys

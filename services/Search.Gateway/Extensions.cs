@@ -22,11 +22,14 @@ public static class GatewayExtensions
         // Deadlines are set per call by the pipeline; the client factory only knows where each service is.
         // Each client is named for its stage, so StageReadiness can read the stage's health over the same connection.
         // Every call to a stage carries the service token the stages check (ServiceAuth); retrieval's the write token too.
+        // The client factory's per-request log scopes and lines are removed: four per search, read by no one, and they
+        // cost CPU on every call (docs/benchmarks.md, "Where a gateway's millisecond goes"); failures are logged by the pipeline.
         builder.AddServiceTokens();
         builder.Services.AddSingleton(StageChannels.DnsResolver());
         builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(Stages.Router, o => o.Address = new Uri(options.RouterAddress))
             .ConfigureChannel(c => StageChannels.Configure(c, new Uri(options.RouterAddress)))
-            .AddInterceptor(sp => sp.ServiceTokenSigner());
+            .AddInterceptor(sp => sp.ServiceTokenSigner())
+            .RemoveAllLoggers();
         builder.Services.AddGrpcClient<Rpc.Retrieval.RetrievalClient>(Stages.Retrieval, o => o.Address = new Uri(options.RetrievalAddress))
             .ConfigureChannel(c =>
             {
@@ -34,15 +37,19 @@ public static class GatewayExtensions
                 c.MaxReceiveMessageSize = 64 * 1024 * 1024;
                 c.MaxSendMessageSize = 64 * 1024 * 1024;
             })
-            .AddInterceptor(sp => sp.ServiceTokenSigner(withWriteKey: true));
+            .AddInterceptor(sp => sp.ServiceTokenSigner(withWriteKey: true))
+            .RemoveAllLoggers();
         builder.Services.AddGrpcClient<Rpc.Rerank.RerankClient>(Stages.Rerank, o => o.Address = new Uri(options.RerankAddress))
             .ConfigureChannel(c => StageChannels.Configure(c, new Uri(options.RerankAddress)))
-            .AddInterceptor(sp => sp.ServiceTokenSigner());
+            .AddInterceptor(sp => sp.ServiceTokenSigner())
+            .RemoveAllLoggers();
         builder.Services.AddGrpcClient<Rpc.Answer.AnswerClient>(Stages.Answer, o => o.Address = new Uri(options.AnswerAddress))
             .ConfigureChannel(c => StageChannels.Configure(c, new Uri(options.AnswerAddress)))
-            .AddInterceptor(sp => sp.ServiceTokenSigner());
+            .AddInterceptor(sp => sp.ServiceTokenSigner())
+            .RemoveAllLoggers();
         // Makes grpc.health.v1 clients creatable by the factory; StageReadiness creates them under the stages' names.
-        builder.Services.AddGrpcClient<Health.HealthClient>("stage-health", o => o.Address = new Uri(options.RetrievalAddress));
+        builder.Services.AddGrpcClient<Health.HealthClient>("stage-health", o => o.Address = new Uri(options.RetrievalAddress))
+            .RemoveAllLoggers();
         builder.Services.AddSingleton<StageReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StageReadiness>());
         builder.Services.AddWarmUp<GatewayWarmUp>();

@@ -66,22 +66,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// One trace per request across the services (W3C trace context rides on the gRPC calls' HTTP/2
-    /// headers: ASP.NET Core continues it, HttpClient passes it on), metrics for a Prometheus scrape
-    /// at /metrics, and OTLP export of traces, metrics and logs when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// Metrics for a Prometheus scrape at /metrics and, when OTEL_EXPORTER_OTLP_ENDPOINT is set, OTLP export of
+    /// traces, metrics and logs: one trace per request across the services (W3C trace context rides on the gRPC
+    /// calls' HTTP/2 headers: ASP.NET Core continues it, HttpClient passes it on).
     /// </summary>
     private static void AddTelemetry(this IHostApplicationBuilder builder)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithTracing(tracing => tracing
-                .AddSource(TelemetryPrefix + "*")
-                .AddAspNetCoreInstrumentation(o =>
-                    // Health probes and scrapes are not requests anyone wants to trace.
-                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
-                        && !http.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
-                        && !http.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.OrdinalIgnoreCase))
-                .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation()
@@ -95,6 +87,17 @@ public static class ServiceDefaultsExtensions
         });
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // Traces only when something receives them: with no exporter every request's spans (one per hop, on both
+            // ends) were built and dropped, CPU on every call for nothing (docs/benchmarks.md, "Where a gateway's
+            // millisecond goes").
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(TelemetryPrefix + "*")
+                .AddAspNetCoreInstrumentation(o =>
+                    // Health probes and scrapes are not requests anyone wants to trace.
+                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+                        && !http.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+                        && !http.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.OrdinalIgnoreCase))
+                .AddHttpClientInstrumentation());
             telemetry.UseOtlpExporter();
         }
     }

@@ -13,9 +13,18 @@ public sealed class EmbeddingOptions
     /// <summary>Embed English passages (after ingest on Lucene, at ingest on Elasticsearch) and English queries at search time.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Threads one model call may use; 0 means one per processor.</summary>
+    /// <summary>Threads one model call on passages may use (the vector backfill, Elasticsearch ingest); 0 means one per processor.</summary>
     [Range(0, 256)]
     public int Threads { get; set; }
+
+    /// <summary>
+    /// Threads one query's model call may use. One by default: a question is a dozen word pieces, and handing each of the
+    /// model's few hundred small operations to a second thread costs more than it saves. Measured on NQ-open questions with
+    /// eight-bit weights on the two-core EPYC, one query at a time: 1.1-1.6 ms of CPU per query on one thread against
+    /// 3.1-4.1 ms on two, and no slower by the clock (docs/benchmarks.md, "A query's vector on one thread").
+    /// </summary>
+    [Range(1, 256)]
+    public int QueryThreads { get; set; } = 1;
 
     /// <summary>
     /// The encoder's arithmetic. <see cref="EmbeddingPrecision.Quantized"/> (the default) multiplies with eight-bit weights:

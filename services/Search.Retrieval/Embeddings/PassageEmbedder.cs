@@ -13,7 +13,11 @@ public sealed class PassageEmbedder : IDisposable
 {
     public const int Dimensions = 384;
 
-    private readonly MiniLmEncoder? _encoder;
+    // Passages and queries get sessions of their own, each made when first used: a passage batch is worth two threads, a
+    // query is not (EmbeddingOptions.QueryThreads). The Lucene backend's searches only ever make the query session, its
+    // vector backfill (a PassageEmbedder of its own) only the passage one.
+    private readonly Lazy<MiniLmEncoder>? _passages;
+    private readonly Lazy<MiniLmEncoder>? _queries;
     private readonly int _batchSize;
 
     public PassageEmbedder(EmbeddingOptions options)
@@ -24,26 +28,14 @@ public sealed class PassageEmbedder : IDisposable
             return;
         }
 
-        // One call uses every core by itself (intra-op); calls are not split across threads (inter-op),
-        // which on a small machine only adds contention.
-        var session = new Microsoft.ML.OnnxRuntime.SessionOptions
-        {
-            IntraOpNumThreads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-
-        // Idle pool threads sleep instead of spinning: spinning kept both cores busy between queries and
-        // tripled the CPU a search costs, for no gain in latency on two cores.
-        session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _encoder = new MiniLmEncoder(session, options.Precision, options.MaxTokens);
+        _passages = new(() => Encoder(options, options.Threads > 0 ? options.Threads : Environment.ProcessorCount));
+        _queries = new(() => Encoder(options, options.QueryThreads));
     }
 
     /// <summary>A disabled embedder: nothing gets a vector.</summary>
     public static PassageEmbedder Disabled { get; } = new(new EmbeddingOptions { Enabled = false });
 
-    public bool IsEnabled => _encoder is not null;
+    public bool IsEnabled => _passages is not null;
 
     /// <summary>Whether text of <paramref name="language"/> is embedded at all.</summary>
     public bool Embeds(TextLanguage language) => IsEnabled && language == TextLanguage.English;
@@ -67,7 +59,7 @@ public sealed class PassageEmbedder : IDisposable
             .ToArray();
         foreach (var batch in order.Chunk(_batchSize))
         {
-            var encoded = _encoder!.Encode(batch.Select(i => InputOf(passages[i])).ToArray(), cancellationToken);
+            var encoded = _passages!.Value.Encode(batch.Select(i => InputOf(passages[i])).ToArray(), cancellationToken);
             for (var j = 0; j < batch.Length; j++)
             {
                 vectors[batch[j]] = encoded[j];
@@ -86,7 +78,7 @@ public sealed class PassageEmbedder : IDisposable
         }
 
         var resolved = language == TextLanguage.Unknown ? LanguageDetector.Detect(query) : language;
-        return Embeds(resolved) ? _encoder!.Encode([query], cancellationToken)[0] : null;
+        return Embeds(resolved) ? _queries!.Value.Encode([query], cancellationToken)[0] : null;
     }
 
     /// <summary>Cosine similarity of two unit vectors (their dot product), or null when either is missing or the sizes differ.</summary>
@@ -109,7 +101,34 @@ public sealed class PassageEmbedder : IDisposable
     /// <summary>Whether two passages give the model the same input, so one's vector is the other's.</summary>
     public static bool SameInput(Passage a, Passage b) => string.Equals(InputOf(a), InputOf(b), StringComparison.Ordinal);
 
-    public void Dispose() => _encoder?.Dispose();
+    public void Dispose()
+    {
+        foreach (var encoder in new[] { _passages, _queries })
+        {
+            if (encoder is { IsValueCreated: true })
+            {
+                encoder.Value.Dispose();
+            }
+        }
+    }
+
+    private static MiniLmEncoder Encoder(EmbeddingOptions options, int threads)
+    {
+        // One call uses its threads by itself (intra-op); calls are not split across threads (inter-op),
+        // which on a small machine only adds contention.
+        var session = new Microsoft.ML.OnnxRuntime.SessionOptions
+        {
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+
+        // Idle pool threads sleep instead of spinning: spinning kept both cores busy between queries and
+        // tripled the CPU a search costs, for no gain in latency on two cores.
+        session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return new MiniLmEncoder(session, options.Precision, options.MaxTokens);
+    }
 
     private static string InputOf(Passage passage) =>
         string.IsNullOrWhiteSpace(passage.Title) ? passage.Text : $"{passage.Title}. {passage.Text}";

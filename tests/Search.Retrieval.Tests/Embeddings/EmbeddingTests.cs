@@ -46,6 +46,18 @@ public class EmbeddingTests
     }
 
     [Fact]
+    public void AQueryOnItsOwnSessionGetsThePassagesVectorForTheSameText()
+    {
+        // Queries and passages run on sessions of their own, with different thread counts (QueryThreads 1, Threads one per
+        // core): the same text must still be the same vector, or similarities would drift.
+        const string text = "Alexander Fleming found the antibiotic penicillin in 1928.";
+        var query = Embedder.EmbedQuery(text, TextLanguage.English, Cancel);
+        var passage = Embedder.EmbedPassages([Passage(text)], Cancel)[0];
+
+        Assert.Equal(1.0, PassageEmbedder.Similarity(query, passage)!.Value, 5);
+    }
+
+    [Fact]
     public void ChineseTextGetsNoVector()
     {
         var vectors = Embedder.EmbedPassages(
