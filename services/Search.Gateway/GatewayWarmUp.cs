@@ -12,21 +12,28 @@ namespace Search.Gateway;
 /// Opens the answer cache's Redis connection (when one is configured) and reads every stage's health,
 /// which opens the HTTP/2 connections the stage clients use, then waits for retrieval to be ready: without
 /// it no search can be answered. Optional stages that are down or still warming are not waited for; the
-/// pipeline degrades them until they are ready. Last, a few searches run through the pipeline
-/// (<see cref="GatewayOptions.WarmUpSearches"/>).
-/// <para>Warm-up searches are not traffic: they call the pipeline itself, never <see cref="CachedSearch"/> or a stream
-/// endpoint, which are where a search is cached, counted in the response metrics and recorded in the query log. No
-/// REST or gRPC request reaches the pipeline any other way.</para>
+/// pipeline degrades them until they are ready. Last, a few rounds of searches (<see cref="GatewayOptions.WarmUpSearches"/>):
+/// the first the way a request's go, through the answer cache and the pipeline, the others through the pipeline.
+/// <para>Warm-up searches are not traffic: they go through <see cref="CachedSearch.WarmAsync"/>, which is not counted in
+/// the metrics or recorded in the query log. Without the cache's part warmed, the first search after start cost the
+/// gateway about 300 ms of CPU (compiling it), and a cold start at 50 q/s refused 6-36 of its first requests with 503
+/// (tools/measure-overload.sh, five runs on 2026-12-04).</para>
 /// </summary>
 public sealed class GatewayWarmUp(
-    AnswerCache cache, StageReadiness stages, IServiceScopeFactory scopes, Deadlines deadlines, IOptions<GatewayOptions> options,
+    AnswerCache cache, CachedSearch search, StageReadiness stages, IServiceScopeFactory scopes, Deadlines deadlines, IOptions<GatewayOptions> options,
     ILogger<GatewayWarmUp> logger)
     : IWarmUp
 {
     /// <summary>A question per script, with a passage that answers it for the stages an empty index leaves out.</summary>
+    /// The English ones ask for different kinds of answer (a person, a date, a number, a place, a thing), whose paths
+    /// through the router and the answer stage differ.
     private static readonly (string Question, string Passage)[] Questions =
     [
         ("Who wrote the first computer program?", "Ada Lovelace wrote the first computer program, for the Analytical Engine, in 1843."),
+        ("When did the Analytical Engine's first program appear?", "The first program for the Analytical Engine appeared in 1843."),
+        ("How many bells does the Zolvarin tower hold?", "The Zolvarin tower holds 14 bells, cast in 1902."),
+        ("Where is the Zolvarin tower?", "The Zolvarin tower stands in the old market square of Brisk."),
+        ("What is a lighthouse?", "A lighthouse is a tower with a bright lamp that guides ships at night."),
         ("光合作用发生在细胞的哪个部分？", "光合作用发生在植物细胞的叶绿体中。"),
         ("台北101有多高？", "台北101高508公尺，共有101層樓。"),
     ];
@@ -66,7 +73,12 @@ public sealed class GatewayWarmUp(
             {
                 try
                 {
-                    var response = await pipeline.SearchAsync(new SearchQuery(question, null, 0, IncludeAbstained: false), null, cancellationToken);
+                    // The first round goes the way a request goes, through the answer cache; later rounds would be cache hits
+                    // there, so they run the pipeline itself.
+                    var query = new SearchQuery(question, null, 0, IncludeAbstained: false);
+                    var response = round == 0
+                        ? await search.WarmAsync(query, cancellationToken)
+                        : await pipeline.SearchAsync(query, null, cancellationToken);
                     _ = ApiResults.Format(response.ToWire());
                     if (response.Results.Count == 0)
                     {

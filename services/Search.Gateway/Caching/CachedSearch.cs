@@ -39,7 +39,20 @@ public sealed class CachedSearch(
         return response;
     }
 
-    private async Task<(SearchResponse Response, string ServedBy)> ServeAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct)
+    /// <summary>
+    /// For the gateway's warm-up: the path of <see cref="SearchAsync"/> (the review rules, the cache's lookup and store,
+    /// a shared run, the costs), so its code is compiled before the first user arrives, without what makes a search
+    /// traffic: nothing is counted in the metrics or recorded in the query log. What it stores in the cache is what the
+    /// pipeline answered, and any document change drops it as it drops every answer.
+    /// </summary>
+    public async Task<SearchResponse> WarmAsync(SearchQuery query, CancellationToken ct)
+    {
+        using var cost = CallCost.Begin();
+        var (response, _) = await ServeAsync(query, null, ct, traffic: false);
+        return response with { Costs = RequestCosts.Of(cost) };
+    }
+
+    private async Task<(SearchResponse Response, string ServedBy)> ServeAsync(SearchQuery query, DateTime? callerDeadline, CancellationToken ct, bool traffic = true)
     {
         var reviewKey = ReviewQueries.Key(query.Query);
         query = reviews.Apply(query);
@@ -63,10 +76,10 @@ public sealed class CachedSearch(
                 return (joined with { Cached = true }, "coalesced");
             }
 
-            return (await RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp), "pipeline");
+            return (await RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp, traffic), "pipeline");
         }
 
-        var run = new SharedRun(sharedDeadline, new Lazy<Task<SearchResponse>>(() => RunAsync(query, sharedDeadline, hash, reviewKey, lookup.Stamp)));
+        var run = new SharedRun(sharedDeadline, new Lazy<Task<SearchResponse>>(() => RunAsync(query, sharedDeadline, hash, reviewKey, lookup.Stamp, traffic)));
         var shared = _running.GetOrAdd(runKey, run);
         try
         {
@@ -101,7 +114,8 @@ public sealed class CachedSearch(
     }
 
     /// <param name="deadline">The run's own: the service budget for a shared run, the caller's for one that runs alone.</param>
-    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? deadline, string hash, string reviewKey, CacheStamp? stamp)
+    /// <param name="traffic">False for the warm-up's runs: their stage timings are not counted.</param>
+    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? deadline, string hash, string reviewKey, CacheStamp? stamp, bool traffic)
     {
         // The shared run must not die with the first caller's cancellation; its own deadline bounds it.
         if (stamp is not null && (await cache.LookupAsync(hash)).Hit is { } stored)
@@ -113,7 +127,11 @@ public sealed class CachedSearch(
         await using var scope = scopes.CreateAsyncScope();
         var pipeline = scope.ServiceProvider.GetRequiredService<SearchPipeline>();
         var response = await pipeline.SearchAsync(query, deadline, CancellationToken.None);
-        metrics.RecordStages(response);
+        if (traffic)
+        {
+            metrics.RecordStages(response);
+        }
+
         if (stamp is not null && response.Degraded.Count == 0)
         {
             var cited = response.Results.Select(r => r.DocumentId)
