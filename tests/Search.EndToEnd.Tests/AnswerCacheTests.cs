@@ -85,6 +85,22 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task AMissReadsTheCacheOnceAndStoresItsAnswerOnce()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+
+        var before = await ScriptCallsAsync(ct);
+        var (cached, _, _) = await fixture.AskAsync("Who painted the velmora footbridge?", ct);
+        var after = await ScriptCallsAsync(ct);
+
+        // The lookup before the run and the store after it, and nothing else: a second lookup at the start of every run
+        // was a Redis round trip on every miss (CachedSearch.Retire closes the gap it covered).
+        Assert.False(cached);
+        Assert.Equal(2, after - before);
+    }
+
+    [Fact]
     public async Task AComputedAnswerCostsEveryServiceItsCpuAndACachedOneOnlyTheGatewaysPart()
     {
         fixture.RequireRedis();
@@ -213,5 +229,28 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
         }
 
         Assert.Fail("the cache was not used again within 30 s of Redis answering");
+    }
+
+    /// <summary>How many scripts Redis has run so far (the cache reads, stores and invalidates only with scripts).</summary>
+    private async Task<long> ScriptCallsAsync(CancellationToken ct)
+    {
+        var redis = fixture.Cluster.Redis!;
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", redis.Port, ct);
+        var stream = client.GetStream();
+        var auth = redis.Password is null ? "" : $"AUTH {redis.Password}\r\n";
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(auth + "INFO commandstats\r\n"), ct);
+        // The INFO reply is one bulk string of lines, and it ends with an empty one.
+        var reply = new System.Text.StringBuilder();
+        var buffer = new byte[8192];
+        while (!reply.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, ct);
+            Assert.True(read > 0, $"Redis closed the connection after: {reply}");
+            reply.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        return System.Text.RegularExpressions.Regex.Matches(reply.ToString(), @"cmdstat_eval(?:sha)?:calls=(\d+)")
+            .Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

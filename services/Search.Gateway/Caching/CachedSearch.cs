@@ -22,6 +22,9 @@ public sealed class CachedSearch(
     AnswerCache cache, IServiceScopeFactory scopes, GatewayMetrics metrics, QueryLogWriter queryLog, ReviewRules reviews,
     Deadlines deadlines, IOptions<GatewayOptions> options)
 {
+    /// <summary>How long a finished run still serves identical requests (<see cref="Retire"/>).</summary>
+    internal static readonly TimeSpan RecentRun = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, SharedRun> _running = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -97,9 +100,32 @@ public sealed class CachedSearch(
         {
             if (ReferenceEquals(shared, run))
             {
-                _running.TryRemove(new KeyValuePair<string, SharedRun>(runKey, run));
+                Retire(runKey, run, cached: lookup.Stamp is not null);
             }
         }
+    }
+
+    /// <summary>
+    /// A run that answered cleanly stays joinable for <see cref="RecentRun"/> after it ends, so a request that looked
+    /// the cache up just before the run stored its answer gets that answer instead of running the pipeline again. (This
+    /// replaced a second cache lookup at the start of every run: a Redis round trip on every miss to close a gap that
+    /// only bursts of identical questions ever fall into.) The key holds the document changes the run saw, so a write
+    /// in between sends later requests to a run of their own. A failed or degraded run is dropped at once, as it is
+    /// never cached, and so is every run when the cache is off or unreachable (nothing was stored, so there is no gap).
+    /// </summary>
+    private void Retire(string runKey, SharedRun run, bool cached)
+    {
+        // A run its starter gave up on (a deadline, a closed connection) is dropped at once, as before: new requests
+        // start their own rather than wait on one that may be stuck.
+        var response = run.Response.Value;
+        if (!cached || !response.IsCompletedSuccessfully || response.Result.Degraded.Count > 0)
+        {
+            _running.TryRemove(new KeyValuePair<string, SharedRun>(runKey, run));
+            return;
+        }
+
+        _ = Task.Delay(RecentRun).ContinueWith(
+            _ => _running.TryRemove(new KeyValuePair<string, SharedRun>(runKey, run)), TaskScheduler.Default);
     }
 
     /// <summary>
@@ -118,12 +144,6 @@ public sealed class CachedSearch(
     private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? deadline, string hash, string reviewKey, CacheStamp? stamp, bool traffic)
     {
         // The shared run must not die with the first caller's cancellation; its own deadline bounds it.
-        if (stamp is not null && (await cache.LookupAsync(hash)).Hit is { } stored)
-        {
-            // An identical run finished between this request's lookup and its start: use its answer.
-            return stored with { Cached = true };
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         var pipeline = scope.ServiceProvider.GetRequiredService<SearchPipeline>();
         var response = await pipeline.SearchAsync(query, deadline, CancellationToken.None);
