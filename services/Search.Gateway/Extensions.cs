@@ -22,8 +22,9 @@ public static class GatewayExtensions
         // Deadlines are set per call by the pipeline; the client factory only knows where each service is.
         // Each client is named for its stage, so StageReadiness can read the stage's health over the same connection.
         // Every call to a stage carries the service token the stages check (ServiceAuth); retrieval's the write token too.
-        // The client factory's per-request log scopes and lines are removed: four per search, read by no one, and they
-        // cost CPU on every call (docs/benchmarks.md, "Where a gateway's millisecond goes"); failures are logged by the pipeline.
+        // The client factory's per-request log scope and lines are removed: work on each of a search's four stage calls,
+        // read by no one (failures are logged by the pipeline). Its saving alone was within the machine's noise
+        // (docs/benchmarks.md, "A query's vector on one thread, and what else the profile showed").
         builder.AddServiceTokens();
         builder.Services.AddSingleton(StageChannels.DnsResolver());
         builder.Services.AddGrpcClient<Rpc.Router.RouterClient>(Stages.Router, o => o.Address = new Uri(options.RouterAddress))

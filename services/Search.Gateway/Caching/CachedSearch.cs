@@ -23,7 +23,7 @@ public sealed class CachedSearch(
     Deadlines deadlines, IOptions<GatewayOptions> options)
 {
     /// <summary>How long a finished run still serves identical requests (<see cref="Retire"/>).</summary>
-    internal static readonly TimeSpan RecentRun = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RecentRun = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, SharedRun> _running = new(StringComparer.Ordinal);
 

@@ -21,7 +21,7 @@ public sealed class EmbeddingOptions
     /// Threads one query's model call may use. One by default: a question is a dozen word pieces, and handing each of the
     /// model's few hundred small operations to a second thread costs more than it saves. Measured on NQ-open questions with
     /// eight-bit weights on the two-core EPYC, one query at a time: 1.1-1.6 ms of CPU per query on one thread against
-    /// 3.1-4.1 ms on two, and no slower by the clock (docs/benchmarks.md, "A query's vector on one thread").
+    /// 3.1-4.1 ms on two, and no slower by the clock (docs/benchmarks.md, "A query's vector on one thread, and what else the profile showed").
     /// </summary>
     [Range(1, 256)]
     public int QueryThreads { get; set; } = 1;
