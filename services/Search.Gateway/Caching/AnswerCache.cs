@@ -154,11 +154,12 @@ public sealed class AnswerCache : IAsyncDisposable
     /// Stores <paramref name="response"/> unless a document changed since <paramref name="stamp"/> was read; it is
     /// dropped when one of <paramref name="citedDocuments"/> changes or the review of <paramref name="reviewQuery"/> does.
     /// </summary>
-    public async Task StoreAsync(string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments, string reviewQuery)
+    /// <returns>Whether it was stored (not when a document changed, Redis is full or unreachable, or the cache is off).</returns>
+    public async Task<bool> StoreAsync(string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments, string reviewQuery)
     {
         if (!Enabled)
         {
-            return;
+            return false;
         }
 
         RedisValue[] arguments =
@@ -167,7 +168,8 @@ public sealed class AnswerCache : IAsyncDisposable
             .. citedDocuments.Distinct(StringComparer.Ordinal).Select(id => (RedisValue)DocumentKey(id)),
             QueryKey(reviewQuery),
         ];
-        await TryAsync("write", db => db.ScriptEvaluateAsync(StoreScript, [_generationKey, _epochKey], arguments));
+        var stored = await TryAsync("write", db => db.ScriptEvaluateAsync(StoreScript, [_generationKey, _epochKey], arguments));
+        return stored is not null && (long)stored == 1;
     }
 
     /// <summary>Drops every cached response citing any of <paramref name="documentIds"/>. Never throws.</summary>

@@ -79,10 +79,11 @@ public sealed class CachedSearch(
                 return (joined with { Cached = true }, "coalesced");
             }
 
-            return (await RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp, traffic), "pipeline");
+            return (await RunAsync(query, callerDeadline, hash, reviewKey, lookup.Stamp, traffic, shared: null), "pipeline");
         }
 
-        var run = new SharedRun(sharedDeadline, new Lazy<Task<SearchResponse>>(() => RunAsync(query, sharedDeadline, hash, reviewKey, lookup.Stamp, traffic)));
+        SharedRun run = null!;
+        run = new SharedRun(sharedDeadline, new Lazy<Task<SearchResponse>>(() => RunAsync(query, sharedDeadline, hash, reviewKey, lookup.Stamp, traffic, run)));
         var shared = _running.GetOrAdd(runKey, run);
         try
         {
@@ -100,7 +101,7 @@ public sealed class CachedSearch(
         {
             if (ReferenceEquals(shared, run))
             {
-                Retire(runKey, run, cached: lookup.Stamp is not null);
+                Retire(runKey, run);
             }
         }
     }
@@ -110,15 +111,16 @@ public sealed class CachedSearch(
     /// the cache up just before the run stored its answer gets that answer instead of running the pipeline again. (This
     /// replaced a second cache lookup at the start of every run: a Redis round trip on every miss to close a gap that
     /// only bursts of identical questions ever fall into.) The key holds the document changes the run saw, so a write
-    /// in between sends later requests to a run of their own. A failed or degraded run is dropped at once, as it is
-    /// never cached, and so is every run when the cache is off or unreachable (nothing was stored, so there is no gap).
+    /// in between sends later requests to a run of their own. A run whose answer was not stored is dropped at once: a
+    /// failed or degraded run (never cached), and every run while the cache is off, full or unreachable (no gap to close,
+    /// and while Redis is full answers stay uncached, never served from memory).
     /// </summary>
-    private void Retire(string runKey, SharedRun run, bool cached)
+    private void Retire(string runKey, SharedRun run)
     {
         // A run its starter gave up on (a deadline, a closed connection) is dropped at once, as before: new requests
         // start their own rather than wait on one that may be stuck.
         var response = run.Response.Value;
-        if (!cached || !response.IsCompletedSuccessfully || response.Result.Degraded.Count > 0)
+        if (!run.Stored || !response.IsCompletedSuccessfully)
         {
             _running.TryRemove(new KeyValuePair<string, SharedRun>(runKey, run));
             return;
@@ -141,7 +143,9 @@ public sealed class CachedSearch(
 
     /// <param name="deadline">The run's own: the service budget for a shared run, the caller's for one that runs alone.</param>
     /// <param name="traffic">False for the warm-up's runs: their stage timings are not counted.</param>
-    private async Task<SearchResponse> RunAsync(SearchQuery query, DateTime? deadline, string hash, string reviewKey, CacheStamp? stamp, bool traffic)
+    /// <param name="shared">The shared run this is, told whether its answer was stored; null for a caller running alone.</param>
+    private async Task<SearchResponse> RunAsync(
+        SearchQuery query, DateTime? deadline, string hash, string reviewKey, CacheStamp? stamp, bool traffic, SharedRun? shared)
     {
         // The shared run must not die with the first caller's cancellation; its own deadline bounds it.
         await using var scope = scopes.CreateAsyncScope();
@@ -157,12 +161,20 @@ public sealed class CachedSearch(
             var cited = response.Results.Select(r => r.DocumentId)
                 .Concat(response.Answer?.Passage is { } p ? [p.DocumentId] : [])
                 .Concat(response.AbstainedAnswer?.Passage is { } a ? [a.DocumentId] : []);
-            await cache.StoreAsync(hash, stamp, response, cited, reviewKey);
+            var stored = await cache.StoreAsync(hash, stamp, response, cited, reviewKey);
+            if (shared is not null)
+            {
+                shared.Stored = stored;
+            }
         }
 
         return response;
     }
 
     /// <summary>A pipeline run identical requests share, and when it gives up.</summary>
-    private sealed record SharedRun(DateTime Deadline, Lazy<Task<SearchResponse>> Response);
+    private sealed record SharedRun(DateTime Deadline, Lazy<Task<SearchResponse>> Response)
+    {
+        /// <summary>Whether the run's answer went into the cache (set before the run's task completes).</summary>
+        public bool Stored { get; set; }
+    }
 }
