@@ -81,9 +81,14 @@ up() {
     echo >&2
   fi
 
-  local answer
-  answer=$(curl -sS --fail-with-body --retry 10 --retry-delay 3 --get --data-urlencode "q=$question" "http://127.0.0.1:$http_port/api/search" \
-    | node -e 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(r.answer?.text ?? "")')
+  # The response goes to a file, not a pipe: curl truncates a file before each retry, while on stdout every refused
+  # attempt's body would precede the answer (CI: two 503 bodies glued to the JSON that finally came).
+  local answer response
+  response=$(mktemp)
+  curl -sS --fail-with-body --retry 10 --retry-delay 3 -o "$response" --get --data-urlencode "q=$question" \
+    "http://127.0.0.1:$http_port/api/search" || { cat "$response" >&2; rm -f "$response"; exit 1; }
+  answer=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.answer?.text ?? "")' "$response")
+  rm -f "$response"
   [ -n "$answer" ] || { echo "error: no answer box for \"$question\"" >&2; exit 1; }
   echo "$question → $answer" >&2
   echo "the page: http://127.0.0.1:$http_port/   gRPC: 127.0.0.1:$grpc_port   (make kube-down stops it)" >&2
