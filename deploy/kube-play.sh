@@ -91,6 +91,11 @@ up() {
   rm -f "$response"
   [ -n "$answer" ] || { echo "error: no answer box for \"$question\"" >&2; exit 1; }
   echo "$question → $answer" >&2
+  # A container that restarted on the way (a probe, the memory limit) explains a refused first question: say so.
+  local restarted
+  restarted=$(podman ps -a --filter "name=^$prefix-" --format '{{.Names}}' \
+    | xargs -r podman inspect --format '{{.Name}} {{.RestartCount}} {{.State.OOMKilled}}' | awk '$2 != "0" {print "  " $1 " restarted " $2 " time(s), OOM-killed: " $3}')
+  [ -z "$restarted" ] || printf 'warning: restarted during start:\n%s\n' "$restarted" >&2
   echo "the page: http://127.0.0.1:$http_port/   gRPC: 127.0.0.1:$grpc_port   (make kube-down stops it)" >&2
 }
 
