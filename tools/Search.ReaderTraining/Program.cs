@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
+using Search.ReaderTraining;
+using TorchSharp;
+
+const string Usage = """
+    search-reader-train: fine-tunes all-MiniLM-L6-v2 into a span reader on SQuAD-shaped data and writes it as ONNX.
+
+      search-reader-train --data <file.json[.gz]> --out <folder> [options]
+
+    --data FILE          SQuAD-shaped questions (e.g. ../shared/data/squad-v1.1-dev/dev-v1.1-half.json.gz)
+    --out FOLDER         where reader.onnx, reader.json (the record of the run) and curve.jsonl go
+    --train-folds 0,1,2  article folds to learn from (AnswerFolds: 3 is held out and never trained on)
+    --scope sentence     sentence: the answer's sentence; paragraph: the whole paragraph
+    --max-tokens 64      word pieces per window (question and context)
+    --epochs 2  --batch 16  --lr 1e-4  --seed 13  --threads <cores>
+    --minutes M          stop after M minutes of training (the schedule is still the full run's)
+    --eval-every N       held-out EM and F1 every N training windows (a learning curve); 0: at the start and end
+    --eval-questions N   held-out questions in each point of the curve (default: all of fold 3)
+    --limit N            train on the first N questions only (a shorter curve)
+    """;
+
+try
+{
+    var options = ParseArguments(args);
+    if (options.ContainsKey("help") || !options.ContainsKey("data") || !options.ContainsKey("out"))
+    {
+        Console.Error.WriteLine(Usage);
+        return options.ContainsKey("help") ? 0 : 2;
+    }
+
+    TorchNative.Prepare();
+    if (!TorchNative.CanLoad())
+    {
+        Console.Error.WriteLine("error: libLibTorchSharp.so does not load here (see TorchNative.cs); rebuild with dotnet build and try again");
+        return 1;
+    }
+
+    var threads = Int(options, "threads", Environment.ProcessorCount);
+    torch.set_num_threads(threads);
+    torch.manual_seed(Int(options, "seed", 13));
+    var settings = new TrainingSettings
+    {
+        MaxTokens = Int(options, "max-tokens", 64),
+        BatchSize = Int(options, "batch", 16),
+        LearningRate = double.Parse(options.GetValueOrDefault("lr", "1e-4"), CultureInfo.InvariantCulture),
+        Epochs = Int(options, "epochs", 2),
+        Seed = Int(options, "seed", 13),
+        TimeLimit = options.TryGetValue("minutes", out var minutes) ? TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)) : null,
+        EvaluateEvery = Int(options, "eval-every", 0),
+    };
+    var scope = options.GetValueOrDefault("scope", "sentence") switch
+    {
+        "sentence" => ReaderExamples.Scope.Sentence,
+        "paragraph" => ReaderExamples.Scope.Paragraph,
+        var other => throw new ArgumentException($"--scope: sentence or paragraph, not {other}"),
+    };
+    var folds = options.GetValueOrDefault("train-folds", "0,1,2").Split(',').Select(f => int.Parse(f, CultureInfo.InvariantCulture)).ToHashSet();
+    if (folds.Contains(AnswerFolds.HeldOut))
+    {
+        throw new ArgumentException($"--train-folds: fold {AnswerFolds.HeldOut} is the held-out fold");
+    }
+
+    var data = SquadReader.ReadFile(options["data"]);
+    var training = ReaderExamples.FromSquad(data, folds, scope);
+    if (options.TryGetValue("limit", out var limit))
+    {
+        training = training.Take(int.Parse(limit, CultureInfo.InvariantCulture)).ToList();
+    }
+
+    var heldOut = ReaderExamples.FromSquad(data, new HashSet<int> { AnswerFolds.HeldOut }, scope);
+    if (options.TryGetValue("eval-questions", out var evalQuestions))
+    {
+        heldOut = heldOut.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList();
+    }
+
+    var output = Directory.CreateDirectory(options["out"]).FullName;
+    var pieces = WordPieces.MiniLm();
+    var weights = MiniLmWeights.ReadPackaged();
+    using var model = new ReaderModel(weights, settings.Seed);
+    var clock = Stopwatch.StartNew();
+    var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
+    Console.Error.WriteLine($"training on {training.Count} questions of folds {string.Join(",", folds)}, held out {heldOut.Count}; {threads} threads");
+    trainer.Train(training, heldOut);
+
+    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias);
+    await File.WriteAllBytesAsync(Path.Combine(output, "reader.onnx"), reader);
+    await File.WriteAllLinesAsync(Path.Combine(output, "curve.jsonl"), trainer.Curve.Select(p => JsonSerializer.Serialize(p)));
+    var record = new
+    {
+        command = "search-reader-train " + string.Join(' ', args),
+        data = Path.GetFileName(options["data"]),
+        train_folds = folds.Order().ToArray(),
+        training_questions = training.Count,
+        held_out_questions = heldOut.Count,
+        settings,
+        seconds = Math.Round(clock.Elapsed.TotalSeconds),
+        held_out = trainer.Curve[^1],
+        model_bytes = reader.Length,
+    };
+    await File.WriteAllTextAsync(Path.Combine(output, "reader.json"), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
+    Console.Error.WriteLine($"wrote {output}/reader.onnx ({reader.Length / 1e6:F1} MB), reader.json, curve.jsonl");
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"unexpected argument {args[i]}");
+        }
+
+        var name = args[i][2..];
+        options[name] = name == "help" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
+    }
+
+    return options;
+}
+
+static int Int(Dictionary<string, string> options, string name, int fallback) =>
+    options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;

@@ -1,0 +1,137 @@
+using Search.Evaluation;
+using Search.Evaluation.Datasets;
+using Search.Text;
+
+namespace Search.ReaderTraining;
+
+/// <summary>A question and the text it is read against; the answer's range in that text when known (training).</summary>
+public sealed record ReaderExample(string Id, string Question, string Context, IReadOnlyList<string> Golds, TextRange? Answer);
+
+/// <summary>One model input: <c>[CLS] question [SEP] part of the context [SEP]</c>, and where the context's pieces sit.</summary>
+public sealed record ReaderWindow(ReaderExample Example, long[] Ids, long[] Types, int ContextFirst, IReadOnlyList<WordPiece> ContextPieces, int StartLabel, int EndLabel)
+{
+    public int Length => Ids.Length;
+}
+
+/// <summary>What the reader reads and learns from.</summary>
+public static class ReaderExamples
+{
+    /// <summary>How much text around the answer an example holds.</summary>
+    public enum Scope
+    {
+        /// <summary>The sentence that holds the answer (what the answer stage's best sentences give the reader).</summary>
+        Sentence,
+
+        /// <summary>The whole paragraph.</summary>
+        Paragraph,
+    }
+
+    /// <summary>
+    /// SQuAD-shaped questions of the given folds (<see cref="AnswerFolds"/>) with the text around the first place their
+    /// first findable answer occurs. Questions whose answers do not occur in their paragraph are left out.
+    /// </summary>
+    public static List<ReaderExample> FromSquad(SquadDataset data, IReadOnlySet<int> folds, Scope scope)
+    {
+        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
+        var examples = new List<ReaderExample>();
+        foreach (var question in data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))))
+        {
+            var paragraph = paragraphs[question.DocumentId];
+            var found = question.Answers.Select(a => (Answer: a, At: paragraph.IndexOf(a, StringComparison.Ordinal))).FirstOrDefault(f => f.At >= 0);
+            if (found.Answer is null)
+            {
+                continue;
+            }
+
+            var answer = new TextRange(found.At, found.At + found.Answer.Length);
+            var around = scope == Scope.Paragraph ? new TextRange(0, paragraph.Length) : Covering(paragraph, answer);
+            examples.Add(new ReaderExample(
+                question.Id, question.Question, around.Of(paragraph), question.Answers,
+                new TextRange(answer.Start - around.Start, answer.End - around.Start)));
+        }
+
+        return examples;
+    }
+
+    /// <summary>The sentences of <paramref name="text"/> that the range touches, as one range.</summary>
+    public static TextRange Covering(string text, TextRange range)
+    {
+        var sentences = SentenceSplitter.Split(text).Where(s => s.Start < range.End && s.End > range.Start).ToList();
+        return sentences.Count == 0 ? range : new TextRange(Math.Min(sentences[0].Start, range.Start), Math.Max(sentences[^1].End, range.End));
+    }
+
+    /// <summary>
+    /// The windows of an example: the question (at most <paramref name="maxQuestion"/> pieces), then the context's
+    /// pieces in windows of what is left of <paramref name="maxTokens"/>, overlapping by half. For training
+    /// (<paramref name="training"/>) only the first window that holds the whole answer, labelled.
+    /// </summary>
+    public static List<ReaderWindow> Windows(WordPieces pieces, ReaderExample example, int maxTokens, int maxQuestion, bool training)
+    {
+        var question = pieces.Split(example.Question);
+        if (question.Count > maxQuestion)
+        {
+            question = question[..maxQuestion];
+        }
+
+        var context = pieces.Split(example.Context);
+        var room = Math.Max(8, maxTokens - question.Count - 3);
+        var windows = new List<ReaderWindow>();
+        for (var first = 0; first < Math.Max(1, context.Count); first += Math.Max(1, room / 2))
+        {
+            var part = context.Skip(first).Take(room).ToList();
+            var (start, end) = (-1, -1);
+            if (example.Answer is { } answer)
+            {
+                start = part.FindIndex(p => p.End > answer.Start);
+                end = part.FindLastIndex(p => p.Start < answer.End);
+                var whole = start >= 0 && end >= start && (first == 0 || context[first - 1].End <= answer.Start)
+                    && (first + part.Count == context.Count || context[first + part.Count].Start >= answer.End);
+                if (!whole)
+                {
+                    (start, end) = (-1, -1);
+                }
+            }
+
+            if (!training || start >= 0)
+            {
+                windows.Add(Build(pieces, example, question, part, start, end));
+                if (training)
+                {
+                    break;
+                }
+            }
+
+            if (first + room >= context.Count)
+            {
+                break;
+            }
+        }
+
+        return windows;
+    }
+
+    private static ReaderWindow Build(WordPieces pieces, ReaderExample example, List<WordPiece> question, List<WordPiece> part, int start, int end)
+    {
+        var length = question.Count + part.Count + 3;
+        var ids = new long[length];
+        var types = new long[length];
+        var at = 0;
+        ids[at++] = pieces.Classifier;
+        foreach (var piece in question)
+        {
+            ids[at++] = piece.Id;
+        }
+
+        ids[at++] = pieces.Separator;
+        var contextFirst = at;
+        foreach (var piece in part)
+        {
+            types[at] = 1;
+            ids[at++] = piece.Id;
+        }
+
+        types[at] = 1;
+        ids[at] = pieces.Separator;
+        return new ReaderWindow(example, ids, types, contextFirst, part, start < 0 ? -1 : contextFirst + start, end < 0 ? -1 : contextFirst + end);
+    }
+}

@@ -1,0 +1,105 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Search.ReaderTraining;
+
+/// <summary>
+/// The MiniLM encoder (BERT: 6 layers, 384 wide, 12 heads, GELU, layer norms after each block) in TorchSharp, with
+/// its weights read from the ONNX file, and a span head: two scores per token, "the answer starts here" and "ends
+/// here". The forward pass computes what the ONNX graph computes (the parity is tested), so the trained weights
+/// can be written back into that graph.
+/// </summary>
+public sealed class ReaderModel : nn.Module
+{
+    public const int Width = 384;
+    public const int Heads = 12;
+    public const int Layers = 6;
+    private const double LayerNormEpsilon = 1e-12;
+
+    private readonly Dictionary<string, Parameter> _weights = new(StringComparer.Ordinal);
+    private readonly Parameter _head;
+    private readonly Parameter _headBias;
+
+    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1) : base(nameof(ReaderModel))
+    {
+        Dropout = dropout;
+        foreach (var (name, shape) in weights.Names.Where(w => !w.Name.StartsWith("pooler.", StringComparison.Ordinal)))
+        {
+            var parameter = new Parameter(tensor(weights.Read(name), shape));
+            _weights[name] = parameter;
+            register_parameter(name.Replace('.', '_'), parameter);
+        }
+
+        // The head starts small and random (BERT's initialisation: normal, deviation 0.02), the bias at zero.
+        using (var generator = new Generator((ulong)seed))
+        {
+            _head = new Parameter(normal(0, 0.02, [Width, 2], generator: generator));
+        }
+
+        _headBias = new Parameter(zeros(2));
+        register_parameter("qa_outputs_weight", _head);
+        register_parameter("qa_outputs_bias", _headBias);
+    }
+
+    public double Dropout { get; }
+
+    /// <summary>Start and end scores, [batch, sequence] each.</summary>
+    public (Tensor Start, Tensor End) Forward(Tensor ids, Tensor types, Tensor mask)
+    {
+        var logits = Hidden(ids, types, mask).matmul(_head) + _headBias;
+        var parts = logits.unbind(-1);
+        return (parts[0], parts[1]);
+    }
+
+    /// <summary>The last hidden state, [batch, sequence, 384]: the ONNX graph's <c>last_hidden_state</c>.</summary>
+    public Tensor Hidden(Tensor ids, Tensor types, Tensor mask)
+    {
+        var sequence = ids.shape[1];
+        var positions = arange(sequence, dtype: ScalarType.Int64).unsqueeze(0);
+        var x = W("embeddings.word_embeddings.weight")[ids]
+            + W("embeddings.token_type_embeddings.weight")[types]
+            + W("embeddings.position_embeddings.weight")[positions];
+        x = Norm(x, "embeddings.LayerNorm");
+        x = F.dropout(x, Dropout, training);
+
+        // Padding gets -10000 before the softmax, as in the graph.
+        var blocked = (1 - mask.to_type(ScalarType.Float32)).unsqueeze(1).unsqueeze(2) * -10000f;
+        for (var layer = 0; layer < Layers; layer++)
+        {
+            x = Block(x, blocked, $"encoder.layer.{layer}.");
+        }
+
+        return x;
+    }
+
+    /// <summary>Every trained weight by its ONNX name (the head apart), to write back.</summary>
+    public Dictionary<string, float[]> EncoderWeights() =>
+        _weights.ToDictionary(p => p.Key, p => p.Value.detach().cpu().data<float>().ToArray(), StringComparer.Ordinal);
+
+    public (float[] Head, float[] Bias) HeadWeights() => (_head.detach().data<float>().ToArray(), _headBias.detach().data<float>().ToArray());
+
+    private Tensor Block(Tensor x, Tensor blocked, string prefix)
+    {
+        long batch = x.shape[0], sequence = x.shape[1];
+        Tensor SplitHeads(Tensor t) => t.view(batch, sequence, Heads, Width / Heads).transpose(1, 2);
+
+        var query = SplitHeads(Linear(x, prefix + "attention.self.query"));
+        var key = SplitHeads(Linear(x, prefix + "attention.self.key"));
+        var value = SplitHeads(Linear(x, prefix + "attention.self.value"));
+        var scores = query.matmul(key.transpose(-1, -2)) / Math.Sqrt(Width / Heads) + blocked;
+        var attention = F.dropout(F.softmax(scores, -1), Dropout, training);
+        var context = attention.matmul(value).transpose(1, 2).reshape(batch, sequence, Width);
+        var attended = Norm(F.dropout(Linear(context, prefix + "attention.output.dense"), Dropout, training) + x, prefix + "attention.output.LayerNorm");
+        var inner = F.gelu(Linear(attended, prefix + "intermediate.dense"));
+        return Norm(F.dropout(Linear(inner, prefix + "output.dense"), Dropout, training) + attended, prefix + "output.LayerNorm");
+    }
+
+    private Tensor Linear(Tensor x, string name) => x.matmul(W(name + ".weight")) + W(name + ".bias");
+
+    private Tensor Norm(Tensor x, string name) =>
+        F.layer_norm(x, [Width], W(name + ".weight"), W(name + ".bias"), LayerNormEpsilon);
+
+    private Parameter W(string name) => _weights[name];
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using Search.Evaluation;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Search.ReaderTraining;
+
+/// <summary>How a fine-tuning run goes.</summary>
+public sealed record TrainingSettings
+{
+    public int MaxTokens { get; init; } = 64;
+    public int MaxQuestion { get; init; } = 24;
+    public int MaxAnswerPieces { get; init; } = 30;
+    public int BatchSize { get; init; } = 16;
+    public double LearningRate { get; init; } = 1e-4;
+    public double WarmUp { get; init; } = 0.1;
+    public double WeightDecay { get; init; } = 0.01;
+    public int Epochs { get; init; } = 2;
+    public int Seed { get; init; } = 13;
+
+    /// <summary>Stop early after this long (the schedule still runs as if for every epoch).</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>Evaluate on the held-out sample every this many training examples (0: at the end only).</summary>
+    public int EvaluateEvery { get; init; }
+}
+
+/// <summary>One point of a learning curve.</summary>
+public sealed record CurvePoint(int Examples, double Seconds, double ExactMatch, double F1, int Questions, double? Loss);
+
+/// <summary>A predicted answer: the text, its score (start + end scores) and the probability the softmaxes give it.</summary>
+public sealed record ReadAnswer(string Text, double Score, double Probability);
+
+/// <summary>Fine-tunes a <see cref="ReaderModel"/> on labelled windows (AdamW, linear warm-up then linear decay, clipped gradients).</summary>
+public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, TrainingSettings settings, Action<string> log)
+{
+    public List<CurvePoint> Curve { get; } = [];
+
+    public void Train(IReadOnlyList<ReaderExample> training, IReadOnlyList<ReaderExample> heldOut)
+    {
+        var windows = training.SelectMany(e => ReaderExamples.Windows(pieces, e, settings.MaxTokens, settings.MaxQuestion, training: true)).ToList();
+        log($"{windows.Count} training windows from {training.Count} questions ({training.Count - windows.Count} without the whole answer in a window)");
+        var steps = (int)Math.Ceiling(windows.Count / (double)settings.BatchSize) * settings.Epochs;
+        var warmUp = Math.Max(1, (int)(steps * settings.WarmUp));
+        var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        var random = new Random(settings.Seed);
+        var clock = Stopwatch.StartNew();
+        var seen = 0;
+        var step = 0;
+        var lossSum = 0.0;
+        var lossCount = 0;
+        var nextEvaluation = settings.EvaluateEvery > 0 ? settings.EvaluateEvery : int.MaxValue;
+        Evaluate(heldOut, seen, clock, null);
+        for (var epoch = 0; epoch < settings.Epochs && !OutOfTime(clock); epoch++)
+        {
+            var order = windows.OrderBy(_ => random.Next()).ToList();
+            for (var at = 0; at < order.Count && !OutOfTime(clock); at += settings.BatchSize)
+            {
+                var batch = order.Skip(at).Take(settings.BatchSize).ToList();
+                var rate = step < warmUp ? settings.LearningRate * (step + 1) / warmUp : settings.LearningRate * Math.Max(0, steps - step) / (steps - warmUp);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = rate;
+                }
+
+                model.train();
+                using (var scope = NewDisposeScope())
+                {
+                    optimizer.zero_grad();
+                    var (ids, types, mask) = Tensors(batch);
+                    var (start, end) = model.Forward(ids, types, mask);
+                    var blocked = (1 - mask.to_type(ScalarType.Float32)) * -10000f;
+                    var loss = (F.cross_entropy(start + blocked, tensor(batch.Select(w => (long)w.StartLabel).ToArray()))
+                        + F.cross_entropy(end + blocked, tensor(batch.Select(w => (long)w.EndLabel).ToArray()))) / 2;
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                    optimizer.step();
+                    lossSum += loss.item<float>();
+                    lossCount++;
+                }
+
+                step++;
+                seen += batch.Count;
+                if (step % 20 == 0)
+                {
+                    log($"epoch {epoch + 1} step {step}/{steps}: loss {lossSum / lossCount:F3}, {seen / clock.Elapsed.TotalSeconds:F1} windows/s, lr {rate:E1}");
+                }
+
+                if (seen >= nextEvaluation)
+                {
+                    Evaluate(heldOut, seen, clock, lossSum / Math.Max(1, lossCount));
+                    (lossSum, lossCount) = (0, 0);
+                    nextEvaluation += settings.EvaluateEvery;
+                }
+            }
+        }
+
+        if (Curve.Count == 0 || Curve[^1].Examples != seen)
+        {
+            Evaluate(heldOut, seen, clock, lossSum / Math.Max(1, lossCount));
+        }
+    }
+
+    /// <summary>The best span of each example over its windows.</summary>
+    public List<ReadAnswer> Read(IReadOnlyList<ReaderExample> examples)
+    {
+        model.eval();
+        var answers = new List<ReadAnswer>(examples.Count);
+        using var noGrad = no_grad();
+        foreach (var example in examples)
+        {
+            ReadAnswer best = new("", double.NegativeInfinity, 0);
+            var windows = ReaderExamples.Windows(pieces, example, settings.MaxTokens, settings.MaxQuestion, training: false);
+            using var scope = NewDisposeScope();
+            var (ids, types, mask) = Tensors(windows);
+            var (start, end) = model.Forward(ids, types, mask);
+            for (var w = 0; w < windows.Count; w++)
+            {
+                var window = windows[w];
+                var count = window.ContextPieces.Count;
+                var s = start[w].narrow(0, window.ContextFirst, count);
+                var e = end[w].narrow(0, window.ContextFirst, count);
+                var starts = s.data<float>().ToArray();
+                var ends = e.data<float>().ToArray();
+                var startProbability = F.softmax(start[w].narrow(0, window.ContextFirst, count), 0).data<float>().ToArray();
+                var endProbability = F.softmax(end[w].narrow(0, window.ContextFirst, count), 0).data<float>().ToArray();
+                for (var i = 0; i < count; i++)
+                {
+                    for (var j = i; j < Math.Min(count, i + settings.MaxAnswerPieces); j++)
+                    {
+                        var score = starts[i] + ends[j];
+                        if (score > best.Score)
+                        {
+                            var text = example.Context[window.ContextPieces[i].Start..window.ContextPieces[j].End];
+                            best = new ReadAnswer(text, score, startProbability[i] * endProbability[j]);
+                        }
+                    }
+                }
+            }
+
+            answers.Add(best);
+        }
+
+        return answers;
+    }
+
+    private void Evaluate(IReadOnlyList<ReaderExample> heldOut, int seen, Stopwatch clock, double? loss)
+    {
+        if (heldOut.Count == 0)
+        {
+            return;
+        }
+
+        clock.Stop(); // the curve's time is training time
+        var timer = Stopwatch.StartNew();
+        var answers = Read(heldOut);
+        var exact = heldOut.Zip(answers, (e, a) => AnswerMetrics.ExactMatch(a.Text, e.Golds, chinese: false)).Average();
+        var f1 = heldOut.Zip(answers, (e, a) => AnswerMetrics.F1(a.Text, e.Golds, chinese: false)).Average();
+        Curve.Add(new CurvePoint(seen, Math.Round(clock.Elapsed.TotalSeconds, 1), Math.Round(exact, 4), Math.Round(f1, 4), heldOut.Count, loss is { } l ? Math.Round(l, 4) : null));
+        log($"after {seen} windows ({clock.Elapsed.TotalMinutes:F1} min): held-out EM {exact:P1}, F1 {f1:P1} over {heldOut.Count} questions (read in {timer.Elapsed.TotalSeconds:F0} s)");
+        clock.Start();
+    }
+
+    private bool OutOfTime(Stopwatch clock) => settings.TimeLimit is { } limit && clock.Elapsed >= limit;
+
+    private (Tensor Ids, Tensor Types, Tensor Mask) Tensors(IReadOnlyList<ReaderWindow> batch)
+    {
+        var width = batch.Max(w => w.Length);
+        var ids = new long[batch.Count * width];
+        var types = new long[batch.Count * width];
+        var mask = new long[batch.Count * width];
+        for (var b = 0; b < batch.Count; b++)
+        {
+            Array.Fill(ids, pieces.Padding, b * width, width);
+            Array.Copy(batch[b].Ids, 0, ids, b * width, batch[b].Length);
+            Array.Copy(batch[b].Types, 0, types, b * width, batch[b].Length);
+            Array.Fill(mask, 1L, b * width, batch[b].Length);
+        }
+
+        long[] shape = [batch.Count, width];
+        return (tensor(ids, shape), tensor(types, shape), tensor(mask, shape));
+    }
+}
