@@ -21,12 +21,18 @@ const string Usage = """
     --eval-every N       held-out EM and F1 every N training windows (a learning curve); 0: at the start and end
     --eval-questions N   held-out questions in each point of the curve (default: all of fold 3)
     --limit N            train on the first N questions only (a shorter curve)
+    --no-measure         skip the last step: the written model run by ONNX Runtime (floats and eight-bit weights,
+                         one thread) on the held-out questions, its EM, F1 and milliseconds per question
+
+      search-reader-train --measure <reader.onnx> --data <file> [--scope, --max-tokens, --eval-questions as above]
+
+    runs only that last step on a reader written before.
     """;
 
 try
 {
     var options = ParseArguments(args);
-    if (options.ContainsKey("help") || !options.ContainsKey("data") || !options.ContainsKey("out"))
+    if (options.ContainsKey("help") || !options.ContainsKey("data") || !(options.ContainsKey("out") || options.ContainsKey("measure")))
     {
         Console.Error.WriteLine(Usage);
         return options.ContainsKey("help") ? 0 : 2;
@@ -77,8 +83,18 @@ try
         heldOut = heldOut.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList();
     }
 
-    var output = Directory.CreateDirectory(options["out"]).FullName;
     var pieces = WordPieces.MiniLm();
+    if (options.TryGetValue("measure", out var written))
+    {
+        foreach (var cost in MeasureCost(await File.ReadAllBytesAsync(written), pieces, settings, heldOut))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(cost));
+        }
+
+        return 0;
+    }
+
+    var output = Directory.CreateDirectory(options["out"]).FullName;
     var weights = MiniLmWeights.ReadPackaged();
     using var model = new ReaderModel(weights, settings.Seed);
     var clock = Stopwatch.StartNew();
@@ -89,6 +105,7 @@ try
     var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader.onnx"), reader);
     await File.WriteAllLinesAsync(Path.Combine(output, "curve.jsonl"), trainer.Curve.Select(p => JsonSerializer.Serialize(p)));
+    var costs = options.ContainsKey("no-measure") ? [] : MeasureCost(reader, pieces, settings, heldOut);
     var record = new
     {
         command = "search-reader-train " + string.Join(' ', args),
@@ -99,6 +116,7 @@ try
         settings,
         seconds = Math.Round(clock.Elapsed.TotalSeconds),
         held_out = trainer.Curve[^1],
+        onnx_runtime = costs,
         model_bytes = reader.Length,
     };
     await File.WriteAllTextAsync(Path.Combine(output, "reader.json"), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
@@ -122,10 +140,25 @@ static Dictionary<string, string> ParseArguments(string[] args)
         }
 
         var name = args[i][2..];
-        options[name] = name == "help" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
+        options[name] = name is "help" or "no-measure" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
     }
 
     return options;
+}
+
+static List<OnnxReader.Cost> MeasureCost(byte[] reader, WordPieces pieces, TrainingSettings settings, IReadOnlyList<ReaderExample> heldOut)
+{
+    var costs = new List<OnnxReader.Cost>();
+    foreach (var eightBit in new[] { false, true })
+    {
+        using var onnx = new OnnxReader(reader, eightBit, pieces, settings);
+        var cost = onnx.Measure(eightBit ? "int8" : "float32", heldOut);
+        Console.Error.WriteLine($"ONNX Runtime, {cost.Weights}, one thread: EM {cost.ExactMatch:P1}, F1 {cost.F1:P1}; "
+            + $"{cost.MedianMs} ms per question at the median, {cost.CpuMsPerQuestion} ms of CPU on average, over {cost.Questions} questions");
+        costs.Add(cost);
+    }
+
+    return costs;
 }
 
 static int Int(Dictionary<string, string> options, string name, int fallback) =>

@@ -110,6 +110,24 @@ public static class ReaderExamples
         return windows;
     }
 
+    /// <summary>Windows side by side, padded to the longest: ids, token types and attention mask, [count, width].</summary>
+    public static (long[] Ids, long[] Types, long[] Mask, int Width) Pack(IReadOnlyList<ReaderWindow> windows, int padding)
+    {
+        var width = windows.Max(w => w.Length);
+        var ids = new long[windows.Count * width];
+        var types = new long[windows.Count * width];
+        var mask = new long[windows.Count * width];
+        for (var b = 0; b < windows.Count; b++)
+        {
+            Array.Fill(ids, padding, b * width, width);
+            Array.Copy(windows[b].Ids, 0, ids, b * width, windows[b].Length);
+            Array.Copy(windows[b].Types, 0, types, b * width, windows[b].Length);
+            Array.Fill(mask, 1L, b * width, windows[b].Length);
+        }
+
+        return (ids, types, mask, width);
+    }
+
     private static ReaderWindow Build(WordPieces pieces, ReaderExample example, List<WordPiece> question, List<WordPiece> part, int start, int end)
     {
         var length = question.Count + part.Count + 3;

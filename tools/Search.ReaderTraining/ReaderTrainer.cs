@@ -29,9 +29,6 @@ public sealed record TrainingSettings
 /// <summary>One point of a learning curve.</summary>
 public sealed record CurvePoint(int Examples, double Seconds, double ExactMatch, double F1, int Questions, double? Loss);
 
-/// <summary>A predicted answer: the text, its score (start + end scores) and the probability the softmaxes give it.</summary>
-public sealed record ReadAnswer(string Text, double Score, double Probability);
-
 /// <summary>Fine-tunes a <see cref="ReaderModel"/> on labelled windows (AdamW, linear warm-up then linear decay, clipped gradients).</summary>
 public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, TrainingSettings settings, Action<string> log)
 {
@@ -115,28 +112,12 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
             using var scope = NewDisposeScope();
             var (ids, types, mask) = Tensors(windows);
             var (start, end) = model.Forward(ids, types, mask);
+            var starts = start.data<float>().ToArray();
+            var ends = end.data<float>().ToArray();
+            var width = (int)start.shape[1];
             for (var w = 0; w < windows.Count; w++)
             {
-                var window = windows[w];
-                var count = window.ContextPieces.Count;
-                var s = start[w].narrow(0, window.ContextFirst, count);
-                var e = end[w].narrow(0, window.ContextFirst, count);
-                var starts = s.data<float>().ToArray();
-                var ends = e.data<float>().ToArray();
-                var startProbability = F.softmax(start[w].narrow(0, window.ContextFirst, count), 0).data<float>().ToArray();
-                var endProbability = F.softmax(end[w].narrow(0, window.ContextFirst, count), 0).data<float>().ToArray();
-                for (var i = 0; i < count; i++)
-                {
-                    for (var j = i; j < Math.Min(count, i + settings.MaxAnswerPieces); j++)
-                    {
-                        var score = starts[i] + ends[j];
-                        if (score > best.Score)
-                        {
-                            var text = example.Context[window.ContextPieces[i].Start..window.ContextPieces[j].End];
-                            best = new ReadAnswer(text, score, startProbability[i] * endProbability[j]);
-                        }
-                    }
-                }
+                best = SpanDecoder.Better(best, example, windows[w], starts.AsSpan(w * width, width), ends.AsSpan(w * width, width), settings.MaxAnswerPieces);
             }
 
             answers.Add(best);
@@ -166,18 +147,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
 
     private (Tensor Ids, Tensor Types, Tensor Mask) Tensors(IReadOnlyList<ReaderWindow> batch)
     {
-        var width = batch.Max(w => w.Length);
-        var ids = new long[batch.Count * width];
-        var types = new long[batch.Count * width];
-        var mask = new long[batch.Count * width];
-        for (var b = 0; b < batch.Count; b++)
-        {
-            Array.Fill(ids, pieces.Padding, b * width, width);
-            Array.Copy(batch[b].Ids, 0, ids, b * width, batch[b].Length);
-            Array.Copy(batch[b].Types, 0, types, b * width, batch[b].Length);
-            Array.Fill(mask, 1L, b * width, batch[b].Length);
-        }
-
+        var (ids, types, mask, width) = ReaderExamples.Pack(batch, pieces.Padding);
         long[] shape = [batch.Count, width];
         return (tensor(ids, shape), tensor(types, shape), tensor(mask, shape));
     }

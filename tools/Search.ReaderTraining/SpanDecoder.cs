@@ -1,0 +1,59 @@
+namespace Search.ReaderTraining;
+
+/// <summary>A predicted answer: the text, its score (start + end scores) and the probability the softmaxes give it.</summary>
+public sealed record ReadAnswer(string Text, double Score, double Probability)
+{
+    public static readonly ReadAnswer None = new("", double.NegativeInfinity, 0);
+}
+
+/// <summary>The best span of a window from its start and end scores, whoever computed them (TorchSharp or ONNX Runtime).</summary>
+public static class SpanDecoder
+{
+    /// <summary>
+    /// <paramref name="best"/>, or this window's best span when it scores higher: the context pieces i ≤ j &lt; i +
+    /// <paramref name="maxPieces"/> with the highest start[i] + end[j]. The probability is the two softmaxes' over the
+    /// window's context.
+    /// </summary>
+    public static ReadAnswer Better(ReadAnswer best, ReaderExample example, ReaderWindow window, ReadOnlySpan<float> starts, ReadOnlySpan<float> ends, int maxPieces)
+    {
+        var count = window.ContextPieces.Count;
+        var s = starts.Slice(window.ContextFirst, count);
+        var e = ends.Slice(window.ContextFirst, count);
+        var (bestI, bestJ, bestScore) = (-1, -1, best.Score);
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = i; j < Math.Min(count, i + maxPieces); j++)
+            {
+                if (s[i] + e[j] > bestScore)
+                {
+                    (bestI, bestJ, bestScore) = (i, j, s[i] + e[j]);
+                }
+            }
+        }
+
+        if (bestI < 0)
+        {
+            return best;
+        }
+
+        var text = example.Context[window.ContextPieces[bestI].Start..window.ContextPieces[bestJ].End];
+        return new ReadAnswer(text, bestScore, Softmax(s, bestI) * Softmax(e, bestJ));
+    }
+
+    private static double Softmax(ReadOnlySpan<float> scores, int at)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var score in scores)
+        {
+            max = Math.Max(max, score);
+        }
+
+        var sum = 0.0;
+        foreach (var score in scores)
+        {
+            sum += Math.Exp(score - max);
+        }
+
+        return Math.Exp(scores[at] - max) / sum;
+    }
+}
