@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Search.Answer;
 using Search.Reading;
+using Search.Reading.Neural;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -15,7 +16,12 @@ public static class AnswerExtensions
         var modelPath = builder.Configuration[$"{ReaderOptions.SectionName}:{nameof(ReaderOptions.ModelPath)}"];
         var model = string.IsNullOrWhiteSpace(modelPath) ? AnswerModel.LoadDefault() : AnswerModel.Load(modelPath);
         builder.Services.AddSingleton(model);
-        builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<ReaderOptions>>().Value, model));
+        // So does the span reader, when it is on (a missing file is an error, not a silent fallback).
+        var section = builder.Configuration.GetSection(ReaderOptions.SectionName);
+        var reader = section.GetValue(nameof(ReaderOptions.NeuralReader), defaultValue: true)
+            ? NeuralReader.Load(section[nameof(ReaderOptions.NeuralReaderPath)] is { Length: > 0 } path ? path : NeuralReader.ShippedPath)
+            : null;
+        builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<ReaderOptions>>().Value, model, reader));
         builder.Services.AddWarmUp<ReaderWarmUp>();
         builder.AddGeneration();
         return builder;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Search.Reading.Neural;
 using Search.Text;
 
 namespace Search.Reading;
@@ -7,9 +8,10 @@ namespace Search.Reading;
 /// Reads the top passages and returns the best answer to a question. Sentences are scored against the
 /// question; in the best few, every typed span and short phrase is an option, and the trained
 /// <see cref="AnswerModel"/> ranks them and says how likely the best span, and each sentence, is right.
-/// The threshold for showing the box comes from the target precision.
+/// The threshold for showing the box comes from the target precision. When a <see cref="NeuralReader"/> is given, it
+/// reads the chosen sentence of an English question and its span becomes the short answer.
 /// </summary>
-public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel model)
+public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel model, NeuralReader? reader = null)
 {
     private readonly double _threshold = model.ThresholdFor(options.TargetPrecision);
 
@@ -17,6 +19,9 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     public double Threshold => _threshold;
 
     public AnswerModel Model => model;
+
+    /// <summary>The neural span reader, when one is on.</summary>
+    public NeuralReader? Reader => reader;
 
     /// <summary>
     /// The best answer to <paramref name="question"/> in <paramref name="passages"/>: the span the model
@@ -33,12 +38,58 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         }
 
         var shown = best.Confidence >= _threshold;
+        var (candidate, shortAnswer, readBy) = ReadShortAnswer(question, best, span, passages);
         return new AnswerResult(
-            best,
+            candidate,
             shown,
             shown ? "" : string.Create(CultureInfo.InvariantCulture,
                 $"confidence {best.Confidence:0.00} is below the threshold {_threshold:0.00} (target precision {options.TargetPrecision:0.00})"),
-            span);
+            shortAnswer,
+            readBy);
+    }
+
+    /// <summary>
+    /// The short answer by the neural reader, inside the sentence the box shows: the span itself when the box shows a
+    /// span, the short answer beside a whole sentence otherwise. The confidence stays the one the features gave the
+    /// sentence and span (the reader's probabilities are not yet among its features). Chinese questions and sentences
+    /// keep the ranker's span: the reader's vocabulary holds too few Han characters (docs/quality.md). A reader that
+    /// fails leaves the ranker's span and says so.
+    /// </summary>
+    private (AnswerCandidate Candidate, AnswerCandidate? ShortAnswer, string ReadBy) ReadShortAnswer(
+        string question, AnswerCandidate best, AnswerCandidate? span, IReadOnlyList<AnswerPassage> passages)
+    {
+        if (reader is null)
+        {
+            return (best, span, ShortAnswerBy.Features);
+        }
+
+        var text = passages[best.PassageIndex].Text;
+        var sentence = best.Sentence.Of(text);
+        if (question.Any(ChineseScript.IsHan) || sentence.Any(ChineseScript.IsHan))
+        {
+            return (best, span, ShortAnswerBy.Features);
+        }
+
+        ReadAnswer read;
+        try
+        {
+            read = reader.Read(question, sentence);
+        }
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidDataException)
+        {
+            return (best, span, ShortAnswerBy.Failed(e.Message.Length > 200 ? e.Message[..200] : e.Message));
+        }
+
+        if (!read.Found)
+        {
+            return (best, span, ShortAnswerBy.Features);
+        }
+
+        var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
+        var by = ShortAnswerBy.Neural(reader.Version);
+        return best.Shape == AnswerShape.Span
+            ? (best with { Answer = range }, null, by)
+            : (best, best with { Answer = range, Shape = AnswerShape.Span, Type = ExpectedAnswer.None }, by);
     }
 
     /// <summary>

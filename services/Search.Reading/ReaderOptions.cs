@@ -24,6 +24,15 @@ public sealed class ReaderOptions
     /// <summary>The answer model file; empty for the one shipped with the service (Models/answer-model.json).</summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>
+    /// Whether the fine-tuned span reader chooses the short answer of English questions inside the sentence the box
+    /// shows (off: the feature ranker's span, as for Chinese). docs/quality.md, "The neural reader".
+    /// </summary>
+    public bool NeuralReader { get; set; } = true;
+
+    /// <summary>The span reader's model file; empty for the one shipped with the service (Models/reader-en.onnx).</summary>
+    public string? NeuralReaderPath { get; set; }
+
     /// <summary>How many of the top passages are read.</summary>
     [Range(1, 50)]
     public int MaxPassages { get; set; } = 5;

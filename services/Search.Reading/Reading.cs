@@ -10,6 +10,19 @@ namespace Search.Reading;
 /// </summary>
 public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0, string Title = "");
 
+/// <summary>What chose an answer's short span: the answer box's <c>short_answer_by</c>.</summary>
+public static class ShortAnswerBy
+{
+    /// <summary>The feature ranker: the reader is off, the text is Chinese, or the reader found nothing.</summary>
+    public const string Features = "features";
+
+    /// <summary>The neural span reader of that version.</summary>
+    public static string Neural(string version) => "neural " + version;
+
+    /// <summary>The ranker, because the reader failed (a degradation, with its reason).</summary>
+    public static string Failed(string reason) => "features (the neural reader failed: " + reason + ")";
+}
+
 /// <summary>How an answer was taken from its passage.</summary>
 public enum AnswerShape
 {
@@ -31,10 +44,11 @@ public sealed record AnswerCandidate(
     IReadOnlyList<float> Features);
 
 /// <summary>
-/// The best candidate (when any sentence relates to the question), whether it is shown, and the best
-/// span the ranker found (the short answer, even when the candidate is a sentence).
+/// The best candidate (when any sentence relates to the question), whether it is shown, the best short answer (the
+/// span the ranker found, or the neural reader's in the candidate's sentence; beside a candidate that is a sentence)
+/// and what chose the short answer (<see cref="ShortAnswerBy"/>).
 /// </summary>
-public sealed record AnswerResult(AnswerCandidate? Candidate, bool Shown, string AbstainReason, AnswerCandidate? BestSpan = null)
+public sealed record AnswerResult(AnswerCandidate? Candidate, bool Shown, string AbstainReason, AnswerCandidate? BestSpan = null, string ReadBy = "")
 {
     public static AnswerResult None(string reason) => new(null, false, reason);
 }

@@ -1,5 +1,6 @@
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
+using Search.Reading.Neural;
 using Search.ReaderTraining;
 using Search.TestKit;
 
@@ -7,7 +8,7 @@ namespace Search.ReaderTraining.Tests;
 
 public sealed class TrainingTests
 {
-    private static readonly WordPieces Pieces = WordPieces.MiniLm();
+    private static readonly WordPieces Pieces = MiniLmWeights.ReadVocabulary();
 
     [Fact]
     public void ATrainingWindowsLabelsPointAtTheAnswer()
@@ -18,7 +19,7 @@ public sealed class TrainingTests
         var labelled = 0;
         foreach (var example in examples)
         {
-            foreach (var window in ReaderExamples.Windows(Pieces, example, 64, 24, training: true))
+            foreach (var window in ReaderWindows.Windows(Pieces, example, 64, 24, training: true))
             {
                 var first = window.ContextPieces[window.StartLabel - window.ContextFirst];
                 var last = window.ContextPieces[window.EndLabel - window.ContextFirst];

