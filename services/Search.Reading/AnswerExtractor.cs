@@ -14,6 +14,7 @@ namespace Search.Reading;
 public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel model, NeuralReader? reader = null)
 {
     private readonly double _threshold = model.ThresholdFor(options.TargetPrecision);
+    private readonly string[] _readerLanguages = options.NeuralReaderLanguages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The confidence a candidate needs to be shown: derived from the target precision on the model's measured curve.</summary>
     public double Threshold => _threshold;
@@ -51,9 +52,10 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     /// <summary>
     /// The short answer by the neural reader, inside the sentence the box shows: the span itself when the box shows a
     /// span, the short answer beside a whole sentence otherwise. The confidence stays the one the features gave the
-    /// sentence and span (the reader's probabilities are not yet among its features). Chinese questions and sentences
-    /// keep the ranker's span: the reader's vocabulary holds too few Han characters (docs/quality.md). A reader that
-    /// fails leaves the ranker's span and says so.
+    /// sentence and span (the reader's probabilities are not yet among its features). A language the reader was not
+    /// trained on (<see cref="NeuralReader.Languages"/>: MiniLM's own vocabulary holds too few Han characters, so
+    /// Chinese needs a grown one, docs/quality.md) or that <see cref="ReaderOptions.NeuralReaderLanguages"/> leaves out
+    /// keeps the ranker's span. A reader that fails leaves the ranker's span and says so.
     /// </summary>
     private (AnswerCandidate Candidate, AnswerCandidate? ShortAnswer, string ReadBy) ReadShortAnswer(
         string question, AnswerCandidate best, AnswerCandidate? span, IReadOnlyList<AnswerPassage> passages)
@@ -65,7 +67,8 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
         var text = passages[best.PassageIndex].Text;
         var sentence = best.Sentence.Of(text);
-        if (question.Any(ChineseScript.IsHan) || sentence.Any(ChineseScript.IsHan))
+        var language = question.Any(ChineseScript.IsHan) || sentence.Any(ChineseScript.IsHan) ? "zh" : "en";
+        if (!reader.Languages.Contains(language) || !_readerLanguages.Contains(language))
         {
             return (best, span, ShortAnswerBy.Features);
         }

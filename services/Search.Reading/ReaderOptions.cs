@@ -30,7 +30,14 @@ public sealed class ReaderOptions
     /// </summary>
     public bool NeuralReader { get; set; } = true;
 
-    /// <summary>The span reader's model file; empty for the one shipped with the service (Models/reader-en.onnx).</summary>
+    /// <summary>
+    /// The languages the span reader answers ("en", "zh"; comma-separated), of those it was trained on (the shipped one:
+    /// both). A question, or the sentence read, with Chinese characters counts as "zh".
+    /// </summary>
+    [RegularExpression("^ *(en|zh)? *(, *(en|zh) *)*$", ErrorMessage = "Answer:NeuralReaderLanguages: a comma-separated list of en and zh")]
+    public string NeuralReaderLanguages { get; set; } = "en,zh";
+
+    /// <summary>The span reader's model file; empty for the one shipped with the service (Models/reader.onnx).</summary>
     public string? NeuralReaderPath { get; set; }
 
     /// <summary>How many of the top passages are read.</summary>

@@ -9,13 +9,17 @@ namespace Search.Answer.Tests;
 /// <summary>The gRPC contract through a real host (TestServer), as the gateway calls it.</summary>
 public sealed class AnswerServiceTests : IClassFixture<AnswerServiceTests.SpanFirstHost>, IDisposable
 {
-    /// <summary>The service with the sentence fallback off, so the typed span itself is what the tests observe.</summary>
+    /// <summary>
+    /// The service with the sentence fallback and the neural reader off, so the feature ranker's typed span itself is
+    /// what the tests observe (the reader in the service: <see cref="NeuralReaderTests"/>).
+    /// </summary>
     public sealed class SpanFirstHost : SignedHost<Program>
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Answer:SentenceFallback", "false");
+            builder.UseSetting("Answer:NeuralReader", "false");
         }
     }
 

@@ -88,19 +88,26 @@ public sealed class MiniLmWeights
     /// <c>span_logits = last_hidden_state · head + headBias</c>, a new output of [batch, sequence, 2]. The
     /// vocabulary, the window shape and the version go into the model's metadata (<see cref="NeuralReader"/> reads them).
     /// </summary>
-    public byte[] WriteReader(IReadOnlyDictionary<string, float[]> weights, float[] head, float[] headBias, WordPieces pieces, ReaderShape window, string version)
+    public byte[] WriteReader(IReadOnlyDictionary<string, float[]> weights, float[] head, float[] headBias, WordPieces pieces, ReaderShape window, string version, IEnumerable<string>? languages = null)
     {
         var model = _model.Clone();
+        languages ??= ["en"];
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.VocabularyKey, Value = string.Join('\n', pieces.Vocabulary) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxTokensKey, Value = window.MaxTokens.ToString(CultureInfo.InvariantCulture) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxQuestionKey, Value = window.MaxQuestion.ToString(CultureInfo.InvariantCulture) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxAnswerPiecesKey, Value = window.MaxAnswerPieces.ToString(CultureInfo.InvariantCulture) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.VersionKey, Value = version });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.LanguagesKey, Value = string.Join(',', languages) });
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var (name, values) in weights)
         {
             var original = _byName.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"no weight named {name}");
             var target = initializers[original.Name];
+            if (name == ReaderModel.WordEmbeddings && values.Length % ReaderModel.Width == 0)
+            {
+                target.Dims[0] = values.Length / ReaderModel.Width; // the vocabulary may have grown
+            }
+
             if (target.Dims.Aggregate(1L, (a, b) => a * b) != values.Length)
             {
                 throw new ArgumentException($"{name}: {values.Length} values for a tensor of [{string.Join(", ", target.Dims)}]");

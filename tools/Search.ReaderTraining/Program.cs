@@ -5,6 +5,7 @@ using Search.Evaluation;
 using Search.Evaluation.Datasets;
 using Search.ReaderTraining;
 using Search.Reading.Neural;
+using Search.Text;
 using TorchSharp;
 
 const string Usage = """
@@ -12,8 +13,11 @@ const string Usage = """
 
       search-reader-train --data <file.json[.gz]> --out <folder> [options]
 
-    --data FILE          SQuAD-shaped questions (e.g. ../shared/data/squad-v1.1-dev/dev-v1.1-half.json.gz)
-    --out FOLDER         where reader-en.onnx (eight-bit, what the answer service ships), reader-float.onnx,
+    --data FILE[,FILE]   SQuAD-shaped questions (e.g. ../shared/data/squad-v1.1-dev/dev-v1.1-half.json.gz); several
+                         files are learned together, each with its own held-out fold
+    --extend-vocabulary N  add the Chinese characters the vocabulary lacks that the training data holds N times or
+                         more, as new word pieces whose embeddings learn; the model then reads Chinese too
+    --out FOLDER         where reader.onnx (eight-bit, what the answer service ships), reader-float.onnx,
                          reader.json (the record of the run) and curve.jsonl go
     --train-folds 0,1,2  article folds to learn from (AnswerFolds: 3 is held out and never trained on)
     --scope sentence     sentence: the answer's sentence; paragraph: the whole paragraph
@@ -22,7 +26,7 @@ const string Usage = """
     --minutes M          stop after M minutes of training (the schedule is still the full run's)
     --eval-every N       held-out EM and F1 every N training windows (a learning curve); 0: at the start and end
     --eval-questions N   held-out questions in each point of the curve (default: all of fold 3)
-    --limit N            train on the first N questions only (a shorter curve)
+    --limit N            train on the first N questions of each file only (a shorter curve)
     --freeze-words       keep the packaged word-piece table (47 MB of floats) as it is: half the weights, twice the speed
     --no-measure         skip the last step: both written models run as the answer service runs them (ONNX Runtime,
                          one thread) on the held-out questions, their EM, F1 and milliseconds per question
@@ -73,47 +77,70 @@ try
         throw new ArgumentException($"--train-folds: fold {AnswerFolds.HeldOut} is the held-out fold");
     }
 
-    var data = SquadReader.ReadFile(options["data"]);
-    var training = ReaderExamples.FromSquad(data, folds, scope);
-    if (options.TryGetValue("limit", out var limit))
+    // Each file's training folds and its held-out fold (the folds are by article within a file).
+    var files = options["data"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var training = new List<ReaderExample>();
+    var heldOutByFile = new List<(string File, List<ReaderExample> Examples)>();
+    foreach (var file in files)
     {
-        training = training.Take(int.Parse(limit, CultureInfo.InvariantCulture)).ToList();
+        var data = SquadReader.ReadFile(file);
+        var learn = ReaderExamples.FromSquad(data, folds, scope);
+        training.AddRange(options.TryGetValue("limit", out var limit) ? learn.Take(int.Parse(limit, CultureInfo.InvariantCulture)) : learn);
+        var kept = ReaderExamples.FromSquad(data, new HashSet<int> { AnswerFolds.HeldOut }, scope);
+        heldOutByFile.Add((Path.GetFileName(file), options.TryGetValue("eval-questions", out var evalQuestions) ? kept.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList() : kept));
     }
 
-    var heldOut = ReaderExamples.FromSquad(data, new HashSet<int> { AnswerFolds.HeldOut }, scope);
-    if (options.TryGetValue("eval-questions", out var evalQuestions))
-    {
-        heldOut = heldOut.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList();
-    }
-
-    var pieces = MiniLmWeights.ReadVocabulary();
+    var heldOut = heldOutByFile.SelectMany(f => f.Examples).ToList();
     if (options.TryGetValue("measure", out var written))
     {
-        Console.WriteLine(JsonSerializer.Serialize(Measure(Path.GetFileName(written), await File.ReadAllBytesAsync(written), heldOut)));
+        var bytes = await File.ReadAllBytesAsync(written);
+        foreach (var (file, examples) in heldOutByFile)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(Measure($"{Path.GetFileName(written)} on {file}", bytes, examples)));
+        }
+
         return 0;
+    }
+
+    // Chinese characters the vocabulary lacks, seen at least N times in the training questions and texts, become word
+    // pieces of their own (new embedding rows that learn); the model then reads Chinese too.
+    var pieces = MiniLmWeights.ReadVocabulary();
+    var added = 0;
+    if (options.TryGetValue("extend-vocabulary", out var minimum))
+    {
+        var known = pieces.Vocabulary.ToHashSet(StringComparer.Ordinal);
+        var missing = training.SelectMany(e => e.Question + e.Context).Where(ChineseScript.IsHan).Select(c => c.ToString())
+            .Where(c => !known.Contains(c)).CountBy(c => c, StringComparer.Ordinal)
+            .Where(p => p.Value >= int.Parse(minimum, CultureInfo.InvariantCulture)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        pieces = new WordPieces([.. pieces.Vocabulary, .. missing]);
+        added = missing.Count;
+        Console.Error.WriteLine($"vocabulary: {added} Chinese characters added (seen at least {minimum} times in training), {pieces.Vocabulary.Count} pieces");
     }
 
     var output = Directory.CreateDirectory(options["out"]).FullName;
     var weights = MiniLmWeights.ReadPackaged();
     var frozen = options.ContainsKey("freeze-words") ? new HashSet<string> { ReaderModel.WordEmbeddings } : [];
-    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen);
+    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown);
     var clock = Stopwatch.StartNew();
     var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
     Console.Error.WriteLine($"training on {training.Count} questions of folds {string.Join(",", folds)}, held out {heldOut.Count}; {threads} threads");
     trainer.Train(training, heldOut);
 
     var version = string.Create(CultureInfo.InvariantCulture, $"minilm-span-{DateTime.UtcNow:yyyyMMdd}-{scope.ToString().ToLowerInvariant()}{settings.MaxTokens}-seed{settings.Seed}");
-    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version);
+    string[] languages = added > 0 ? ["en", "zh"] : ["en"];
+    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages);
     var shipped = weights.Shippable(reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);
-    await File.WriteAllBytesAsync(Path.Combine(output, "reader-en.onnx"), shipped);
+    await File.WriteAllBytesAsync(Path.Combine(output, "reader.onnx"), shipped);
 
     await File.WriteAllLinesAsync(Path.Combine(output, "curve.jsonl"), trainer.Curve.Select(p => JsonSerializer.Serialize(p)));
-    List<ReaderCost.Cost> costs = options.ContainsKey("no-measure") ? [] : [Measure("reader-float.onnx", reader, heldOut), Measure("reader-en.onnx", shipped, heldOut)];
+    var costs = options.ContainsKey("no-measure")
+        ? []
+        : heldOutByFile.SelectMany(f => new[] { Measure($"reader-float.onnx on {f.File}", reader, f.Examples), Measure($"reader.onnx on {f.File}", shipped, f.Examples) }).ToList();
     var record = new
     {
         command = "search-reader-train " + string.Join(' ', args),
-        data = Path.GetFileName(options["data"]),
+        data = files.Select(Path.GetFileName).ToArray(),
         train_folds = folds.Order().ToArray(),
         training_questions = training.Count,
         held_out_questions = heldOut.Count,
@@ -123,11 +150,13 @@ try
         onnx_runtime = costs,
         version,
         frozen = frozen.Order().ToArray(),
+        languages,
+        added_pieces = added,
         float_bytes = reader.Length,
         shipped_bytes = shipped.Length,
     };
     await File.WriteAllTextAsync(Path.Combine(output, "reader.json"), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
-    Console.Error.WriteLine($"wrote {output}/reader-en.onnx ({shipped.Length / 1e6:F1} MB), reader-float.onnx ({reader.Length / 1e6:F1} MB), reader.json, curve.jsonl");
+    Console.Error.WriteLine($"wrote {output}/reader.onnx ({shipped.Length / 1e6:F1} MB), reader-float.onnx ({reader.Length / 1e6:F1} MB), reader.json, curve.jsonl");
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException)

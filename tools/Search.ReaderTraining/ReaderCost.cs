@@ -33,8 +33,8 @@ public static class ReaderCost
         times.Sort();
         return new Cost(
             name, examples.Count,
-            Math.Round(examples.Zip(answers, (e, a) => AnswerMetrics.ExactMatch(a.Text, e.Golds, chinese: false)).Average(), 4),
-            Math.Round(examples.Zip(answers, (e, a) => AnswerMetrics.F1(a.Text, e.Golds, chinese: false)).Average(), 4),
+            Math.Round(examples.Zip(answers, (e, a) => AnswerMetrics.ExactMatch(a.Text, e.Golds, AnswerMetrics.IsChinese(e.Question, e.Golds))).Average(), 4),
+            Math.Round(examples.Zip(answers, (e, a) => AnswerMetrics.F1(a.Text, e.Golds, AnswerMetrics.IsChinese(e.Question, e.Golds))).Average(), 4),
             Math.Round(times[times.Count / 2], 2), Math.Round(times.Average(), 2), Math.Round(cpuMs / examples.Count, 2));
     }
 }

@@ -21,12 +21,16 @@ public sealed class ReaderModel : nn.Module
     private readonly Dictionary<string, Parameter> _weights = new(StringComparer.Ordinal);
     private readonly Parameter _head;
     private readonly Parameter _headBias;
+    private readonly Parameter? _newRows;
 
     /// <summary>The word-piece embedding table: 30,522 × 384, half the model's weights.</summary>
     public const string WordEmbeddings = "embeddings.word_embeddings.weight";
 
     /// <param name="frozen">weights that keep their packaged values (no gradient, not written back as changed)</param>
-    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null) : base(nameof(ReaderModel))
+    /// <param name="newRows">word pieces added to the vocabulary (<see cref="WordPieces"/> ids from 30,522 on): their
+    /// embedding rows start as <c>[UNK]</c>'s (what the model read for them before) plus a little noise, and learn</param>
+    /// <param name="unknown">the id of <c>[UNK]</c></param>
+    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null, int newRows = 0, int unknown = 100) : base(nameof(ReaderModel))
     {
         Dropout = dropout;
         Frozen = frozen ?? new HashSet<string>();
@@ -46,6 +50,13 @@ public sealed class ReaderModel : nn.Module
         _headBias = new Parameter(zeros(2));
         register_parameter("qa_outputs_weight", _head);
         register_parameter("qa_outputs_bias", _headBias);
+        if (newRows > 0)
+        {
+            using var generator = new Generator((ulong)seed + 1);
+            var start = W(WordEmbeddings).detach()[unknown].unsqueeze(0).expand(newRows, Width);
+            _newRows = new Parameter(start + normal(0, 0.02, [newRows, Width], generator: generator));
+            register_parameter("new_word_rows", _newRows);
+        }
     }
 
     public double Dropout { get; }
@@ -54,6 +65,12 @@ public sealed class ReaderModel : nn.Module
 
     /// <summary>The weights that learn.</summary>
     public IEnumerable<Parameter> Trainable => parameters().Where(p => p.requires_grad);
+
+    /// <summary>The weights that learn, the new word rows apart.</summary>
+    public IEnumerable<Parameter> Encoder => Trainable.Where(p => !ReferenceEquals(p, _newRows));
+
+    /// <summary>The embedding rows of the word pieces added to the vocabulary, if any.</summary>
+    public Parameter? NewRows => _newRows;
 
     /// <summary>Start and end scores, [batch, sequence] each.</summary>
     public (Tensor Start, Tensor End) Forward(Tensor ids, Tensor types, Tensor mask)
@@ -68,7 +85,7 @@ public sealed class ReaderModel : nn.Module
     {
         var sequence = ids.shape[1];
         var positions = arange(sequence, dtype: ScalarType.Int64).unsqueeze(0);
-        var x = W("embeddings.word_embeddings.weight")[ids]
+        var x = WordTable()[ids]
             + W("embeddings.token_type_embeddings.weight")[types]
             + W("embeddings.position_embeddings.weight")[positions];
         x = Norm(x, "embeddings.LayerNorm");
@@ -84,9 +101,23 @@ public sealed class ReaderModel : nn.Module
         return x;
     }
 
-    /// <summary>Every trained weight by its ONNX name (the head and frozen weights apart), to write back.</summary>
-    public Dictionary<string, float[]> EncoderWeights() =>
-        _weights.Where(p => !Frozen.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.detach().cpu().data<float>().ToArray(), StringComparer.Ordinal);
+    /// <summary>
+    /// Every trained weight by its ONNX name (the head and frozen weights apart), to write back; the word-piece table
+    /// with its new rows when the vocabulary grew.
+    /// </summary>
+    public Dictionary<string, float[]> EncoderWeights()
+    {
+        var written = _weights.Where(p => !Frozen.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.detach().cpu().data<float>().ToArray(), StringComparer.Ordinal);
+        if (_newRows is not null)
+        {
+            using var table = WordTable().detach();
+            written[WordEmbeddings] = table.data<float>().ToArray();
+        }
+
+        return written;
+    }
+
+    private Tensor WordTable() => _newRows is null ? W(WordEmbeddings) : cat([W(WordEmbeddings), _newRows], 0);
 
     public (float[] Head, float[] Bias) HeadWeights() => (_head.detach().data<float>().ToArray(), _headBias.detach().data<float>().ToArray());
 

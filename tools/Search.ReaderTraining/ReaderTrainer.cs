@@ -26,6 +26,9 @@ public sealed record TrainingSettings
     /// <summary>Evaluate on the held-out sample every this many training examples (0: at the end only).</summary>
     public int EvaluateEvery { get; init; }
 
+    /// <summary>The learning rate of new word rows (fresh embeddings), as a multiple of <see cref="LearningRate"/>.</summary>
+    public double NewRowsRateScale { get; init; } = 10;
+
     /// <summary>How the reader cuts its input, written into the model for the service.</summary>
     public ReaderShape Shape => new(MaxTokens, MaxQuestion, MaxAnswerPieces);
 }
@@ -44,7 +47,9 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
         log($"{windows.Count} training windows from {training.Count} questions ({training.Count - windows.Count} without the whole answer in a window)");
         var steps = (int)Math.Ceiling(windows.Count / (double)settings.BatchSize) * settings.Epochs;
         var warmUp = Math.Max(1, (int)(steps * settings.WarmUp));
-        var optimizer = optim.AdamW(model.Trainable, settings.LearningRate, weight_decay: settings.WeightDecay);
+        var optimizer = optim.AdamW(model.Encoder, settings.LearningRate, weight_decay: settings.WeightDecay);
+        // Fresh rows learn from few sightings each: a larger rate of their own, no decay toward zero.
+        var rowOptimizer = model.NewRows is { } rows ? optim.AdamW([rows], settings.LearningRate * settings.NewRowsRateScale, weight_decay: 0) : null;
         var random = new Random(settings.Seed);
         var clock = Stopwatch.StartNew();
         var seen = 0;
@@ -65,10 +70,16 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
                     group.LearningRate = rate;
                 }
 
+                foreach (var group in rowOptimizer?.ParamGroups ?? [])
+                {
+                    group.LearningRate = rate * settings.NewRowsRateScale;
+                }
+
                 model.train();
                 using (var scope = NewDisposeScope())
                 {
                     optimizer.zero_grad();
+                    rowOptimizer?.zero_grad();
                     var (ids, types, mask) = Tensors(batch);
                     var (start, end) = model.Forward(ids, types, mask);
                     var blocked = (1 - mask.to_type(ScalarType.Float32)) * -10000f;
@@ -77,6 +88,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
                     loss.backward();
                     nn.utils.clip_grad_norm_(model.Trainable, 1.0);
                     optimizer.step();
+                    rowOptimizer?.step();
                     lossSum += loss.item<float>();
                     lossCount++;
                 }
@@ -140,8 +152,8 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
         clock.Stop(); // the curve's time is training time
         var timer = Stopwatch.StartNew();
         var answers = Read(heldOut);
-        var exact = heldOut.Zip(answers, (e, a) => AnswerMetrics.ExactMatch(a.Text, e.Golds, chinese: false)).Average();
-        var f1 = heldOut.Zip(answers, (e, a) => AnswerMetrics.F1(a.Text, e.Golds, chinese: false)).Average();
+        var exact = heldOut.Zip(answers, (e, a) => AnswerMetrics.ExactMatch(a.Text, e.Golds, AnswerMetrics.IsChinese(e.Question, e.Golds))).Average();
+        var f1 = heldOut.Zip(answers, (e, a) => AnswerMetrics.F1(a.Text, e.Golds, AnswerMetrics.IsChinese(e.Question, e.Golds))).Average();
         Curve.Add(new CurvePoint(seen, Math.Round(clock.Elapsed.TotalSeconds, 1), Math.Round(exact, 4), Math.Round(f1, 4), heldOut.Count, loss is { } l ? Math.Round(l, 4) : null));
         log($"after {seen} windows ({clock.Elapsed.TotalMinutes:F1} min): held-out EM {exact:P1}, F1 {f1:P1} over {heldOut.Count} questions (read in {timer.Elapsed.TotalSeconds:F0} s)");
         clock.Start();

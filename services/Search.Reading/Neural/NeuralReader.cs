@@ -23,9 +23,10 @@ public sealed class NeuralReader : IDisposable
     public const string MaxQuestionKey = "search.max_question";
     public const string MaxAnswerPiecesKey = "search.max_answer_pieces";
     public const string VersionKey = "search.version";
+    public const string LanguagesKey = "search.languages";
 
     /// <summary>The reader shipped with the library, relative to the application's folder.</summary>
-    public const string ShippedPath = "Models/reader-en.onnx";
+    public const string ShippedPath = "Models/reader.onnx";
 
     private readonly InferenceSession _session;
 
@@ -53,6 +54,7 @@ public sealed class NeuralReader : IDisposable
         Pieces = new WordPieces(vocabulary.Split('\n'));
         Shape = new ReaderShape(Number(metadata, MaxTokensKey, 64), Number(metadata, MaxQuestionKey, 24), Number(metadata, MaxAnswerPiecesKey, 30));
         Version = metadata.GetValueOrDefault(VersionKey, "unversioned");
+        Languages = metadata.GetValueOrDefault(LanguagesKey, "en").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     public WordPieces Pieces { get; }
@@ -61,6 +63,11 @@ public sealed class NeuralReader : IDisposable
 
     /// <summary>The model's version, as its training run recorded it.</summary>
     public string Version { get; }
+
+    /// <summary>The languages it was trained to read ("en"; "zh" when its vocabulary was grown with Chinese characters).</summary>
+    public IReadOnlyList<string> Languages { get; }
+
+    public bool ReadsChinese => Languages.Contains("zh");
 
     /// <summary>The reader in <paramref name="path"/>; a relative path is taken from the application's folder.</summary>
     public static NeuralReader Load(string path)

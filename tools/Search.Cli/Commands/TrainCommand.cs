@@ -52,7 +52,7 @@ public static class TrainCommand
     private static Command CreateAnswer(Option<string> gateway, Command train)
     {
         var files = new Argument<string[]>("FILE") { Description = "SQuAD-format files", Arity = ArgumentArity.OneOrMore };
-        var outPath = new Option<string>("--out") { Description = "where to write the model (JSON), e.g. services/Search.Answer/Models/answer-model.json (required)", HelpName = "MODEL" };
+        var outPath = new Option<string>("--out") { Description = "where to write the model (JSON), e.g. services/Search.Reading/Models/answer-model.json (required)", HelpName = "MODEL" };
         var cache = new Option<string>("--cache") { Description = "keep the gateway's responses here (one JSONL per file) and reuse them when present", HelpName = "DIR" };
         var limit = CliSyntax.Limit("--limit", "only the first N questions of each file");
         var concurrency = CliSyntax.Number("--concurrency", "requests in flight while asking, 1..64", 4, 1, 64);
