@@ -16,6 +16,11 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     private readonly double _threshold = model.ThresholdFor(options.TargetPrecision);
     private readonly string[] _readerLanguages = options.NeuralReaderLanguages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    // The reader confidence's threshold per language, at the target precision.
+    private readonly Dictionary<string, double> _readerThresholds = model.Reader is { } second
+        ? second.Curves.Keys.Where(second.Knows).ToDictionary(l => l, l => second.ThresholdFor(options.TargetPrecision, l))
+        : [];
+
     /// <summary>The confidence a candidate needs to be shown: derived from the target precision on the model's measured curve.</summary>
     public double Threshold => _threshold;
 
@@ -27,7 +32,9 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     /// <summary>
     /// The best answer to <paramref name="question"/> in <paramref name="passages"/>: the span the model
     /// ranks first, or the sentence most likely to hold the answer when the span is too doubtful, with the
-    /// calibrated probability that it is right and whether that clears the threshold.
+    /// calibrated probability that it is right and whether that clears the threshold. With the neural reader, its span
+    /// in the chosen sentence is the short answer, and the model's reader confidence, when it has one for this reader and
+    /// language, judges again (AnswerExtractor.Reader.cs).
     /// </summary>
     public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages)
     {
@@ -38,62 +45,49 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return AnswerResult.None(reading.Reason);
         }
 
-        var shown = best.Confidence >= _threshold;
-        var (candidate, shortAnswer, readBy) = ReadShortAnswer(question, best, span, passages);
-        return new AnswerResult(
-            candidate,
-            shown,
-            shown ? "" : string.Create(CultureInfo.InvariantCulture,
-                $"confidence {best.Confidence:0.00} is below the threshold {_threshold:0.00} (target precision {options.TargetPrecision:0.00})"),
-            shortAnswer,
-            readBy);
-    }
-
-    /// <summary>
-    /// The short answer by the neural reader, inside the sentence the box shows: the span itself when the box shows a
-    /// span, the short answer beside a whole sentence otherwise. The confidence stays the one the features gave the
-    /// sentence and span (the reader's probabilities are not yet among its features). A language the reader was not
-    /// trained on (<see cref="NeuralReader.Languages"/>: MiniLM's own vocabulary holds too few Han characters, so
-    /// Chinese needs a grown one, docs/quality.md) or that <see cref="ReaderOptions.NeuralReaderLanguages"/> leaves out
-    /// keeps the ranker's span. A reader that fails leaves the ranker's span and says so.
-    /// </summary>
-    private (AnswerCandidate Candidate, AnswerCandidate? ShortAnswer, string ReadBy) ReadShortAnswer(
-        string question, AnswerCandidate best, AnswerCandidate? span, IReadOnlyList<AnswerPassage> passages)
-    {
-        if (reader is null)
+        var (look, readBy) = ReadAgain(question, reading, span, best, passages);
+        if (look is null)
         {
-            return (best, span, ShortAnswerBy.Features);
+            return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, readBy);
         }
 
-        var text = passages[best.PassageIndex].Text;
-        var sentence = best.Sentence.Of(text);
-        var language = question.Any(ChineseScript.IsHan) || sentence.Any(ChineseScript.IsHan) ? "zh" : "en";
-        if (!reader.Languages.Contains(language) || !_readerLanguages.Contains(language))
+        var language = look.Language;
+        if (model.Reader is { } second && second.ReaderVersion == reader!.Version && _readerThresholds.TryGetValue(language, out var threshold))
         {
-            return (best, span, ShortAnswerBy.Features);
+            var spanBox = look.Span with { Confidence = second.Probability(look.SpanFeatures, language) };
+            if (spanBox.Confidence >= threshold)
+            {
+                return Decided(spanBox, null, null, readBy);
+            }
+
+            var sentenceBox = options.SentenceFallback && look.Sentence is { } whole
+                ? whole with { Confidence = second.Probability(look.SentenceFeatures!, language) }
+                : null;
+            if (sentenceBox is not null && sentenceBox.Confidence >= threshold)
+            {
+                return Decided(sentenceBox, null, spanBox, readBy);
+            }
+
+            return Decided(spanBox, threshold, null, readBy);
         }
 
-        ReadAnswer read;
-        try
-        {
-            read = reader.Read(question, sentence);
-        }
-        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidDataException)
-        {
-            return (best, span, ShortAnswerBy.Failed(e.Message.Length > 200 ? e.Message[..200] : e.Message));
-        }
-
-        if (!read.Found)
-        {
-            return (best, span, ShortAnswerBy.Features);
-        }
-
-        var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
-        var by = ShortAnswerBy.Neural(reader.Version);
+        // A model without a reader confidence for this reader and language: the feature confidence, with the reader's span.
+        var decided = Decided(best, best.Confidence >= _threshold ? null : _threshold, null, readBy);
         return best.Shape == AnswerShape.Span
-            ? (best with { Answer = range }, null, by)
-            : (best, best with { Answer = range, Shape = AnswerShape.Span, Type = ExpectedAnswer.None }, by);
+            ? decided with { Candidate = best with { Answer = look.Span.Answer } }
+            : decided with { BestSpan = look.Span };
     }
+
+    /// <summary>The result for <paramref name="box"/>: shown when <paramref name="below"/> (the threshold it missed) is null.</summary>
+    private AnswerResult Decided(AnswerCandidate box, double? below, AnswerCandidate? shortAnswer, string readBy) => new(
+        box,
+        below is null,
+        below is { } threshold
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"confidence {box.Confidence:0.00} is below the threshold {threshold:0.00} (target precision {options.TargetPrecision:0.00})")
+            : "",
+        shortAnswer,
+        readBy);
 
     /// <summary>
     /// The best span (by the ranker) and the best sentence (by the confidence model), each with its
@@ -138,15 +132,10 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             span = bestSpan.ToCandidate(Probability(bestSpan));
         }
 
-        // When the question asks for a measure and some option states it (Measures.MarkEligible), a sentence is shown
-        // whole only if it holds such an option: a price question is not answered by the notice's departure time.
-        var stating = reading.Spans.Any(o => !o.Eligible)
-            ? reading.Spans.Where(o => o.Eligible).Select(o => (o.PassageIndex, o.Sentence)).ToHashSet()
-            : null;
         AnswerCandidate? sentence = null;
         foreach (var option in reading.Sentences)
         {
-            if (stating is not null && !stating.Contains((option.PassageIndex, option.Sentence)))
+            if (!States(reading, option))
             {
                 continue;
             }
@@ -163,6 +152,15 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
         return (span, sentence);
     }
+
+    /// <summary>
+    /// Whether <paramref name="sentence"/> may be shown whole: when the question asks for a measure and some option
+    /// states it (Measures.MarkEligible), only a sentence holding such an option is; a price question is not answered
+    /// by the notice's departure time.
+    /// </summary>
+    private static bool States(AnswerReading reading, AnswerChoice sentence) =>
+        reading.Spans.All(o => o.Eligible)
+        || reading.Spans.Any(o => o.Eligible && o.PassageIndex == sentence.PassageIndex && o.Sentence == sentence.Sentence);
 
     /// <summary>
     /// The model's calibrated probability, or 0 when the option's sentence holds none of the question's words beyond

@@ -151,7 +151,37 @@ public sealed class IsotonicCalibration
 }
 
 /// <summary>One point of the precision–coverage curve measured on held-apart questions.</summary>
-public sealed record CurvePoint(double Threshold, double Precision, double Coverage);
+public sealed record CurvePoint(double Threshold, double Precision, double Coverage)
+{
+    /// <summary>
+    /// The lowest threshold of <paramref name="curve"/> (ascending) whose measured precision reaches
+    /// <paramref name="targetPrecision"/>; the highest threshold measured when none does. The curve is noisy where few
+    /// boxes are shown, so a dip above the chosen threshold does not move it.
+    /// </summary>
+    public static double ThresholdFor(IReadOnlyList<CurvePoint> curve, double targetPrecision)
+    {
+        foreach (var point in curve)
+        {
+            if (point.Precision >= targetPrecision)
+            {
+                return point.Threshold;
+            }
+        }
+
+        return curve.Count == 0 ? 1 : curve[^1].Threshold;
+    }
+
+    internal static void Check(IReadOnlyList<CurvePoint> curve, string path)
+    {
+        for (var i = 1; i < curve.Count; i++)
+        {
+            if (curve[i].Threshold < curve[i - 1].Threshold)
+            {
+                throw new InvalidDataException($"{path}: the precision–coverage curve must list thresholds in ascending order");
+            }
+        }
+    }
+}
 
 /// <summary>
 /// The trained answer model: a span ranker (which span of the top sentences is the answer), a confidence
@@ -176,6 +206,12 @@ public sealed class AnswerModel
 
     /// <summary>The curve with thresholds ascending: coverage falls and precision (mostly) rises along it.</summary>
     public IReadOnlyList<CurvePoint> Curve { get; init; } = [];
+
+    /// <summary>
+    /// The confidence that reads the neural reader (<see cref="ReaderConfidence"/>), for the reader of its version; null
+    /// when the model was trained without one.
+    /// </summary>
+    public ReaderConfidence? Reader { get; init; }
 
     /// <summary>Free-form record of the command, data files, splits and measurements that made the model.</summary>
     public JsonElement? TrainedOn { get; init; }
@@ -227,23 +263,8 @@ public sealed class AnswerModel
     /// <summary>The calibrated probability that the option described by <paramref name="features"/> is right.</summary>
     public double Probability(ReadOnlySpan<float> features) => Calibration.Probability(Confidence.Score(features));
 
-    /// <summary>
-    /// The lowest threshold whose measured precision reaches <paramref name="targetPrecision"/>; the
-    /// highest threshold measured when none does. The curve is noisy where few boxes are shown, so a dip
-    /// above the chosen threshold does not move it.
-    /// </summary>
-    public double ThresholdFor(double targetPrecision)
-    {
-        foreach (var point in Curve)
-        {
-            if (point.Precision >= targetPrecision)
-            {
-                return point.Threshold;
-            }
-        }
-
-        return Curve.Count == 0 ? 1 : Curve[^1].Threshold;
-    }
+    /// <summary>The threshold for <paramref name="targetPrecision"/> on the model's curve (<see cref="CurvePoint.ThresholdFor"/>).</summary>
+    public double ThresholdFor(double targetPrecision) => CurvePoint.ThresholdFor(Curve, targetPrecision);
 
     private void Check(string path)
     {
@@ -256,12 +277,7 @@ public sealed class AnswerModel
         Ranker.Check(AnswerFeatures.Count, path);
         Confidence.Check(AnswerFeatures.Count, path);
         Calibration.Check(path);
-        for (var i = 1; i < Curve.Count; i++)
-        {
-            if (Curve[i].Threshold < Curve[i - 1].Threshold)
-            {
-                throw new InvalidDataException($"{path}: the precision–coverage curve must list thresholds in ascending order");
-            }
-        }
+        CurvePoint.Check(Curve, path);
+        Reader?.Check(path);
     }
 }

@@ -71,6 +71,50 @@ public sealed class AnswerModelTests
     }
 
     [Fact]
+    public void AReaderConfidenceOnOtherFeaturesOrWithoutACurveIsRefused()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"answer-model-{Guid.NewGuid():N}.json");
+        var calibration = new IsotonicCalibration { Scores = [0, 1], Probabilities = [0, 1] };
+        try
+        {
+            var shipped = AnswerModel.LoadDefault();
+            AnswerModel With(ReaderConfidence reader) => new()
+            {
+                FeatureNames = shipped.FeatureNames,
+                Ranker = shipped.Ranker,
+                Confidence = shipped.Confidence,
+                Calibration = shipped.Calibration,
+                Curve = shipped.Curve,
+                Reader = reader,
+            };
+
+            With(new ReaderConfidence { FeatureNames = ["reader_probability"] }).Save(path);
+            Assert.Contains("search-cli train answer", Assert.Throws<InvalidDataException>(() => AnswerModel.Load(path)).Message, StringComparison.Ordinal);
+
+            With(new ReaderConfidence { FeatureNames = ReaderFeatures.Names, Calibrations = new Dictionary<string, IsotonicCalibration> { ["en"] = calibration } }).Save(path);
+            Assert.Contains("no curve", Assert.Throws<InvalidDataException>(() => AnswerModel.Load(path)).Message, StringComparison.Ordinal);
+
+            var whole = new ReaderConfidence
+            {
+                ReaderVersion = "minilm-span-test",
+                FeatureNames = ReaderFeatures.Names,
+                Calibrations = new Dictionary<string, IsotonicCalibration> { ["en"] = calibration },
+                Curves = new Dictionary<string, IReadOnlyList<CurvePoint>> { ["en"] = [new(0.4, 0.9, 0.5), new(0.6, 0.95, 0.3)] },
+            };
+            With(whole).Save(path);
+            var loaded = AnswerModel.Load(path).Reader!;
+            Assert.Equal("minilm-span-test", loaded.ReaderVersion);
+            Assert.True(loaded.Knows("en"));
+            Assert.False(loaded.Knows("zh"));
+            Assert.Equal(0.6, loaded.ThresholdFor(0.93, "en"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void AMissingOrBrokenModelFileIsAClearError()
     {
         var missing = Assert.Throws<FileNotFoundException>(() => AnswerModel.Load("/nonexistent/answer-model.json"));

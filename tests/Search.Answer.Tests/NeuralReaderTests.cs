@@ -106,6 +106,104 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.NotNull(english.Candidate);
     }
 
+    [Theory]
+    [InlineData(0.8, 0.9, true, AnswerShape.Span)]
+    [InlineData(0.3, 0.9, true, AnswerShape.Sentence)]
+    [InlineData(0.3, 0.2, false, AnswerShape.Span)]
+    public void TheReaderConfidenceJudgesTheReadersSpanThenTheSentenceWhole(double span, double sentence, bool shown, AnswerShape shape)
+    {
+        var extractor = new AnswerExtractor(new ReaderOptions(), WithReaderConfidence(_reader.Version, span, sentence), _reader);
+        AnswerPassage[] passages = [new(Library, 0.9, 8), new(Lighthouse, 0.5, 4)];
+
+        var result = extractor.Extract("Who designed the new reading room?", ExpectedAnswer.Person, passages);
+
+        var box = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.Equal(shown, result.Shown);
+        Assert.Equal(shape, box.Shape);
+        Assert.Equal(shape == AnswerShape.Span ? span : sentence, box.Confidence, 6);
+        Assert.Equal(shape == AnswerShape.Span ? "Tomas Brandt" : "The new reading room was designed by Tomas Brandt.", box.Answer.Of(Library));
+        Assert.Equal(shape == AnswerShape.Sentence ? "Tomas Brandt" : null, result.BestSpan?.Answer.Of(Library));
+        Assert.Equal(shown ? "" : "confidence 0.30 is below the threshold 0.50 (target precision 0.90)", result.AbstainReason);
+    }
+
+    [Fact]
+    public void AReaderConfidenceOfAnotherReaderOrLanguageLeavesTheFeatureConfidence()
+    {
+        AnswerPassage[] passages = [new(Library, 0.9, 8), new(Lighthouse, 0.5, 4)];
+        var plain = new AnswerExtractor(new ReaderOptions(), AnswerModel.LoadDefault(), _reader).Extract("Who designed the new reading room?", ExpectedAnswer.Person, passages);
+
+        var other = new AnswerExtractor(new ReaderOptions(), WithReaderConfidence("minilm-span-another", 0.01, 0.01), _reader)
+            .Extract("Who designed the new reading room?", ExpectedAnswer.Person, passages);
+        // Fitted for English only: a Chinese question is judged by the feature model.
+        const string tower = "台北101是位於臺北市信義區的摩天大樓，高508公尺，地上共101層，2004年12月31日正式啟用。";
+        var chinese = new AnswerExtractor(new ReaderOptions(), WithReaderConfidence(_reader.Version, 0.01, 0.01), _reader)
+            .Extract("台北101有多高？", ExpectedAnswer.Number, [new(tower)]);
+        var chinesePlain = new AnswerExtractor(new ReaderOptions(), AnswerModel.LoadDefault(), _reader).Extract("台北101有多高？", ExpectedAnswer.Number, [new(tower)]);
+
+        Assert.Equal(plain.Candidate!.Confidence, other.Candidate!.Confidence, 9);
+        Assert.Equal(plain.Shown, other.Shown);
+        Assert.Equal(chinesePlain.Candidate!.Confidence, chinese.Candidate!.Confidence, 9);
+        Assert.NotEqual(0.01, chinese.Candidate.Confidence, 6);
+    }
+
+    [Fact]
+    public void TheReaderLooksAtItsSpanAgainstTheRankersOptions()
+    {
+        var extractor = new AnswerExtractor(new ReaderOptions(), AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(Lighthouse, 0.9, 8), new(Library, 0.5, 4)];
+        var reading = extractor.Read("When was the Harbour Lantern built?", ExpectedAnswer.Time, passages);
+        var (span, sentence) = extractor.Judge(reading);
+        var best = AnswerDecision.Choose(span, sentence, extractor.Threshold, sentenceFallback: true)!;
+
+        var (look, readBy) = extractor.ReadAgain("When was the Harbour Lantern built?", reading, span, best, passages);
+
+        Assert.Equal(ShortAnswerBy.Neural(_reader.Version), readBy);
+        Assert.NotNull(look);
+        Assert.Equal("en", look.Language);
+        Assert.Equal("1873", look.Span.Answer.Of(Lighthouse));
+        var f = look.SpanFeatures;
+        Assert.Equal(0, f[ReaderFeatures.IsSentence]);
+        Assert.InRange(f[ReaderFeatures.Probability], 0.01f, 1f);
+        // 1873 is a typed option (a year) and the ranker's own best span.
+        Assert.Equal(2, f[ReaderFeatures.Typed]);
+        Assert.Equal("1873", span!.Answer.Of(Lighthouse));
+        Assert.Equal(1, f[ReaderFeatures.Agreement]);
+        Assert.Equal(4, f[ReaderFeatures.Chars]);
+        Assert.Equal(1, f[ReaderFeatures.Redundancy]);
+        Assert.Equal((float)span.Confidence, f[ReaderFeatures.SpanConfidence]);
+        Assert.NotNull(look.SentenceFeatures);
+        Assert.Equal(1, look.SentenceFeatures[ReaderFeatures.IsSentence]);
+        Assert.Equal("It was built in 1873 by the engineer Mara Voss.", look.Sentence!.Answer.Of(Lighthouse));
+    }
+
+    /// <summary>
+    /// The shipped model with a reader confidence for English that scores the reader's span <paramref name="span"/> and
+    /// the sentence whole <paramref name="sentence"/>, calibrated as is, with the threshold 0.50 at the default target.
+    /// </summary>
+    private static AnswerModel WithReaderConfidence(string version, double span, double sentence)
+    {
+        var shipped = AnswerModel.LoadDefault();
+        return new AnswerModel
+        {
+            FeatureNames = shipped.FeatureNames,
+            Ranker = shipped.Ranker,
+            Confidence = shipped.Confidence,
+            Calibration = shipped.Calibration,
+            Curve = shipped.Curve,
+            Reader = new ReaderConfidence
+            {
+                ReaderVersion = version,
+                FeatureNames = ReaderFeatures.Names,
+                Confidence = new TreeEnsemble
+                {
+                    Trees = [new RegressionTree { Features = [ReaderFeatures.IsSentence], Thresholds = [0.5f], Left = [~0], Right = [~1], Leaves = [span, sentence] }],
+                },
+                Calibrations = new Dictionary<string, IsotonicCalibration> { ["en"] = new() { Scores = [0, 1], Probabilities = [0, 1] } },
+                Curves = new Dictionary<string, IReadOnlyList<CurvePoint>> { ["en"] = [new(0.4, 0.85, 0.6), new(0.5, 0.95, 0.5)] },
+            },
+        };
+    }
+
     [Fact]
     public async Task TheServiceSaysWhichReaderChoseTheShortAnswerAndCanTurnItOff()
     {

@@ -1,6 +1,9 @@
+using Search.Cli.Commands;
 using Search.Cli.Training;
+using Search.Contracts.V1;
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
+using Search.Reading;
 
 namespace Search.Cli.Tests;
 
@@ -69,5 +72,50 @@ public sealed class TrainingTests
         var question = new SquadQuestion("q", "Who?", ["A"], "doc#0", article);
 
         Assert.Equal(fold, AnswerFolds.Of(question));
+    }
+
+    [Fact]
+    public void TheReaderConfidenceIsMeasuredAsTheServiceDecidesSpanFirstThenTheSentencePerLanguage()
+    {
+        // One stump on the reader's probability: 0.3 at or below 0.5, else 0.7; calibrated as is.
+        var confidence = new ReaderConfidence
+        {
+            FeatureNames = ReaderFeatures.Names,
+            Confidence = new TreeEnsemble
+            {
+                Trees = [new RegressionTree { Features = [ReaderFeatures.Probability], Thresholds = [0.5f], Left = [~0], Right = [~1], Leaves = [0.3, 0.7] }],
+            },
+            Calibrations = new Dictionary<string, IsotonicCalibration>
+            {
+                ["en"] = new() { Scores = [0, 1], Probabilities = [0, 1] },
+                ["zh"] = new() { Scores = [0, 1], Probabilities = [0, 1] },
+            },
+        };
+        static float[] Features(float probability, bool sentence)
+        {
+            var f = new float[ReaderFeatures.Count];
+            f[ReaderFeatures.Probability] = probability;
+            f[ReaderFeatures.IsSentence] = sentence ? 1 : 0;
+            return f;
+        }
+
+        static ReaderConfidenceTrainer.Looked Q(string language, float spanProbability, bool spanRight, float? sentenceProbability, bool sentenceRight) => new(
+            new TrainingQuestion("f", new SquadQuestion("q", "Who?", ["A"], "doc#0"), new SearchResponse()),
+            language, Features(spanProbability, false), spanRight, spanRight ? 1 : 0,
+            sentenceProbability is { } p ? Features(p, true) : null, sentenceRight);
+        List<ReaderConfidenceTrainer.Looked> questions =
+        [
+            Q("en", 0.9f, true, 0.9f, true),   // span 0.7: shown, right
+            Q("en", 0.1f, false, 0.9f, true),  // span 0.3, sentence 0.7: the sentence, right
+            Q("en", 0.1f, true, null, false),  // span 0.3, no sentence: nothing
+            Q("zh", 0.9f, false, 0.9f, true),  // span 0.7: shown, wrong (the sentence is not looked at)
+        ];
+
+        var at = ReaderConfidenceTrainer.Measure(confidence, questions, language => language == "en" ? 0.5 : 0.8);
+        var both = ReaderConfidenceTrainer.Measure(confidence, questions, _ => 0.5);
+
+        Assert.Equal((4, 2, 2), (at.Questions, at.Shown, at.Right));
+        Assert.Equal((4, 3, 2), (both.Questions, both.Shown, both.Right));
+        Assert.Equal(0.5, both.SpanExact, 9);
     }
 }

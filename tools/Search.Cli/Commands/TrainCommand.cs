@@ -10,6 +10,7 @@ using Search.Client;
 using Search.Contracts.V1;
 using Search.Evaluation;
 using Search.Evaluation.Datasets;
+using Search.Reading.Neural;
 
 namespace Search.Cli.Commands;
 
@@ -31,6 +32,14 @@ public static class TrainCommand
           2     fits the calibration and measures the curve
           3     is held out: the figures printed for it were never trained on
         'eval squad --fold test' asks only the held-out fold.
+
+        With the neural span reader (the shipped one unless --reader or --no-reader says otherwise), a fifth
+        step fits the confidence that reads it: the reader reads the sentence of the box the feature model
+        chose, and trees on folds 0-1 learn whether its span, and the sentence whole, are right from its
+        probabilities, its agreement with the ranker's span and options, and the feature confidences;
+        calibration and curve per language (en, zh) on fold 2, so one target precision sets a threshold
+        for each. The model then belongs to that reader: the service uses it only with a reader of the same
+        version.
 
         Questions marked "is_impossible" (SQuAD 2.0, as 'review export' writes blocked queries) teach the
         confidence model that nothing read for them is an answer: every option is a wrong example, and a
@@ -61,14 +70,21 @@ public static class TrainCommand
             Description = "write the held-out questions whose best span is not exactly right (TSV), for error analysis",
             HelpName = "FILE",
         };
+        var reader = new Option<string>("--reader")
+        {
+            Description = "the neural span reader whose span the reader confidence learns to judge (default: the one shipped, Models/reader.onnx)",
+            HelpName = "MODEL",
+        };
+        var noReader = new Option<bool>("--no-reader") { Description = "fit the feature model alone, without a reader confidence" };
         var command = new CliCommand("answer", "Fits the answer model (span choice, calibrated confidence) on SQuAD-format files.", Details)
         {
-            files, outPath, cache, limit, concurrency, mistakes,
+            files, outPath, cache, limit, concurrency, mistakes, reader, noReader,
         };
         CliSyntax.Require(command, files, "at least one SQuAD-format file");
         CliSyntax.Require(command, outPath);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            new TrainRun(parse.GetValue(files)!, parse.GetValue(outPath)!, parse.GetValue(cache), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(mistakes)),
+            new TrainRun(parse.GetValue(files)!, parse.GetValue(outPath)!, parse.GetValue(cache), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(mistakes),
+                parse.GetValue(noReader) ? null : parse.GetValue(reader) ?? NeuralReader.ShippedPath),
             CliApp.ArgumentsAfter(parse, train).ToList(),
             parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
@@ -77,12 +93,27 @@ public static class TrainCommand
     /// <summary>Whether a question enters training: it has a gold answer, or it is marked as one the documents do not answer.</summary>
     internal static bool Teaches(SquadQuestion question) => question.Answers.Count > 0 || question.Impossible;
 
-    private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes);
+    private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes, string? Reader);
 
     /// <param name="args">the words after 'train', recorded in the model file</param>
     private static async Task<int> RunAsync(TrainRun run, List<string> args, string address, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var (files, outPath, cache, limit, concurrency, mistakes) = run;
+        var (files, outPath, cache, limit, concurrency, mistakes, readerPath) = run;
+        NeuralReader? reader = null;
+        if (readerPath is not null)
+        {
+            try
+            {
+                reader = NeuralReader.Load(readerPath);
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+            {
+                await error.WriteLineAsync($"train: {e.Message} (--no-reader fits without one)");
+                return CliApp.ExitFailure;
+            }
+        }
+
+        using var loaded = reader;
         var examples = new List<TrainingQuestion>();
         foreach (var file in files)
         {
@@ -103,7 +134,7 @@ public static class TrainCommand
         }
 
         var clock = Stopwatch.StartNew();
-        var trainer = new AnswerTrainer(output, mistakes);
+        var trainer = new AnswerTrainer(output, mistakes, reader);
         // Paths are recorded relative to where the command ran (the repository root), not this machine's layout.
         string Relative(string arg) => File.Exists(arg) ? Path.GetRelativePath(Directory.GetCurrentDirectory(), arg) : arg;
         var model = trainer.Fit(examples, new TrainingRecord(files.Select(Relative).ToList(), args.Select(Relative).ToList(), DateTime.UtcNow));

@@ -6,6 +6,7 @@ using Search.Cli.Commands;
 using Search.Contracts.V1;
 using Search.Evaluation;
 using Search.Reading;
+using Search.Reading.Neural;
 using Search.Text;
 
 namespace Search.Cli.Training;
@@ -23,7 +24,7 @@ namespace Search.Cli.Training;
 /// The trees are exported into the model file and scored by the service's own evaluator; the export is
 /// checked against ML.NET's scores before the file is written.
 /// </summary>
-public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null)
+public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null, NeuralReader? neuralReader = null)
 {
     internal const int Seed = 20261128;
     internal const int RankerTrees = 200;
@@ -116,6 +117,13 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
             ["held_out"] = heldOut,
             ["date"] = record.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
+        // 5. The confidence that reads the neural reader, when there is one.
+        ReaderConfidence? second = null;
+        if (neuralReader is not null)
+        {
+            second = FitReaderConfidence(neuralReader, folds, rankerOnRanker, rankerOnConfidence, model, threshold, trainedOn);
+        }
+
         return new AnswerModel
         {
             FeatureNames = model.FeatureNames,
@@ -123,19 +131,83 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
             Confidence = confidence,
             Calibration = calibration,
             Curve = curve,
+            Reader = second,
             TrainedOn = JsonSerializer.Deserialize<JsonElement>(trainedOn.ToJsonString()),
         };
     }
 
+    /// <summary>Targets whose held-out figures the model's record keeps for the reader confidence.</summary>
+    private static readonly double[] ReportedTargets = [0.90, 0.93];
+
+    /// <summary>
+    /// Step 5: the reader confidence. Its rows on folds 0 and 1 need feature confidences from models that never saw
+    /// them, as the ranker scores do: a confidence model per training fold (cross-fitted again), each calibrated on fold 2.
+    /// </summary>
+    private ReaderConfidence FitReaderConfidence(
+        NeuralReader neuralReader, List<(TrainingQuestion Question, AnswerReading Reading)>[] folds, TreeEnsemble rankerOnRanker, TreeEnsemble rankerOnConfidence,
+        AnswerModel model, double threshold, JsonObject trainedOn)
+    {
+        var confidences = new ConfidenceTrainer(_ml, output);
+        AnswerModel OutOfFold(TreeEnsemble foldRanker, TreeEnsemble foldConfidence)
+        {
+            var unfinished = new AnswerModel { FeatureNames = AnswerFeatures.Names, Ranker = foldRanker, Confidence = foldConfidence };
+            var calibrated = ConfidenceTrainer.Calibrate(new AnswerExtractor(Defaults, unfinished), foldConfidence, folds[AnswerFolds.Calibration]);
+            return new AnswerModel { FeatureNames = AnswerFeatures.Names, Ranker = foldRanker, Confidence = foldConfidence, Calibration = calibrated };
+        }
+
+        // The ranker fold is judged by models fitted on the confidence fold, and the other way round.
+        // (ConfidenceTrainer.Fit scores each fold's rows with the ranker fitted on the other fold.)
+        var forRankerFold = OutOfFold(rankerOnConfidence, confidences.Fit([], rankerOnRanker, folds[AnswerFolds.Confidence], rankerOnConfidence));
+        var forConfidenceFold = OutOfFold(rankerOnRanker, confidences.Fit(folds[AnswerFolds.Ranker], rankerOnRanker, [], rankerOnConfidence));
+        var trainer = new ReaderConfidenceTrainer(_ml, output, neuralReader);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var training = trainer.Look(forRankerFold, threshold, folds[AnswerFolds.Ranker]).Concat(trainer.Look(forConfidenceFold, threshold, folds[AnswerFolds.Confidence])).ToList();
+        var calibrationFold = trainer.Look(model, threshold, folds[AnswerFolds.Calibration]);
+        var heldOut = trainer.Look(model, threshold, folds[AnswerFolds.HeldOut]);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train: the reader {neuralReader.Version} read {training.Count + calibrationFold.Count + heldOut.Count} sentences in {clock.Elapsed.TotalSeconds:F0} s; its span's exact match by fold: {ExactMatch(training.Where(q => q.Question.Fold == AnswerFolds.Ranker))}, {ExactMatch(training.Where(q => q.Question.Fold == AnswerFolds.Confidence))}, {ExactMatch(calibrationFold)}, {ExactMatch(heldOut)}"));
+
+        var second = trainer.Fit(training, calibrationFold, CurveThresholds);
+        var totals = folds[AnswerFolds.HeldOut].GroupBy(r => r.Question.File).ToDictionary(g => g.Key, g => g.Count());
+        var calibrationTotals = folds[AnswerFolds.Calibration].GroupBy(r => r.Question.File).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var language in second.Curves.Keys)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train: reader confidence threshold for '{language}' at precision {Defaults.TargetPrecision:0.00}: {second.ThresholdFor(Defaults.TargetPrecision, language):0.00}"));
+        }
+
+        trainer.Report(second, calibrationFold, calibrationTotals, ReportedTargets, "calibration fold");
+        trainedOn["reader_confidence"] = new JsonObject
+        {
+            ["reader"] = neuralReader.Version,
+            ["trainer"] = string.Create(CultureInfo.InvariantCulture,
+                $"ML.NET FastTree binary, {ReaderConfidenceTrainer.Trees} trees, {ReaderConfidenceTrainer.Leaves} leaves, on the reader's span and the sentence of folds 0-1 (feature confidences cross-fitted); isotonic calibration and curve per language on fold 2"),
+            ["thresholds_at_default_target"] = new JsonObject(second.Curves.Keys.Select(l =>
+                KeyValuePair.Create(l, (JsonNode?)Math.Round(second.ThresholdFor(Defaults.TargetPrecision, l), 2)))),
+            ["held_out"] = trainer.Report(second, heldOut, totals, ReportedTargets, "held out"),
+        };
+        return second;
+    }
+
+    private static string ExactMatch(IEnumerable<ReaderConfidenceTrainer.Looked> looked)
+    {
+        var list = looked.ToList();
+        return list.Count == 0 ? "-" : (list.Average(q => q.SpanExact)).ToString("0.000", CultureInfo.InvariantCulture);
+    }
+
     private AnswerReading Read(TrainingQuestion q)
     {
-        var response = q.Response;
-        var question = TextNormalizer.Normalize(response.Route?.NormalizedQuery is { Length: > 0 } normalized ? normalized : q.Question.Question);
-        var passages = response.Results.Take(Defaults.MaxPassages)
-            .Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore, r.Title))
-            .ToList();
-        return _reader.Read(question, AnswerExtractor.ExpectedFor(ToExpected(response.Route?.AnswerType ?? AnswerType.Unspecified), question), passages);
+        var question = QuestionText(q);
+        return _reader.Read(question, AnswerExtractor.ExpectedFor(ToExpected(q.Response.Route?.AnswerType ?? AnswerType.Unspecified), question), Passages(q));
     }
+
+    /// <summary>The question as the answer service gets it: the router's normalised query.</summary>
+    internal static string QuestionText(TrainingQuestion q) =>
+        TextNormalizer.Normalize(q.Response.Route?.NormalizedQuery is { Length: > 0 } normalized ? normalized : q.Question.Question);
+
+    /// <summary>The passages the answer service reads: the gateway's top results.</summary>
+    internal static List<AnswerPassage> Passages(TrainingQuestion q) =>
+        q.Response.Results.Take(Defaults.MaxPassages).Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore, r.Title)).ToList();
 
     private static ExpectedAnswer ToExpected(AnswerType type) => type switch
     {

@@ -35,7 +35,7 @@ internal sealed class ConfidenceTrainer(MLContext ml, TextWriter output)
             Seed = AnswerTrainer.Seed,
         }).Fit(data);
         var confidence = TreeExport.Export(model.Model.SubModel.TrainedTreeEnsemble);
-        TreeExport.Verify(confidence, model.Transform(data), rows, "confidence");
+        TreeExport.Verify(confidence, model.Transform(data), rows.Select(r => r.Features).ToList(), "confidence");
         return confidence;
     }
 

@@ -42,7 +42,7 @@ internal sealed class SpanRankerTrainer(MLContext ml, TextWriter output)
             }))
             .Fit(data);
         var ranker = TreeExport.Export(model.LastTransformer.Model.TrainedTreeEnsemble);
-        TreeExport.Verify(ranker, model.Transform(data), rows, "ranker");
+        TreeExport.Verify(ranker, model.Transform(data), rows.Select(r => r.Features).ToList(), "ranker");
         return ranker;
     }
 }

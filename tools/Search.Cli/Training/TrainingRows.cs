@@ -38,3 +38,12 @@ internal sealed class BinaryRow
 
     public bool Label { get; set; }
 }
+
+/// <summary>A row of the reader confidence (<see cref="ReaderFeatures"/>).</summary>
+internal sealed class ReaderRow
+{
+    [VectorType(ReaderFeatures.Count)]
+    public float[] Features { get; set; } = [];
+
+    public bool Label { get; set; }
+}

@@ -36,13 +36,13 @@ internal static class TreeExport
     };
 
     /// <summary>The exported trees must score every training row as ML.NET does.</summary>
-    public static void Verify(TreeEnsemble exported, IDataView scored, List<Row> rows, string name)
+    public static void Verify(TreeEnsemble exported, IDataView scored, IReadOnlyList<float[]> rows, string name)
     {
         var scores = scored.GetColumn<float>("Score").ToArray();
         var worst = 0.0;
         for (var i = 0; i < rows.Count; i++)
         {
-            worst = Math.Max(worst, Math.Abs(exported.Score(rows[i].Features) - scores[i]));
+            worst = Math.Max(worst, Math.Abs(exported.Score(rows[i]) - scores[i]));
         }
 
         if (worst > 1e-3)

@@ -1,0 +1,99 @@
+using Search.Reading.Neural;
+using Search.Text;
+
+namespace Search.Reading;
+
+public sealed partial class AnswerExtractor
+{
+    /// <summary>
+    /// The neural reader's look at the sentence of <paramref name="best"/> (the box the feature model chose): its span
+    /// and the sentence whole, each with the <see cref="ReaderFeatures"/> the reader confidence reads. Null, with what
+    /// chose the short answer instead, when there is no reader, when the question's language is one it was not trained
+    /// on (<see cref="NeuralReader.Languages"/>: MiniLM's own vocabulary holds too few Han characters, so Chinese needs a
+    /// grown one, docs/quality.md) or that <see cref="ReaderOptions.NeuralReaderLanguages"/> leaves out, when it finds
+    /// nothing, and when it fails (a degradation, said so). A question or sentence with Chinese characters is "zh".
+    /// </summary>
+    public (ReaderLook? Look, string ReadBy) ReadAgain(
+        string question, AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, IReadOnlyList<AnswerPassage> passages)
+    {
+        var sentenceText = best.Sentence.Of(passages[best.PassageIndex].Text);
+        var language = question.Any(ChineseScript.IsHan) || sentenceText.Any(ChineseScript.IsHan) ? "zh" : "en";
+        if (reader is null || !reader.Languages.Contains(language) || !_readerLanguages.Contains(language))
+        {
+            return (null, ShortAnswerBy.Features);
+        }
+
+        ReadAnswer read;
+        try
+        {
+            read = reader.Read(question, sentenceText);
+        }
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidDataException)
+        {
+            return (null, ShortAnswerBy.Failed(e.Message.Length > 200 ? e.Message[..200] : e.Message));
+        }
+
+        if (!read.Found)
+        {
+            return (null, ShortAnswerBy.Features);
+        }
+
+        var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
+        return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
+    }
+
+    private ReaderLook Look(
+        AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, TextRange range, ReadAnswer read, IReadOnlyList<AnswerPassage> passages, string language)
+    {
+        var passage = best.PassageIndex;
+        var f = new float[ReaderFeatures.Count];
+        f[ReaderFeatures.SpanConfidence] = (float)(span?.Confidence ?? 0);
+        f[ReaderFeatures.Chinese] = language == "zh" ? 1 : 0;
+        f[ReaderFeatures.Probability] = (float)read.Probability;
+        f[ReaderFeatures.Score] = (float)read.Score;
+        f[ReaderFeatures.Agreement] = span is not null && span.PassageIndex == passage ? (float)Overlap(span.Answer, range) : 0;
+        f[ReaderFeatures.OptionScore] = reading.Spans.FirstOrDefault(o => o.PassageIndex == passage && o.Answer == range) is { } same
+            ? same.Features[AnswerFeatures.RankerScore]
+            : (float)NoSpanScore;
+        var typed = reading.Spans.Where(o => o.PassageIndex == passage && o.Type != ExpectedAnswer.None).ToList();
+        f[ReaderFeatures.Typed] = typed.Any(o => o.Answer == range) ? 2 : typed.Any(o => Overlap(o.Answer, range) > 0) ? 1 : 0;
+        f[ReaderFeatures.Chars] = range.Length;
+        f[ReaderFeatures.Redundancy] = Redundancy(read.Text, Folded(passages, options.MaxPassages));
+        f[ReaderFeatures.QuestionForm] = best.Features[AnswerFeatures.QuestionForm];
+        f[ReaderFeatures.SentenceRank] = best.Features[AnswerFeatures.SentenceRank];
+
+        // The sentence shown whole, when it is a sentence option the feature model would show (see Judge).
+        AnswerCandidate? sentence = best.Shape == AnswerShape.Sentence ? best : null;
+        if (sentence is null
+            && reading.Sentences.FirstOrDefault(o => o.PassageIndex == passage && o.Sentence == best.Sentence) is { } option
+            && States(reading, option))
+        {
+            sentence = option.ToCandidate(Probability(option));
+        }
+
+        f[ReaderFeatures.SentenceConfidence] = (float)(sentence?.Confidence ?? 0);
+        var spanFeatures = (float[])f.Clone();
+        float[]? sentenceFeatures = null;
+        if (sentence is not null)
+        {
+            sentenceFeatures = f;
+            sentenceFeatures[ReaderFeatures.IsSentence] = 1;
+        }
+
+        var readSpan = best with
+        {
+            Answer = range,
+            Shape = AnswerShape.Span,
+            Type = best.Shape == AnswerShape.Span ? best.Type : ExpectedAnswer.None,
+        };
+        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures);
+    }
+
+    /// <summary>The characters two ranges share over the characters either covers (0 when they do not meet).</summary>
+    private static double Overlap(TextRange a, TextRange b)
+    {
+        var shared = Math.Min(a.End, b.End) - Math.Max(a.Start, b.Start);
+        var covered = Math.Max(a.End, b.End) - Math.Min(a.Start, b.Start);
+        return shared <= 0 || covered <= 0 ? 0 : (double)shared / covered;
+    }
+}
