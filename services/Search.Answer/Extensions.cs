@@ -19,7 +19,9 @@ public static class AnswerExtensions
         // So does the span reader, when it is on (a missing file is an error, not a silent fallback).
         var section = builder.Configuration.GetSection(ReaderOptions.SectionName);
         var reader = section.GetValue(nameof(ReaderOptions.NeuralReader), defaultValue: true)
-            ? NeuralReader.Load(section[nameof(ReaderOptions.NeuralReaderPath)] is { Length: > 0 } path ? path : NeuralReader.ShippedPath)
+            ? NeuralReader.Load(
+                section[nameof(ReaderOptions.NeuralReaderPath)] is { Length: > 0 } path ? path : NeuralReader.ShippedPath,
+                section.GetValue<int?>(nameof(ReaderOptions.NeuralReaderWindow)))
             : null;
         builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<ReaderOptions>>().Value, model, reader));
         builder.Services.AddWarmUp<ReaderWarmUp>();

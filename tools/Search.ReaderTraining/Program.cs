@@ -31,9 +31,10 @@ const string Usage = """
     --no-measure         skip the last step: both written models run as the answer service runs them (ONNX Runtime,
                          one thread) on the held-out questions, their EM, F1 and milliseconds per question
 
-      search-reader-train --measure <reader.onnx> --data <file> [--scope, --eval-questions as above]
+      search-reader-train --measure <reader.onnx> --data <file> [--scope, --eval-questions as above] [--read-tokens N]
 
-    runs only that last step on a reader written before.
+    runs only that last step on a reader written before; --read-tokens N reads in windows of N word pieces instead of
+    the width it was trained on.
     """;
 
 try
@@ -96,7 +97,9 @@ try
         var bytes = await File.ReadAllBytesAsync(written);
         foreach (var (file, examples) in heldOutByFile)
         {
-            Console.WriteLine(JsonSerializer.Serialize(Measure($"{Path.GetFileName(written)} on {file}", bytes, examples)));
+            var readTokens = options.TryGetValue("read-tokens", out var width) ? int.Parse(width, CultureInfo.InvariantCulture) : (int?)null;
+            var name = $"{Path.GetFileName(written)} on {file}" + (readTokens is { } n ? $" in windows of {n}" : "");
+            Console.WriteLine(JsonSerializer.Serialize(Measure(name, bytes, examples, readTokens)));
         }
 
         return 0;
@@ -182,9 +185,9 @@ static Dictionary<string, string> ParseArguments(string[] args)
     return options;
 }
 
-static ReaderCost.Cost Measure(string name, byte[] model, IReadOnlyList<ReaderExample> heldOut)
+static ReaderCost.Cost Measure(string name, byte[] model, IReadOnlyList<ReaderExample> heldOut, int? readTokens = null)
 {
-    var cost = ReaderCost.Measure(name, model, heldOut);
+    var cost = ReaderCost.Measure(name, model, heldOut, readTokens);
     Console.Error.WriteLine($"{name} by ONNX Runtime, one thread: EM {cost.ExactMatch:P1}, F1 {cost.F1:P1}; "
         + $"{cost.MedianMs} ms per question at the median, {cost.CpuMsPerQuestion} ms of CPU on average, over {cost.Questions} questions");
     return cost;

@@ -11,9 +11,9 @@ public static class ReaderCost
     public sealed record Cost(string Model, int Questions, double ExactMatch, double F1, double MedianMs, double MeanMs, double CpuMsPerQuestion);
 
     /// <summary>Reads every example once after a warm-up of 20 (one thread, no spinning, as the service runs it).</summary>
-    public static Cost Measure(string name, byte[] model, IReadOnlyList<ReaderExample> examples)
+    public static Cost Measure(string name, byte[] model, IReadOnlyList<ReaderExample> examples, int? readTokens = null)
     {
-        using var reader = new NeuralReader(model);
+        using var reader = new NeuralReader(model, readTokens: readTokens);
         foreach (var example in examples.Take(20))
         {
             reader.Read(example);

@@ -32,7 +32,9 @@ public sealed class NeuralReader : IDisposable
 
     /// <param name="model">a reader model file's bytes, with its metadata</param>
     /// <param name="threads">ONNX Runtime's threads for one read; 1 in a service, where requests are the parallelism</param>
-    public NeuralReader(byte[] model, int threads = 1)
+    /// <param name="readTokens">word pieces per window when reading, instead of the width it was trained on: a wider
+    /// window reads a long sentence in fewer overlapping windows (docs/quality.md, "What a read costs")</param>
+    public NeuralReader(byte[] model, int threads = 1, int? readTokens = null)
     {
         var options = new SessionOptions
         {
@@ -53,6 +55,7 @@ public sealed class NeuralReader : IDisposable
 
         Pieces = new WordPieces(vocabulary.Split('\n'));
         Shape = new ReaderShape(Number(metadata, MaxTokensKey, 64), Number(metadata, MaxQuestionKey, 24), Number(metadata, MaxAnswerPiecesKey, 30));
+        ReadTokens = readTokens ?? Shape.MaxTokens;
         Version = metadata.GetValueOrDefault(VersionKey, "unversioned");
         Languages = metadata.GetValueOrDefault(LanguagesKey, "en").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
@@ -60,6 +63,9 @@ public sealed class NeuralReader : IDisposable
     public WordPieces Pieces { get; }
 
     public ReaderShape Shape { get; }
+
+    /// <summary>Word pieces per window when reading (question and context): the trained width unless set otherwise.</summary>
+    public int ReadTokens { get; }
 
     /// <summary>The model's version, as its training run recorded it.</summary>
     public string Version { get; }
@@ -69,8 +75,11 @@ public sealed class NeuralReader : IDisposable
 
     public bool ReadsChinese => Languages.Contains("zh");
 
-    /// <summary>The reader in <paramref name="path"/>; a relative path is taken from the application's folder.</summary>
-    public static NeuralReader Load(string path)
+    /// <summary>
+    /// The reader in <paramref name="path"/>; a relative path is taken from the application's folder. It reads in windows
+    /// of <paramref name="readTokens"/> word pieces, or of the width it was trained on.
+    /// </summary>
+    public static NeuralReader Load(string path, int? readTokens = null)
     {
         var full = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
         if (!File.Exists(full))
@@ -82,7 +91,7 @@ public sealed class NeuralReader : IDisposable
 
         try
         {
-            return new NeuralReader(File.ReadAllBytes(full));
+            return new NeuralReader(File.ReadAllBytes(full), readTokens: readTokens is > 0 ? readTokens : null);
         }
         catch (OnnxRuntimeException e)
         {
@@ -100,7 +109,7 @@ public sealed class NeuralReader : IDisposable
             return ReadAnswer.None;
         }
 
-        var windows = ReaderWindows.Windows(Pieces, example, Shape.MaxTokens, Shape.MaxQuestion, training: false);
+        var windows = ReaderWindows.Windows(Pieces, example, ReadTokens, Shape.MaxQuestion, training: false);
         var (ids, types, mask, width) = ReaderWindows.Pack(windows, Pieces.Padding);
         int[] shape = [windows.Count, width];
         var inputs = new[]

@@ -219,6 +219,7 @@ public sealed class GenerationServiceTests : IAsyncLifetime
     [InlineData("Answer:Llm:Endpoint", "ftp://model.internal/v1", "Answer:Llm:Endpoint 'ftp://model.internal/v1' is not")]
     [InlineData("Answer:Llm:TimeoutMs", "5", "Answer:Llm:TimeoutMs must be between")]
     [InlineData("Answer:Llm:Temperature", "3", "Answer:Llm:Temperature must be between")]
+    [InlineData("Answer:NeuralReaderWindow", "8", "Answer:NeuralReaderWindow must be between 32 and 512")]
     public async Task ABadSettingStopsStartWithAMessageNamingTheKey(string key, string value, string message)
     {
         await using var host = Host(_model.Endpoint, (key, value));
