@@ -46,9 +46,10 @@ public sealed class ParityTests
         // Move every weight a little, as training would, so that the written copy cannot pass by being the original.
         using (no_grad())
         {
+            using var generator = new Generator(11);
             foreach (var parameter in model.parameters())
             {
-                parameter.add_(randn_like(parameter) * 0.01);
+                parameter.add_(randn(parameter.shape, generator: generator) * 0.01);
             }
         }
 
@@ -75,8 +76,9 @@ public sealed class ParityTests
         Assert.Equal("parity", onnx.Version);
 
         // The shipped form (eight-bit products and word-piece table) is a quarter of the size and reads alike: every
-        // token's last hidden state points nearly the same way (on this randomly moved model: lowest cosine 0.986, so
-        // over 0.97, and 0.99 on average; the trained reader loses 0.3 F1 to it, docs/quality.md).
+        // token's last hidden state points nearly the same way. On this moved model: lowest cosine 0.982 and 0.989 on
+        // average on an AVX2 core, whose eight-bit products saturate (0.986 / 0.99 on a core with VNNI), so over 0.97
+        // and 0.985; the trained reader loses 0.3 F1 to it, docs/quality.md.
         var shipped = Weights.Shippable(written);
         Assert.InRange(shipped.Length, 1, written.Length * 0.3);
         using var eightBit = new InferenceSession(shipped);
@@ -84,9 +86,41 @@ public sealed class ParityTests
         var quantized = Run(eightBit, ids, types, mask, "last_hidden_state");
         var tokens = lengths.SelectMany((length, b) => Enumerable.Range(b * width, length)).ToList();
         var cosines = tokens.Select(t => Cosine(full.AsSpan(t * ReaderModel.Width, ReaderModel.Width), quantized.AsSpan(t * ReaderModel.Width, ReaderModel.Width))).ToList();
-        Assert.True(cosines.Min() > 0.97 && cosines.Average() > 0.99, $"lowest cosine {cosines.Min()}, average {cosines.Average()}");
+        Assert.True(cosines.Min() > 0.97 && cosines.Average() > 0.985, $"lowest cosine {cosines.Min()}, average {cosines.Average()}");
         using var shippedReader = new NeuralReader(shipped);
         Assert.Equal("parity", shippedReader.Version);
+    }
+
+
+    [Fact]
+    public void AReaderOfFewerLayersIsWrittenAsAShorterGraphThatScoresAsTheModelDoes()
+    {
+        var (ids, types, mask, lengths) = Inputs();
+        var width = Width(ids);
+        using var model = new ReaderModel(Weights, seed: 5, layers: 3);
+        model.eval();
+        Assert.DoesNotContain(model.EncoderWeights().Keys, name => MiniLmWeights.LayerOf(name) >= 3);
+        float[] ours;
+        using (no_grad())
+        {
+            var (start, end) = model.Forward(tensor(ids, [2, width]), tensor(types, [2, width]), tensor(mask, [2, width]));
+            ours = stack([start, end], -1).data<float>().ToArray();
+        }
+
+        var (head, bias) = model.HeadWeights();
+        var full = Weights.WriteReader(model.EncoderWeights(), head, bias, Pieces, new ReaderShape(), "three");
+        var three = Weights.WriteReader(model.EncoderWeights(), head, bias, Pieces, new ReaderShape(), "three", layers: 3);
+        using var session = new InferenceSession(three);
+        AssertClose(ours, Run(session, ids, types, mask, MiniLmWeights.SpanOutput), lengths, 2, width);
+
+        // The six-layer graph with the same head scores differently: the cut is what makes the two agree. Three layers
+        // of 1.8 million weights each are gone (7 MB of floats).
+        using var sixLayers = new InferenceSession(full);
+        var six = Run(sixLayers, ids, types, mask, MiniLmWeights.SpanOutput);
+        Assert.True(six.Zip(ours).Max(p => Math.Abs(p.First - p.Second)) > 0.1);
+        Assert.InRange(full.Length - three.Length, 3 * 1.7e6 * 4, 3 * 1.9e6 * 4);
+        using var shipped = new NeuralReader(Weights.Shippable(three));
+        Assert.Equal("three", shipped.Version);
     }
 
 

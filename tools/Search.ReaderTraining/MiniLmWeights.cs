@@ -83,14 +83,34 @@ public sealed class MiniLmWeights
 
     public long[] ShapeOf(string name) => [.. _byName[name].Dims];
 
+    /// <summary>The encoder layer a weight belongs to (<c>encoder.layer.3.…</c> → 3); -1 for the embeddings and the rest.</summary>
+    public static int LayerOf(string name)
+    {
+        const string Prefix = "encoder.layer.";
+        if (!name.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        var end = name.IndexOf('.', Prefix.Length);
+        return int.Parse(name.AsSpan(Prefix.Length, end - Prefix.Length), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// A copy of the model with <paramref name="weights"/> in place of the weights of the same names, and a span head:
     /// <c>span_logits = last_hidden_state · head + headBias</c>, a new output of [batch, sequence, 2]. The
     /// vocabulary, the window shape and the version go into the model's metadata (<see cref="NeuralReader"/> reads them).
+    /// With fewer than the packaged <paramref name="layers"/>, the graph ends after the last one kept: its output is then
+    /// <c>last_hidden_state</c>, and the later layers' nodes and weights are gone.
     /// </summary>
-    public byte[] WriteReader(IReadOnlyDictionary<string, float[]> weights, float[] head, float[] headBias, WordPieces pieces, ReaderShape window, string version, IEnumerable<string>? languages = null)
+    public byte[] WriteReader(IReadOnlyDictionary<string, float[]> weights, float[] head, float[] headBias, WordPieces pieces, ReaderShape window, string version, IEnumerable<string>? languages = null, int layers = ReaderModel.Layers)
     {
         var model = _model.Clone();
+        if (layers < ReaderModel.Layers)
+        {
+            EndAfterLayer(model.Graph, layers - 1);
+        }
+
         languages ??= ["en"];
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.VocabularyKey, Value = string.Join('\n', pieces.Vocabulary) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxTokensKey, Value = window.MaxTokens.ToString(CultureInfo.InvariantCulture) });
@@ -181,6 +201,53 @@ public sealed class MiniLmWeights
         graph.Node.Insert(at + 1, new NodeProto { OpType = "Gather", Name = output + "_scales", Input = { tableName + "_scale", ids }, Output = { output + "_scale" } });
         graph.Node.Insert(at + 2, new NodeProto { OpType = "Mul", Name = output + "_rescale", Input = { output + "_unscaled", output + "_scale" }, Output = { output } });
         return model.ToByteArray();
+    }
+
+    /// <summary>
+    /// Cuts the graph after encoder layer <paramref name="last"/>: that layer's last layer norm now writes the graph's
+    /// first output, and only the nodes, weights and outputs it depends on stay.
+    /// </summary>
+    private static void EndAfterLayer(GraphProto graph, int last)
+    {
+        var bias = $"encoder.layer.{last}.output.LayerNorm.bias";
+        var end = graph.Node.SingleOrDefault(n => n.Input.Contains(bias)) ?? throw new InvalidDataException($"no node reads {bias}");
+        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (Output: o, Node: n))).ToDictionary(p => p.Output, p => p.Node, StringComparer.Ordinal);
+        var needed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<NodeProto>([end]);
+        while (pending.TryPop(out var node))
+        {
+            if (needed.Add(node))
+            {
+                foreach (var input in node.Input)
+                {
+                    if (producers.TryGetValue(input, out var producer))
+                    {
+                        pending.Push(producer);
+                    }
+                }
+            }
+        }
+
+        var kept = graph.Node.Where(needed.Contains).ToList(); // in the graph's order, which is topological
+        graph.Node.Clear();
+        graph.Node.Add(kept);
+        end.Output[0] = graph.Output[0].Name;
+        var first = graph.Output[0];
+        graph.Output.Clear();
+        graph.Output.Add(first);
+        var read = kept.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
+        var written = kept.SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
+        var unused = graph.Initializer.Where(t => !read.Contains(t.Name)).ToList();
+        foreach (var tensor in unused)
+        {
+            graph.Initializer.Remove(tensor);
+        }
+
+        var stale = graph.ValueInfo.Where(v => !written.Contains(v.Name)).ToList();
+        foreach (var info in stale)
+        {
+            graph.ValueInfo.Remove(info);
+        }
     }
 
     private static TensorProto FloatTensor(string name, long[] dims, float[] values)

@@ -27,6 +27,7 @@ const string Usage = """
     --eval-every N       held-out EM and F1 every N training windows (a learning curve); 0: at the start and end
     --eval-questions N   held-out questions in each point of the curve (default: all of fold 3)
     --limit N            train on the first N questions of each file only (a shorter curve)
+    --layers N           keep only the first N of the 6 layers (a read costs about N/6 of the full model's)
     --freeze-words       keep the packaged word-piece table (47 MB of floats) as it is: half the weights, twice the speed
     --no-measure         skip the last step: both written models run as the answer service runs them (ONNX Runtime,
                          one thread) on the held-out questions, their EM, F1 and milliseconds per question
@@ -123,15 +124,21 @@ try
     var output = Directory.CreateDirectory(options["out"]).FullName;
     var weights = MiniLmWeights.ReadPackaged();
     var frozen = options.ContainsKey("freeze-words") ? new HashSet<string> { ReaderModel.WordEmbeddings } : [];
-    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown);
+    var layers = Int(options, "layers", ReaderModel.Layers);
+    if (layers is < 1 or > ReaderModel.Layers)
+    {
+        throw new ArgumentException($"--layers: 1 to {ReaderModel.Layers}, not {layers}");
+    }
+
+    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown, layers: layers);
     var clock = Stopwatch.StartNew();
     var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
     Console.Error.WriteLine($"training on {training.Count} questions of folds {string.Join(",", folds)}, held out {heldOut.Count}; {threads} threads");
     trainer.Train(training, heldOut);
 
-    var version = string.Create(CultureInfo.InvariantCulture, $"minilm-span-{DateTime.UtcNow:yyyyMMdd}-{scope.ToString().ToLowerInvariant()}{settings.MaxTokens}-seed{settings.Seed}");
+    var version = string.Create(CultureInfo.InvariantCulture, $"minilm-span-{DateTime.UtcNow:yyyyMMdd}-{scope.ToString().ToLowerInvariant()}{settings.MaxTokens}{(layers < ReaderModel.Layers ? $"-l{layers}" : "")}-seed{settings.Seed}");
     string[] languages = added > 0 ? ["en", "zh"] : ["en"];
-    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages);
+    var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages, layers);
     var shipped = weights.Shippable(reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader.onnx"), shipped);
@@ -148,6 +155,7 @@ try
         training_questions = training.Count,
         held_out_questions = heldOut.Count,
         settings,
+        layers,
         seconds = Math.Round(clock.Elapsed.TotalSeconds),
         held_out = trainer.Curve[^1],
         onnx_runtime = costs,

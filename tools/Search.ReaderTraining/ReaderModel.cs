@@ -15,6 +15,7 @@ public sealed class ReaderModel : nn.Module
 {
     public const int Width = 384;
     public const int Heads = 12;
+    /// <summary>The packaged model's layers; a reader may keep only the first of them (<see cref="LayerCount"/>).</summary>
     public const int Layers = 6;
     private const double LayerNormEpsilon = 1e-12;
 
@@ -30,11 +31,15 @@ public sealed class ReaderModel : nn.Module
     /// <param name="newRows">word pieces added to the vocabulary (<see cref="WordPieces"/> ids from 30,522 on): their
     /// embedding rows start as <c>[UNK]</c>'s (what the model read for them before) plus a little noise, and learn</param>
     /// <param name="unknown">the id of <c>[UNK]</c></param>
-    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null, int newRows = 0, int unknown = 100) : base(nameof(ReaderModel))
+    /// <param name="layers">the packaged layers kept, from the first: fewer layers read in proportionally less time</param>
+    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null, int newRows = 0, int unknown = 100, int layers = Layers) : base(nameof(ReaderModel))
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layers, Layers);
         Dropout = dropout;
+        LayerCount = layers;
         Frozen = frozen ?? new HashSet<string>();
-        foreach (var (name, shape) in weights.Names.Where(w => !w.Name.StartsWith("pooler.", StringComparison.Ordinal)))
+        foreach (var (name, shape) in weights.Names.Where(w => !w.Name.StartsWith("pooler.", StringComparison.Ordinal) && MiniLmWeights.LayerOf(w.Name) < layers))
         {
             var parameter = new Parameter(tensor(weights.Read(name), shape), requires_grad: !Frozen.Contains(name));
             _weights[name] = parameter;
@@ -60,6 +65,9 @@ public sealed class ReaderModel : nn.Module
     }
 
     public double Dropout { get; }
+
+    /// <summary>The encoder layers this reader runs (the first of the packaged ones).</summary>
+    public int LayerCount { get; }
 
     public IReadOnlySet<string> Frozen { get; }
 
@@ -93,7 +101,7 @@ public sealed class ReaderModel : nn.Module
 
         // Padding gets -10000 before the softmax, as in the graph.
         var blocked = (1 - mask.to_type(ScalarType.Float32)).unsqueeze(1).unsqueeze(2) * -10000f;
-        for (var layer = 0; layer < Layers; layer++)
+        for (var layer = 0; layer < LayerCount; layer++)
         {
             x = Block(x, blocked, $"encoder.layer.{layer}.");
         }
