@@ -108,7 +108,7 @@ public sealed class GatewayWarmUp(
         try
         {
             await stageClients.RerankAsync(route, candidates, deadlines.Earliest(null, options.Value.RerankTimeoutMs), cancellationToken);
-            await stageClients.AnswerAsync(route, candidates, deadlines.Earliest(null, options.Value.AnswerTimeoutMs), cancellationToken);
+            await stageClients.AnswerAsync(route, candidates, skipReader: false, deadlines.Earliest(null, options.Value.AnswerTimeoutMs), cancellationToken);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -34,15 +34,21 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     /// ranks first, or the sentence most likely to hold the answer when the span is too doubtful, with the
     /// calibrated probability that it is right and whether that clears the threshold. With the neural reader, its span
     /// in the chosen sentence is the short answer, and the model's reader confidence, when it has one for this reader and
-    /// language, judges again (AnswerExtractor.Reader.cs).
+    /// language, judges again (AnswerExtractor.Reader.cs). With <paramref name="read"/> false the reader is left out for
+    /// this question, as when it is off (the gateway asks this under load).
     /// </summary>
-    public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages)
+    public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages, bool read = true)
     {
         var reading = Read(question, expected, passages);
         var (span, sentence) = Judge(reading);
         if (AnswerDecision.Choose(span, sentence, _threshold, options.SentenceFallback) is not { } best)
         {
             return AnswerResult.None(reading.Reason);
+        }
+
+        if (!read)
+        {
+            return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, ShortAnswerBy.Features);
         }
 
         var judgedByReader = model.Reader is { } judge && judge.ReaderVersion == reader?.Version;

@@ -104,6 +104,10 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.Equal("Tomas Brandt", candidate.Answer.Of(Library));
         Assert.Equal("The new reading room was designed by Tomas Brandt.", candidate.Sentence.Of(Library));
         Assert.Equal(ShortAnswerBy.Neural(_reader.Version), result.ReadBy);
+
+        var unread = extractor.Extract("Who designed the new reading room?", ExpectedAnswer.Person, passages, read: false);
+        Assert.Equal(ShortAnswerBy.Features, unread.ReadBy);
+        Assert.Equal(result.Shown, unread.Shown);
     }
 
     [Fact]
@@ -271,6 +275,12 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         var neural = await Ask(on, request);
         Assert.Equal("neural " + _reader.Version, neural.Candidate.ShortAnswerBy);
         Assert.Equal("1873", neural.Candidate.Kind == Rpc.AnswerKind.Span ? neural.Candidate.Text : neural.Candidate.ShortAnswer);
+
+        // The gateway under load asks for no read: the same service leaves it to the feature ranker.
+        request.SkipReader = true;
+        var unread = await Ask(on, request);
+        Assert.Equal(ShortAnswerBy.Features, unread.Candidate.ShortAnswerBy);
+        request.SkipReader = false;
 
         using var off = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReader", "false"));
         var features = await Ask(off, request);

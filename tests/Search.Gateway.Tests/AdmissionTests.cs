@@ -120,8 +120,38 @@ public sealed class AdmissionTests : IDisposable
 
         Assert.Equal([[], ["rerank", "answer"], ["answer"], []], responses.Select(r => r.Degraded.ToArray()));
         Assert.Equal(["who wrote book 3?", "who wrote it?"], stages.Answered.Order(StringComparer.Ordinal));
+        Assert.Empty(stages.AnsweredWithoutReader); // the third had one waiting, but no answer stage at all
         Assert.Equal(3, stages.Reranks);
         Assert.All(responses, r => Assert.Equal(2, r.Results.Count));
+    }
+
+    [Fact]
+    public async Task ASearchAdmittedWhileOthersWaitIsAnsweredWithoutTheNeuralReader()
+    {
+        // Two slots, both held in retrieval, two more queued. One held search is let go: the third is admitted with
+        // one still waiting (the reader left out, the answer stage kept). When it is done the fourth is admitted with
+        // none waiting (read); then the other held search is let go.
+        using var admission = Admission(slots: 2, serviceMs: 1, maxQueueMs: 60_000);
+        using var stages = new GatedStages { HoldFirst = 2 };
+        var pipeline = Pipeline(stages, admission);
+        var ct = TestContext.Current.CancellationToken;
+        var searches = new List<Task<SearchResponse>>();
+        for (var i = 0; i < 4; i++)
+        {
+            searches.Add(pipeline.SearchAsync(new SearchQuery($"who wrote book {i}?", null, 5, false), null, ct));
+            var (retrievals, queued) = i < 2 ? (i + 1, 0) : (2, i - 1);
+            await WaitUntil(() => stages.Retrievals == retrievals && admission.Queued == queued);
+        }
+
+        stages.Let(1);
+        await WaitUntil(() => searches[2].IsCompleted && searches[3].IsCompleted);
+        stages.Let(1);
+        var responses = await Task.WhenAll(searches);
+
+        Assert.Equal([[], [], ["reader"], []], responses.Select(r => r.Degraded.ToArray()));
+        Assert.Equal(["who wrote book 2?"], stages.AnsweredWithoutReader);
+        Assert.Equal(4, stages.Answered.Count);
+        Assert.All(responses, r => Assert.NotNull(r.Answer));
     }
 
     [Fact]
@@ -149,7 +179,7 @@ public sealed class AdmissionTests : IDisposable
 
         var results = events.Select(e => e.OfType<ResultsEvent>().Single().Results.Degraded.ToArray()).ToArray();
         var answers = events.Select(e => e.OfType<AnswerEvent>().Single().Answer).ToArray();
-        Assert.Equal([[], [], ["generation"], []], results);
+        Assert.Equal([[], [], ["generation", "reader"], []], results);
         Assert.Equal([true, true, false, true], answers.Select(a => a.GeneratedShown));
         Assert.True(answers[2].Degraded);
         Assert.Equal("generation was left out: the gateway is under load", answers[2].FallbackReason);
@@ -237,9 +267,17 @@ public sealed class AdmissionTests : IDisposable
 
         public int Generations => Volatile.Read(ref _generations);
 
-        public Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
+        /// <summary>The questions answered without the neural reader.</summary>
+        public ConcurrentBag<string> AnsweredWithoutReader { get; } = [];
+
+        public Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, CancellationToken ct)
         {
             Answered.Add(route.NormalizedQuery);
+            if (skipReader)
+            {
+                AnsweredWithoutReader.Add(route.NormalizedQuery);
+            }
+
             return Task.FromResult(new AnswerReply(Box, true));
         }
 

@@ -53,7 +53,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
         var passages = request.Passages
             .Select(p => new AnswerPassage(p.Passage?.Text ?? "", p.Score, p.RetrievalScore, p.Passage?.Title ?? ""))
             .ToList();
-        var result = extractor.Extract(question, ToExpected(request.Route, question), passages);
+        var result = extractor.Extract(question, ToExpected(request.Route, question), passages, read: !request.SkipReader);
         return ToResponse(result, request, model.Version);
     }
 

@@ -56,10 +56,12 @@ public sealed class SearchStages(
         return ranked;
     }
 
-    public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct)
+    public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Answer);
-        var reply = await Costed(Stages.Answer, answer.AnswerAsync(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct));
+        var request = AnswerRequest(route, passages);
+        request.SkipReader = skipReader;
+        var reply = await Costed(Stages.Answer, answer.AnswerAsync(request, deadline: deadline, cancellationToken: ct));
         return reply.ToGateway();
     }
 

@@ -40,8 +40,14 @@ public enum Pressure
 {
     None,
 
-    /// <summary>Searches are queued: streamed answers use the extractive answer instead of generating.</summary>
+    /// <summary>
+    /// Searches are queued: streamed answers use the extractive answer instead of generating, and the extractive
+    /// answer's short answer is the feature ranker's (no neural read, which costs ten times the rest of the stage).
+    /// </summary>
     SkipGeneration,
+
+    /// <summary>The same level as <see cref="SkipGeneration"/>: both go as soon as anything waits.</summary>
+    SkipReader = SkipGeneration,
 
     /// <summary>As many queued as slots: no answer stage.</summary>
     SkipAnswer,

@@ -16,7 +16,8 @@ public interface ISearchStages
 
     Task<IReadOnlyList<RankedPassage>> RerankAsync(QueryRoute route, IReadOnlyList<RankedPassage> candidates, DateTime deadline, CancellationToken ct);
 
-    Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, CancellationToken ct);
+    /// <summary>The extractive answer; with <paramref name="skipReader"/> the short answer is the feature ranker's (no neural read).</summary>
+    Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, CancellationToken ct);
 
     /// <summary>
     /// The generated answer: each token goes to <paramref name="onToken"/> as it arrives; the outcome is null

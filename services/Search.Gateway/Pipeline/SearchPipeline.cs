@@ -42,7 +42,12 @@ public sealed class SearchPipeline(
         AnswerReply? reply = null;
         if (prepared.Answering && ticket.Pressure < Pressure.SkipAnswer)
         {
-            reply = await AnswerAsync(prepared, deadline, ct);
+            if (ticket.Pressure >= Pressure.SkipReader)
+            {
+                prepared.Log.Degraded.Add(Degradations.Reader);
+            }
+
+            reply = await AnswerAsync(prepared, ticket.Pressure, deadline, ct);
         }
         else
         {
@@ -76,6 +81,7 @@ public sealed class SearchPipeline(
         else if (ticket.Pressure >= Pressure.SkipGeneration)
         {
             prepared.Log.Degraded.Add(Degradations.Generation);
+            prepared.Log.Degraded.Add(Degradations.Reader);
         }
 
         var results = prepared.Response(Stopwatch.GetElapsedTime(started));
@@ -94,7 +100,7 @@ public sealed class SearchPipeline(
         }
         else if (ticket.Pressure >= Pressure.SkipGeneration)
         {
-            answer = ExtractiveInstead(await AnswerAsync(prepared, deadline, ct), query.IncludeAbstained);
+            answer = ExtractiveInstead(await AnswerAsync(prepared, ticket.Pressure, deadline, ct), query.IncludeAbstained);
         }
         else
         {
@@ -133,9 +139,13 @@ public sealed class SearchPipeline(
         return new Prepared(query.Query ?? "", route, ranked, k, log, query.Review);
     }
 
-    private Task<AnswerReply?> AnswerAsync(Prepared prepared, DateTime deadline, CancellationToken ct) =>
-        CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
-            (d, token) => stages.AnswerAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), d, token), ct);
+    /// <summary>The extractive answer; under any pressure without the neural span reader (the caller names it in degraded).</summary>
+    private Task<AnswerReply?> AnswerAsync(Prepared prepared, Pressure pressure, DateTime deadline, CancellationToken ct)
+    {
+        var skipReader = pressure >= Pressure.SkipReader;
+        return CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
+            (d, token) => stages.AnswerAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), skipReader, d, token), ct);
+    }
 
     /// <summary>Marks the answer stage skipped, and degraded when it was left out for load rather than not wanted.</summary>
     private static void SkipAnswer(Prepared prepared, Pressure pressure)

@@ -114,6 +114,9 @@ public static class Degradations
 {
     /// <summary>The streamed answer is the extractive one because generation was left out under load.</summary>
     public const string Generation = "generation";
+
+    /// <summary>The short answer is the feature ranker's: the neural span reader was left out under load.</summary>
+    public const string Reader = "reader";
 }
 
 public static class StageStatus
