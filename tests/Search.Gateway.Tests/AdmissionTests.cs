@@ -131,22 +131,9 @@ public sealed class AdmissionTests : IDisposable
         // Two slots, both held in retrieval, two more queued. One held search is let go: the third is admitted with
         // one still waiting (the reader left out, the answer stage kept). When it is done the fourth is admitted with
         // none waiting (read); then the other held search is let go.
-        using var admission = Admission(slots: 2, serviceMs: 1, maxQueueMs: 60_000);
         using var stages = new GatedStages { HoldFirst = 2 };
-        var pipeline = Pipeline(stages, admission);
         var ct = TestContext.Current.CancellationToken;
-        var searches = new List<Task<SearchResponse>>();
-        for (var i = 0; i < 4; i++)
-        {
-            searches.Add(pipeline.SearchAsync(new SearchQuery($"who wrote book {i}?", null, 5, false), null, ct));
-            var (retrievals, queued) = i < 2 ? (i + 1, 0) : (2, i - 1);
-            await WaitUntil(() => stages.Retrievals == retrievals && admission.Queued == queued);
-        }
-
-        stages.Let(1);
-        await WaitUntil(() => searches[2].IsCompleted && searches[3].IsCompleted);
-        stages.Let(1);
-        var responses = await Task.WhenAll(searches);
+        var responses = await FourBehindTwoHeld(stages, (pipeline, i) => pipeline.SearchAsync(new SearchQuery($"who wrote book {i}?", null, 5, false), null, ct));
 
         Assert.Equal([[], [], ["reader"], []], responses.Select(r => r.Degraded.ToArray()));
         Assert.Equal(["who wrote book 2?"], stages.AnsweredWithoutReader);
@@ -160,22 +147,9 @@ public sealed class AdmissionTests : IDisposable
         // Two slots, both held in retrieval, two more queued. One held search is let go: the third is admitted
         // with one still waiting (generation left out). When it is done the fourth is admitted with none
         // waiting (generated); then the other held search is let go.
-        using var admission = Admission(slots: 2, serviceMs: 1, maxQueueMs: 60_000);
         using var stages = new GatedStages { HoldFirst = 2 };
-        var pipeline = Pipeline(stages, admission);
         var ct = TestContext.Current.CancellationToken;
-        var streams = new List<Task<List<SearchEvent>>>();
-        for (var i = 0; i < 4; i++)
-        {
-            streams.Add(StreamAsync(pipeline, $"who wrote book {i}?", ct));
-            var (retrievals, queued) = i < 2 ? (i + 1, 0) : (2, i - 1);
-            await WaitUntil(() => stages.Retrievals == retrievals && admission.Queued == queued);
-        }
-
-        stages.Let(1);
-        await WaitUntil(() => streams[2].IsCompleted && streams[3].IsCompleted);
-        stages.Let(1);
-        var events = await Task.WhenAll(streams);
+        var events = await FourBehindTwoHeld(stages, (pipeline, i) => StreamAsync(pipeline, $"who wrote book {i}?", ct));
 
         var results = events.Select(e => e.OfType<ResultsEvent>().Single().Results.Degraded.ToArray()).ToArray();
         var answers = events.Select(e => e.OfType<AnswerEvent>().Single().Answer).ToArray();
@@ -215,6 +189,28 @@ public sealed class AdmissionTests : IDisposable
         }),
         TimeProvider.System,
         new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()));
+
+    /// <summary>
+    /// Two slots, both held in retrieval by the first two searches, two more queued. One held search is let go: the
+    /// third is admitted with one still waiting; when the third and fourth are done, the other held one is let go.
+    /// </summary>
+    private async Task<T[]> FourBehindTwoHeld<T>(GatedStages stages, Func<SearchPipeline, int, Task<T>> search)
+    {
+        using var admission = Admission(slots: 2, serviceMs: 1, maxQueueMs: 60_000);
+        var pipeline = Pipeline(stages, admission);
+        var searches = new List<Task<T>>();
+        for (var i = 0; i < 4; i++)
+        {
+            searches.Add(search(pipeline, i));
+            var (retrievals, queued) = i < 2 ? (i + 1, 0) : (2, i - 1);
+            await WaitUntil(() => stages.Retrievals == retrievals && admission.Queued == queued);
+        }
+
+        stages.Let(1);
+        await WaitUntil(() => searches[2].IsCompleted && searches[3].IsCompleted);
+        stages.Let(1);
+        return await Task.WhenAll(searches);
+    }
 
     private static async Task WaitUntil(Func<bool> condition)
     {

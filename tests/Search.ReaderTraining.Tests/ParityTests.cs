@@ -54,12 +54,7 @@ public sealed class ParityTests
         }
 
         var width = Width(ids);
-        float[] ours;
-        using (no_grad())
-        {
-            var (start, end) = model.Forward(tensor(ids, [2, width]), tensor(types, [2, width]), tensor(mask, [2, width]));
-            ours = stack([start, end], -1).data<float>().ToArray();
-        }
+        var ours = Spans(model, ids, types, mask);
 
         var (head, bias) = model.HeadWeights();
         var written = Weights.WriteReader(model.EncoderWeights(), head, bias, Pieces, new ReaderShape(), "parity");
@@ -91,7 +86,6 @@ public sealed class ParityTests
         Assert.Equal("parity", shippedReader.Version);
     }
 
-
     [Fact]
     public void AReaderOfFewerLayersIsWrittenAsAShorterGraphThatScoresAsTheModelDoes()
     {
@@ -100,12 +94,7 @@ public sealed class ParityTests
         using var model = new ReaderModel(Weights, seed: 5, layers: 3);
         model.eval();
         Assert.DoesNotContain(model.EncoderWeights().Keys, name => MiniLmWeights.LayerOf(name) >= 3);
-        float[] ours;
-        using (no_grad())
-        {
-            var (start, end) = model.Forward(tensor(ids, [2, width]), tensor(types, [2, width]), tensor(mask, [2, width]));
-            ours = stack([start, end], -1).data<float>().ToArray();
-        }
+        var ours = Spans(model, ids, types, mask);
 
         var (head, bias) = model.HeadWeights();
         var full = Weights.WriteReader(model.EncoderWeights(), head, bias, Pieces, new ReaderShape(), "three");
@@ -123,6 +112,14 @@ public sealed class ParityTests
         Assert.Equal("three", shipped.Version);
     }
 
+    /// <summary>The model's start and end scores for the two windows, as [2, width, 2].</summary>
+    private static float[] Spans(ReaderModel model, long[] ids, long[] types, long[] mask)
+    {
+        var width = Width(ids);
+        using var noGrad = no_grad();
+        var (start, end) = model.Forward(tensor(ids, [2, width]), tensor(types, [2, width]), tensor(mask, [2, width]));
+        return stack([start, end], -1).data<float>().ToArray();
+    }
 
     private static (long[] Ids, long[] Types, long[] Mask, int[] Lengths) Inputs()
     {

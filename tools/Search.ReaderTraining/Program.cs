@@ -96,9 +96,9 @@ try
     if (options.TryGetValue("measure", out var written))
     {
         var bytes = await File.ReadAllBytesAsync(written);
+        var readTokens = options.ContainsKey("read-tokens") ? Int(options, "read-tokens", 0) : (int?)null;
         foreach (var (file, examples) in heldOutByFile)
         {
-            var readTokens = options.TryGetValue("read-tokens", out var width) ? int.Parse(width, CultureInfo.InvariantCulture) : (int?)null;
             var name = $"{Path.GetFileName(written)} on {file}" + (readTokens is { } n ? $" in windows of {n}" : "");
             Console.WriteLine(JsonSerializer.Serialize(Measure(name, bytes, examples, readTokens)));
         }
@@ -124,12 +124,7 @@ try
     var output = Directory.CreateDirectory(options["out"]).FullName;
     var weights = MiniLmWeights.ReadPackaged();
     var frozen = options.ContainsKey("freeze-words") ? new HashSet<string> { ReaderModel.WordEmbeddings } : [];
-    var layers = Int(options, "layers", ReaderModel.Layers);
-    if (layers is < 1 or > ReaderModel.Layers)
-    {
-        throw new ArgumentException($"--layers: 1 to {ReaderModel.Layers}, not {layers}");
-    }
-
+    var layers = Int(options, "layers", ReaderModel.Layers); // the model refuses a count outside 1-6
     using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown, layers: layers);
     var clock = Stopwatch.StartNew();
     var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));

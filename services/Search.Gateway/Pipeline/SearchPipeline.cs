@@ -42,12 +42,13 @@ public sealed class SearchPipeline(
         AnswerReply? reply = null;
         if (prepared.Answering && ticket.Pressure < Pressure.SkipAnswer)
         {
-            if (ticket.Pressure >= Pressure.SkipReader)
+            var skipReader = ticket.Pressure >= Pressure.SkipReader;
+            if (skipReader)
             {
                 prepared.Log.Degraded.Add(Degradations.Reader);
             }
 
-            reply = await AnswerAsync(prepared, ticket.Pressure, deadline, ct);
+            reply = await AnswerAsync(prepared, skipReader, deadline, ct);
         }
         else
         {
@@ -100,7 +101,7 @@ public sealed class SearchPipeline(
         }
         else if (ticket.Pressure >= Pressure.SkipGeneration)
         {
-            answer = ExtractiveInstead(await AnswerAsync(prepared, ticket.Pressure, deadline, ct), query.IncludeAbstained);
+            answer = ExtractiveInstead(await AnswerAsync(prepared, skipReader: true, deadline, ct), query.IncludeAbstained);
         }
         else
         {
@@ -139,13 +140,10 @@ public sealed class SearchPipeline(
         return new Prepared(query.Query ?? "", route, ranked, k, log, query.Review);
     }
 
-    /// <summary>The extractive answer; under any pressure without the neural span reader (the caller names it in degraded).</summary>
-    private Task<AnswerReply?> AnswerAsync(Prepared prepared, Pressure pressure, DateTime deadline, CancellationToken ct)
-    {
-        var skipReader = pressure >= Pressure.SkipReader;
-        return CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
+    /// <summary>The extractive answer; with <paramref name="skipReader"/> (under pressure, which the caller names in degraded) without the neural span reader.</summary>
+    private Task<AnswerReply?> AnswerAsync(Prepared prepared, bool skipReader, DateTime deadline, CancellationToken ct) =>
+        CallAsync(Stages.Answer, _options.AnswerTimeoutMs, deadline, prepared.Log,
             (d, token) => stages.AnswerAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), skipReader, d, token), ct);
-    }
 
     /// <summary>Marks the answer stage skipped, and degraded when it was left out for load rather than not wanted.</summary>
     private static void SkipAnswer(Prepared prepared, Pressure pressure)
