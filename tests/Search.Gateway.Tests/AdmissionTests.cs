@@ -142,6 +142,28 @@ public sealed class AdmissionTests : IDisposable
     }
 
     [Fact]
+    public async Task ASearchAdmittedWhileMoreThanTheReaderLimitAreInFlightIsAnsweredWithoutTheNeuralReader()
+    {
+        // Four slots, so nothing queues; the reader only while at most one search is worked on. The first search is
+        // held in retrieval, the second is admitted beside it (two in flight: no read), then the first is let go.
+        using var stages = new GatedStages { HoldFirst = 1 };
+        var ct = TestContext.Current.CancellationToken;
+        using var admission = Admission(slots: 4, serviceMs: 1, readerInFlight: 1);
+        var pipeline = Pipeline(stages, admission);
+        var first = pipeline.SearchAsync(new SearchQuery("who wrote book 0?", null, 5, false), null, ct);
+        await WaitUntil(() => stages.Retrievals == 1);
+        var second = await pipeline.SearchAsync(new SearchQuery("who wrote book 1?", null, 5, false), null, ct);
+        stages.Let(1);
+        var firstResponse = await first;
+
+        Assert.Empty(firstResponse.Degraded);
+        Assert.Equal(["reader"], second.Degraded);
+        Assert.Equal(["who wrote book 1?"], stages.AnsweredWithoutReader);
+        Assert.NotNull(second.Answer);
+        Assert.Equal(0, admission.Queued);
+    }
+
+    [Fact]
     public async Task AStreamedSearchAdmittedWhileOthersWaitGetsTheExtractiveAnswerInsteadOfGenerating()
     {
         // Two slots, both held in retrieval, two more queued. One held search is let go: the third is admitted
@@ -178,10 +200,12 @@ public sealed class AdmissionTests : IDisposable
         return events;
     }
 
-    private Admission Admission(int slots, int serviceMs, int maxQueueMs = 1_000, int standingWaitMs = 50, int standingIntervalMs = 100) => new(
+    // readerInFlight is set so that no test depends on the machine's processor count (its default).
+    private Admission Admission(int slots, int serviceMs, int maxQueueMs = 1_000, int standingWaitMs = 50, int standingIntervalMs = 100, int readerInFlight = 2) => new(
         Options.Create(new AdmissionOptions
         {
             MaxConcurrent = slots,
+            ReaderInFlight = readerInFlight,
             InitialServiceMs = serviceMs,
             MaxQueueMs = maxQueueMs,
             StandingWaitMs = standingWaitMs,
@@ -278,7 +302,7 @@ public sealed class AdmissionTests : IDisposable
         }
 
         public Task<GenerationOutcome?> AnswerStreamAsync(
-            QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
+            QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
         {
             Interlocked.Increment(ref _generations);
             return Task.FromResult<GenerationOutcome?>(new GenerationOutcome(new GeneratedAnswer("generated [1]", []), true, "", new AnswerReply(Box, true)));

@@ -66,10 +66,12 @@ public sealed class SearchStages(
     }
 
     public async Task<GenerationOutcome?> AnswerStreamAsync(
-        QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
+        QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Answer);
-        using var call = answer.AnswerStream(AnswerRequest(route, passages), deadline: deadline, cancellationToken: ct);
+        var request = AnswerRequest(route, passages);
+        request.SkipReader = skipReader;
+        using var call = answer.AnswerStream(request, deadline: deadline, cancellationToken: ct);
         Rpc.AnswerStreamResult? result = null;
         try
         {

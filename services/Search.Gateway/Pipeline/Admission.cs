@@ -30,6 +30,15 @@ public sealed class AdmissionOptions
     [Range(0, 60_000)]
     public int StandingIntervalMs { get; set; } = 100;
 
+    /// <summary>
+    /// A search admitted while more than this many are being worked on (itself included) is answered without the
+    /// neural reader, whose read costs more CPU than the rest of the search; 0 sizes it to the processors. Reads then
+    /// run only when the cores have time for them, and the searches around them keep their latency (docs/benchmarks.md,
+    /// "The reader and latency").
+    /// </summary>
+    [Range(0, 10_000)]
+    public int ReaderInFlight { get; set; }
+
     /// <summary>What a search is assumed to take before any has been timed, in ms.</summary>
     [Range(1, 60_000)]
     public int InitialServiceMs { get; set; } = 30;
@@ -85,10 +94,17 @@ public sealed class Admission : IDisposable
         _metrics = metrics;
         _serviceMs = _options.InitialServiceMs;
         SlotCount = Slots.Of(_options.MaxConcurrent);
+        ReaderInFlight = _options.ReaderInFlight > 0 ? _options.ReaderInFlight : Environment.ProcessorCount;
         _slots = Slots.Limiter(SlotCount);
     }
 
     public int SlotCount { get; }
+
+    /// <summary>The most searches in flight at which one admitted still gets the neural reader (<see cref="AdmissionOptions.ReaderInFlight"/>).</summary>
+    public int ReaderInFlight { get; }
+
+    /// <summary>Searches holding a slot now.</summary>
+    public long InFlight => SlotCount - (_slots.GetStatistics()?.CurrentAvailablePermits ?? SlotCount);
 
     /// <summary>Searches waiting for a slot now.</summary>
     public long Queued => _slots.GetStatistics()?.CurrentQueuedCount ?? 0;
@@ -155,7 +171,9 @@ public sealed class Admission : IDisposable
             LeftQueue((_time.GetUtcNow().UtcDateTime - now).TotalMilliseconds);
         }
 
-        return new AdmissionTicket(this, lease, PressureNow(), _time.GetTimestamp());
+        var pressure = PressureNow();
+        var skipReader = pressure >= Pressure.SkipReader || InFlight > ReaderInFlight;
+        return new AdmissionTicket(this, lease, pressure, skipReader, _time.GetTimestamp());
     }
 
     /// <summary>The pressure a search admitted now works under, from how many are still waiting.</summary>
@@ -223,9 +241,15 @@ public sealed class Admission : IDisposable
 }
 
 /// <summary>A search's slot: the pressure it runs under; disposing it (once) frees the slot.</summary>
-public sealed class AdmissionTicket(Admission admission, RateLimitLease lease, Pressure pressure, long startedTimestamp) : IDisposable
+public sealed class AdmissionTicket(Admission admission, RateLimitLease lease, Pressure pressure, bool skipReader, long startedTimestamp) : IDisposable
 {
     public Pressure Pressure { get; } = pressure;
+
+    /// <summary>
+    /// The answer is taken without the neural reader: searches are queued (<see cref="Pressure.SkipReader"/>) or more
+    /// are in flight than <see cref="Admission.ReaderInFlight"/>.
+    /// </summary>
+    public bool SkipReader { get; } = skipReader;
 
     public void Dispose() => admission.Leave(lease, startedTimestamp);
 }

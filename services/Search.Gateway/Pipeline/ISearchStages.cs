@@ -21,8 +21,8 @@ public interface ISearchStages
 
     /// <summary>
     /// The generated answer: each token goes to <paramref name="onToken"/> as it arrives; the outcome is null
-    /// when the stream ended without one.
+    /// when the stream ended without one. With <paramref name="skipReader"/> its extractive answer is taken without a neural read.
     /// </summary>
     Task<GenerationOutcome?> AnswerStreamAsync(
-        QueryRoute route, IReadOnlyList<RankedPassage> passages, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct);
+        QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct);
 }

@@ -42,13 +42,12 @@ public sealed class SearchPipeline(
         AnswerReply? reply = null;
         if (prepared.Answering && ticket.Pressure < Pressure.SkipAnswer)
         {
-            var skipReader = ticket.Pressure >= Pressure.SkipReader;
-            if (skipReader)
+            if (ticket.SkipReader)
             {
                 prepared.Log.Degraded.Add(Degradations.Reader);
             }
 
-            reply = await AnswerAsync(prepared, skipReader, deadline, ct);
+            reply = await AnswerAsync(prepared, ticket.SkipReader, deadline, ct);
         }
         else
         {
@@ -84,6 +83,10 @@ public sealed class SearchPipeline(
             prepared.Log.Degraded.Add(Degradations.Generation);
             prepared.Log.Degraded.Add(Degradations.Reader);
         }
+        else if (ticket.SkipReader)
+        {
+            prepared.Log.Degraded.Add(Degradations.Reader);
+        }
 
         var results = prepared.Response(Stopwatch.GetElapsedTime(started));
         await emit(new ResultsEvent(results), ct);
@@ -105,7 +108,7 @@ public sealed class SearchPipeline(
         }
         else
         {
-            answer = await StreamAnswerAsync(prepared, query.IncludeAbstained, callerDeadline, emit, ct);
+            answer = await StreamAnswerAsync(prepared, ticket.SkipReader, query.IncludeAbstained, callerDeadline, emit, ct);
         }
 
         answer = answer with { TotalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
@@ -243,14 +246,14 @@ public sealed class SearchPipeline(
     /// taken back, and generation has its own budget (<see cref="GatewayOptions.AnswerStreamTimeoutMs"/>).
     /// </summary>
     private async Task<StreamedAnswer> StreamAnswerAsync(
-        Prepared prepared, bool includeAbstained, DateTime? callerDeadline, Func<SearchEvent, CancellationToken, Task> emit, CancellationToken ct)
+        Prepared prepared, bool skipReader, bool includeAbstained, DateTime? callerDeadline, Func<SearchEvent, CancellationToken, Task> emit, CancellationToken ct)
     {
         var deadline = deadlines.Earliest(callerDeadline, _options.AnswerStreamTimeoutMs);
         GenerationOutcome? outcome;
         var streamed = false;
         try
         {
-            outcome = await stages.AnswerStreamAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), deadline,
+            outcome = await stages.AnswerStreamAsync(prepared.Route, prepared.ForAnswer(_options.AnswerPassages), skipReader, deadline,
                 (token, tokenCt) =>
                 {
                     streamed = true;
