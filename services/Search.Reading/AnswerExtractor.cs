@@ -227,7 +227,10 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return AnswerReading.Empty("no sentence shares a word with the question");
         }
 
-        related.Sort((a, b) => b.Score.CompareTo(a.Score));
+        // Sentences that hold some of the question's words beyond their document's subject come first: only their
+        // options can be shown (Probability), and among similar notices ("… is hiring: data analyst") the sentences
+        // naming each one's subject would otherwise fill every place read and push out the one holding the answer.
+        related.Sort((a, b) => (b.FocusOverlap > 0).CompareTo(a.FocusOverlap > 0) is var focus and not 0 ? focus : b.Score.CompareTo(a.Score));
         var context = new QuestionContext(
             questionTerms,
             expected,

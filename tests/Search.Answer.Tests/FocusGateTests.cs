@@ -34,6 +34,27 @@ public sealed class FocusGateTests
     }
 
     [Fact]
+    public void AmongSimilarNoticesTheSentenceHoldingTheAskedWordsIsRead()
+    {
+        // Five job offers named alike: each first sentence holds the role and the employer the question names, and
+        // outranks the sentence that answers. Found with the synthetic notices (search-cli notices): before sentences
+        // beyond the subject came first, the three places read went to first sentences, and the answer was never read.
+        string[] employers = ["Bramhaven Analytics", "Calford Analytics", "Dunmore Analytics", "Elwick Analytics", "Fenton Analytics"];
+        var passages = employers.Select((employer, i) => new AnswerPassage(
+            $"{employer} is looking for a data analyst to join its team in Linhaven. The job is 30 hours a week. "
+            + $"Questions about the role go to {(i == 0 ? "Farah Ashdown" : "Owen Mercer")}, who leads the hiring team.",
+            1 - (i * 0.1), 20 - i, $"{employer} is hiring: data analyst")).ToArray();
+        const string question = "Who should questions about the data analyst job at Bramhaven Analytics be sent to?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+        var (span, _) = _extractor.Judge(reading);
+
+        Assert.Contains(reading.Spans, s => s.PassageIndex == 0 && s.Answer.Of(passages[0].Text) == "Farah Ashdown");
+        Assert.NotNull(span);
+        Assert.Equal("Farah Ashdown", span.Answer.Of(passages[span.PassageIndex].Text));
+    }
+
+    [Fact]
     public void WithoutATitleOrWhenTheSentenceHoldsTheAskedWordNothingIsHeldBack()
     {
         const string question = "How much is a weekend pass for the Riverside Jazz Weekend?";

@@ -48,6 +48,7 @@ public static class CliApp
             FitRerankCommand.Create(gateway),
             TrainCommand.Create(gateway),
             ReviewCommand.Create(gateway),
+            NoticesCommand.Create(),
             HelpCommand.Create(),
         };
         root.SetAction(int (_) => throw new UsageException("no command given"));

@@ -35,7 +35,8 @@ const string Usage = """
       search-reader-train --measure <reader.onnx> --data <file> [--scope, --eval-questions as above] [--read-tokens N]
 
     runs only that last step on a reader written before; --read-tokens N reads in windows of N word pieces instead of
-    the width it was trained on.
+    the width it was trained on; --predictions FILE also writes each question's answer, golds, EM and F1 (JSON lines,
+    for reading the errors).
     """;
 
 try
@@ -97,10 +98,20 @@ try
     {
         var bytes = await File.ReadAllBytesAsync(written);
         var readTokens = options.ContainsKey("read-tokens") ? Int(options, "read-tokens", 0) : (int?)null;
+        var predictions = new List<ReaderCost.Prediction>();
         foreach (var (file, examples) in heldOutByFile)
         {
             var name = $"{Path.GetFileName(written)} on {file}" + (readTokens is { } n ? $" in windows of {n}" : "");
-            Console.WriteLine(JsonSerializer.Serialize(Measure(name, bytes, examples, readTokens)));
+            var cost = Measure(name, bytes, examples, readTokens);
+            predictions.AddRange(cost.Predictions);
+            Console.WriteLine(JsonSerializer.Serialize(cost));
+        }
+
+        if (options.TryGetValue("predictions", out var predictionsPath))
+        {
+            var unescaped = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            await File.WriteAllLinesAsync(predictionsPath, predictions.Select(p => JsonSerializer.Serialize(p, unescaped)));
+            Console.Error.WriteLine($"wrote {predictions.Count} answers to {predictionsPath}");
         }
 
         return 0;

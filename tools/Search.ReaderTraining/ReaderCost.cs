@@ -8,7 +8,15 @@ namespace Search.ReaderTraining;
 public static class ReaderCost
 {
     /// <summary>One measurement: EM and F1 over the questions, the time of one read, and the process's CPU per read.</summary>
-    public sealed record Cost(string Model, int Questions, double ExactMatch, double F1, double MedianMs, double MeanMs, double CpuMsPerQuestion);
+    public sealed record Cost(string Model, int Questions, double ExactMatch, double F1, double MedianMs, double MeanMs, double CpuMsPerQuestion)
+    {
+        /// <summary>Each question's answer, in the order read (not serialised into the run's record).</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public IReadOnlyList<Prediction> Predictions { get; init; } = [];
+    }
+
+    /// <summary>What the reader answered one question, and how it scored.</summary>
+    public sealed record Prediction(string Id, string Question, string Answer, IReadOnlyList<string> Golds, double ExactMatch, double F1, double Probability);
 
     /// <summary>Reads every example once after a warm-up of 20 (one thread, no spinning, as the service runs it).</summary>
     public static Cost Measure(string name, byte[] model, IReadOnlyList<ReaderExample> examples, int? readTokens = null)
@@ -31,10 +39,18 @@ public static class ReaderCost
 
         var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         times.Sort();
+        var predictions = examples.Zip(answers, (e, a) =>
+        {
+            var chinese = AnswerMetrics.IsChinese(e.Question, e.Golds);
+            return new Prediction(e.Id, e.Question, a.Text, e.Golds, AnswerMetrics.ExactMatch(a.Text, e.Golds, chinese), AnswerMetrics.F1(a.Text, e.Golds, chinese), Math.Round(a.Probability, 4));
+        }).ToList();
         return new Cost(
             name, examples.Count,
-            Math.Round(examples.Zip(answers, (e, a) => AnswerMetrics.ExactMatch(a.Text, e.Golds, AnswerMetrics.IsChinese(e.Question, e.Golds))).Average(), 4),
-            Math.Round(examples.Zip(answers, (e, a) => AnswerMetrics.F1(a.Text, e.Golds, AnswerMetrics.IsChinese(e.Question, e.Golds))).Average(), 4),
-            Math.Round(times[times.Count / 2], 2), Math.Round(times.Average(), 2), Math.Round(cpuMs / examples.Count, 2));
+            Math.Round(predictions.Average(p => p.ExactMatch), 4),
+            Math.Round(predictions.Average(p => p.F1), 4),
+            Math.Round(times[times.Count / 2], 2), Math.Round(times.Average(), 2), Math.Round(cpuMs / examples.Count, 2))
+        {
+            Predictions = predictions,
+        };
     }
 }
