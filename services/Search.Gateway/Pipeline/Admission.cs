@@ -33,7 +33,7 @@ public sealed class AdmissionOptions
     /// <summary>
     /// A search admitted while more than this many are being worked on (itself included) is answered without the
     /// neural reader, whose read costs more CPU than the rest of the search; 0 sizes it to the processors. Reads then
-    /// run only when the cores have time for them, and the searches around them keep their latency (docs/benchmarks.md,
+    /// run only when the cores have time for them, and the searches around them keep their latency (docs/quality.md,
     /// "The reader and latency").
     /// </summary>
     [Range(0, 10_000)]
