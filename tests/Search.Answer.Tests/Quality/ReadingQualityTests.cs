@@ -22,7 +22,7 @@ public sealed class ReadingQualityTests(ITestOutputHelper output)
         Assert.True(report.SentenceHit >= 0.81, report.ToString());  // measured 0.852
         Assert.True(report.ExactMatch >= 0.25, report.ToString());  // measured 0.284
         Assert.True(report.F1 >= 0.36, report.ToString());  // measured 0.400
-        Assert.True(report.BoxPrecision >= 0.89, report.ToString());  // measured 0.923
+        Assert.True(report.BoxPrecision >= 0.89, report.ToString());  // measured 0.920 (2026-12-06; 0.923 when written)
         Assert.True(report.BoxCoverage >= 0.66, report.ToString());  // measured 0.705
     }
 
