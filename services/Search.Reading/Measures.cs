@@ -13,6 +13,9 @@ public enum Measure
     Weight = 4,
     Duration = 8,
     People = 16,
+
+    /// <summary>A time of day ("8:30", "6 pm", "上午8点"): asked by "what time", "how late", "几点".</summary>
+    Clock = 32,
 }
 
 /// <summary>
@@ -50,6 +53,11 @@ public static partial class Measures
             asked |= Measure.Duration;
         }
 
+        if (EnglishClock().IsMatch(en) || ChineseClock().IsMatch(zh))
+        {
+            asked |= Measure.Clock;
+        }
+
         // Chinese only: an English count of people is as often a bare figure or "350 officials" as "350 people".
         if (ChinesePeople().IsMatch(zh))
         {
@@ -70,6 +78,7 @@ public static partial class Measures
         stated |= UnitWeight().IsMatch(en) || ChineseUnitWeight().IsMatch(zh) ? Measure.Weight : Measure.None;
         stated |= UnitDuration().IsMatch(en) || ChineseUnitDuration().IsMatch(zh) ? Measure.Duration : Measure.None;
         stated |= UnitPeople().IsMatch(en) || ChineseUnitPeople().IsMatch(zh) ? Measure.People : Measure.None;
+        stated |= UnitClock().IsMatch(en) || ChineseUnitClock().IsMatch(zh) ? Measure.Clock : Measure.None;
         return stated;
     }
 
@@ -128,6 +137,12 @@ public static partial class Measures
     [GeneratedRegex(@"多少人|几人|几个人|名额|人数")]
     private static partial Regex ChinesePeople();
 
+    [GeneratedRegex(@"\bwhat time\b(?! (?:period|frame|zone|span|of (?:the )?year))|\bhow (?:late|early)\b|\bat what hour\b")]
+    private static partial Regex EnglishClock();
+
+    [GeneratedRegex(@"几点|几时几分")]
+    private static partial Regex ChineseClock();
+
     // Spans.
     [GeneratedRegex(@"[$£€¥]|\d\s*(?:euros?|dollars?|pounds?|pence|cents?|yuan|yen|francs?|usd|eur|gbp|rmb)\b")]
     private static partial Regex UnitMoney();
@@ -162,4 +177,11 @@ public static partial class Measures
 
     [GeneratedRegex(Figure + @"(?:人|名)")]
     private static partial Regex ChineseUnitPeople();
+
+    [GeneratedRegex(@"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midday|midnight)\b")]
+    private static partial Regex UnitClock();
+
+    // "8点", "上午8点半", "晚上九点"; "8:30" is matched by the English pattern.
+    [GeneratedRegex(@"[0-9零一二三四五六七八九十两]{1,3}\s*[点时](?:[0-9一二三四五六七八九十]{1,3}分|半|钟|整)?")]
+    private static partial Regex ChineseUnitClock();
 }

@@ -22,6 +22,7 @@ public static partial class SpanExtractor
     {
         AddMatches(found, ChineseDate().Matches(s), ExpectedAnswer.Time, 0.8);
         AddMatches(found, ChineseEra().Matches(s), ExpectedAnswer.Time, 0.6);
+        AddMatches(found, ChineseClock().Matches(s), ExpectedAnswer.Time, 0.8);
     }
 
     private static void ChineseNumber(string s, List<SpanCandidate> found)
@@ -208,6 +209,10 @@ public static partial class SpanExtractor
 
     [GeneratedRegex($@"(?:公元前?|西元前?|前)?(?:{Digit}{{1,4}}|{CnDigit}{{2,5}})年(?:(?:{Digit}{{1,2}}|{CnDigit}{{1,3}})月(?:(?:{Digit}{{1,2}}|{CnDigit}{{1,3}})[日号號])?)?(?:[初末底中]|代(?:[初末中]期?)?)?|(?:{Digit}{{1,2}}|{CnDigit}{{1,3}})月(?:(?:{Digit}{{1,2}}|{CnDigit}{{1,3}})[日号號])?(?:[初末底中]|上旬|中旬|下旬)?|(?:公元前?|西元前?)?(?:{Digit}{{1,2}}|{CnDigit}{{1,3}})世[纪紀](?:(?:{Digit}{{2}}|{CnDigit}{{2,3}})年代)?(?:[初末中]期?|上半[叶葉]|下半[叶葉])?")]
     private static partial Regex ChineseDate();
+
+    // A time of day: "上午8点", "晚上9點半", "下午3时30分", "20:30".
+    [GeneratedRegex(@"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜间|夜間)?(?:[0-9]{1,2}|[零一二三四五六七八九十两兩]{1,3})[点點时時](?:[0-9]{1,2}分|[一二三四五六七八九十]{1,3}分|半|整)?|(?<![0-9:])[0-9]{1,2}:[0-9]{2}(?![0-9:])")]
+    private static partial Regex ChineseClock();
 
     [GeneratedRegex(@"(?:东汉|東漢|西汉|西漢|东晋|東晉|西晋|西晉|北宋|南宋|北魏|南朝|北朝|五代|战国|戰國|春秋|三国|三國|民国|民國|[夏商周秦汉漢晋晉隋唐宋元明清])(?:朝|代|时期|時期|末年|初年|年间|年間)")]
     private static partial Regex ChineseEra();

@@ -51,6 +51,7 @@ public static partial class SpanExtractor
         AddMatches(found, EnglishDate().Matches(s), ExpectedAnswer.Time, 0.9);
         AddMatches(found, EnglishDecadeOrCentury().Matches(s), ExpectedAnswer.Time, 0.7);
         AddMatches(found, EnglishYear().Matches(s), ExpectedAnswer.Time, 0.6);
+        AddMatches(found, EnglishClock().Matches(s), ExpectedAnswer.Time, 0.8);
     }
 
     private static void EnglishNumber(string s, List<SpanCandidate> found)
@@ -65,7 +66,7 @@ public static partial class SpanExtractor
                 continue;
             }
 
-            if (FollowsMonth(s, m.Index))
+            if (FollowsMonth(s, m.Index) || InClockTime(s, m.Index, m.Index + m.Length))
             {
                 continue;
             }
@@ -163,6 +164,11 @@ public static partial class SpanExtractor
         return (start, end);
     }
 
+    /// <summary>A figure of a time of day ("8" or "30" of "8:30") is not a count.</summary>
+    private static bool InClockTime(string s, int start, int end) =>
+        (end + 1 < s.Length && s[end] == ':' && char.IsAsciiDigit(s[end + 1]))
+        || (start >= 2 && s[start - 1] == ':' && char.IsAsciiDigit(s[start - 2]));
+
     private static bool FollowsMonth(string s, int index)
     {
         var before = s[Math.Max(0, index - 12)..index];
@@ -180,6 +186,10 @@ public static partial class SpanExtractor
 
     [GeneratedRegex($@"(?<![\w.,$£€])(?:(?:AD|CE)\s+)?(?:1\d{{3}}|20\d{{2}}|\d{{1,4}}(?={Era}))(?:\s*[–\-]\s*\d{{2,4}})?{Era}?(?![\w.,]\d|\w)")]
     private static partial Regex EnglishYear();
+
+    // A time of day: "8:30", "18:00", "6 pm", "6.30 a.m.", noon, midnight.
+    [GeneratedRegex(@"(?<![\w.:])\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?<![\w.:])\d{1,2}:\d{2}(?![\w:])|(?<![\w.:])\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midday|midnight)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex EnglishClock();
 
     [GeneratedRegex(
         @"(?<![\w.,])(?:[$£€¥]\s?)?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?[–\-]\s?\d+(?:\.\d+)?)?(?:\s?(?:%|percent\b|per\s+cent\b))?(?:\s+(?:hundred|thousand|million|billion|trillion)\b)?(?:\s?(?:square\s+)?(?:miles?|km|kilomet(?:re|er)s?|met(?:re|er)s?|m|feet|foot|ft|inch(?:es)?|cm|mm|yards?|acres?|hectares?|kg|kilograms?|grams?|pounds?|lbs?|tons?|tonnes?|ounces?|degrees?|°\s?[CF]?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|mph|km/h|dollars?|euros?|people|times|percent)\b)?(?![\w,]\d)")]

@@ -84,6 +84,41 @@ public sealed class MeasureTests
         Assert.True(sentence is null || sentence.Answer.Of(text).Contains("4.50 euros", StringComparison.Ordinal), sentence?.Answer.Of(text));
     }
 
+    [Theory]
+    [InlineData("What time does Ashgrove Pharmacy open on weekdays?", Measure.Clock)]
+    [InlineData("How late is the gallery open on Fridays?", Measure.Clock)]
+    [InlineData("楓林站失物招領處幾點開放？", Measure.Clock)]
+    [InlineData("末班车几点发车？", Measure.Clock)]
+    [InlineData("What time period did the dynasty rule?", Measure.None)]
+    public void AQuestionAskingTheTimeOfDayAsksForAClockTime(string question, Measure expected) =>
+        Assert.Equal(expected, Measures.Asked(question));
+
+    [Theory]
+    [InlineData("8:30", Measure.Clock)]
+    [InlineData("6 pm", Measure.Clock)]
+    [InlineData("上午8点", Measure.Clock)]
+    [InlineData("晚上九点半", Measure.Clock)]
+    [InlineData("59.99 euros", Measure.Money)]
+    [InlineData("1 January 2027", Measure.None)]
+    public void AClockTimeIsStatedByItsForm(string span, Measure expected) =>
+        Assert.Equal(expected, Measures.Stated(span));
+
+    [Fact]
+    public void AWhatTimeQuestionIsAnsweredByTheTimeOfDayNotTheDate()
+    {
+        // Found by hand on `make run` (2026-12-06) with a notice of our own: the date the hours change was chosen.
+        const string text = "Ashgrove Pharmacy changes its opening hours for the winter. From 1 January 2027 it opens at 8:30 on weekdays and closes at 18:00.";
+        const string question = "What time does Ashgrove Pharmacy open on weekdays?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Ashgrove Pharmacy winter hours")]);
+        var (span, _) = _extractor.Judge(reading);
+
+        // The ranker still has to tell opening from closing ("18:00" is chosen here): only the kind is checked.
+        Assert.NotNull(span);
+        Assert.Equal(Measure.Clock, Measures.Stated(span.Answer.Of(text)));
+        Assert.Contains(reading.Spans, o => o.Answer.Of(text) == "8:30" && o.Type == ExpectedAnswer.Time);
+    }
+
     [Fact]
     public void WhenNoSentenceStatesTheMeasureEveryOptionStays()
     {
