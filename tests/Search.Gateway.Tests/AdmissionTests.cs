@@ -164,6 +164,26 @@ public sealed class AdmissionTests : IDisposable
     }
 
     [Fact]
+    public async Task AStreamedSearchAdmittedWhileMoreThanTheReaderLimitAreInFlightStillGeneratesButWithoutARead()
+    {
+        // As above, streamed: nothing queues, so generation stays; its extractive answer is asked without a read.
+        using var stages = new GatedStages { HoldFirst = 1 };
+        var ct = TestContext.Current.CancellationToken;
+        using var admission = Admission(slots: 4, serviceMs: 1, readerInFlight: 1);
+        var pipeline = Pipeline(stages, admission);
+        var first = pipeline.SearchAsync(new SearchQuery("who wrote book 0?", null, 5, false), null, ct);
+        await WaitUntil(() => stages.Retrievals == 1);
+        var events = await StreamAsync(pipeline, "who wrote book 1?", ct);
+        stages.Let(1);
+        await first;
+
+        Assert.Equal(["reader"], events.OfType<ResultsEvent>().Single().Results.Degraded);
+        Assert.True(events.OfType<AnswerEvent>().Single().Answer.GeneratedShown);
+        Assert.Equal(["who wrote book 1?"], stages.StreamedWithoutReader);
+        Assert.Equal(1, stages.Generations);
+    }
+
+    [Fact]
     public async Task AStreamedSearchAdmittedWhileOthersWaitGetsTheExtractiveAnswerInsteadOfGenerating()
     {
         // Two slots, both held in retrieval, two more queued. One held search is let go: the third is admitted
@@ -290,6 +310,8 @@ public sealed class AdmissionTests : IDisposable
         /// <summary>The questions answered without the neural reader.</summary>
         public ConcurrentBag<string> AnsweredWithoutReader { get; } = [];
 
+        public ConcurrentBag<string> StreamedWithoutReader { get; } = [];
+
         public Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, CancellationToken ct)
         {
             Answered.Add(route.NormalizedQuery);
@@ -305,6 +327,11 @@ public sealed class AdmissionTests : IDisposable
             QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
         {
             Interlocked.Increment(ref _generations);
+            if (skipReader)
+            {
+                StreamedWithoutReader.Add(route.NormalizedQuery);
+            }
+
             return Task.FromResult<GenerationOutcome?>(new GenerationOutcome(new GeneratedAnswer("generated [1]", []), true, "", new AnswerReply(Box, true)));
         }
 
