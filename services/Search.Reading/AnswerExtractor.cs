@@ -227,10 +227,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return AnswerReading.Empty("no sentence shares a word with the question");
         }
 
-        // Sentences that hold some of the question's words beyond their document's subject come first: only their
-        // options can be shown (Probability), and among similar notices ("… is hiring: data analyst") the sentences
-        // naming each one's subject would otherwise fill every place read and push out the one holding the answer.
-        related.Sort((a, b) => (b.FocusOverlap > 0).CompareTo(a.FocusOverlap > 0) is var focus and not 0 ? focus : b.Score.CompareTo(a.Score));
+        related.Sort(ReadingOrder);
         var context = new QuestionContext(
             questionTerms,
             expected,
@@ -271,6 +268,17 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
+    }
+
+    /// <summary>
+    /// Sentences that hold some of the question's words beyond their document's subject first, then by score: only their
+    /// options can be shown (<see cref="Probability"/>), and among similar notices ("… is hiring: data analyst") the
+    /// sentences naming each one's subject would otherwise fill every place read and push out the one holding the answer.
+    /// </summary>
+    private static int ReadingOrder(SentenceUnit a, SentenceUnit b)
+    {
+        var focus = (b.FocusOverlap > 0).CompareTo(a.FocusOverlap > 0);
+        return focus != 0 ? focus : b.Score.CompareTo(a.Score);
     }
 
     private static double TopScore(IReadOnlyList<AnswerPassage> passages, Func<AnswerPassage, double> score)

@@ -78,7 +78,8 @@ public static partial class Measures
         stated |= UnitWeight().IsMatch(en) || ChineseUnitWeight().IsMatch(zh) ? Measure.Weight : Measure.None;
         stated |= UnitDuration().IsMatch(en) || ChineseUnitDuration().IsMatch(zh) ? Measure.Duration : Measure.None;
         stated |= UnitPeople().IsMatch(en) || ChineseUnitPeople().IsMatch(zh) ? Measure.People : Measure.None;
-        stated |= UnitClock().IsMatch(en) || ChineseUnitClock().IsMatch(zh) ? Measure.Clock : Measure.None;
+        // The same forms the span finders type as times of day.
+        stated |= SpanExtractor.EnglishClock().IsMatch(span) || SpanExtractor.ChineseClock().IsMatch(span) ? Measure.Clock : Measure.None;
         return stated;
     }
 
@@ -177,11 +178,4 @@ public static partial class Measures
 
     [GeneratedRegex(Figure + @"(?:人|名)")]
     private static partial Regex ChineseUnitPeople();
-
-    [GeneratedRegex(@"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midday|midnight)\b")]
-    private static partial Regex UnitClock();
-
-    // "8点", "上午8点半", "晚上九点"; "8:30" is matched by the English pattern.
-    [GeneratedRegex(@"[0-9零一二三四五六七八九十两]{1,3}\s*[点时](?:[0-9一二三四五六七八九十]{1,3}分|半|钟|整)?")]
-    private static partial Regex ChineseUnitClock();
 }

@@ -212,7 +212,7 @@ public static partial class SpanExtractor
 
     // A time of day: "上午8点", "晚上9點半", "下午3时30分", "20:30".
     [GeneratedRegex(@"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜间|夜間)?(?:[0-9]{1,2}|[零一二三四五六七八九十两兩]{1,3})[点點时時](?:[0-9]{1,2}分|[一二三四五六七八九十]{1,3}分|半|整)?|(?<![0-9:])[0-9]{1,2}:[0-9]{2}(?![0-9:])")]
-    private static partial Regex ChineseClock();
+    internal static partial Regex ChineseClock();
 
     [GeneratedRegex(@"(?:东汉|東漢|西汉|西漢|东晋|東晉|西晋|西晉|北宋|南宋|北魏|南朝|北朝|五代|战国|戰國|春秋|三国|三國|民国|民國|[夏商周秦汉漢晋晉隋唐宋元明清])(?:朝|代|时期|時期|末年|初年|年间|年間)")]
     private static partial Regex ChineseEra();

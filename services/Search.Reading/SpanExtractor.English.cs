@@ -189,7 +189,7 @@ public static partial class SpanExtractor
 
     // A time of day: "8:30", "18:00", "6 pm", "6.30 a.m.", noon, midnight.
     [GeneratedRegex(@"(?<![\w.:])\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?<![\w.:])\d{1,2}:\d{2}(?![\w:])|(?<![\w.:])\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midday|midnight)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex EnglishClock();
+    internal static partial Regex EnglishClock();
 
     [GeneratedRegex(
         @"(?<![\w.,])(?:[$£€¥]\s?)?(?<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?[–\-]\s?\d+(?:\.\d+)?)?(?:\s?(?:%|percent\b|per\s+cent\b))?(?:\s+(?:hundred|thousand|million|billion|trillion)\b)?(?:\s?(?:square\s+)?(?:miles?|km|kilomet(?:re|er)s?|met(?:re|er)s?|m|feet|foot|ft|inch(?:es)?|cm|mm|yards?|acres?|hectares?|kg|kilograms?|grams?|pounds?|lbs?|tons?|tonnes?|ounces?|degrees?|°\s?[CF]?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|mph|km/h|dollars?|euros?|people|times|percent)\b)?(?![\w,]\d)")]

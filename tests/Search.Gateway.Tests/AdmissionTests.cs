@@ -144,38 +144,24 @@ public sealed class AdmissionTests : IDisposable
     [Fact]
     public async Task ASearchAdmittedWhileMoreThanTheReaderLimitAreInFlightIsAnsweredWithoutTheNeuralReader()
     {
-        // Four slots, so nothing queues; the reader only while at most one search is worked on. The first search is
-        // held in retrieval, the second is admitted beside it (two in flight: no read), then the first is let go.
         using var stages = new GatedStages { HoldFirst = 1 };
         var ct = TestContext.Current.CancellationToken;
-        using var admission = Admission(slots: 4, serviceMs: 1, readerInFlight: 1);
-        var pipeline = Pipeline(stages, admission);
-        var first = pipeline.SearchAsync(new SearchQuery("who wrote book 0?", null, 5, false), null, ct);
-        await WaitUntil(() => stages.Retrievals == 1);
-        var second = await pipeline.SearchAsync(new SearchQuery("who wrote book 1?", null, 5, false), null, ct);
-        stages.Let(1);
-        var firstResponse = await first;
+        var (firstResponse, second, queued) = await BesideOneHeld(stages, pipeline => pipeline.SearchAsync(new SearchQuery("who wrote book 1?", null, 5, false), null, ct));
 
         Assert.Empty(firstResponse.Degraded);
         Assert.Equal(["reader"], second.Degraded);
         Assert.Equal(["who wrote book 1?"], stages.AnsweredWithoutReader);
         Assert.NotNull(second.Answer);
-        Assert.Equal(0, admission.Queued);
+        Assert.Equal(0, queued);
     }
 
     [Fact]
     public async Task AStreamedSearchAdmittedWhileMoreThanTheReaderLimitAreInFlightStillGeneratesButWithoutARead()
     {
-        // As above, streamed: nothing queues, so generation stays; its extractive answer is asked without a read.
+        // Nothing queues, so generation stays; its extractive answer is asked without a read.
         using var stages = new GatedStages { HoldFirst = 1 };
         var ct = TestContext.Current.CancellationToken;
-        using var admission = Admission(slots: 4, serviceMs: 1, readerInFlight: 1);
-        var pipeline = Pipeline(stages, admission);
-        var first = pipeline.SearchAsync(new SearchQuery("who wrote book 0?", null, 5, false), null, ct);
-        await WaitUntil(() => stages.Retrievals == 1);
-        var events = await StreamAsync(pipeline, "who wrote book 1?", ct);
-        stages.Let(1);
-        await first;
+        var (_, events, _) = await BesideOneHeld(stages, pipeline => StreamAsync(pipeline, "who wrote book 1?", ct));
 
         Assert.Equal(["reader"], events.OfType<ResultsEvent>().Single().Results.Degraded);
         Assert.True(events.OfType<AnswerEvent>().Single().Answer.GeneratedShown);
@@ -254,6 +240,23 @@ public sealed class AdmissionTests : IDisposable
         await WaitUntil(() => searches[2].IsCompleted && searches[3].IsCompleted);
         stages.Let(1);
         return await Task.WhenAll(searches);
+    }
+
+    /// <summary>
+    /// Four slots, so nothing queues, and the reader only while at most one search is worked on: the first search is held
+    /// in retrieval, <paramref name="second"/> runs beside it (two in flight: no read), then the first is let go.
+    /// </summary>
+    private async Task<(SearchResponse First, T Second, long Queued)> BesideOneHeld<T>(GatedStages stages, Func<SearchPipeline, Task<T>> second)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admission = Admission(slots: 4, serviceMs: 1, readerInFlight: 1);
+        var pipeline = Pipeline(stages, admission);
+        var first = pipeline.SearchAsync(new SearchQuery("who wrote book 0?", null, 5, false), null, ct);
+        await WaitUntil(() => stages.Retrievals == 1);
+        var result = await second(pipeline);
+        var queued = admission.Queued;
+        stages.Let(1);
+        return (await first, result, queued);
     }
 
     private static async Task WaitUntil(Func<bool> condition)

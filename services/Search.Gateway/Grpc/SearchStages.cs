@@ -59,9 +59,7 @@ public sealed class SearchStages(
     public async Task<AnswerReply> AnswerAsync(QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Answer);
-        var request = AnswerRequest(route, passages);
-        request.SkipReader = skipReader;
-        var reply = await Costed(Stages.Answer, answer.AnswerAsync(request, deadline: deadline, cancellationToken: ct));
+        var reply = await Costed(Stages.Answer, answer.AnswerAsync(AnswerRequest(route, passages, skipReader), deadline: deadline, cancellationToken: ct));
         return reply.ToGateway();
     }
 
@@ -69,9 +67,7 @@ public sealed class SearchStages(
         QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader, DateTime deadline, Func<string, CancellationToken, Task> onToken, CancellationToken ct)
     {
         readiness.ThrowIfNotReady(Stages.Answer);
-        var request = AnswerRequest(route, passages);
-        request.SkipReader = skipReader;
-        using var call = answer.AnswerStream(request, deadline: deadline, cancellationToken: ct);
+        using var call = answer.AnswerStream(AnswerRequest(route, passages, skipReader), deadline: deadline, cancellationToken: ct);
         Rpc.AnswerStreamResult? result = null;
         try
         {
@@ -95,11 +91,12 @@ public sealed class SearchStages(
         return result?.ToGateway();
     }
 
-    private static Rpc.AnswerRequest AnswerRequest(QueryRoute route, IReadOnlyList<RankedPassage> passages) => new()
+    private static Rpc.AnswerRequest AnswerRequest(QueryRoute route, IReadOnlyList<RankedPassage> passages, bool skipReader) => new()
     {
         Question = route.NormalizedQuery,
         Route = route.ToWire(),
         Passages = { passages.Select(p => p.ToWire()) },
+        SkipReader = skipReader,
     };
 
     /// <summary>

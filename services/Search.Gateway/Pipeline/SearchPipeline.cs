@@ -78,14 +78,17 @@ public sealed class SearchPipeline(
         {
             SkipAnswer(prepared, ticket.Pressure);
         }
-        else if (ticket.Pressure >= Pressure.SkipGeneration)
+        else
         {
-            prepared.Log.Degraded.Add(Degradations.Generation);
-            prepared.Log.Degraded.Add(Degradations.Reader);
-        }
-        else if (ticket.SkipReader)
-        {
-            prepared.Log.Degraded.Add(Degradations.Reader);
+            if (ticket.Pressure >= Pressure.SkipGeneration)
+            {
+                prepared.Log.Degraded.Add(Degradations.Generation);
+            }
+
+            if (ticket.SkipReader)
+            {
+                prepared.Log.Degraded.Add(Degradations.Reader);
+            }
         }
 
         var results = prepared.Response(Stopwatch.GetElapsedTime(started));
@@ -104,7 +107,7 @@ public sealed class SearchPipeline(
         }
         else if (ticket.Pressure >= Pressure.SkipGeneration)
         {
-            answer = ExtractiveInstead(await AnswerAsync(prepared, skipReader: true, deadline, ct), query.IncludeAbstained);
+            answer = ExtractiveInstead(await AnswerAsync(prepared, ticket.SkipReader, deadline, ct), query.IncludeAbstained);
         }
         else
         {

@@ -64,7 +64,7 @@ public static partial class NoticeWriter
 
         var unasked = left[random.Next(left.Count)];
         questions.Add(new NoticeQuestion($"{id}/x1", Render(unasked.Question, slots, null).Text, null, -1));
-        return new Notice(id, kind.Name, language, Capitalised(Render(text.Title, slots, null).Text), $"https://notices.example/{id}", context.ToString(), questions);
+        return new Notice(id, kind.Name, language, Render(text.Title, slots, null).Text, $"https://notices.example/{id}", context.ToString(), questions);
     }
 
     /// <summary><paramref name="template"/> with its slots filled, and where the slot <paramref name="answer"/> starts in it (-1 without one).</summary>
