@@ -11,7 +11,8 @@ public sealed partial class AnswerExtractor
     /// chose the short answer instead, when there is no reader, when the question's language is one it was not trained
     /// on (<see cref="NeuralReader.Languages"/>: MiniLM's own vocabulary holds too few Han characters, so Chinese needs a
     /// grown one, docs/quality.md) or that <see cref="ReaderOptions.NeuralReaderLanguages"/> leaves out, when it finds
-    /// nothing, and when it fails (a degradation, said so). A question or sentence with Chinese characters is "zh".
+    /// nothing, when its span states none of the measure the question asks that other options state (<see cref="Measures"/>),
+    /// and when it fails (a degradation, said so). A question or sentence with Chinese characters is "zh".
     /// </summary>
     public (ReaderLook? Look, string ReadBy) ReadAgain(
         string question, AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, IReadOnlyList<AnswerPassage> passages)
@@ -39,6 +40,14 @@ public sealed partial class AnswerExtractor
         }
 
         var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
+        if (reading.Spans.Any(o => !o.Eligible)
+            && !reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0))
+        {
+            // The question asks for a measure or a count that some options state and the read span does not ("70 to
+            // 100 °C" for "How many temperature settings …?", beside "five temperature settings"): those options stand.
+            return (null, ShortAnswerBy.Features);
+        }
+
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
 

@@ -148,7 +148,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         AnswerCandidate? sentence = null;
         foreach (var option in reading.Sentences)
         {
-            if (!States(reading, option))
+            if (!option.Eligible || !States(reading, option))
             {
                 continue;
             }
@@ -265,10 +265,41 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         }
 
         Measures.MarkEligible(spans, Measures.Asked(question), s => s.Answer.Of(passages[s.PassageIndex].Text));
+        Measures.MarkCounted(spans, Measures.Counted(question), s => Following(passages[s.PassageIndex].Text, s.Answer));
+        MarkNamingSentences(spans, sentences, context);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
     }
+
+    /// <summary>
+    /// For a who-question, only a sentence naming someone the question does not name may be shown whole: a notice's
+    /// first sentence matches "Who operates the Route 14 buses?" best and names no one. In English every such sentence
+    /// is held back; in Chinese only when another sentence read names someone, since the Chinese name finder misses
+    /// many names and the rule alone cost DRCD coverage (docs/quality.md, "Fresh documents").
+    /// </summary>
+    private static void MarkNamingSentences(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context)
+    {
+        if (context.Chinese || context.Form != WhoForm || context.Expected != ExpectedAnswer.Person)
+        {
+            return;
+        }
+
+        foreach (var whole in sentences)
+        {
+            whole.Eligible = spans.Any(s => s.PassageIndex == whole.PassageIndex && s.Sentence == whole.Sentence && NamesSomeone(s));
+        }
+
+        // A likely name (not "… Hospital" or "… Street") that the question does not already say.
+        static bool NamesSomeone(AnswerChoice s) =>
+            s.Type == ExpectedAnswer.Person && s.Features[AnswerFeatures.Prior] >= 0.4 && s.Features[AnswerFeatures.Repeat] < 0.5;
+    }
+
+    /// <summary>The few characters after <paramref name="range"/>, where a figure's unit or counted word stands.</summary>
+    private static string Following(string text, TextRange range) => text[range.End..Math.Min(range.End + 24, text.Length)];
+
+    /// <summary>The question form of who, whom, whose and 谁 (<see cref="AnswerFeatures.Form"/>).</summary>
+    private const int WhoForm = 3;
 
     /// <summary>
     /// Sentences that hold some of the question's words beyond their document's subject first, then by score: only their

@@ -107,6 +107,59 @@ public static partial class Measures
         }
     }
 
+    /// <summary>
+    /// What an English "how many …" question counts ("calories" of "How many calories are in a serving?"), or null. The
+    /// word is taken as it comes: "How many red lentils" counts "red", which no figure is followed by.
+    /// </summary>
+    public static string? Counted(string question)
+    {
+        var match = EnglishCounted().Match(question.ToLowerInvariant());
+        return match.Success ? match.Groups["noun"].Value : null;
+    }
+
+    /// <summary>
+    /// Marks the eligible span options that are followed in their passage by the counted word ("310 calories", "a
+    /// 45-yard run"), when at least one is, as the only eligible ones: the count of the asked thing, not the figure of a
+    /// sentence that names the subject better ("serves four"). <paramref name="after"/> gives the passage text that
+    /// follows an option.
+    /// </summary>
+    public static void MarkCounted(List<AnswerChoice> spans, string? counted, Func<AnswerChoice, string> after)
+    {
+        if (counted is null)
+        {
+            return;
+        }
+
+        var stem = Stem(counted);
+        var counting = spans.Select(s => s.Eligible && s.Type == ExpectedAnswer.Number && FollowingWord().Match(after(s).ToLowerInvariant()) is { Success: true } word
+            && Stem(word.Groups["w"].Value) == stem).ToList();
+        if (!counting.Contains(true))
+        {
+            return;
+        }
+
+        for (var i = 0; i < spans.Count; i++)
+        {
+            spans[i].Eligible = counting[i];
+        }
+    }
+
+    /// <summary>A word with its plural ending and final e or y folded, so singular and plural meet: calorie/calories, city/cities.</summary>
+    private static string Stem(string word)
+    {
+        var w = word.EndsWith("ies", StringComparison.Ordinal) ? word[..^3] + "i"
+            : word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) ? word[..^1]
+            : word;
+        return w.EndsWith('e') ? w[..^1] : w.EndsWith('y') ? w[..^1] + "i" : w;
+    }
+
+    [GeneratedRegex(@"\bhow many (?:of (?:the|its|their|his|her) )?(?<noun>[a-z]+)")]
+    private static partial Regex EnglishCounted();
+
+    // The word right after a figure, past a hyphen or an adjective-free gap: "310 calories", "45-yard".
+    [GeneratedRegex(@"^\s*-?\s*(?<w>[a-z]+)")]
+    private static partial Regex FollowingWord();
+
     // Questions. English is matched lower-cased, Chinese folded to Simplified.
     [GeneratedRegex(@"\bhow much\b.*\b(?:cost|costs|price|priced|fee|fare|charge|charges|pay|paid|spend|spent)\b|\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b")]
     private static partial Regex EnglishMoney();
@@ -170,7 +223,7 @@ public static partial class Measures
     private static partial Regex UnitDuration();
 
     // A year needs a short figure: "3年" is a duration, "2026年" a date.
-    [GeneratedRegex(Figure + @"(?:秒|分钟|小时|钟头|天|周|个月|(?<![0-9]{3}\s*)年)")]
+    [GeneratedRegex(Figure + @"(?:秒|分钟|小时|钟头|天|工作日|工作天|周|星期|个月|(?<![0-9]{3}\s*)年)")]
     private static partial Regex ChineseUnitDuration();
 
     [GeneratedRegex(@"\d\s*(?:people|persons)\b")]

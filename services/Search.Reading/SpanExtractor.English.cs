@@ -37,6 +37,7 @@ public static partial class SpanExtractor
         "Library", "Hospital", "Award", "Prize", "Cup", "League", "Association", "Society", "Foundation", "Department",
         "Ministry", "Bank", "River", "Ocean", "Sea", "Lake", "Mountain", "Mountains", "Island", "Islands", "City", "County",
         "State", "States", "Province", "Street", "Park", "Bridge", "Station", "Airport", "Stadium", "Bay", "Valley",
+        "Road", "Avenue", "Lane", "Square", "Market", "Centre", "Center", "Hall", "Terminal", "Line", "Route",
     };
 
     private static readonly HashSet<string> PlaceWords = new(StringComparer.Ordinal)
@@ -201,7 +202,7 @@ public static partial class SpanExtractor
     private static partial Regex EnglishNumberWords();
 
     [GeneratedRegex(
-        @"(?<![\p{L}\p{M}])(?:\p{Lu}\.|\p{Lu}[\p{L}\p{M}'’\-]*)(?:\s+(?:(?:de|da|di|van|von|der|den|del|la|le|du|bin|ibn|al|of|the|y)\s+)*(?:\p{Lu}\.|\p{Lu}[\p{L}\p{M}'’\-]*))*")]
+        @"(?<![\p{L}\p{M}])(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sir|Dame|Capt|Col|Gen|Lt|Sgt|Hon)\.?(?=\s+\p{Lu})|\p{Lu}\.|\p{Lu}[\p{L}\p{M}'’\-]*)(?:\s+(?:(?:de|da|di|van|von|der|den|del|la|le|du|bin|ibn|al|of|the|y)\s+)*(?:\p{Lu}\.|\p{Lu}[\p{L}\p{M}'’\-]*))*")]
     private static partial Regex CapitalisedSequence();
 
     [GeneratedRegex(@"\b(?:by|named|called|led by|founded by)\s+$", RegexOptions.IgnoreCase)]

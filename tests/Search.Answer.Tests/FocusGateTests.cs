@@ -65,4 +65,39 @@ public sealed class FocusGateTests
         Assert.All(untitled.Sentences.Concat(untitled.Spans), o => Assert.True(o.Focus > 0));
         Assert.True(Assert.Single(asked.Sentences, s => s.Sentence.Start == 0).Focus > 0);
     }
+
+    [Theory]
+    [InlineData("Who runs the number 7 tram?")]
+    [InlineData("Who is in charge of the Quay Square track works?")]
+    public void AnEnglishWhoQuestionIsNotAnsweredByASentenceThatNamesNoOne(string question)
+    {
+        // The probe's bus diversion (2026-12-06): "Who operates the Route 14 buses?" was shown the first sentence whole at
+        // 0.95, its only name "Elm Street". No sentence here names a person, so none may be shown whole. (A sentence
+        // opening with a capitalised common noun, "Trams will run …", would still pass for one: the name finder's limit.)
+        const string text = "From Monday 1 March until 12 April, the number 7 tram will not stop at Quay Square because of track works. "
+            + "The trams will run along Harbour Road instead, and the stop at Quay Market is closed. A replacement bus calls at Quay Square every 10 minutes.";
+        AnswerPassage[] passages = [new(text, 1, 10, "Number 7 tram diversion")];
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+        var (_, sentence) = _extractor.Judge(reading);
+        var result = _extractor.Extract(question, AnswerCues.Detect(question), passages, read: false);
+
+        Assert.NotEmpty(reading.Sentences);
+        Assert.All(reading.Sentences, s => Assert.False(s.Eligible));
+        Assert.Null(sentence);
+        Assert.False(result.Shown && result.Candidate!.Shape == AnswerShape.Sentence, result.Candidate?.Answer.Of(text));
+    }
+
+    [Fact]
+    public void AnEnglishWhoQuestionMayBeAnsweredByTheSentenceNamingSomeoneElse()
+    {
+        const string text = "Westbrook Library has appointed Dr. Nora Feld as its head librarian, the council announced on Monday. "
+            + "She succeeds Mr. Tomas Greer, who retires in May.";
+        const string question = "Who did Nora Feld succeed as head librarian?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Feld named head librarian")]);
+
+        Assert.False(Assert.Single(reading.Sentences, s => s.Sentence.Start == 0).Eligible);
+        Assert.True(Assert.Single(reading.Sentences, s => s.Sentence.Start > 0).Eligible);
+    }
 }

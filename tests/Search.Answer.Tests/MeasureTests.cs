@@ -131,6 +131,51 @@ public sealed class MeasureTests
     }
 
     [Theory]
+    [InlineData("How many calories are in a serving of the soup?", "calories")]
+    [InlineData("How many of the branches open on Sundays?", "branches")]
+    [InlineData("How many shops does the chain have?", "shops")]
+    [InlineData("How much does a ticket cost?", null)]
+    [InlineData("禾木家居有多少门店？", null)]
+    public void AHowManyQuestionCountsTheWordAfterMany(string question, string? counted) =>
+        Assert.Equal(counted, Measures.Counted(question));
+
+    [Fact]
+    public void AHowManyQuestionIsAnsweredByTheFigureOfTheCountedThing()
+    {
+        // The probe's lentil soup (2026-12-06): "serves four" sat in the sentence naming the soup, and that sentence was
+        // shown whole at 0.92 for its calories.
+        const string text = "This barley stew serves six and takes an hour from start to finish. "
+            + "You need 200 grams of pearl barley and two leeks. Each bowl has about 420 calories.";
+        const string question = "How many calories are in a bowl of the barley stew?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Winter barley stew")]);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        Assert.All(reading.Spans.Where(s => s.Eligible), s => Assert.Equal("420", s.Answer.Of(text)));
+        Assert.NotNull(span);
+        Assert.Equal("420", span.Answer.Of(text));
+        Assert.True(sentence is null || sentence.Answer.Of(text).Contains("420", StringComparison.Ordinal), sentence?.Answer.Of(text));
+    }
+
+    [Fact]
+    public void AHowManyQuestionWhoseWordNoFigureCarriesKeepsEveryOption()
+    {
+        const string text = "This barley stew serves six and takes an hour from start to finish.";
+        const string question = "How many people does the barley stew serve?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Winter barley stew")]);
+
+        Assert.Contains(reading.Spans, s => s.Eligible && s.Answer.Of(text) == "six");
+    }
+
+    [Theory]
+    [InlineData("3个工作日", Measure.Duration)]
+    [InlineData("5個工作天", Measure.Duration)]
+    [InlineData("2星期", Measure.Duration)]
+    public void ChineseWorkingDaysAreADuration(string span, Measure expected) =>
+        Assert.Equal(expected, Measures.Stated(span));
+
+    [Theory]
     [InlineData("星岚S3的售价为1299元，机身重8.5公斤。", "3")]
     [InlineData("曦光X5耳機的建議售價為新臺幣3,490元。", "5")]
     [InlineData("2027梧桐湖马拉松名额共15000人。", "2027")]

@@ -111,6 +111,27 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     }
 
     [Fact]
+    public void TheReadersSpanGivesWayToTheOptionsThatStateTheCountAsked()
+    {
+        // The probe's kettle (2026-12-06, on the demo + probe index): the options were narrowed to "five" (followed by
+        // "temperature"), the sentence was shown, and the reader's "70 to 100 °C" became its short answer.
+        const string kettle = "The Hollins K2 is a 1.7-litre electric kettle with a brushed steel body and five temperature settings from 70 to 100 °C. "
+            + "It boils a full jug in about four minutes at 3,000 watts.";
+        const string question = "How many temperature settings does the Hollins K2 kettle have?";
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(kettle, 1, 10, "Hollins K2 kettle")];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+        var read = _reader.Read(question, "The Hollins K2 is a 1.7-litre electric kettle with a brushed steel body and five temperature settings from 70 to 100 °C.");
+
+        Assert.DoesNotContain("five", read.Text, StringComparison.Ordinal);
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        var shortAnswer = (result.BestSpan ?? candidate).Answer.Of(kettle);
+        Assert.Equal("five", shortAnswer);
+        Assert.Equal(ShortAnswerBy.Features, result.ReadBy);
+    }
+
+    [Fact]
     public void ABoxThatIsNotShownIsNotReadUnlessTheSettingAsks()
     {
         // A target no box of the shipped model reaches: every box abstains.

@@ -78,6 +78,27 @@ public sealed class SpanExtractorTests
         Assert.Contains("Larry Page", spans.Select(s => s.Range.Of(text)));
     }
 
+    [Theory]
+    [InlineData("She succeeds Dr. Paul Lindqvist, who retires in March.", "Dr. Paul Lindqvist")]
+    [InlineData("The prize went to Prof Mei Tanaka last year.", "Prof Mei Tanaka")]
+    [InlineData("Mrs. Ellen Ward opened the new wing.", "Mrs. Ellen Ward")]
+    public void AnHonorificStaysWithTheNameItPrecedes(string sentence, string name)
+    {
+        var texts = Spans(sentence, ExpectedAnswer.Person);
+
+        Assert.Contains(name, texts);
+        Assert.DoesNotContain(texts, t => t.TrimEnd('.') is "Dr" or "Prof" or "Mrs");
+    }
+
+    [Fact]
+    public void ChineseWorkingDaysAndMonthsAreCounted()
+    {
+        var texts = Spans("退款将在验收后3个工作日内退回，保修期为6个月。", ExpectedAnswer.Number);
+
+        Assert.Contains("3个工作日", texts);
+        Assert.Contains("6个月", texts);
+    }
+
     [Fact]
     public void UntypedQuestionsGetNoSpans()
     {
