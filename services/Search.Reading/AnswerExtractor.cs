@@ -273,10 +273,9 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     }
 
     /// <summary>
-    /// For a who-question, only a sentence naming someone the question does not name may be shown whole: a notice's
-    /// first sentence matches "Who operates the Route 14 buses?" best and names no one. In English every such sentence
-    /// is held back; in Chinese only when another sentence read names someone, since the Chinese name finder misses
-    /// many names and the rule alone cost DRCD coverage (docs/quality.md, "Fresh documents").
+    /// For an English who-question, only a sentence naming someone the question does not name may be shown whole: a
+    /// notice's first sentence matches "Who operates the Route 14 buses?" best and names no one. Chinese is left out:
+    /// its name finder misses many names, and the rule lowered DRCD and CMRC (docs/quality.md, "Who and how many").
     /// </summary>
     private static void MarkNamingSentences(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context)
     {

@@ -95,15 +95,20 @@ public static partial class Measures
             return;
         }
 
-        var stating = spans.Select(s => (Stated(text(s)) & asked) != 0).ToList();
-        if (!stating.Contains(true))
+        KeepOnly(spans, spans.Select(s => (Stated(text(s)) & asked) != 0).ToList());
+    }
+
+    /// <summary>Leaves eligible only the options <paramref name="keep"/> marks, when it marks any; all options otherwise.</summary>
+    private static void KeepOnly(List<AnswerChoice> spans, List<bool> keep)
+    {
+        if (!keep.Contains(true))
         {
             return;
         }
 
         for (var i = 0; i < spans.Count; i++)
         {
-            spans[i].Eligible = stating[i];
+            spans[i].Eligible = keep[i];
         }
     }
 
@@ -131,17 +136,8 @@ public static partial class Measures
         }
 
         var stem = Stem(counted);
-        var counting = spans.Select(s => s.Eligible && s.Type == ExpectedAnswer.Number && FollowingWord().Match(after(s).ToLowerInvariant()) is { Success: true } word
-            && Stem(word.Groups["w"].Value) == stem).ToList();
-        if (!counting.Contains(true))
-        {
-            return;
-        }
-
-        for (var i = 0; i < spans.Count; i++)
-        {
-            spans[i].Eligible = counting[i];
-        }
+        KeepOnly(spans, spans.Select(s => s.Eligible && s.Type == ExpectedAnswer.Number
+            && FollowingWord().Match(after(s).ToLowerInvariant()) is { Success: true } word && Stem(word.Groups["w"].Value) == stem).ToList());
     }
 
     /// <summary>A word with its plural ending and final e or y folded, so singular and plural meet: calorie/calories, city/cities.</summary>

@@ -72,8 +72,8 @@ public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange s
     public double Focus { get; init; } = 1;
 
     /// <summary>
-    /// Whether the option may be the answer: false for a span when the question asks for a measure that other options
-    /// state and this one does not (<see cref="Measures"/>), and for a sentence that names no one when a who-question
+    /// Whether the option may be the answer: false for a span when the question asks for a measure or a count that other
+    /// options state and this one does not (<see cref="Measures"/>), and for a sentence that names no one when a who-question
     /// asks (AnswerExtractor). A span that may not still counts for its sentence's score.
     /// </summary>
     public bool Eligible { get; internal set; } = true;
