@@ -214,7 +214,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         var titles = passages.Take(options.MaxPassages).Select(p => TextTokenizer.Terms(p.Title ?? "")).ToArray();
         foreach (var unit in units)
         {
-            ScoreSentence(unit, weights);
+            ScoreSentence(unit, weights, titles[unit.Passage]);
             unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage]);
             if (unit.Matched > 0)
             {

@@ -100,4 +100,28 @@ public sealed class FocusGateTests
         Assert.False(Assert.Single(reading.Sentences, s => s.Sentence.Start == 0).Eligible);
         Assert.True(Assert.Single(reading.Sentences, s => s.Sentence.Start > 0).Eligible);
     }
+
+    [Theory]
+    [InlineData("松果书店退款多久能到账？", "3个工作日")]
+    [InlineData("How soon do Pinecone Books refunds arrive?", "3 working days")]
+    public void TheTitleCountsForEverySentenceOfItsPassage(string question, string answer)
+    {
+        // The probe's return policies (2026-12-06): "木棉選物的退款多久會退回？" was shown the first sentence whole at 0.90,
+        // because only it spelled out the shop's name, though the title names the shop for the whole notice.
+        var (title, text) = question.Any(ChineseScript.IsHan)
+            ? ("退换货须知 - 松果书店", "松果书店的图书自签收之日起7天内可以申请退货，图书须保持完好。退货运费由买家承担。退款将在收到退货后3个工作日内退回原支付账户。")
+            : ("Returns - Pinecone Books", "Pinecone Books accepts returns of unread books within 7 days of delivery. "
+                + "Postage for returns is paid by the buyer. Refunds arrive on the original card within 3 working days of the return reaching us.");
+        AnswerPassage[] passages = [new(text, 1, 10, title)];
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        var best = new[] { span, sentence }.OfType<AnswerCandidate>().MaxBy(c => c.Confidence);
+        Assert.NotNull(best);
+        Assert.Contains(answer, best.Sentence.Of(text), StringComparison.Ordinal);
+        var first = Assert.Single(reading.Sentences, s => s.Sentence.Start == 0);
+        var refund = Assert.Single(reading.Sentences, s => s.Sentence.Of(text).Contains(answer, StringComparison.Ordinal));
+        Assert.True(refund.Features[AnswerFeatures.SentenceOverlap] > first.Features[AnswerFeatures.SentenceOverlap]);
+    }
 }
