@@ -18,8 +18,8 @@ public sealed partial class AnswerExtractor
         string question, AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, IReadOnlyList<AnswerPassage> passages)
     {
         var sentenceText = best.Sentence.Of(passages[best.PassageIndex].Text);
-        var language = question.Any(ChineseScript.IsHan) || sentenceText.Any(ChineseScript.IsHan) ? "zh" : "en";
-        if (reader is null || !reader.Languages.Contains(language) || !_readerLanguages.Contains(language))
+        var language = LanguageOf(question, best, passages);
+        if (reader is null || !Reads(language))
         {
             return (null, ShortAnswerBy.Features);
         }
@@ -50,6 +50,14 @@ public sealed partial class AnswerExtractor
 
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
+
+    /// <summary>"zh" when the question or the sentence of <paramref name="best"/> holds Chinese characters, else "en".</summary>
+    private static string LanguageOf(string question, AnswerCandidate best, IReadOnlyList<AnswerPassage> passages) =>
+        question.Any(ChineseScript.IsHan) || best.Sentence.Of(passages[best.PassageIndex].Text).Any(ChineseScript.IsHan) ? "zh" : "en";
+
+    /// <summary>Whether there is a reader, trained on <paramref name="language"/> and not left out of it by the settings.</summary>
+    private bool Reads(string language) =>
+        reader is not null && reader.Languages.Contains(language) && _readerLanguages.Contains(language);
 
     private ReaderLook Look(
         AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, TextRange range, ReadAnswer read, IReadOnlyList<AnswerPassage> passages, string language)

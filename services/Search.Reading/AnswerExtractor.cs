@@ -46,16 +46,17 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return AnswerResult.None(reading.Reason);
         }
 
-        if (!read)
-        {
-            return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, ShortAnswerBy.Features);
-        }
-
         var judgedByReader = model.Reader is { } judge && judge.ReaderVersion == reader?.Version;
         if (best.Confidence < _threshold && !judgedByReader && !options.NeuralReaderReadsAbstained)
         {
             // Not shown, and the reader cannot change that: its read would be spent on a box no one sees.
             return Decided(best, _threshold, span, ShortAnswerBy.Features);
+        }
+
+        if (!read)
+        {
+            return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, ShortAnswerBy.Features)
+                with { ReaderSkipped = Reads(LanguageOf(question, best, passages)) };
         }
 
         var (look, readBy) = ReadAgain(question, reading, span, best, passages);

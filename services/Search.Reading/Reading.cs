@@ -46,10 +46,13 @@ public sealed record AnswerCandidate(
 /// <summary>
 /// The best candidate (when any sentence relates to the question), whether it is shown, the best short answer (the
 /// span the ranker found, or the neural reader's in the candidate's sentence; beside a candidate that is a sentence)
-/// and what chose the short answer (<see cref="ShortAnswerBy"/>).
+/// and what chose the short answer (<see cref="ShortAnswerBy"/>). <see cref="ReaderSkipped"/>: the caller asked for no
+/// read and the neural reader would have read this answer.
 /// </summary>
 public sealed record AnswerResult(AnswerCandidate? Candidate, bool Shown, string AbstainReason, AnswerCandidate? BestSpan = null, string ReadBy = "")
 {
+    public bool ReaderSkipped { get; init; }
+
     public static AnswerResult None(string reason) => new(null, false, reason);
 }
 

@@ -297,13 +297,22 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.Equal("neural " + _reader.Version, neural.Candidate.ShortAnswerBy);
         Assert.Equal("1873", neural.Candidate.Kind == Rpc.AnswerKind.Span ? neural.Candidate.Text : neural.Candidate.ShortAnswer);
 
-        // The gateway under load asks for no read: the same service leaves it to the feature ranker.
+        Assert.False(neural.ReaderSkipped);
+
+        // The gateway under load asks for no read: the same service leaves it to the feature ranker, and says a read was left out.
         request.SkipReader = true;
         var unread = await Ask(on, request);
         Assert.Equal(ShortAnswerBy.Features, unread.Candidate.ShortAnswerBy);
+        Assert.True(unread.ReaderSkipped);
+
+        // Nothing is left out where nothing would have been read: the reader off, or not reading English.
+        using var off = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReader", "false"));
+        Assert.False((await Ask(off, request)).ReaderSkipped);
+        using var chineseOnly = new SignedHost<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Answer:NeuralReaderReadsAbstained", "true").UseSetting("Answer:NeuralReaderLanguages", "zh"));
+        Assert.False((await Ask(chineseOnly, request)).ReaderSkipped);
         request.SkipReader = false;
 
-        using var off = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReader", "false"));
         var features = await Ask(off, request);
         Assert.Equal(ShortAnswerBy.Features, features.Candidate.ShortAnswerBy);
     }

@@ -163,10 +163,39 @@ public sealed class AdmissionTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var (_, events, _) = await BesideOneHeld(stages, pipeline => StreamAsync(pipeline, "who wrote book 1?", ct));
 
-        Assert.Equal(["reader"], events.OfType<ResultsEvent>().Single().Results.Degraded);
+        // The generated answer is shown, so the unread extractive one degraded nothing the user sees.
+        Assert.Empty(events.OfType<ResultsEvent>().Single().Results.Degraded);
         Assert.True(events.OfType<AnswerEvent>().Single().Answer.GeneratedShown);
+        Assert.False(events.OfType<AnswerEvent>().Single().Answer.Degraded);
         Assert.Equal(["who wrote book 1?"], stages.StreamedWithoutReader);
         Assert.Equal(1, stages.Generations);
+    }
+
+    [Fact]
+    public async Task AStreamedSearchWhoseGeneratedAnswerFailsItsChecksSaysTheExtractiveOneWasNotReadOnItsAnswerEvent()
+    {
+        using var stages = new GatedStages { HoldFirst = 1, Generates = false };
+        var ct = TestContext.Current.CancellationToken;
+        var (_, events, _) = await BesideOneHeld(stages, pipeline => StreamAsync(pipeline, "who wrote book 1?", ct));
+
+        var answer = events.OfType<AnswerEvent>().Single().Answer;
+        Assert.False(answer.GeneratedShown);
+        Assert.Equal("extractive", answer.Answer?.Text);
+        Assert.True(answer.Degraded);
+        Assert.Empty(events.OfType<ResultsEvent>().Single().Results.Degraded);
+    }
+
+    [Fact]
+    public async Task ASearchBesideTheReaderLimitIsNotFlaggedWhenTheAnswerServiceHadNoReadToLeaveOut()
+    {
+        // The gateway asks for no read, but the answer service has no reader for the question (off, or Chinese).
+        using var stages = new GatedStages { HoldFirst = 1, Reads = false };
+        var ct = TestContext.Current.CancellationToken;
+        var (_, second, _) = await BesideOneHeld(stages, pipeline => pipeline.SearchAsync(new SearchQuery("who wrote book 1?", null, 5, false), null, ct));
+
+        Assert.Equal(["who wrote book 1?"], stages.AnsweredWithoutReader);
+        Assert.Empty(second.Degraded);
+        Assert.NotNull(second.Answer);
     }
 
     [Fact]
@@ -181,7 +210,7 @@ public sealed class AdmissionTests : IDisposable
 
         var results = events.Select(e => e.OfType<ResultsEvent>().Single().Results.Degraded.ToArray()).ToArray();
         var answers = events.Select(e => e.OfType<AnswerEvent>().Single().Answer).ToArray();
-        Assert.Equal([[], [], ["generation", "reader"], []], results);
+        Assert.Equal([[], [], ["generation"], []], results);
         Assert.Equal([true, true, false, true], answers.Select(a => a.GeneratedShown));
         Assert.True(answers[2].Degraded);
         Assert.Equal("generation was left out: the gateway is under load", answers[2].FallbackReason);
@@ -279,6 +308,12 @@ public sealed class AdmissionTests : IDisposable
 
         public int HoldFirst { get; init; }
 
+        /// <summary>Whether the answer service stood in for has a reader for these questions (so a read asked to be left out is).</summary>
+        public bool Reads { get; init; } = true;
+
+        /// <summary>Whether the generated answer passes its checks (otherwise the extractive one is shown).</summary>
+        public bool Generates { get; init; } = true;
+
         public void Let(int retrievals) => _gate.Release(retrievals);
 
         public void Dispose() => _gate.Dispose();
@@ -323,7 +358,7 @@ public sealed class AdmissionTests : IDisposable
                 AnsweredWithoutReader.Add(route.NormalizedQuery);
             }
 
-            return Task.FromResult(new AnswerReply(Box, true));
+            return Task.FromResult(new AnswerReply(Box, true, skipReader && Reads));
         }
 
         public Task<GenerationOutcome?> AnswerStreamAsync(
@@ -335,7 +370,8 @@ public sealed class AdmissionTests : IDisposable
                 StreamedWithoutReader.Add(route.NormalizedQuery);
             }
 
-            return Task.FromResult<GenerationOutcome?>(new GenerationOutcome(new GeneratedAnswer("generated [1]", []), true, "", new AnswerReply(Box, true)));
+            return Task.FromResult<GenerationOutcome?>(new GenerationOutcome(
+                new GeneratedAnswer("generated [1]", []), Generates, Generates ? "" : "the generated answer failed its checks", new AnswerReply(Box, true, skipReader && Reads)));
         }
 
         private static AnswerBox Box { get; } = new("extractive", null, 0, 10, 0.95, AnswerKind.Span, null, "extractive");

@@ -75,7 +75,7 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
 
     private static Rpc.AnswerResponse ToResponse(AnswerResult result, Rpc.AnswerRequest request, string modelVersion)
     {
-        var response = new Rpc.AnswerResponse { Shown = result.Shown, AbstainReason = result.AbstainReason };
+        var response = new Rpc.AnswerResponse { Shown = result.Shown, AbstainReason = result.AbstainReason, ReaderSkipped = result.ReaderSkipped };
         if (result.Candidate is not { } c)
         {
             return response;

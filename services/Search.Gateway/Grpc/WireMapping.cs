@@ -105,7 +105,7 @@ public static class WireMapping
         ShortAnswerBy = box.ShortAnswerBy,
     };
 
-    public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown);
+    public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown, reply.ReaderSkipped);
 
     public static GenerationOutcome ToGateway(this Rpc.AnswerStreamResult result) => new(
         result.Generated is { } generated

@@ -1,7 +1,10 @@
 namespace Search.Gateway.Pipeline;
 
-/// <summary>The answer service's reply: its best candidate, if any, and whether it is confident enough to show.</summary>
-public sealed record AnswerReply(AnswerBox? Candidate, bool Shown);
+/// <summary>
+/// The answer service's reply: its best candidate, if any, whether it is confident enough to show, and whether the
+/// neural reader was asked to stay out of an answer it would have read.
+/// </summary>
+public sealed record AnswerReply(AnswerBox? Candidate, bool Shown, bool ReaderSkipped = false);
 
 /// <summary>A passage an answer cites: the n of "[n]" (1-based among the passages sent) and which passage that is.</summary>
 public sealed record AnswerCitation(int Index, string PassageId, string DocumentId);

@@ -42,12 +42,11 @@ public sealed class SearchPipeline(
         AnswerReply? reply = null;
         if (prepared.Answering && ticket.Pressure < Pressure.SkipAnswer)
         {
-            if (ticket.SkipReader)
+            reply = await AnswerAsync(prepared, ticket.SkipReader, deadline, ct);
+            if (reply is { ReaderSkipped: true })
             {
                 prepared.Log.Degraded.Add(Degradations.Reader);
             }
-
-            reply = await AnswerAsync(prepared, ticket.SkipReader, deadline, ct);
         }
         else
         {
@@ -80,14 +79,10 @@ public sealed class SearchPipeline(
         }
         else
         {
+            // A read left out is named on the answer event (its Degraded), once the answer service has said so.
             if (ticket.Pressure >= Pressure.SkipGeneration)
             {
                 prepared.Log.Degraded.Add(Degradations.Generation);
-            }
-
-            if (ticket.SkipReader)
-            {
-                prepared.Log.Degraded.Add(Degradations.Reader);
             }
         }
 
@@ -283,7 +278,7 @@ public sealed class SearchPipeline(
         }
 
         var (shown, abstained) = Split(outcome.Extractive, includeAbstained);
-        return answer with { Answer = shown, AbstainedAnswer = abstained };
+        return answer with { Answer = shown, AbstainedAnswer = abstained, Degraded = outcome.Extractive is { ReaderSkipped: true } };
     }
 
     /// <summary>The box to show and the abstained candidate (only when asked for) of an answer reply.</summary>
