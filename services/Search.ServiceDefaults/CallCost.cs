@@ -86,7 +86,7 @@ public sealed class CallCost : IDisposable
     public static CallCost? Current => CurrentCost.Value;
 
     /// <summary>How long <see cref="Stop"/> waits for a thread that has not yet left the call's flow.</summary>
-    public static TimeSpan LateStretchWait { get; } = TimeSpan.FromMilliseconds(50);
+    public static TimeSpan LateStretchWait { get; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Starts counting the flow that calls this (an async method, from here to its end) as one call. A cost begun
