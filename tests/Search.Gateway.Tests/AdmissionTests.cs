@@ -182,6 +182,7 @@ public sealed class AdmissionTests : IDisposable
         Assert.False(answer.GeneratedShown);
         Assert.Equal("extractive", answer.Answer?.Text);
         Assert.True(answer.Degraded);
+        Assert.True(answer.ReaderSkipped);
         Assert.Empty(events.OfType<ResultsEvent>().Single().Results.Degraded);
     }
 

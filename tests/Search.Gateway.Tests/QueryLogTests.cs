@@ -75,6 +75,17 @@ public sealed class QueryLogTests : IDisposable
         store, Options.Create(options), metrics ?? new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System,
         NullLogger<QueryLogWriter>.Instance);
 
+    [Fact]
+    public void AStreamedSearchNamesWhatItsAnswerLeftOut()
+    {
+        var results = Response("who wrote it?", answered: false);
+        var answered = StreamedAnswer.None("") with { Answer = results.Answer };
+
+        Assert.Empty(QueryLogEntry.Of(results, answered, DateTimeOffset.UnixEpoch).Degraded);
+        Assert.Equal(["reader"], QueryLogEntry.Of(results, answered with { Degraded = true, ReaderSkipped = true }, DateTimeOffset.UnixEpoch).Degraded);
+        Assert.Equal(["answer"], QueryLogEntry.Of(results, answered with { Degraded = true }, DateTimeOffset.UnixEpoch).Degraded);
+    }
+
     private static SearchResponse Response(string query, bool answered)
     {
         var passage = new Passage("p#0", "p", 0, "T", "https://t.example", "Text.", TextLanguage.English, 0, 5);

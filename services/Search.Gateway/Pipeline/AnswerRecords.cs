@@ -33,6 +33,9 @@ public sealed record StreamedAnswer(
 
     /// <summary>Provisional tokens were streamed and the generated answer then failed its checks: clients take them back.</summary>
     public bool Withdrawn { get; init; }
+
+    /// <summary>What <see cref="Degraded"/> stands for when it is only the neural read of the extractive answer, left out under load.</summary>
+    public bool ReaderSkipped { get; init; }
 }
 
 /// <summary>One event of a streamed search: the results first, then the answer's tokens in order, then the answer.</summary>

@@ -278,7 +278,8 @@ public sealed class SearchPipeline(
         }
 
         var (shown, abstained) = Split(outcome.Extractive, includeAbstained);
-        return answer with { Answer = shown, AbstainedAnswer = abstained, Degraded = outcome.Extractive is { ReaderSkipped: true } };
+        var readerSkipped = outcome.Extractive is { ReaderSkipped: true };
+        return answer with { Answer = shown, AbstainedAnswer = abstained, Degraded = readerSkipped, ReaderSkipped = readerSkipped };
     }
 
     /// <summary>The box to show and the abstained candidate (only when asked for) of an answer reply.</summary>

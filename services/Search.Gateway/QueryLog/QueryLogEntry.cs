@@ -26,7 +26,9 @@ public sealed record QueryLogEntry(
     /// <summary>The entry of a streamed search: its results event and its final answer.</summary>
     public static QueryLogEntry Of(SearchResponse results, StreamedAnswer answer, DateTimeOffset at)
     {
-        var degraded = answer.Degraded ? [.. results.Degraded, Stages.Answer] : results.Degraded;
+        IReadOnlyList<string> degraded = !answer.Degraded ? results.Degraded
+            : answer.ReaderSkipped ? [.. results.Degraded, Degradations.Reader]
+            : [.. results.Degraded, Stages.Answer];
         return Of(results, answer.Answer, answer.AbstainedAnswer, degraded, answer.TotalMs, cached: false, at) with
         {
             // A generated answer is a box too; its confidence is not the extractive model's.
