@@ -18,7 +18,7 @@ public sealed partial class AnswerExtractor
         string question, AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, IReadOnlyList<AnswerPassage> passages)
     {
         var sentenceText = best.Sentence.Of(passages[best.PassageIndex].Text);
-        var language = LanguageOf(question, best, passages);
+        var language = LanguageOf(question, sentenceText);
         if (reader is null || !Reads(language))
         {
             return (null, ShortAnswerBy.Features);
@@ -51,9 +51,9 @@ public sealed partial class AnswerExtractor
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
 
-    /// <summary>"zh" when the question or the sentence of <paramref name="best"/> holds Chinese characters, else "en".</summary>
-    private static string LanguageOf(string question, AnswerCandidate best, IReadOnlyList<AnswerPassage> passages) =>
-        question.Any(ChineseScript.IsHan) || best.Sentence.Of(passages[best.PassageIndex].Text).Any(ChineseScript.IsHan) ? "zh" : "en";
+    /// <summary>"zh" when the question or the box's sentence holds Chinese characters, else "en".</summary>
+    private static string LanguageOf(string question, string sentence) =>
+        question.Any(ChineseScript.IsHan) || sentence.Any(ChineseScript.IsHan) ? "zh" : "en";
 
     /// <summary>Whether there is a reader, trained on <paramref name="language"/> and not left out of it by the settings.</summary>
     private bool Reads(string language) =>

@@ -56,7 +56,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         if (!read)
         {
             return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, ShortAnswerBy.Features)
-                with { ReaderSkipped = Reads(LanguageOf(question, best, passages)) };
+                with { ReaderSkipped = Reads(LanguageOf(question, best.Sentence.Of(passages[best.PassageIndex].Text))) };
         }
 
         var (look, readBy) = ReadAgain(question, reading, span, best, passages);
