@@ -181,7 +181,8 @@ public static partial class Measures
     [GeneratedRegex(@"\bhow long\b|\bhow many (?:minutes|hours|days|weeks|months|years)\b")]
     private static partial Regex EnglishDuration();
 
-    [GeneratedRegex(@"多久|多长时间|多少时间|几分钟|几个小时|几小时|多少分钟|多少小时|几天|多少天")]
+    // "哪几天" asks which days, not how many.
+    [GeneratedRegex(@"多久|多长时间|多少时间|几分钟|几个小时|几小时|多少分钟|多少小时|(?<!哪)几天|多少天")]
     private static partial Regex ChineseDuration();
 
     [GeneratedRegex(@"多少人|几人|几个人|名额|人数")]

@@ -23,6 +23,7 @@ public static partial class SpanExtractor
         AddMatches(found, ChineseDate().Matches(s), ExpectedAnswer.Time, 0.8);
         AddMatches(found, ChineseEra().Matches(s), ExpectedAnswer.Time, 0.6);
         AddMatches(found, ChineseClock().Matches(s), ExpectedAnswer.Time, 0.8);
+        AddMatches(found, ChineseWeekday().Matches(s), ExpectedAnswer.Time, 0.6);
     }
 
     private static void ChineseNumber(string s, List<SpanCandidate> found)
@@ -213,6 +214,10 @@ public static partial class SpanExtractor
     // A time of day: "上午8点", "晚上9點半", "下午3时30分", "20:30".
     [GeneratedRegex(@"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜间|夜間)?(?:[0-9]{1,2}|[零一二三四五六七八九十两兩]{1,3})[点點时時](?:[0-9]{1,2}分|[一二三四五六七八九十]{1,3}分|半|整)?|(?<![0-9:])[0-9]{1,2}:[0-9]{2}(?![0-9:])")]
     internal static partial Regex ChineseClock();
+
+    // A day of the week, alone or recurring: "星期二", "週六", "每周一", "每月第一個星期二".
+    [GeneratedRegex(@"(?:每[个個]?月的?第[一二三四五1-5][个個]?|每)?(?:星期|礼拜|禮拜|周|週)[一二三四五六日天](?![0-9年])")]
+    private static partial Regex ChineseWeekday();
 
     [GeneratedRegex(@"(?:东汉|東漢|西汉|西漢|东晋|東晉|西晋|西晉|北宋|南宋|北魏|南朝|北朝|五代|战国|戰國|春秋|三国|三國|民国|民國|[夏商周秦汉漢晋晉隋唐宋元明清])(?:朝|代|时期|時期|末年|初年|年间|年間)")]
     private static partial Regex ChineseEra();

@@ -44,6 +44,7 @@ public static partial class SpanExtractor
                 break;
             case ExpectedAnswer.Number:
                 EnglishNumber(s, found);
+                PhoneNumbers(s, found);
                 break;
             case ExpectedAnswer.Person:
             case ExpectedAnswer.Place:
@@ -51,6 +52,34 @@ public static partial class SpanExtractor
                 break;
         }
     }
+
+    /// <summary>
+    /// A telephone number is one answer, not three counts: "400-820-1688", "0571-8688-2231", "020 7946 0321", "+44 20
+    /// 7946 0321". Seven digits or more in groups, starting with 0, + or a bracket, or three groups or more joined by
+    /// hyphens; not years ("1998-2004-2011") or a date ("2026-12-06").
+    /// </summary>
+    private static void PhoneNumbers(string s, List<SpanCandidate> found)
+    {
+        foreach (Match m in PhoneNumber().Matches(s))
+        {
+            var value = m.Value;
+            var marked = value[0] is '0' or '+' or '(';
+            var hyphenated = value.Split('-').Length >= 3;
+            if ((marked || hyphenated) && value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(value) && !Years().IsMatch(value))
+            {
+                Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Number, 0.7);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^(?:1[89]|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9]$")]
+    private static partial Regex IsoDate();
+
+    [GeneratedRegex(@"^(?:(?:1[0-9]|20)[0-9]{2}-)+(?:1[0-9]|20)[0-9]{2}$")]
+    private static partial Regex Years();
+
+    [GeneratedRegex(@"(?<![0-9A-Za-z.,+-])(?:\+[0-9]{1,3}[ -]?)?(?:\([0-9]{2,5}\)[ -]?)?[0-9]{2,5}(?:[ -][0-9]{2,5}){1,3}(?![0-9A-Za-z,-]|\.[0-9])")]
+    private static partial Regex PhoneNumber();
 
     private static void Chinese(string s, ExpectedAnswer type, List<SpanCandidate> found)
     {
@@ -61,6 +90,7 @@ public static partial class SpanExtractor
                 break;
             case ExpectedAnswer.Number:
                 ChineseNumber(s, found);
+                PhoneNumbers(s, found);
                 break;
             case ExpectedAnswer.Person:
                 ChinesePerson(s, found);

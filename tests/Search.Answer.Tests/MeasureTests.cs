@@ -31,6 +31,8 @@ public sealed class MeasureTests
     [InlineData("Who designed the bridge?", Measure.None)]
     [InlineData("How much water does the plant need?", Measure.None)]
     [InlineData("主灯由谁设计？", Measure.None)]
+    [InlineData("捷運翠谷線哪幾天停駛？", Measure.None)]
+    [InlineData("展览持续几天？", Measure.Duration)]
     public void TheQuestionsWordingNamesTheMeasure(string question, Measure expected) =>
         Assert.Equal(expected, Measures.Asked(question));
 

@@ -32,6 +32,10 @@ public sealed class SpanExtractorTests
     [InlineData("唐朝的开国皇帝李渊定都长安。", ExpectedAnswer.Person, "李渊")]
     [InlineData("这本书的作者是艾萨克·牛顿（1643年出生）。", ExpectedAnswer.Person, "艾萨克·牛顿")]
     [InlineData("这个工厂位于广东省的东部。", ExpectedAnswer.Place, "广东省")]
+    [InlineData("游泳池每月第一个星期二清洁维护。", ExpectedAnswer.Time, "每月第一个星期二")]
+    [InlineData("图书馆每周一闭馆。", ExpectedAnswer.Time, "每周一")]
+    [InlineData("如有疑问，请拨打客服热线400-820-1688。", ExpectedAnswer.Number, "400-820-1688")]
+    [InlineData("请联系物业服务中心，电话0571-8688-2231。", ExpectedAnswer.Number, "0571-8688-2231")]
     public void FindsSimplifiedChineseSpans(string sentence, ExpectedAnswer type, string expected)
     {
         Assert.Contains(expected, Spans(sentence, type));
@@ -117,4 +121,18 @@ public sealed class SpanExtractorTests
 
         Assert.DoesNotContain(spans, c => c.Range.Of(text).EndsWith('地'));
     }
+
+    [Theory]
+    [InlineData("Appointments can be booked by calling 020 7946 0321 on weekdays.", "020 7946 0321")]
+    [InlineData("Call +44 20 7946 0321 for help.", "+44 20 7946 0321")]
+    [InlineData("The helpline is 800-555-0199.", "800-555-0199")]
+    public void ATelephoneNumberIsOneSpan(string sentence, string expected) =>
+        Assert.Contains(expected, Spans(sentence, ExpectedAnswer.Number));
+
+    [Theory]
+    [InlineData("The site was open 1998-2004-2011, then closed.", "1998-2004-2011")]
+    [InlineData("Version 5.4 was released on 2026-12-06 to 120 000 users.", "2026-12-06")]
+    [InlineData("It has 12 500 members.", "12 500")]
+    public void YearsDatesAndGroupedFiguresAreNotTelephoneNumbers(string sentence, string notExpected) =>
+        Assert.DoesNotContain(notExpected, Spans(sentence, ExpectedAnswer.Number));
 }

@@ -3,6 +3,7 @@ using Search.Evaluation.Datasets;
 using Search.Reading.Neural;
 using Search.ReaderTraining;
 using Search.TestKit;
+using Search.Text;
 
 namespace Search.ReaderTraining.Tests;
 
@@ -50,5 +51,33 @@ public sealed class TrainingTests
 
         // Measured 2026-12-04: F1 0.10 before, 0.59 after (in-sample by design: a reader that cannot learn 24 answers is broken).
         Assert.True(after > before + 0.3, $"F1 on the questions it learnt from: {before:F2} before, {after:F2} after");
+    }
+
+    [Fact]
+    public void PretrainingTeachesTheAddedPiecesAndLeavesThePackagedEncoderAsItWas()
+    {
+        var data = SquadReader.ReadFile(Prerequisite.SharedFile("drcd/DRCD_dev.json.gz"));
+        var passages = ReaderExamples.Passages(data, new HashSet<int> { AnswerFolds.Ranker }).Take(12).ToList();
+        var known = Pieces.Vocabulary.ToHashSet(StringComparer.Ordinal);
+        var missing = passages.SelectMany(p => p).Where(ChineseScript.IsHan).Select(c => c.ToString()).Where(c => !known.Contains(c)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var pieces = new WordPieces([.. Pieces.Vocabulary, .. missing]);
+        using var model = new ReaderModel(MiniLmWeights.ReadPackaged(), seed: 5, newRows: missing.Count, unknown: pieces.Unknown);
+        var encoderBefore = model.EncoderWeights();
+        var rowsBefore = model.NewRows!.detach().clone();
+
+        var pretrainer = new RowPretrainer(model, pieces, windowPieces: 48, batchSize: 8, learningRate: 3e-3, encoderRate: 0, seed: 5, _ => { });
+        pretrainer.Train(passages, epochs: 6);
+
+        // Measured 2026-12-06: masked-piece loss 8.33 in the first epoch, 7.03 in the sixth (in-sample by design: the
+        // passages it learnt from; on the 925 Chinese passages of the real run, 8.7 falling to 6.9 in two epochs).
+        Assert.True(pretrainer.EpochLoss[^1] < pretrainer.EpochLoss[0] - 0.8, $"loss by epoch: {string.Join(", ", pretrainer.EpochLoss.Select(l => l.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.False(model.NewRows.detach().allclose(rowsBefore), "the added rows did not learn");
+        var encoderAfter = model.EncoderWeights();
+        foreach (var (name, weight) in encoderBefore.Where(w => w.Key != ReaderModel.WordEmbeddings))
+        {
+            Assert.Equal(weight, encoderAfter[name]);
+        }
+
+        Assert.True(model.Encoder.All(p => p.requires_grad), "the encoder is left ready to fine-tune");
     }
 }

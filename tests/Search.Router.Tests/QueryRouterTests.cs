@@ -159,6 +159,7 @@ public class QueryRouterTests
     [InlineData("故宮在哪裡", ExpectedAnswer.Place)]
     [InlineData("這個國家有多少人口", ExpectedAnswer.Number)]
     [InlineData("颱風季節通常是幾月", ExpectedAnswer.Time)]
+    [InlineData("捷運翠谷線哪幾天停駛", ExpectedAnswer.Time)]
     [InlineData("淡水河有多長", ExpectedAnswer.Number)]
     [InlineData("為什麼天空是藍色的", ExpectedAnswer.None)]
     [InlineData("國父紀念館位於何處", ExpectedAnswer.Place)]

@@ -28,6 +28,9 @@ const string Usage = """
     --eval-questions N   held-out questions in each point of the curve (default: all of fold 3)
     --limit N            train on the first N questions of each file only (a shorter curve)
     --layers N           keep only the first N of the 6 layers (a read costs about N/6 of the full model's)
+    --pretrain-rows E    before fine-tuning, E epochs of masked-word prediction over the training folds' Chinese
+                         paragraphs teach the added pieces (the encoder as packaged unless --pretrain-encoder, which
+                         lets it learn too at --lr); needs --extend-vocabulary
     --freeze-words       keep the packaged word-piece table (47 MB of floats) as it is: half the weights, twice the speed
     --no-measure         skip the last step: both written models run as the answer service runs them (ONNX Runtime,
                          one thread) on the held-out questions, their EM, F1 and milliseconds per question
@@ -83,12 +86,14 @@ try
     // Each file's training folds and its held-out fold (the folds are by article within a file).
     var files = options["data"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var training = new List<ReaderExample>();
+    var passages = new List<string>();
     var heldOutByFile = new List<(string File, List<ReaderExample> Examples)>();
     foreach (var file in files)
     {
         var data = SquadReader.ReadFile(file);
         var learn = ReaderExamples.FromSquad(data, folds, scope);
         training.AddRange(options.TryGetValue("limit", out var limit) ? learn.Take(int.Parse(limit, CultureInfo.InvariantCulture)) : learn);
+        passages.AddRange(ReaderExamples.Passages(data, folds).Where(p => p.Any(ChineseScript.IsHan)));
         var kept = ReaderExamples.FromSquad(data, new HashSet<int> { AnswerFolds.HeldOut }, scope);
         heldOutByFile.Add((Path.GetFileName(file), options.TryGetValue("eval-questions", out var evalQuestions) ? kept.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList() : kept));
     }
@@ -139,6 +144,14 @@ try
     using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown, layers: layers);
     var clock = Stopwatch.StartNew();
     var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
+    if (options.ContainsKey("pretrain-rows"))
+    {
+        var pretrainer = new RowPretrainer(model, pieces, settings.MaxTokens, settings.BatchSize, settings.LearningRate * settings.NewRowsRateScale,
+            options.ContainsKey("pretrain-encoder") ? settings.LearningRate : 0, settings.Seed,
+            line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
+        pretrainer.Train(passages, Int(options, "pretrain-rows", 1));
+    }
+
     Console.Error.WriteLine($"training on {training.Count} questions of folds {string.Join(",", folds)}, held out {heldOut.Count}; {threads} threads");
     trainer.Train(training, heldOut);
 
@@ -193,7 +206,7 @@ static Dictionary<string, string> ParseArguments(string[] args)
         }
 
         var name = args[i][2..];
-        options[name] = name is "help" or "no-measure" or "freeze-words" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
+        options[name] = name is "help" or "no-measure" or "freeze-words" or "pretrain-encoder" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
     }
 
     return options;

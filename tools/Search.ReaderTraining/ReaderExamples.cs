@@ -45,6 +45,10 @@ public static class ReaderExamples
         return examples;
     }
 
+    /// <summary>The paragraphs of the given folds' articles, each once.</summary>
+    public static List<string> Passages(SquadDataset data, IReadOnlySet<int> folds) =>
+        [.. data.Paragraphs.Where(p => folds.Contains(p.Article % AnswerFolds.Count)).Select(p => p.Document.Text).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The sentences of <paramref name="text"/> that the range touches, as one range.</summary>
     public static TextRange Covering(string text, TextRange range)
     {

@@ -125,7 +125,8 @@ public sealed class ReaderModel : nn.Module
         return written;
     }
 
-    private Tensor WordTable() => _newRows is null ? W(WordEmbeddings) : cat([W(WordEmbeddings), _newRows], 0);
+    /// <summary>The word-piece table the encoder reads, with the added rows after the packaged ones.</summary>
+    public Tensor WordTable() => _newRows is null ? W(WordEmbeddings) : cat([W(WordEmbeddings), _newRows], 0);
 
     public (float[] Head, float[] Bias) HeadWeights() => (_head.detach().data<float>().ToArray(), _headBias.detach().data<float>().ToArray());
 
