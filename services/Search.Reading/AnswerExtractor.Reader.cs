@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Search.Reading.Neural;
 using Search.Text;
 
@@ -48,8 +49,23 @@ public sealed partial class AnswerExtractor
             return (null, ShortAnswerBy.Features);
         }
 
+        // A read span that cuts across a date, name or place the finders typed ("会员计划于2027年" over "2027年1月1日") gives
+        // way to it whole, and so does a part of a date when the question does not ask for the year alone ("2027年" of
+        // "2027年1月1日" for "什么时候开始"); one that holds it whole ("on 14 March") stands.
+        var yearAsked = YearQuestion().IsMatch(question);
+        if (reading.Spans.FirstOrDefault(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Answer != range
+                && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Person or ExpectedAnswer.Place
+                && Overlap(o.Answer, range) > 0 && !(range.Start <= o.Answer.Start && range.End >= o.Answer.End)
+                && (range.Start < o.Answer.Start || range.End > o.Answer.End || (o.Type == ExpectedAnswer.Time && !yearAsked))) is { } cut)
+        {
+            range = cut.Answer;
+        }
+
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
+
+    [GeneratedRegex(@"\b(?:what|which|in what) year\b|哪一?年|几几年|幾幾年|年份|何年", RegexOptions.IgnoreCase)]
+    private static partial Regex YearQuestion();
 
     /// <summary>"zh" when the question or the box's sentence holds Chinese characters, else "en".</summary>
     private static string LanguageOf(string question, string sentence) =>

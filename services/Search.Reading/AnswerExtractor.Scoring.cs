@@ -73,13 +73,16 @@ public sealed partial class AnswerExtractor
             + options.RankWeight / (1 + unit.Passage);
     }
 
-    /// <summary>The sentence's weighted overlap on the question terms its passage's title does not hold; 1 when there are none.</summary>
-    private static double FocusOverlap(SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title)
+    /// <summary>
+    /// The sentence's weighted overlap on the question terms its passage's title does not hold, leaving out
+    /// <paramref name="questionWords"/> (<see cref="QuestionWordTerms"/>); 1 when there are none.
+    /// </summary>
+    private static double FocusOverlap(SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title, HashSet<string> questionWords)
     {
         double total = 0, matched = 0;
         foreach (var (term, weight) in weights)
         {
-            if (title.Contains(term))
+            if (title.Contains(term) || questionWords.Contains(term))
             {
                 continue;
             }
@@ -93,6 +96,30 @@ public sealed partial class AnswerExtractor
 
         return total > 0 ? matched / total : 1;
     }
+
+    /// <summary>
+    /// The Chinese question's bigrams that touch a question word: "候停" of "什么时候停水", "幾天" and "天停" of "哪幾天停駛". No
+    /// sentence holds them, so the focus gate would take a question whose only word beyond its document's subject is
+    /// "停水" for one that asks something the document does not say. They still count in the sentence scores, which
+    /// the answer model was fitted on.
+    /// </summary>
+    private static HashSet<string> QuestionWordTerms(string question)
+    {
+        var asked = ChineseQuestionWord().Matches(question).Select(m => new TextRange(m.Index, m.Index + m.Length)).ToList();
+        if (asked.Count == 0)
+        {
+            return [];
+        }
+
+        var tokens = TextTokenizer.Tokenize(question);
+        bool Touches(Token t) => asked.Any(a => t.Start < a.End && t.End > a.Start);
+        return tokens.Where(Touches).Select(t => t.Term)
+            .Except(tokens.Where(t => !Touches(t)).Select(t => t.Term), StringComparer.Ordinal)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex("什么时候|什麼時候|什么|什麼|时候|時候|多少|多久|多长|多長|哪里|哪裡|哪儿|哪兒|[哪几幾][个個些一位天年月号號点點楼樓次种種条條座家部本只隻名]?|谁|誰|何时|何時|为什么|為什麼|怎么|怎麼|如何|是否|吗|嗎|呢")]
+    private static partial Regex ChineseQuestionWord();
 
     /// <summary>Matched distinct terms over the smallest token window holding all of them (1 = adjacent).</summary>
     private static double Proximity(SentenceUnit unit, Dictionary<string, double> weights)

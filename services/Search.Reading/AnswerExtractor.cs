@@ -213,10 +213,11 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         var weights = TermWeights(questionTerms, units);
         var related = new List<SentenceUnit>();
         var titles = passages.Take(options.MaxPassages).Select(p => TextTokenizer.Terms(p.Title ?? "")).ToArray();
+        var questionWords = QuestionWordTerms(question);
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights, titles[unit.Passage]);
-            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage]);
+            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage], questionWords);
             if (unit.Matched > 0)
             {
                 related.Add(unit);
@@ -268,6 +269,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         Measures.MarkEligible(spans, Measures.Asked(question), s => s.Answer.Of(passages[s.PassageIndex].Text));
         Measures.MarkCounted(spans, Measures.Counted(question), s => Following(passages[s.PassageIndex].Text, s.Answer));
         MarkNamingSentences(spans, sentences, context);
+        MarkCountingSentences(spans, sentences, context);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
@@ -293,6 +295,23 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         // A likely name (not "… Hospital" or "… Street") that the question does not already say.
         static bool NamesSomeone(AnswerChoice s) =>
             s.Type == ExpectedAnswer.Person && s.Features[AnswerFeatures.Prior] >= 0.4 && s.Features[AnswerFeatures.Repeat] < 0.5;
+    }
+
+    /// <summary>
+    /// A question asking for a number ("How many patients …?", "多少户") is not answered by a sentence shown whole that
+    /// states no figure: "Until then, patients are seen at the old address" names the counted thing and nothing more.
+    /// </summary>
+    private static void MarkCountingSentences(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context)
+    {
+        if (context.Expected != ExpectedAnswer.Number)
+        {
+            return;
+        }
+
+        foreach (var whole in sentences.Where(w => w.Eligible))
+        {
+            whole.Eligible = spans.Any(s => s.PassageIndex == whole.PassageIndex && s.Sentence == whole.Sentence && s.Type == ExpectedAnswer.Number);
+        }
     }
 
     /// <summary>The few characters after <paramref name="range"/>, where a figure's unit or counted word stands.</summary>

@@ -124,4 +124,33 @@ public sealed class FocusGateTests
         var refund = Assert.Single(reading.Sentences, s => s.Sentence.Of(text).Contains(answer, StringComparison.Ordinal));
         Assert.True(refund.Features[AnswerFeatures.SentenceOverlap] > first.Features[AnswerFeatures.SentenceOverlap]);
     }
+
+    [Fact]
+    public void ACountQuestionIsNotAnsweredByASentenceThatStatesNoFigure()
+    {
+        // A dental clinic's notice written for this check (2026-12-06): "How many patients …?" was shown "Until then,
+        // patients are seen at the old address on Bell Road." whole at 0.85, a sentence that names the counted thing only.
+        const string text = "Oakridge Dental Clinic will move to 14 Mercer Street on 3 February 2027. Until then, patients are seen at the old "
+            + "address on Bell Road. A check-up costs 45 pounds for adults.";
+        AnswerPassage[] passages = [new(text, 1, 10, "Oakridge Dental Clinic: moving in February")];
+        const string question = "How many patients does Oakridge Dental Clinic have?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+
+        var patients = Assert.Single(reading.Sentences, s => s.Sentence.Of(text).Contains("patients", StringComparison.Ordinal));
+        Assert.False(patients.Eligible);
+        Assert.All(reading.Sentences.Where(s => s.Eligible), s => Assert.Contains(reading.Spans, o => o.Sentence == s.Sentence && o.Type == ExpectedAnswer.Number));
+    }
+
+    [Theory]
+    [InlineData("松涛小区什么时候停水？", "松涛小区停水通知", "因主水管维修，松涛小区将于12月10日停止供水。请居民提前储水。")]
+    [InlineData("捷運翠谷線哪幾天停駛？", "捷運翠谷線停駛公告", "因軌道更換工程，捷運翠谷線將於12月5日及12月6日全日停駛。12月7日起恢復正常營運。")]
+    public void HalfAQuestionWordDoesNotHoldBackASentence(string question, string title, string text)
+    {
+        // "候停" of "什么时候停水", "幾天" and "天停" of "哪幾天停駛" are bigrams no sentence holds: before, they were the
+        // question's only words beyond the title, so every sentence got focus 0 and the dates were never shown.
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, title)]);
+
+        Assert.Contains(reading.Spans, s => s.Type == ExpectedAnswer.Time && s.Focus > 0);
+    }
 }

@@ -132,6 +132,26 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     }
 
     [Fact]
+    public void AReadSpanThatCutsATypedDateGivesWayToTheDateWhole()
+    {
+        // A café's notice written for this check (2026-12-06): the reader read "2027年" of "2027年1月1日" through the
+        // cluster, and "会员计划于2027年" here, and the box highlighted half a date.
+        const string text = "青禾咖啡推出新的会员计划，年费为88元。会员每杯饮品可享九折优惠，生日当月可领取一杯免费咖啡。会员计划于2027年1月1日开始，可在青禾咖啡小程序上办理。";
+        const string question = "青禾咖啡会员计划什么时候开始？";
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(text, 1, 10, "青禾咖啡会员计划")];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        var read = _reader.Read(question, candidate.Sentence.Of(text)).Text;
+        Assert.Contains("2027年", read, StringComparison.Ordinal);
+        Assert.DoesNotContain("2027年1月1日", read, StringComparison.Ordinal);
+        Assert.Equal("2027年1月1日", (result.BestSpan ?? candidate).Answer.Of(text));
+        Assert.Equal(ShortAnswerBy.Neural(_reader.Version), result.ReadBy);
+    }
+
+    [Fact]
     public void ABoxThatIsNotShownIsNotReadUnlessTheSettingAsks()
     {
         // A target no box of the shipped model reaches: every box abstains.
