@@ -9,11 +9,12 @@ namespace Search.ReaderTraining;
 
 /// <summary>
 /// Teaches the word pieces added to the vocabulary (<see cref="ReaderModel.NewRows"/>) what they mean before the reader
-/// learns to answer: masked-word prediction over the training folds' own passages, as BERT was pretrained. The encoder
-/// stays as packaged; only the new rows and a small prediction head (a dense layer, GELU and a layer norm before the
-/// word-piece table, which scores every piece) learn, so a new character ends up where the encoder can read it from its
-/// neighbours. The head is thrown away afterwards. Without this, a new row learns only from the few answers that pass
-/// through it (3,259 characters from 3,300 Chinese questions).
+/// learns to answer: masked-word prediction over the training folds' own passages, as BERT was pretrained. Unless given
+/// a rate of its own the encoder stays as packaged, and only the new rows and a small prediction head (a dense layer,
+/// GELU and a layer norm before the word-piece table, which scores every piece) learn, so a new character ends up where
+/// the encoder can read it from its neighbours. The head is thrown away afterwards. Without this, a new row learns only
+/// from the few answers that pass through it (3,259 characters from 3,300 Chinese questions). Measured without a gain
+/// (docs/quality.md, "Teaching the added Chinese characters first").
 /// </summary>
 /// <param name="encoderRate">the encoder's own learning rate while it pretrains; 0 keeps it as packaged</param>
 public sealed class RowPretrainer(ReaderModel model, WordPieces pieces, int windowPieces, int batchSize, double learningRate, double encoderRate, int seed, Action<string> log)
