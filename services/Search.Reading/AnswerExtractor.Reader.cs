@@ -53,10 +53,10 @@ public sealed partial class AnswerExtractor
         // way to it whole, and so does a part of a date when the question does not ask for the year alone ("2027年" of
         // "2027年1月1日" for "什么时候开始"); one that holds it whole ("on 14 March") stands.
         var yearAsked = YearQuestion().IsMatch(question);
-        if (reading.Spans.FirstOrDefault(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Answer != range
+        if (reading.Spans.FirstOrDefault(o => o.Eligible && o.PassageIndex == best.PassageIndex
                 && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Person or ExpectedAnswer.Place
-                && Overlap(o.Answer, range) > 0 && !(range.Start <= o.Answer.Start && range.End >= o.Answer.End)
-                && (range.Start < o.Answer.Start || range.End > o.Answer.End || (o.Type == ExpectedAnswer.Time && !yearAsked))) is { } cut)
+                && Overlap(o.Answer, range) > 0 && !range.Holds(o.Answer)
+                && (!o.Answer.Holds(range) || (o.Type == ExpectedAnswer.Time && !yearAsked))) is { } cut)
         {
             range = cut.Answer;
         }

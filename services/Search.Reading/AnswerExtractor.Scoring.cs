@@ -19,9 +19,9 @@ public sealed partial class AnswerExtractor
     [GeneratedRegex("(?:西元|公元|民國|民国)(?:前)?[几幾哪]")]
     private static partial Regex EraYearQuestion();
 
-    private static HashSet<string> QuestionTerms(string question)
+    private static HashSet<string> QuestionTerms(IReadOnlyList<Token> question)
     {
-        var terms = TextTokenizer.Terms(question);
+        var terms = question.Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
         terms.RemoveWhere(t => QuestionNoise.Contains(t) || t.Any(c => QuestionChars.Contains(c, StringComparison.Ordinal)));
         return terms;
     }
@@ -103,7 +103,7 @@ public sealed partial class AnswerExtractor
     /// "停水" for one that asks something the document does not say. They still count in the sentence scores, which
     /// the answer model was fitted on.
     /// </summary>
-    private static HashSet<string> QuestionWordTerms(string question)
+    private static HashSet<string> QuestionWordTerms(string question, IReadOnlyList<Token> tokens)
     {
         var asked = ChineseQuestionWord().Matches(question).Select(m => new TextRange(m.Index, m.Index + m.Length)).ToList();
         if (asked.Count == 0)
@@ -111,7 +111,6 @@ public sealed partial class AnswerExtractor
             return [];
         }
 
-        var tokens = TextTokenizer.Tokenize(question);
         bool Touches(Token t) => asked.Any(a => t.Start < a.End && t.End > a.Start);
         return tokens.Where(Touches).Select(t => t.Term)
             .Except(tokens.Where(t => !Touches(t)).Select(t => t.Term), StringComparer.Ordinal)

@@ -173,8 +173,11 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     /// by the notice's departure time.
     /// </summary>
     private static bool States(AnswerReading reading, AnswerChoice sentence) =>
-        reading.Spans.All(o => o.Eligible)
-        || reading.Spans.Any(o => o.Eligible && o.PassageIndex == sentence.PassageIndex && o.Sentence == sentence.Sentence);
+        reading.Spans.All(o => o.Eligible) || reading.Spans.Any(o => o.Eligible && InSentence(o, sentence));
+
+    /// <summary>Whether span option <paramref name="span"/> lies in the sentence of <paramref name="sentence"/>.</summary>
+    private static bool InSentence(AnswerChoice span, AnswerChoice sentence) =>
+        span.PassageIndex == sentence.PassageIndex && span.Sentence == sentence.Sentence;
 
     /// <summary>
     /// The model's calibrated probability, or 0 when the option's sentence holds none of the question's words beyond
@@ -197,7 +200,8 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     /// </summary>
     public AnswerReading Read(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages)
     {
-        var questionTerms = QuestionTerms(question);
+        var questionTokens = TextTokenizer.Tokenize(question);
+        var questionTerms = QuestionTerms(questionTokens);
         if (questionTerms.Count == 0)
         {
             return AnswerReading.Empty("the question has no content words to look for");
@@ -213,7 +217,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         var weights = TermWeights(questionTerms, units);
         var related = new List<SentenceUnit>();
         var titles = passages.Take(options.MaxPassages).Select(p => TextTokenizer.Terms(p.Title ?? "")).ToArray();
-        var questionWords = QuestionWordTerms(question);
+        var questionWords = QuestionWordTerms(question, questionTokens);
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights, titles[unit.Passage]);
@@ -289,7 +293,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
         foreach (var whole in sentences)
         {
-            whole.Eligible = spans.Any(s => s.PassageIndex == whole.PassageIndex && s.Sentence == whole.Sentence && NamesSomeone(s));
+            whole.Eligible &= spans.Any(s => InSentence(s, whole) && NamesSomeone(s));
         }
 
         // A likely name (not "… Hospital" or "… Street") that the question does not already say.
@@ -308,9 +312,9 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return;
         }
 
-        foreach (var whole in sentences.Where(w => w.Eligible))
+        foreach (var whole in sentences)
         {
-            whole.Eligible = spans.Any(s => s.PassageIndex == whole.PassageIndex && s.Sentence == whole.Sentence && s.Type == ExpectedAnswer.Number);
+            whole.Eligible &= spans.Any(s => InSentence(s, whole) && s.Type == ExpectedAnswer.Number);
         }
     }
 

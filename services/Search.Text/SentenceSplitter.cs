@@ -6,6 +6,9 @@ public readonly record struct TextRange(int Start, int End)
     public int Length => End - Start;
 
     public string Of(string text) => text[Start..End];
+
+    /// <summary>Whether <paramref name="inner"/> lies wholly inside this range.</summary>
+    public bool Holds(TextRange inner) => Start <= inner.Start && End >= inner.End;
 }
 
 /// <summary>

@@ -3,7 +3,6 @@ using Search.Evaluation.Datasets;
 using Search.Reading.Neural;
 using Search.ReaderTraining;
 using Search.TestKit;
-using Search.Text;
 
 namespace Search.ReaderTraining.Tests;
 
@@ -58,8 +57,7 @@ public sealed class TrainingTests
     {
         var data = SquadReader.ReadFile(Prerequisite.SharedFile("drcd/DRCD_dev.json.gz"));
         var passages = ReaderExamples.Passages(data, new HashSet<int> { AnswerFolds.Ranker }).Take(12).ToList();
-        var known = Pieces.Vocabulary.ToHashSet(StringComparer.Ordinal);
-        var missing = passages.SelectMany(p => p).Where(ChineseScript.IsHan).Select(c => c.ToString()).Where(c => !known.Contains(c)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var missing = ReaderExamples.MissingCharacters(Pieces, passages, minimum: 1);
         var pieces = new WordPieces([.. Pieces.Vocabulary, .. missing]);
         using var model = new ReaderModel(MiniLmWeights.ReadPackaged(), seed: 5, newRows: missing.Count, unknown: pieces.Unknown);
         var encoderBefore = model.EncoderWeights();

@@ -16,4 +16,6 @@ public static class AnswerFolds
     public const int Count = 4;
 
     public static int Of(SquadQuestion question) => question.Article % Count;
+
+    public static int Of(SquadParagraph paragraph) => paragraph.Article % Count;
 }

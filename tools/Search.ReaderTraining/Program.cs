@@ -93,7 +93,11 @@ try
         var data = SquadReader.ReadFile(file);
         var learn = ReaderExamples.FromSquad(data, folds, scope);
         training.AddRange(options.TryGetValue("limit", out var limit) ? learn.Take(int.Parse(limit, CultureInfo.InvariantCulture)) : learn);
-        passages.AddRange(ReaderExamples.Passages(data, folds).Where(p => p.Any(ChineseScript.IsHan)));
+        if (options.ContainsKey("pretrain-rows"))
+        {
+            passages.AddRange(ReaderExamples.Passages(data, folds).Where(p => p.Any(ChineseScript.IsHan)));
+        }
+
         var kept = ReaderExamples.FromSquad(data, new HashSet<int> { AnswerFolds.HeldOut }, scope);
         heldOutByFile.Add((Path.GetFileName(file), options.TryGetValue("eval-questions", out var evalQuestions) ? kept.Take(int.Parse(evalQuestions, CultureInfo.InvariantCulture)).ToList() : kept));
     }
@@ -128,10 +132,7 @@ try
     var added = 0;
     if (options.TryGetValue("extend-vocabulary", out var minimum))
     {
-        var known = pieces.Vocabulary.ToHashSet(StringComparer.Ordinal);
-        var missing = training.SelectMany(e => e.Question + e.Context).Where(ChineseScript.IsHan).Select(c => c.ToString())
-            .Where(c => !known.Contains(c)).CountBy(c => c, StringComparer.Ordinal)
-            .Where(p => p.Value >= int.Parse(minimum, CultureInfo.InvariantCulture)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var missing = ReaderExamples.MissingCharacters(pieces, training.Select(e => e.Question + e.Context), int.Parse(minimum, CultureInfo.InvariantCulture));
         pieces = new WordPieces([.. pieces.Vocabulary, .. missing]);
         added = missing.Count;
         Console.Error.WriteLine($"vocabulary: {added} Chinese characters added (seen at least {minimum} times in training), {pieces.Vocabulary.Count} pieces");

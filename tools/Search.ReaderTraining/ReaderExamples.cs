@@ -47,7 +47,19 @@ public static class ReaderExamples
 
     /// <summary>The paragraphs of the given folds' articles, each once.</summary>
     public static List<string> Passages(SquadDataset data, IReadOnlySet<int> folds) =>
-        [.. data.Paragraphs.Where(p => folds.Contains(p.Article % AnswerFolds.Count)).Select(p => p.Document.Text).Distinct(StringComparer.Ordinal)];
+        [.. data.Paragraphs.Where(p => folds.Contains(AnswerFolds.Of(p))).Select(p => p.Document.Text).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The Chinese characters of <paramref name="texts"/> that <paramref name="pieces"/> lacks, seen at least
+    /// <paramref name="minimum"/> times, in ordinal order: the word pieces a reader that reads Chinese adds.
+    /// </summary>
+    public static List<string> MissingCharacters(WordPieces pieces, IEnumerable<string> texts, int minimum)
+    {
+        var known = pieces.Vocabulary.ToHashSet(StringComparer.Ordinal);
+        return [.. texts.SelectMany(t => t).Where(ChineseScript.IsHan).Select(c => c.ToString())
+            .Where(c => !known.Contains(c)).CountBy(c => c, StringComparer.Ordinal)
+            .Where(p => p.Value >= minimum).Select(p => p.Key).Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>The sentences of <paramref name="text"/> that the range touches, as one range.</summary>
     public static TextRange Covering(string text, TextRange range)

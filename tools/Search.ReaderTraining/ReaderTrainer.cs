@@ -64,7 +64,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
             for (var at = 0; at < order.Count && !OutOfTime(clock); at += settings.BatchSize)
             {
                 var batch = order.Skip(at).Take(settings.BatchSize).ToList();
-                var rate = step < warmUp ? settings.LearningRate * (step + 1) / warmUp : settings.LearningRate * Math.Max(0, steps - step) / (steps - warmUp);
+                var rate = ScheduledRate(settings.LearningRate, step, steps, warmUp);
                 foreach (var group in optimizer.ParamGroups)
                 {
                     group.LearningRate = rate;
@@ -114,6 +114,10 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
             Evaluate(heldOut, seen, clock, lossSum / Math.Max(1, lossCount));
         }
     }
+
+    /// <summary>The learning rate at <paramref name="step"/> of <paramref name="steps"/>: linear warm-up over the first <paramref name="warmUp"/> steps, then linear decay to 0.</summary>
+    public static double ScheduledRate(double peak, int step, int steps, int warmUp) =>
+        step < warmUp ? peak * (step + 1) / warmUp : peak * Math.Max(0, steps - step) / (steps - warmUp);
 
     /// <summary>The best span of each example over its windows.</summary>
     public List<ReadAnswer> Read(IReadOnlyList<ReaderExample> examples)

@@ -25,8 +25,8 @@ public sealed class RowPretrainer(ReaderModel model, WordPieces pieces, int wind
     /// <summary>The mean masked-piece loss of each epoch run.</summary>
     public List<double> EpochLoss { get; } = [];
 
-    /// <summary>Runs <paramref name="epochs"/> passes over the windows of <paramref name="texts"/>; returns how many windows it learned from.</summary>
-    public int Train(IReadOnlyList<string> texts, int epochs)
+    /// <summary>Runs <paramref name="epochs"/> passes over the windows of <paramref name="texts"/>.</summary>
+    public void Train(IReadOnlyList<string> texts, int epochs)
     {
         var mask = Array.IndexOf([.. pieces.Vocabulary], "[MASK]");
         if (mask < 0 || model.NewRows is null)
@@ -68,7 +68,7 @@ public sealed class RowPretrainer(ReaderModel model, WordPieces pieces, int wind
                 var order = windows.OrderBy(_ => random.Next()).ToList();
                 for (var at = 0; at < order.Count; at += batchSize)
                 {
-                    var rate = step < warmUp ? learningRate * (step + 1) / warmUp : learningRate * Math.Max(0, steps - step) / (steps - warmUp);
+                    var rate = ReaderTrainer.ScheduledRate(learningRate, step, steps, warmUp);
                     foreach (var group in optimizer.ParamGroups)
                     {
                         group.LearningRate = rate;
@@ -82,11 +82,6 @@ public sealed class RowPretrainer(ReaderModel model, WordPieces pieces, int wind
                     var batch = order.Skip(at).Take(batchSize).ToList();
                     using var scope = NewDisposeScope();
                     var (ids, types, attention, positions, labels) = Masked(batch, mask, random);
-                    if (labels.Length == 0)
-                    {
-                        continue;
-                    }
-
                     optimizer.zero_grad();
                     encoderOptimizer?.zero_grad();
                     var hidden = model.Hidden(tensor(ids.Input, ids.Shape), tensor(types, ids.Shape), tensor(attention, ids.Shape))
@@ -110,8 +105,6 @@ public sealed class RowPretrainer(ReaderModel model, WordPieces pieces, int wind
 
                 EpochLoss.Add(epochSum / Math.Max(1, epochCount));
             }
-
-            return windows.Count * epochs;
         }
         finally
         {
@@ -165,12 +158,7 @@ public sealed class RowPretrainer(ReaderModel model, WordPieces pieces, int wind
                 attention[b * width + t] = 1;
             }
 
-            var inner = window.Length - 2;
-            if (inner <= 0)
-            {
-                continue;
-            }
-
+            var inner = window.Length - 2; // at least one piece: a window is cut only from pieces there are
             var hidden = Enumerable.Range(1, inner).Where(_ => random.NextDouble() < MaskedShare).ToList();
             if (hidden.Count == 0)
             {
