@@ -13,22 +13,25 @@ public sealed class PassageEmbedder : IDisposable
 {
     public const int Dimensions = 384;
 
-    // Passages and queries get sessions of their own, each made when first used: a passage batch is worth two threads, a
-    // query is not (EmbeddingOptions.QueryThreads). The Lucene backend's searches only ever make the query session, its
+    // Passages and queries get sessions of their own, each made when first used: passages are embedded by several
+    // one-thread calls at once (EmbeddingOptions.Threads), a query by one call on QueryThreads threads. The Lucene backend's searches only ever make the query session, its
     // vector backfill (a PassageEmbedder of its own) only the passage one.
     private readonly Lazy<MiniLmEncoder>? _passages;
     private readonly Lazy<MiniLmEncoder>? _queries;
     private readonly int _batchSize;
+    private readonly int _passageCalls;
 
     public PassageEmbedder(EmbeddingOptions options)
     {
         _batchSize = options.BatchSize;
+        _passageCalls = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         if (!options.Enabled)
         {
             return;
         }
 
-        _passages = new(() => Encoder(options, options.Threads > 0 ? options.Threads : Environment.ProcessorCount));
+        // Passages are encoded by several one-thread model calls at once rather than by one call on several threads.
+        _passages = new(() => Encoder(options, threads: 1));
         _queries = new(() => Encoder(options, options.QueryThreads));
     }
 
@@ -53,19 +56,21 @@ public sealed class PassageEmbedder : IDisposable
         }
 
         // Batches of similar length waste little work on padding.
-        var order = Enumerable.Range(0, passages.Count)
+        var batches = Enumerable.Range(0, passages.Count)
             .Where(i => Embeds(passages[i].Language))
             .OrderBy(i => passages[i].Text.Length)
+            .Chunk(_batchSize)
             .ToArray();
-        foreach (var batch in order.Chunk(_batchSize))
+        var encoder = _passages!.Value;
+        OnThreads(_passageCalls, batches.Length, b =>
         {
-            var encoded = _passages!.Value.Encode(batch.Select(i => InputOf(passages[i])).ToArray(), cancellationToken);
+            var batch = batches[b];
+            var encoded = encoder.Encode(batch.Select(i => InputOf(passages[i])).ToArray(), cancellationToken);
             for (var j = 0; j < batch.Length; j++)
             {
                 vectors[batch[j]] = encoded[j];
             }
-        }
-
+        });
         return vectors;
     }
 
@@ -109,6 +114,45 @@ public sealed class PassageEmbedder : IDisposable
             {
                 encoder.Value.Dispose();
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for items 0 … count−1 on the calling thread and up to threads−1 threads started for
+    /// the call, each taking the next item until none is left; rethrows the first failure once all have stopped. The
+    /// threads are started here rather than taken from the pool so that they inherit the caller's priority: the vector
+    /// backfill lowers its thread's (<see cref="EmbeddingOptions.BackfillNice"/>), and its helpers must not compete with
+    /// searches at normal priority.
+    /// </summary>
+    private static void OnThreads(int threads, int count, Action<int> work)
+    {
+        var next = -1;
+        Exception? failure = null;
+        void Drain()
+        {
+            try
+            {
+                int item;
+                while (Volatile.Read(ref failure) is null && (item = Interlocked.Increment(ref next)) < count)
+                {
+                    work(item);
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+        }
+
+        var helpers = Enumerable.Range(0, Math.Max(0, Math.Min(threads, count) - 1))
+            .Select(_ => new Thread(Drain) { IsBackground = true, Name = "passage embedding" })
+            .ToList();
+        helpers.ForEach(thread => thread.Start());
+        Drain();
+        helpers.ForEach(thread => thread.Join());
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 

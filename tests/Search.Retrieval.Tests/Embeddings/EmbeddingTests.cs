@@ -58,6 +58,39 @@ public class EmbeddingTests
     }
 
     [Fact]
+    public void PassagesEmbeddedSeveralAtOnceGetTheVectorsTheyGetOneByOne()
+    {
+        // Three one-thread calls at once over nine passages of different lengths, a Chinese one among them: each vector
+        // must land at its own passage's place and equal what that passage gets on its own.
+        using var parallel = new PassageEmbedder(new EmbeddingOptions { Threads = 3 });
+        var passages = Enumerable.Range(1, 8)
+            .Select(n => Passage(string.Join(" ", Enumerable.Repeat($"Clause {n} of the ferry timetable changes on day {n * 3}.", n))))
+            .Append(Passage("渡轮时刻表从下周一起调整。", TextLanguage.SimplifiedChinese))
+            .Reverse()
+            .ToList();
+
+        var together = parallel.EmbedPassages(passages, Cancel);
+
+        Assert.Null(together[0]);
+        for (var i = 1; i < passages.Count; i++)
+        {
+            var alone = Embedder.EmbedPassages([passages[i]], Cancel)[0];
+            Assert.Equal(1.0, PassageEmbedder.Similarity(together[i], alone)!.Value, 5);
+        }
+    }
+
+    [Fact]
+    public void ACancelledEmbeddingOnSeveralThreadsThrowsRatherThanReturnSomeVectors()
+    {
+        using var parallel = new PassageEmbedder(new EmbeddingOptions { Threads = 2 });
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => parallel.EmbedPassages(
+            Enumerable.Range(0, 6).Select(n => Passage($"Passage number {n}.")).ToList(), cancelled.Token));
+    }
+
+    [Fact]
     public void ChineseTextGetsNoVector()
     {
         var vectors = Embedder.EmbedPassages(
