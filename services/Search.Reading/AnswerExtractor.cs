@@ -270,10 +270,12 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             }
         }
 
-        Measures.MarkEligible(spans, Measures.Asked(question), s => s.Answer.Of(passages[s.PassageIndex].Text));
+        var asked = Measures.Asked(question);
+        Measures.MarkEligible(spans, asked, s => s.Answer.Of(passages[s.PassageIndex].Text));
         Measures.MarkCounted(spans, Measures.Counted(question), s => Following(passages[s.PassageIndex].Text, s.Answer));
         MarkNamingSentences(spans, sentences, context);
         MarkCountingSentences(spans, sentences, context);
+        MarkTimedOptions(spans, sentences, context, asked == Measure.Clock ? s => Measures.Stated(s.Answer.Of(passages[s.PassageIndex].Text)).HasFlag(Measure.Clock) : null, asked);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
@@ -315,6 +317,35 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         foreach (var whole in sentences)
         {
             whole.Eligible &= spans.Any(s => InSentence(s, whole) && s.Type == ExpectedAnswer.Number);
+        }
+    }
+
+    /// <summary>
+    /// A question asking when ("When does … start charging?", "哪一天投票") is answered by a time: a sentence shown whole
+    /// must hold one, and a span must be one when the sentences read hold any ("可享九五折优惠" is no answer to
+    /// "什么时候开始涨"). A question asking the time of day (<paramref name="clock"/>: "几点开门", "what time") needs a clock
+    /// time: without one among the sentences read there is no box at all, rather than a date or a fragment. Designed on
+    /// the failures of tools/probe/own-c.json (docs/quality.md, "A when-question is answered by a time").
+    /// </summary>
+    private static void MarkTimedOptions(
+        List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context, Func<AnswerChoice, bool>? clock, Measure asked)
+    {
+        // "How long is the warranty?" is typed as a time too, but it asks a duration ("five years"), which Measures judges.
+        if (clock is null && (context.Expected != ExpectedAnswer.Time || asked.HasFlag(Measure.Duration)))
+        {
+            return;
+        }
+
+        Func<AnswerChoice, bool> timed = clock ?? (s => s.Type == ExpectedAnswer.Time);
+        var any = spans.Any(timed);
+        foreach (var span in spans)
+        {
+            span.Eligible &= timed(span) || clock is null;
+        }
+
+        foreach (var whole in sentences)
+        {
+            whole.Eligible &= spans.Any(s => InSentence(s, whole) && timed(s)) || (!any && clock is null);
         }
     }
 

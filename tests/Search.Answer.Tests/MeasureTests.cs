@@ -188,4 +188,36 @@ public sealed class MeasureTests
         Assert.DoesNotContain(found, c => c.Range.Of(sentence) == notAnswer);
         Assert.NotEmpty(found);
     }
+
+    [Theory]
+    [InlineData("What time does the Maple Lane branch of Corbel Bank open?",
+        "The Maple Lane branch of Corbel Bank closes for good on 30 April 2027. Its accounts move to the Riverside branch, 1.5 kilometres away, which opens a second counter for them.",
+        "Corbel Bank: Maple Lane branch closing")]
+    [InlineData("青禾银行东湖支行几点开门？",
+        "青禾银行东湖支行将于2027年3月31日停业。停业后，该支行的业务并入约1公里外的西湖支行办理，西湖支行将增设两个窗口。",
+        "青禾银行东湖支行停业公告")]
+    public void AQuestionAskingTheTimeOfDayGetsNoBoxWhereNoClockTimeIsStated(string question, string text, string title)
+    {
+        // Found on a held-apart set of our own notices (tools/probe/own-c.json, 2026-12-06): such questions were shown a
+        // sentence about the closing, or a fragment of one, at 0.78-0.83.
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, title)]);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        Assert.Null(span);
+        Assert.Null(sentence);
+    }
+
+    [Fact]
+    public void AWhenQuestionIsAnsweredByATimeNotByASentenceThatStatesNone()
+    {
+        const string text = "松风社区第三届委员会选举将于2027年2月21日上午9时在社区礼堂举行。年满20岁并设籍本社区的住户均可投票，投票时请携带身份证。";
+        const string question = "松风社区委员会选举哪一天投票？";
+
+        var reading = _extractor.Read(question, ExpectedAnswer.Time, [new AnswerPassage(text, 1, 10, "松风社区委员会选举公告")]);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        Assert.True(span is null || span.Type == ExpectedAnswer.Time, span?.Answer.Of(text));
+        Assert.True(sentence is null || sentence.Answer.Of(text).Contains("2027年2月21日", StringComparison.Ordinal), sentence?.Answer.Of(text));
+        Assert.All(reading.Sentences.Where(s => s.Eligible), s => Assert.Contains("2027年2月21日", s.Answer.Of(text), StringComparison.Ordinal));
+    }
 }
