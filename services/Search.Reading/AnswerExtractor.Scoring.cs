@@ -117,6 +117,17 @@ public sealed partial class AnswerExtractor
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The Chinese question's bigrams that hold a particle or copula ("周是" of "接种周是哪几天", "店的" of "…店的电话"): they
+    /// join a word to its neighbour and occur in no sentence, so the focus gate would hold back every sentence of a
+    /// document whose title already names all that the question asks about. Like <see cref="QuestionWordTerms"/>, they
+    /// still count in the sentence scores.
+    /// </summary>
+    private static IEnumerable<string> ParticleBigrams(IReadOnlyList<Token> tokens) =>
+        tokens.Select(t => t.Term).Where(t => t.Length == 2 && t.All(ChineseScript.IsHan) && t.Any(c => Particles.Contains(c, StringComparison.Ordinal)));
+
+    private const string Particles = "的是了在吗嗎呢吧";
+
     [GeneratedRegex("什么时候|什麼時候|什么|什麼|时候|時候|多少|多久|多长|多長|哪里|哪裡|哪儿|哪兒|[哪几幾][个個些一位天年月号號点點楼樓次种種条條座家部本只隻名]?|谁|誰|何时|何時|为什么|為什麼|怎么|怎麼|如何|是否|吗|嗎|呢")]
     private static partial Regex ChineseQuestionWord();
 

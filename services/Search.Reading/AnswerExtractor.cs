@@ -218,6 +218,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         var related = new List<SentenceUnit>();
         var titles = passages.Take(options.MaxPassages).Select(p => TextTokenizer.Terms(p.Title ?? "")).ToArray();
         var questionWords = QuestionWordTerms(question, questionTokens);
+        questionWords.UnionWith(ParticleBigrams(questionTokens));
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights, titles[unit.Passage]);

@@ -55,6 +55,21 @@ public sealed class FocusGateTests
     }
 
     [Fact]
+    public void AChineseBigramAcrossAParticleHoldsNoSentenceBack()
+    {
+        // Beyond the title, "青松家居的退款多久？" holds only "居的" and "的退", which join the subject to a particle. No
+        // sentence holds them, and they held back every sentence of the notice (as the probe's "木棉選物的退款多久會退回？").
+        const string text = "自2027年1月1日起，退货期限延长至30天。收到退货后，退款将于3个工作日内退回原支付账户。定制家具不支持退货。";
+        const string question = "青松家居的退款多久？";
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "青松家居退款说明")]);
+
+        Assert.All(reading.Sentences, s => Assert.True(s.Focus > 0, s.Sentence.Of(text)));
+        var (span, _) = _extractor.Judge(reading);
+        Assert.NotNull(span);
+        Assert.Equal("3个工作日", span.Answer.Of(text));
+    }
+
+    [Fact]
     public void WithoutATitleOrWhenTheSentenceHoldsTheAskedWordNothingIsHeldBack()
     {
         const string question = "How much is a weekend pass for the Riverside Jazz Weekend?";
