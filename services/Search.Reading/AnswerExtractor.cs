@@ -276,7 +276,8 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         Measures.MarkCounted(spans, Measures.Counted(question), s => Following(passages[s.PassageIndex].Text, s.Answer));
         MarkNamingSentences(spans, sentences, context);
         MarkCountingSentences(spans, sentences, context);
-        MarkTimedOptions(spans, sentences, context, asked == Measure.Clock ? s => Measures.Stated(s.Answer.Of(passages[s.PassageIndex].Text)).HasFlag(Measure.Clock) : null, asked);
+        MarkTimedOptions(spans, sentences, context, asked);
+        MarkStrictMeasures(spans, sentences, asked & Measures.Strict, passages);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
@@ -323,30 +324,47 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
     /// <summary>
     /// A question asking when ("When does … start charging?", "哪一天投票") is answered by a time: a sentence shown whole
-    /// must hold one, and a span must be one when the sentences read hold any ("可享九五折优惠" is no answer to
-    /// "什么时候开始涨"). A question asking the time of day (<paramref name="clock"/>: "几点开门", "what time") needs a clock
-    /// time: without one among the sentences read there is no box at all, rather than a date or a fragment. Designed on
-    /// the failures of tools/probe/own-c.json (docs/quality.md, "A when-question is answered by a time").
+    /// must hold one when the sentences read hold any. "How long is the warranty?" is typed as a time too, but asks a
+    /// duration ("five years"), which Measures judges. Designed on the failures of tools/probe/own-c.json (docs/quality.md,
+    /// "Sets C and D").
     /// </summary>
-    private static void MarkTimedOptions(
-        List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context, Func<AnswerChoice, bool>? clock, Measure asked)
+    private static void MarkTimedOptions(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context, Measure asked)
     {
-        // "How long is the warranty?" is typed as a time too, but it asks a duration ("five years"), which Measures judges.
-        if (clock is null && (context.Expected != ExpectedAnswer.Time || asked.HasFlag(Measure.Duration)))
+        if (context.Expected != ExpectedAnswer.Time || (asked & (Measure.Duration | Measure.Clock)) != 0 || !spans.Any(Timed))
         {
             return;
         }
 
-        Func<AnswerChoice, bool> timed = clock ?? (s => s.Type == ExpectedAnswer.Time);
-        var any = spans.Any(timed);
-        foreach (var span in spans)
-        {
-            span.Eligible &= timed(span) || clock is null;
-        }
-
         foreach (var whole in sentences)
         {
-            whole.Eligible &= spans.Any(s => InSentence(s, whole) && timed(s)) || (!any && clock is null);
+            whole.Eligible &= spans.Any(s => InSentence(s, whole) && Timed(s));
+        }
+
+        static bool Timed(AnswerChoice s) => s.Type == ExpectedAnswer.Time;
+    }
+
+    /// <summary>
+    /// A question asking the time of day ("几点开门", "what time") or a telephone number ("the hotline's number", "客服电话")
+    /// is answered by one (<see cref="Measures.Strict"/>): a span must state it and a sentence shown whole must hold it.
+    /// Where none of the sentences read does, there is no box at all rather than a date, a batch number or a fragment.
+    /// </summary>
+    private static void MarkStrictMeasures(List<AnswerChoice> spans, List<AnswerChoice> sentences, Measure strict, IReadOnlyList<AnswerPassage> passages)
+    {
+        if (strict == Measure.None)
+        {
+            return;
+        }
+
+        // A telephone number counts only whole: "496 0734" of "0161 496 0734" is no answer.
+        var phones = strict.HasFlag(Measure.Phone)
+            ? passages.Select(p => SpanExtractor.LikelyPhoneNumbers(p.Text).ToList()).ToList()
+            : null;
+        foreach (var option in spans.Concat(sentences))
+        {
+            var text = passages[option.PassageIndex].Text;
+            var states = (Measures.Stated(option.Answer.Of(text)) & strict & ~Measure.Phone) != 0
+                || (phones is not null && phones[option.PassageIndex].Any(option.Answer.Holds));
+            option.Eligible &= states;
         }
     }
 

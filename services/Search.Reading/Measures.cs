@@ -16,6 +16,9 @@ public enum Measure
 
     /// <summary>A time of day ("8:30", "6 pm", "上午8点"): asked by "what time", "how late", "几点".</summary>
     Clock = 32,
+
+    /// <summary>A telephone number ("400-820-1688"): asked by "phone number", "hotline", "电话", "热线".</summary>
+    Phone = 64,
 }
 
 /// <summary>
@@ -58,6 +61,11 @@ public static partial class Measures
             asked |= Measure.Clock;
         }
 
+        if (EnglishPhone().IsMatch(en) || ChinesePhone().IsMatch(zh))
+        {
+            asked |= Measure.Phone;
+        }
+
         // Chinese only: an English count of people is as often a bare figure or "350 officials" as "350 people".
         if (ChinesePeople().IsMatch(zh))
         {
@@ -80,8 +88,16 @@ public static partial class Measures
         stated |= UnitPeople().IsMatch(en) || ChineseUnitPeople().IsMatch(zh) ? Measure.People : Measure.None;
         // The same forms the span finders type as times of day.
         stated |= SpanExtractor.EnglishClock().IsMatch(span) || SpanExtractor.ChineseClock().IsMatch(span) ? Measure.Clock : Measure.None;
+        stated |= SpanExtractor.LikelyPhoneNumbers(span).Any() ? Measure.Phone : Measure.None;
         return stated;
     }
+
+    /// <summary>
+    /// The measures that only their own kind answers: the time of day and a telephone number. A date is no answer to
+    /// "what time", nor a batch number to "what is the hotline's number"; where the sentences read state neither there is
+    /// no box (AnswerExtractor.MarkStrictMeasures).
+    /// </summary>
+    public const Measure Strict = Measure.Clock | Measure.Phone;
 
     /// <summary>
     /// Marks the span options that may be the answer: those that state a measure the question asks for, when at least
@@ -193,6 +209,13 @@ public static partial class Measures
 
     [GeneratedRegex(@"几点|几时几分")]
     private static partial Regex ChineseClock();
+
+    // Not "Who invented the telephone?" nor "谁发明了电话".
+    [GeneratedRegex(@"\b(?:tele)?phone numbers?\b|\bhotline\b|\bhelpline\b|\bwhat number\b.*\b(?:call|ring|dial)\b|\bnumber (?:do|should|can) (?:i|you|we|they|people) (?:call|ring|dial)\b")]
+    private static partial Regex EnglishPhone();
+
+    [GeneratedRegex(@"电话号码|电话(?:是)?多少|热线|专线|手机号")]
+    private static partial Regex ChinesePhone();
 
     // Spans.
     [GeneratedRegex(@"[$£€¥]|\d\s*(?:euros?|dollars?|pounds?|pence|cents?|yuan|yen|francs?|usd|eur|gbp|rmb)\b")]

@@ -60,17 +60,28 @@ public static partial class SpanExtractor
     /// </summary>
     private static void PhoneNumbers(string s, List<SpanCandidate> found)
     {
-        foreach (Match m in PhoneNumber().Matches(s))
+        foreach (var m in PhoneNumberMatches(s))
         {
-            var value = m.Value;
-            var marked = value[0] is '0' or '+' or '(';
-            var hyphenated = value.Split('-').Length >= 3;
-            if ((marked || hyphenated) && value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(value) && !Years().IsMatch(value))
-            {
-                Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Number, 0.7);
-            }
+            Add(found, m.Index, m.Index + m.Length, ExpectedAnswer.Number, 0.7);
         }
     }
+
+    /// <summary>
+    /// Where <paramref name="text"/> may hold a telephone number: seven digits or more, in groups or not, that are not a
+    /// date or years. Looser than <see cref="PhoneNumbers"/>, for text already known to answer a question about one:
+    /// "2561 0832" of "可致電熱線2561 0832" starts with neither 0 nor +.
+    /// </summary>
+    public static IEnumerable<TextRange> LikelyPhoneNumbers(string text) =>
+        PhoneNumber().Matches(text).Where(m => m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) && !Years().IsMatch(m.Value))
+            .Concat(DigitRun().Matches(text))
+            .Select(m => new TextRange(m.Index, m.Index + m.Length));
+
+    [GeneratedRegex(@"(?<![0-9])[0-9]{7,12}(?![0-9])")]
+    private static partial Regex DigitRun();
+
+    private static IEnumerable<Match> PhoneNumberMatches(string s) => PhoneNumber().Matches(s).Where(m =>
+        (m.Value[0] is '0' or '+' or '(' || m.Value.Split('-').Length >= 3)
+        && m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) && !Years().IsMatch(m.Value));
 
     [GeneratedRegex(@"^(?:1[89]|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9]$")]
     private static partial Regex IsoDate();

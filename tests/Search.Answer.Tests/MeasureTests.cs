@@ -220,4 +220,42 @@ public sealed class MeasureTests
         Assert.True(sentence is null || sentence.Answer.Of(text).Contains("2027年2月21日", StringComparison.Ordinal), sentence?.Answer.Of(text));
         Assert.All(reading.Sentences.Where(s => s.Eligible), s => Assert.Contains("2027年2月21日", s.Answer.Of(text), StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("What is the phone number of the Selwood desk lamp recall hotline?", Measure.Phone)]
+    [InlineData("Which number should I call about the recall?", Measure.Phone)]
+    [InlineData("禾木家居的客服热线是多少？", Measure.Phone)]
+    [InlineData("銀灣渡輪查詢電話是多少？", Measure.Phone)]
+    [InlineData("Who invented the telephone?", Measure.None)]
+    [InlineData("谁发明了电话？", Measure.None)]
+    public void AQuestionAskingATelephoneNumberAsksForOne(string question, Measure expected) =>
+        Assert.Equal(expected, Measures.Asked(question));
+
+    [Fact]
+    public void AQuestionAskingATelephoneNumberGetsNoBoxWhereNoneIsStated()
+    {
+        // The synthetic recall notices (search-cli notices) state no hotline: "What is the phone number of the … recall
+        // hotline?" was shown "Affected units carry batch numbers starting with DR2577." as a sentence.
+        const string text = "Hartwell Home is recalling the Selwood U9 desk lamp sold since 4 May 2027. Affected units carry batch numbers starting with KA2494. Customers should stop using the lamp at once.";
+        const string question = "What is the phone number of the Selwood U9 desk lamp recall hotline?";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Selwood U9 desk lamp recall")]);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        Assert.Null(span);
+        Assert.Null(sentence);
+    }
+
+    [Theory]
+    [InlineData("銀灣渡輪查詢熱線電話是多少？", "乘客如有查詢，可致電熱線2561 0832。", "2561 0832")]
+    [InlineData("What is the helpline number for Corbel Bank customers?", "Customers can call the helpline on 0161 496 0734 from 8:00.", "0161 496 0734")]
+    public void AStatedTelephoneNumberStillAnswers(string question, string sentence, string number)
+    {
+        var text = "The fares change on 1 January 2027. 新票價已獲當局批准。" + sentence;
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Notice")]);
+        var (span, whole) = _extractor.Judge(reading);
+
+        Assert.True(span is not null || whole is not null);
+        Assert.All(new[] { span, whole }.OfType<AnswerCandidate>(), c => Assert.Contains(number, c.Answer.Of(text), StringComparison.Ordinal));
+    }
 }
