@@ -275,7 +275,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         Measures.MarkEligible(spans, asked, s => s.Answer.Of(passages[s.PassageIndex].Text));
         Measures.MarkCounted(spans, Measures.Counted(question), s => Following(passages[s.PassageIndex].Text, s.Answer));
         MarkNamingSentences(spans, sentences, context);
-        MarkCountingSentences(spans, sentences, context);
+        MarkCountingSentences(spans, sentences, context, asked.HasFlag(Measure.Phone) ? null : s => SpanExtractor.HoldsPhoneNumber(s.Answer.Of(passages[s.PassageIndex].Text)));
         MarkTimedOptions(spans, sentences, context, asked);
         MarkStrictMeasures(spans, sentences, asked & Measures.Strict, passages);
         return spans.Count == 0 && sentences.Count == 0
@@ -308,17 +308,25 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
     /// <summary>
     /// A question asking for a number ("How many patients …?", "多少户") is not answered by a sentence shown whole that
     /// states no figure: "Until then, patients are seen at the old address" names the counted thing and nothing more.
+    /// Unless the question asks for one, a telephone number (<paramref name="phone"/>) is no figure and no answer: "綠湖市清潔隊
+    /// 有多少名隊員？" is not answered by "請撥打清潔隊專線03-555-1234".
     /// </summary>
-    private static void MarkCountingSentences(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context)
+    private static void MarkCountingSentences(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context, Func<AnswerChoice, bool>? phone)
     {
         if (context.Expected != ExpectedAnswer.Number)
         {
             return;
         }
 
+        bool Figure(AnswerChoice s) => s.Type == ExpectedAnswer.Number && (phone is null || !phone(s));
+        foreach (var span in spans)
+        {
+            span.Eligible &= phone is null || !phone(span);
+        }
+
         foreach (var whole in sentences)
         {
-            whole.Eligible &= spans.Any(s => InSentence(s, whole) && s.Type == ExpectedAnswer.Number);
+            whole.Eligible &= spans.Any(s => InSentence(s, whole) && Figure(s));
         }
     }
 

@@ -201,7 +201,7 @@ public static partial class Measures
     [GeneratedRegex(@"多久|多长时间|多少时间|几分钟|几个小时|几小时|多少分钟|多少小时|(?<!哪)几天|多少天")]
     private static partial Regex ChineseDuration();
 
-    [GeneratedRegex(@"多少人|几人|几个人|名额|人数")]
+    [GeneratedRegex(@"多少人|几人|几个人|多少名|几名|名额|人数")]
     private static partial Regex ChinesePeople();
 
     [GeneratedRegex(@"\bwhat time\b(?! (?:period|frame|zone|span|of (?:the )?year))|\bhow (?:late|early)\b|\bat what hour\b")]

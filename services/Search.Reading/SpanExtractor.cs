@@ -66,6 +66,9 @@ public static partial class SpanExtractor
         }
     }
 
+    /// <summary>Whether <paramref name="text"/> holds a telephone number as <see cref="PhoneNumbers"/> finds them.</summary>
+    public static bool HoldsPhoneNumber(string text) => PhoneNumberMatches(text).Any();
+
     /// <summary>
     /// Where <paramref name="text"/> may hold a telephone number: seven digits or more, in groups or not, that are not a
     /// date or years. Looser than <see cref="PhoneNumbers"/>, for text already known to answer a question about one:

@@ -258,4 +258,18 @@ public sealed class MeasureTests
         Assert.True(span is not null || whole is not null);
         Assert.All(new[] { span, whole }.OfType<AnswerCandidate>(), c => Assert.Contains(number, c.Answer.Of(text), StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("松林市清潔隊有多少名隊員？")]
+    [InlineData("How many staff does the Alder Street depot have?")]
+    public void ACountIsNotAnsweredByATelephoneNumber(string question)
+    {
+        // tools/probe/own-b.json: "綠湖市清潔隊有多少名隊員？" was shown the sentence with the hotline's number at 0.91.
+        const string text = "Alder Street depot collects bulky waste on Mondays. 松林市清潔隊週一收運大型廢棄物。如有大型廢棄家具，請撥打清潔隊專線03-555-1234預約。For the Alder Street depot call 0161 496 0734.";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "松林市清潔隊 Alder Street depot")]);
+        var (span, sentence) = _extractor.Judge(reading);
+
+        Assert.All(new[] { span, sentence }.OfType<AnswerCandidate>(), c => Assert.DoesNotMatch("[0-9]{3}-[0-9]{4}|496 0734", c.Answer.Of(text)));
+    }
 }
