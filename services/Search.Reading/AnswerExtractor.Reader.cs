@@ -60,6 +60,14 @@ public sealed partial class AnswerExtractor
         {
             range = cut.Answer;
         }
+        else if (reading.Spans.FirstOrDefault(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Type == ExpectedAnswer.Number
+                     && Overlap(o.Answer, range) > 0 && !range.Holds(o.Answer)
+                     && Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)) != Measure.None
+                     && Measures.Stated(range.Of(passages[o.PassageIndex].Text)) == Measure.None) is { } measure)
+        {
+            // So does a read span that cuts a figure from its unit ("3个工" of "3个工作日", "5個" of "5個工作天").
+            range = measure.Answer;
+        }
 
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
