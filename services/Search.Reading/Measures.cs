@@ -17,7 +17,7 @@ public enum Measure
     /// <summary>A time of day ("8:30", "6 pm", "上午8点"): asked by "what time", "how late", "几点".</summary>
     Clock = 32,
 
-    /// <summary>A telephone number ("400-820-1688"): asked by "phone number", "hotline", "电话", "热线".</summary>
+    /// <summary>A telephone number ("400-820-1688"): asked by "phone number", "hotline", "电话号码", "电话是多少", "热线".</summary>
     Phone = 64,
 }
 

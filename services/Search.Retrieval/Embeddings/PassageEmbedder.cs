@@ -14,8 +14,9 @@ public sealed class PassageEmbedder : IDisposable
     public const int Dimensions = 384;
 
     // Passages and queries get sessions of their own, each made when first used: passages are embedded by several
-    // one-thread calls at once (EmbeddingOptions.Threads), a query by one call on QueryThreads threads. The Lucene backend's searches only ever make the query session, its
-    // vector backfill (a PassageEmbedder of its own) only the passage one.
+    // one-thread calls at once (EmbeddingOptions.Threads), a query by one call on QueryThreads threads. The Lucene
+    // backend's searches only ever make the query session, its vector backfill (a PassageEmbedder of its own) only the
+    // passage one.
     private readonly Lazy<MiniLmEncoder>? _passages;
     private readonly Lazy<MiniLmEncoder>? _queries;
     private readonly int _batchSize;
