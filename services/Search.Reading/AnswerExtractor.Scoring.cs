@@ -88,7 +88,7 @@ public sealed partial class AnswerExtractor
             }
 
             total += weight;
-            if (unit.Terms.Contains(term))
+            if (unit.Terms.Contains(term) || (HoursWords.Contains(term) && unit.Terms.Overlaps(HoursWords)))
             {
                 matched += weight;
             }
@@ -116,6 +116,14 @@ public sealed partial class AnswerExtractor
             .Except(tokens.Where(t => !Touches(t)).Select(t => t.Term), StringComparer.Ordinal)
             .ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// Words of opening hours, each standing for all of them in the focus gate: a notice says "营业时间为每天早上6点至9点半"
+    /// or "open from 9:00 to 17:30", and people ask "几点开门", "幾點關門", "what time does it close".
+    /// </summary>
+    private static readonly HashSet<string> HoursWords = new(
+        ["open", "close", "hour", "开门", "開門", "关门", "關門", "营业", "營業", "开放", "開放", "开馆", "開館", "闭馆", "閉館", "打烊"],
+        StringComparer.Ordinal);
 
     /// <summary>
     /// The Chinese question's bigrams that hold a particle or copula ("周是" of "接种周是哪几天", "店的" of "…店的电话"): they

@@ -69,6 +69,20 @@ public sealed class FocusGateTests
         Assert.Equal("3个工作日", span.Answer.Of(text));
     }
 
+    [Theory]
+    [InlineData("柳溪路早市几点开门？", "柳溪路早市搬迁通知", "柳溪路早市将于2027年2月1日起迁至滨河公园北门停车场。早市营业时间为每天早上6点至9点半。新址共设摊位86个。", "营业时间")]
+    [InlineData("青埔市立圖書館週日幾點關門？", "青埔市立圖書館週日延長", "青埔市立圖書館自2027年3月起調整週日時段。週日開放時間為上午9點至晚上8點。自修室座位共120席。", "開放時間")]
+    [InlineData("What time does the Millbeck pool close?", "Millbeck pool: winter timetable", "The Millbeck pool has a new winter timetable from 4 January. On Sundays the pool is open from 8:00 to 16:30. Lanes cost 4 pounds.", "open from")]
+    public void AQuestionAboutOpeningHoursFindsTheSentenceThatStatesThemInOtherWords(string question, string title, string text, string hours)
+    {
+        // A notice of our own on `make run` (2026-12-06): "几点开门" shares no word with "营业时间为每天早上6点至9点半", so the
+        // focus gate held back the one sentence that answers.
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, title)]);
+
+        Assert.True(reading.Sentences.Any(s => s.Sentence.Of(text).Contains(hours, StringComparison.Ordinal) && s.Focus > 0),
+            string.Join(" | ", reading.Sentences.Select(s => $"{s.Sentence.Of(text)} {s.Focus:0.00}")) + " " + reading.Reason);
+    }
+
     [Fact]
     public void WithoutATitleOrWhenTheSentenceHoldsTheAskedWordNothingIsHeldBack()
     {
