@@ -295,10 +295,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return;
         }
 
-        foreach (var whole in sentences)
-        {
-            whole.Eligible &= spans.Any(s => InSentence(s, whole) && NamesSomeone(s));
-        }
+        KeepSentencesHolding(sentences, spans, NamesSomeone);
 
         // A likely name (not "… Hospital" or "… Street") that the question does not already say.
         static bool NamesSomeone(AnswerChoice s) =>
@@ -318,16 +315,13 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return;
         }
 
-        bool Figure(AnswerChoice s) => s.Type == ExpectedAnswer.Number && (phone is null || !phone(s));
-        foreach (var span in spans)
+        var phones = phone is null ? [] : spans.Where(phone).ToHashSet();
+        foreach (var span in phones)
         {
-            span.Eligible &= phone is null || !phone(span);
+            span.Eligible = false;
         }
 
-        foreach (var whole in sentences)
-        {
-            whole.Eligible &= spans.Any(s => InSentence(s, whole) && Figure(s));
-        }
+        KeepSentencesHolding(sentences, spans, s => s.Type == ExpectedAnswer.Number && !phones.Contains(s));
     }
 
     /// <summary>
@@ -343,12 +337,18 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return;
         }
 
-        foreach (var whole in sentences)
-        {
-            whole.Eligible &= spans.Any(s => InSentence(s, whole) && Timed(s));
-        }
+        KeepSentencesHolding(sentences, spans, Timed);
 
         static bool Timed(AnswerChoice s) => s.Type == ExpectedAnswer.Time;
+    }
+
+    /// <summary>Leaves a sentence eligible to be shown whole only if it holds a span option that <paramref name="answers"/> the question.</summary>
+    private static void KeepSentencesHolding(List<AnswerChoice> sentences, List<AnswerChoice> spans, Func<AnswerChoice, bool> answers)
+    {
+        foreach (var whole in sentences)
+        {
+            whole.Eligible &= spans.Any(s => InSentence(s, whole) && answers(s));
+        }
     }
 
     /// <summary>

@@ -75,16 +75,18 @@ public static partial class SpanExtractor
     /// "2561 0832" of "可致電熱線2561 0832" starts with neither 0 nor +.
     /// </summary>
     public static IEnumerable<TextRange> LikelyPhoneNumbers(string text) =>
-        PhoneNumber().Matches(text).Where(m => m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) && !Years().IsMatch(m.Value))
-            .Concat(DigitRun().Matches(text))
-            .Select(m => new TextRange(m.Index, m.Index + m.Length));
+        PhoneShaped(text).Concat(DigitRun().Matches(text)).Select(m => new TextRange(m.Index, m.Index + m.Length));
 
     [GeneratedRegex(@"(?<![0-9])[0-9]{7,12}(?![0-9])")]
     private static partial Regex DigitRun();
 
-    private static IEnumerable<Match> PhoneNumberMatches(string s) => PhoneNumber().Matches(s).Where(m =>
-        (m.Value[0] is '0' or '+' or '(' || m.Value.Split('-').Length >= 3)
-        && m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) && !Years().IsMatch(m.Value));
+    /// <summary>The telephone numbers <see cref="PhoneNumbers"/> types: phone-shaped and marked by a leading 0, + or bracket, or by three hyphenated groups.</summary>
+    private static IEnumerable<Match> PhoneNumberMatches(string s) =>
+        PhoneShaped(s).Where(m => m.Value[0] is '0' or '+' or '(' || m.Value.Split('-').Length >= 3);
+
+    /// <summary>Groups of digits with seven digits or more that are not an ISO date or a run of years.</summary>
+    private static IEnumerable<Match> PhoneShaped(string s) => PhoneNumber().Matches(s)
+        .Where(m => m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) && !Years().IsMatch(m.Value));
 
     [GeneratedRegex(@"^(?:1[89]|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9]$")]
     private static partial Regex IsoDate();
