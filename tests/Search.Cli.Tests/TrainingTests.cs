@@ -51,6 +51,8 @@ public sealed class TrainingTests
     [InlineData("unknown model 'spans'", "train", "spans")]
     [InlineData("at least one SQuAD-format file", "train", "answer", "--out", "m.json")]
     [InlineData("needs --out", "train", "answer", "file.json")]
+    [InlineData("--fold-readers takes 3 readers, one per fold 0, 1 and 2; got 2", "train", "answer", "file.json", "--out", "m.json", "--fold-readers", "a.onnx,b.onnx")]
+    [InlineData("--fold-readers needs a reader (not --no-reader)", "train", "answer", "file.json", "--out", "m.json", "--no-reader", "--fold-readers", "a.onnx,b.onnx,c.onnx")]
     public async Task TrainCommandLineMistakesAreUsageErrors(string message, params string[] args)
     {
         var output = new StringWriter();

@@ -39,7 +39,10 @@ public static class TrainCommand
         probabilities, its agreement with the ranker's span and options, and the feature confidences;
         calibration and curve per language (en, zh) on fold 2, so one target precision sets a threshold
         for each. The model then belongs to that reader: the service uses it only with a reader of the same
-        version.
+        version. That reader learned folds 0-2, so it reads them surer than it reads new text; --fold-readers
+        gives three readers that each never saw fold 0, 1 or 2 (search-reader-train --train-folds 1,2 / 0,2 /
+        0,1), and each fold is read by its own for the trees and the calibration. The held-out fold and the
+        service use the main reader.
 
         Questions marked "is_impossible" (SQuAD 2.0, as 'review export' writes blocked queries) teach the
         confidence model that nothing read for them is an answer: every option is a wrong example, and a
@@ -76,15 +79,20 @@ public static class TrainCommand
             HelpName = "MODEL",
         };
         var noReader = new Option<bool>("--no-reader") { Description = "fit the feature model alone, without a reader confidence" };
+        var foldReaders = new Option<string>("--fold-readers")
+        {
+            Description = "three readers that never learned folds 0, 1 and 2, in that order (comma-separated): each reads its fold for the reader confidence, so that its trees and calibration learn from spans read as unseen text",
+            HelpName = "R0,R1,R2",
+        };
         var command = new CliCommand("answer", "Fits the answer model (span choice, calibrated confidence) on SQuAD-format files.", Details)
         {
-            files, outPath, cache, limit, concurrency, mistakes, reader, noReader,
+            files, outPath, cache, limit, concurrency, mistakes, reader, noReader, foldReaders,
         };
         CliSyntax.Require(command, files, "at least one SQuAD-format file");
         CliSyntax.Require(command, outPath);
         command.SetAction((parse, cancellationToken) => RunAsync(
             new TrainRun(parse.GetValue(files)!, parse.GetValue(outPath)!, parse.GetValue(cache), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(mistakes),
-                parse.GetValue(noReader) ? null : parse.GetValue(reader) ?? NeuralReader.ShippedPath),
+                parse.GetValue(noReader) ? null : parse.GetValue(reader) ?? NeuralReader.ShippedPath, parse.GetValue(foldReaders)),
             CliApp.ArgumentsAfter(parse, train).ToList(),
             parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
@@ -93,27 +101,38 @@ public static class TrainCommand
     /// <summary>Whether a question enters training: it has a gold answer, or it is marked as one the documents do not answer.</summary>
     internal static bool Teaches(SquadQuestion question) => question.Answers.Count > 0 || question.Impossible;
 
-    private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes, string? Reader);
+    private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes, string? Reader, string? FoldReaders);
 
     /// <param name="args">the words after 'train', recorded in the model file</param>
     private static async Task<int> RunAsync(TrainRun run, List<string> args, string address, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var (files, outPath, cache, limit, concurrency, mistakes, readerPath) = run;
-        NeuralReader? reader = null;
-        if (readerPath is not null)
+        var (files, outPath, cache, limit, concurrency, mistakes, readerPath, foldReaderPaths) = run;
+        var foldPaths = foldReaderPaths?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (foldReaderPaths is not null && (readerPath is null || foldPaths.Length != AnswerFolds.HeldOut))
         {
-            try
-            {
-                reader = NeuralReader.Load(readerPath);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                await error.WriteLineAsync($"train: {e.Message} (--no-reader fits without one)");
-                return CliApp.ExitFailure;
-            }
+            await error.WriteLineAsync(readerPath is null
+                ? "train: --fold-readers needs a reader (not --no-reader)"
+                : $"train: --fold-readers takes {AnswerFolds.HeldOut} readers, one per fold 0, 1 and 2; got {foldPaths.Length}");
+            return CliApp.ExitUsage;
+        }
+
+        NeuralReader? reader = null;
+        var foldReaders = new List<NeuralReader>();
+        try
+        {
+            reader = readerPath is null ? null : NeuralReader.Load(readerPath);
+            foldReaders.AddRange(foldPaths.Select(path => NeuralReader.Load(path)));
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            reader?.Dispose();
+            foldReaders.ForEach(r => r.Dispose());
+            await error.WriteLineAsync($"train: {e.Message} (--no-reader fits without one)");
+            return CliApp.ExitFailure;
         }
 
         using var loaded = reader;
+        using var foldsLoaded = new Owned(foldReaders);
         var examples = new List<TrainingQuestion>();
         foreach (var file in files)
         {
@@ -134,7 +153,7 @@ public static class TrainCommand
         }
 
         var clock = Stopwatch.StartNew();
-        var trainer = new AnswerTrainer(output, mistakes, reader);
+        var trainer = new AnswerTrainer(output, mistakes, reader, foldReaders.Count == 0 ? null : foldReaders);
         // Paths are recorded relative to where the command ran (the repository root), not this machine's layout.
         string Relative(string arg) => File.Exists(arg) ? Path.GetRelativePath(Directory.GetCurrentDirectory(), arg) : arg;
         var model = trainer.Fit(examples, new TrainingRecord(files.Select(Relative).ToList(), args.Select(Relative).ToList(), DateTime.UtcNow));
@@ -147,6 +166,18 @@ public static class TrainCommand
         model.Save(outPath);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath} ({new FileInfo(outPath).Length / 1024} KiB) in {clock.Elapsed.TotalSeconds:F0} s of fitting"));
         return CliApp.ExitOk;
+    }
+
+    /// <summary>Disposes what it holds, together.</summary>
+    private sealed class Owned(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
     }
 
     /// <summary>The gateway's response to each question (null where the request failed), from the cache when it has them all.</summary>

@@ -24,7 +24,8 @@ namespace Search.Cli.Training;
 /// The trees are exported into the model file and scored by the service's own evaluator; the export is
 /// checked against ML.NET's scores before the file is written.
 /// </summary>
-public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null, NeuralReader? neuralReader = null)
+/// <param name="foldReaders">when given, readers that never learned fold 0, 1 and 2: each reads its fold for the reader confidence</param>
+public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null, NeuralReader? neuralReader = null, IReadOnlyList<NeuralReader>? foldReaders = null)
 {
     internal const int Seed = 20261128;
     internal const int RankerTrees = 200;
@@ -160,9 +161,11 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         var forRankerFold = OutOfFold(rankerOnConfidence, confidences.Fit([], rankerOnRanker, folds[AnswerFolds.Confidence], rankerOnConfidence));
         var forConfidenceFold = OutOfFold(rankerOnRanker, confidences.Fit(folds[AnswerFolds.Ranker], rankerOnRanker, [], rankerOnConfidence));
         var trainer = new ReaderConfidenceTrainer(_ml, output, neuralReader);
+        ReaderConfidenceTrainer For(int fold) => foldReaders is null ? trainer : new ReaderConfidenceTrainer(_ml, output, foldReaders[fold]);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var training = trainer.Look(forRankerFold, threshold, folds[AnswerFolds.Ranker]).Concat(trainer.Look(forConfidenceFold, threshold, folds[AnswerFolds.Confidence])).ToList();
-        var calibrationFold = trainer.Look(model, threshold, folds[AnswerFolds.Calibration]);
+        var training = For(AnswerFolds.Ranker).Look(forRankerFold, threshold, folds[AnswerFolds.Ranker])
+            .Concat(For(AnswerFolds.Confidence).Look(forConfidenceFold, threshold, folds[AnswerFolds.Confidence])).ToList();
+        var calibrationFold = For(AnswerFolds.Calibration).Look(model, threshold, folds[AnswerFolds.Calibration]);
         var heldOut = trainer.Look(model, threshold, folds[AnswerFolds.HeldOut]);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train: the reader {neuralReader.Version} read {training.Count + calibrationFold.Count + heldOut.Count} sentences in {clock.Elapsed.TotalSeconds:F0} s; its span's exact match by fold: {ExactMatch(training.Where(q => q.Question.Fold == AnswerFolds.Ranker))}, {ExactMatch(training.Where(q => q.Question.Fold == AnswerFolds.Confidence))}, {ExactMatch(calibrationFold)}, {ExactMatch(heldOut)}"));
@@ -180,6 +183,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         trainedOn["reader_confidence"] = new JsonObject
         {
             ["reader"] = neuralReader.Version,
+            ["fold_readers"] = foldReaders is null ? null : new JsonArray(foldReaders.Select(r => (JsonNode)r.Version).ToArray()),
             ["trainer"] = string.Create(CultureInfo.InvariantCulture,
                 $"ML.NET FastTree binary, {ReaderConfidenceTrainer.Trees} trees, {ReaderConfidenceTrainer.Leaves} leaves, on the reader's span and the sentence of folds 0-1 (feature confidences cross-fitted); isotonic calibration and curve per language on fold 2"),
             ["thresholds_at_default_target"] = new JsonObject(second.Curves.Keys.Select(l =>
