@@ -136,6 +136,12 @@ public sealed partial class AnswerExtractor
 
     private const string Particles = "的是了在吗嗎呢吧";
 
+    /// <summary>
+    /// A year ("Who won the Skelby Fell Race in 2025?", "2025年的冠军是谁"), not a decade ("the 1950s", "1950年代").
+    /// </summary>
+    [GeneratedRegex(@"(?<![0-9０-９])(?:1[5-9]|20)[0-9]{2}(?![0-9０-９]|s\b|年代)")]
+    private static partial Regex YearForm();
+
     [GeneratedRegex("什么时候|什麼時候|什么|什麼|时候|時候|多少|多久|多长|多長|哪里|哪裡|哪儿|哪兒|[哪几幾][个個些一位天年月号號点點楼樓次种種条條座家部本只隻名]?|谁|誰|何时|何時|为什么|為什麼|怎么|怎麼|如何|是否|吗|嗎|呢")]
     private static partial Regex ChineseQuestionWord();
 

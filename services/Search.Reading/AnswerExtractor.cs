@@ -235,6 +235,8 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         }
 
         related.Sort(ReadingOrder);
+        var years = Years(question).ToList();
+        var yearsHeld = passages.Take(titles.Length).Select(p => !OtherYear(years, p)).ToArray();
         var context = new QuestionContext(
             questionTerms,
             expected,
@@ -257,17 +259,18 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             var runnerUp = rank == 0 ? (related.Count > 1 ? related[1].Score : 0) : topScore;
             var sentenceFeatures = SentenceFeatures(unit, rank, runnerUp, passages[unit.Passage], context);
             var options = SpanChoices.Find(text, unit, expected, questionTerms);
+            var focus = yearsHeld[unit.Passage] ? unit.FocusOverlap : 0;
             foreach (var (range, typed, prior) in options)
             {
                 spans.Add(new AnswerChoice(unit.Passage, range, unit.Range, AnswerShape.Span, typed ? expected : ExpectedAnswer.None,
-                    SpanFeatures(sentenceFeatures, text, unit, range, typed, prior, options.Count, context)) { Focus = unit.FocusOverlap });
+                    SpanFeatures(sentenceFeatures, text, unit, range, typed, prior, options.Count, context)) { Focus = focus });
             }
 
             if (!unit.WholePassage)
             {
                 var features = WholeSentenceFeatures(sentenceFeatures, text, unit, options.Count);
                 features[AnswerFeatures.Typed] = options.Any(o => o.Typed) ? 1 : 0;
-                sentences.Add(new AnswerChoice(unit.Passage, unit.Range, unit.Range, AnswerShape.Sentence, ExpectedAnswer.None, features) { Focus = unit.FocusOverlap });
+                sentences.Add(new AnswerChoice(unit.Passage, unit.Range, unit.Range, AnswerShape.Sentence, ExpectedAnswer.None, features) { Focus = focus });
             }
         }
 
@@ -381,6 +384,27 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
     /// <summary>The question form of who, whom, whose and 谁 (<see cref="AnswerFeatures.Form"/>).</summary>
     private const int WhoForm = 3;
+
+    /// <summary>
+    /// Whether <paramref name="passage"/> is about a neighbouring year and not the one the question names: "Who won the
+    /// Skelby Fell Race in 2025?" against the results of the 2026 race, however well its sentences match the rest. Its
+    /// options are never shown. A passage that names no year, or a distant one, may still be about it: Wikipedia's
+    /// article on a season leaves its year to the title ("the 2015 season", 1995 in the text), so only a year within
+    /// three of the asked one counts against it.
+    /// </summary>
+    private static bool OtherYear(List<int> asked, AnswerPassage passage)
+    {
+        if (asked.Count == 0)
+        {
+            return false;
+        }
+
+        var stated = Years(passage.Text.Replace(",", "", StringComparison.Ordinal) + " " + passage.Title).ToHashSet();
+        return !asked.Any(stated.Contains) && stated.Any(s => asked.Any(y => Math.Abs(s - y) <= 3));
+    }
+
+    private static IEnumerable<int> Years(string text) =>
+        YearForm().Matches(text).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Sentences that hold some of the question's words beyond their document's subject first, then by score: only their

@@ -70,7 +70,8 @@ public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange s
 
     /// <summary>
     /// The share of the question's words beyond its passage's title (the document's subject) that the option's
-    /// sentence holds (the reader's focus overlap); an option whose sentence holds none is never shown.
+    /// sentence holds (the reader's focus overlap); an option whose sentence holds none is never shown, and neither is one
+    /// of a passage about a neighbouring year, not the one the question names (0).
     /// </summary>
     public double Focus { get; init; } = 1;
 

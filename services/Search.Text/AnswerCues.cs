@@ -89,7 +89,7 @@ public static partial class AnswerCues
             || ChineseQuestion().IsMatch(ChineseScript.ToSimplified(trimmed));
     }
 
-    [GeneratedRegex(@"\b(when|what (year|years|date|day|month|time|century|decade|era|period)|which (year|date|day|month|century|decade)|how long ago|since when)\b")]
+    [GeneratedRegex(@"\b(when|what (year|years|date|day|month|time|century|decade|era|period)|which (year|date|day|month|century|decade)|how long ago|since when|by when|until when|what(?:'s| is| was| are| were) the (?:\w+ )?(?:deadline|closing date|due date|start date|end date|opening date|date)s?)\b")]
     private static partial Regex EnglishTime();
 
     [GeneratedRegex(@"\b(how (many|much|long|old|far|big|large|high|tall|deep|wide|heavy|fast|often)|what (percentage|percent|number|amount|proportion|size|population)|at what (age|speed|temperature|rate))\b")]

@@ -182,4 +182,28 @@ public sealed class FocusGateTests
 
         Assert.Contains(reading.Spans, s => s.Type == ExpectedAnswer.Time && s.Focus > 0);
     }
+
+    [Fact]
+    public void ANoticeAboutTheNextYearDoesNotAnswerForTheYearAsked()
+    {
+        // From tools/probe/own-e.json: the 2026 results were shown whole at 0.95 for the 2025 winner.
+        const string title = "Skelby Fell Race 2026: results";
+        const string text = "Results of the 2026 Skelby Fell Race, run on Saturday 28 November over 14 kilometres, are now final. "
+            + "The men's race was won by Callum Arden of Brackwater Harriers in 1:04:37, and the women's race by Mirela Vost in 1:12:09.";
+        AnswerPassage[] passages = [new(text, 1, 10, title)];
+
+        foreach (var asked in new[] { "Who won the Skelby Fell Race in 2025?", "Who won the women's Skelby Fell Race in 2026?" })
+        {
+            var reading = _extractor.Read(asked, AnswerCues.Detect(asked), passages);
+            Assert.Equal(asked.Contains("2025", StringComparison.Ordinal), reading.Spans.Concat(reading.Sentences).All(o => o.Focus == 0));
+        }
+
+        // A decade, or a year far from any the passage names ("the 2015 season" of a page that only says 1995), does not count.
+        const string season = "The Panthers finished the regular season with a 15–1 record, their best since 1995.";
+        foreach (var asked in new[] { "What was the Panthers' record in 2015?", "What was the Panthers' record in the 1990s?" })
+        {
+            var reading = _extractor.Read(asked, AnswerCues.Detect(asked), [new AnswerPassage(season, 1, 10, "Carolina Panthers")]);
+            Assert.Contains(reading.Spans, o => o.Focus > 0);
+        }
+    }
 }

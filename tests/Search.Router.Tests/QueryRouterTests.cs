@@ -130,6 +130,8 @@ public class QueryRouterTests
     [InlineData("who discovered penicillin", QueryIntent.Question, ExpectedAnswer.Person)]
     [InlineData("When did World War II end?", QueryIntent.Question, ExpectedAnswer.Time)]
     [InlineData("what year was the Eiffel Tower built", QueryIntent.Question, ExpectedAnswer.Time)]
+    [InlineData("What is the deadline to apply for the Helmsworth Cycles mechanic job?", QueryIntent.Question, ExpectedAnswer.Time)]
+    [InlineData("what's the closing date for entries", QueryIntent.Question, ExpectedAnswer.Time)]
     [InlineData("where is the Great Barrier Reef", QueryIntent.Question, ExpectedAnswer.Place)]
     [InlineData("how many bones are in the human body", QueryIntent.Question, ExpectedAnswer.Number)]
     [InlineData("how tall is Mount Everest", QueryIntent.Question, ExpectedAnswer.Number)]
