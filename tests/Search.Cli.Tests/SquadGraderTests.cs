@@ -90,6 +90,33 @@ public sealed class SquadGraderTests
     }
 
     [Fact]
+    public void TheAnswerStagesCpuIsTakenFromTheResponseAndReportedForBoxedQuestions()
+    {
+        var response = Response(box: Span("The Denver Broncos won Super Bowl 50.", 4, 18), "Super_Bowl_50#0");
+        response.Costs.Add(new StageCost { Stage = "gateway", CpuMs = 0.5 });
+        response.Costs.Add(new StageCost { Stage = "answer", CpuMs = 4.25 });
+        var cached = response.Clone();
+        cached.Cached = true;
+
+        Assert.Equal(4.25, SquadGrader.Grade(Question, response, 1).AnswerCpuMs);
+        Assert.Null(SquadGrader.Grade(Question, cached, 1).AnswerCpuMs);
+
+        QuestionOutcome[] outcomes =
+        [
+            new("a", 0, 0, false, false, true, true, 1, AnswerCpuMs: 6),
+            new("b", 0, 0, false, false, true, false, 1, AnswerCpuMs: 8),
+            new("c", 0, 0, false, false, true, false, 1, AnswerCpuMs: 10),
+            new("d", 0, 0, false, false, false, false, 1, AnswerCpuMs: 1),
+            new("e", 0, 0, false, false, false, false, 1),
+        ];
+        var report = new EvalReport(outcomes);
+
+        Assert.Equal((3, 8.0), (report.AnswerCpuBoxed, report.AnswerCpuBoxedP50Ms));
+        Assert.Equal(6.25, report.AnswerCpuMeanMs);
+        Assert.Contains("median over the 3 questions that got a box", report.Table(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ThePrecisionCoverageCurveCountsTheBestCandidateAtEachThreshold()
     {
         QuestionOutcome[] outcomes =

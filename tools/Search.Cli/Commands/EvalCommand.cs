@@ -25,6 +25,8 @@ public static class EvalCommand
           box_coverage    share of questions that got a box
           box_precision   share of shown boxes whose span (or sentence) contains a gold answer
           p50_ms, p99_ms  client-side round trip of successful requests
+          answer_cpu_ms   (table only) the answer stage's reported CPU per question, median and mean, and the
+                          median over the questions that got a box (a box is what the neural reader reads)
 
         Failed requests count as wrong and are listed with their status; the last line is
         em=… f1=… top1=… top5=… box_precision=… box_coverage=… p50_ms=… p99_ms=…

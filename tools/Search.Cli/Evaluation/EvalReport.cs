@@ -29,6 +29,12 @@ public sealed class EvalReport
         var latencies = outcomes.Where(o => !o.Failed).Select(o => o.LatencyMs).ToArray();
         P50Ms = Percentiles.Of(latencies, 50);
         P99Ms = Percentiles.Of(latencies, 99);
+        var boxedCpu = outcomes.Where(o => o.BoxShown && o.AnswerCpuMs is not null).Select(o => o.AnswerCpuMs!.Value).ToArray();
+        AnswerCpuBoxed = boxedCpu.Length;
+        AnswerCpuBoxedP50Ms = Percentiles.Of(boxedCpu, 50);
+        var cpu = outcomes.Where(o => o.AnswerCpuMs is not null).Select(o => o.AnswerCpuMs!.Value).ToArray();
+        AnswerCpuP50Ms = Percentiles.Of(cpu, 50);
+        AnswerCpuMeanMs = cpu.Length == 0 ? 0 : cpu.Average();
     }
 
     public int Questions { get; }
@@ -41,6 +47,14 @@ public sealed class EvalReport
     public int Failures { get; }
     public double P50Ms { get; }
     public double P99Ms { get; }
+
+    /// <summary>The answer stage's reported CPU per question with a box (median, over <see cref="AnswerCpuBoxed"/> of them).</summary>
+    public double AnswerCpuBoxedP50Ms { get; }
+    public int AnswerCpuBoxed { get; }
+
+    /// <summary>The answer stage's reported CPU over every question it was asked, median and mean.</summary>
+    public double AnswerCpuP50Ms { get; }
+    public double AnswerCpuMeanMs { get; }
 
     public double Em => Share(ExactMatches, Questions);
     public double F1 => Share(F1Sum, Questions);
@@ -99,6 +113,9 @@ public sealed class EvalReport
         Row("box_precision", F(BoxPrecision), $"{BoxesCorrect}/{BoxesShown} shown boxes contain a gold answer");
         Row("latency_p50_ms", P50Ms.ToString("F1", CultureInfo.InvariantCulture), $"{Questions - Failures} successful requests");
         Row("latency_p99_ms", P99Ms.ToString("F1", CultureInfo.InvariantCulture), "");
+        Row("answer_cpu_ms", AnswerCpuP50Ms.ToString("F2", CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"median of the answer stage's reported CPU per question (mean {AnswerCpuMeanMs:F2})"));
+        Row("answer_cpu_boxed", AnswerCpuBoxedP50Ms.ToString("F2", CultureInfo.InvariantCulture), $"median over the {AnswerCpuBoxed} questions that got a box");
         Row("failed", Failures.ToString(CultureInfo.InvariantCulture), FailureCounts());
         return table.ToString();
     }

@@ -8,7 +8,8 @@ namespace Search.Cli.Evaluation;
 /// <summary>
 /// How one question fared. <see cref="CandidateConfidence"/> and <see cref="CandidateCorrect"/> describe
 /// the answer service's best candidate, shown or not (null confidence: there was none), so precision and
-/// coverage can be computed for any threshold, not only the one the service runs with.
+/// coverage can be computed for any threshold, not only the one the service runs with. <see cref="AnswerCpuMs"/> is
+/// what the answer service reported it spent on the question (null when it was not called or reported nothing).
 /// </summary>
 public sealed record QuestionOutcome(
     string QuestionId,
@@ -22,7 +23,8 @@ public sealed record QuestionOutcome(
     StatusCode? FailedWith = null,
     string? FailureDetail = null,
     double? CandidateConfidence = null,
-    bool CandidateCorrect = false)
+    bool CandidateCorrect = false,
+    double? AnswerCpuMs = null)
 {
     public bool Failed => FailedWith is not null;
 
@@ -52,8 +54,10 @@ public static class SquadGrader
         var correct = shown && AnswerMetrics.ContainsAnyGold(HighlightedText(response.Answer!), question.Answers, chinese);
         var candidate = response.Answer ?? response.AbstainedAnswer;
         var candidateCorrect = candidate is not null && AnswerMetrics.ContainsAnyGold(HighlightedText(candidate), question.Answers, chinese);
+        var answerCosts = response.Costs.Where(c => c.Stage == "answer").ToList();
         return new QuestionOutcome(question.Id, em, f1, top1, top5, shown, correct, latencyMs,
-            CandidateConfidence: candidate?.Confidence, CandidateCorrect: candidateCorrect);
+            CandidateConfidence: candidate?.Confidence, CandidateCorrect: candidateCorrect,
+            AnswerCpuMs: answerCosts.Count == 0 || response.Cached ? null : answerCosts.Sum(c => c.CpuMs));
     }
 
     /// <summary>What the box highlights: the span, or the single sentence when no span was extracted; never the whole passage.</summary>
