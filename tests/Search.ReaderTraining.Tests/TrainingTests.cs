@@ -36,6 +36,36 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void ASentenceThatDoesNotHoldTheAnswerIsLabelledNoAnswerAtTheClassifier()
+    {
+        var data = SquadReader.ReadFile(Prerequisite.SharedFile("squad-v1.1-dev/dev-v1.1-half.json.gz"));
+        var folds = new HashSet<int> { AnswerFolds.Ranker };
+        var questions = ReaderExamples.FromSquad(data, folds, ReaderExamples.Scope.Sentence).Take(50).Select(e => e.Id).ToHashSet();
+        var negatives = ReaderExamples.Negatives(data, folds, perQuestion: 1, seed: 5).Where(n => questions.Contains(n.Id[..n.Id.LastIndexOf('/')])).ToList();
+
+        Assert.True(negatives.Count > 40, $"{negatives.Count} of 50 questions have another sentence");
+        foreach (var negative in negatives)
+        {
+            Assert.Null(negative.Answer);
+            var question = data.Questions.Single(q => q.Id == negative.Id[..negative.Id.LastIndexOf('/')]);
+            Assert.DoesNotContain(question.Answers, a => negative.Context.Contains(a, StringComparison.Ordinal));
+            var window = Assert.Single(ReaderWindows.Windows(Pieces, negative, 64, 24, training: true));
+            Assert.Equal((0, 0), (window.StartLabel, window.EndLabel));
+        }
+
+        // The decoder keeps the lowest [CLS] score over the windows it reads.
+        var example = new ReaderExample("x", "Who?", "Ann met Bob.", [], null);
+        var windows = ReaderWindows.Windows(Pieces, example, 64, 24, training: false);
+        var starts = new float[windows[0].Length];
+        var ends = new float[windows[0].Length];
+        (starts[0], ends[0]) = (2f, 1.5f);
+        starts[windows[0].ContextFirst] = 1f;
+        ends[windows[0].ContextFirst] = 1f;
+        var read = SpanDecoder.Better(ReadAnswer.None, example, windows[0], starts, ends, 30);
+        Assert.Equal(("Ann", 3.5), (read.Text, read.NoAnswerScore));
+    }
+
+    [Fact]
     public void AFewEpochsOnAFewQuestionsTeachTheReaderTheirAnswers()
     {
         var data = SquadReader.ReadFile(Prerequisite.SharedFile("squad-v1.1-dev/dev-v1.1-half.json.gz"));

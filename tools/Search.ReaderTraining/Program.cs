@@ -21,6 +21,8 @@ const string Usage = """
                          reader.json (the record of the run) and curve.jsonl go
     --train-folds 0,1,2  article folds to learn from (AnswerFolds: 3 is held out and never trained on)
     --scope sentence     sentence: the answer's sentence; paragraph: the whole paragraph
+    --negatives N        also N other sentences of each question's paragraph that do not hold its answer, labelled
+                         "no answer" at [CLS] (sentence scope): the reader learns to say a sentence does not answer
     --max-tokens 64      word pieces per window (question and context)
     --epochs 2  --batch 16  --lr 1e-4  --seed 13  --threads <cores>
     --minutes M          stop after M minutes of training (the schedule is still the full run's)
@@ -93,6 +95,11 @@ try
         var data = SquadReader.ReadFile(file);
         var learn = ReaderExamples.FromSquad(data, folds, scope);
         training.AddRange(options.TryGetValue("limit", out var limit) ? learn.Take(int.Parse(limit, CultureInfo.InvariantCulture)) : learn);
+        if (Int(options, "negatives", 0) is > 0 and var negatives)
+        {
+            training.AddRange(ReaderExamples.Negatives(data, folds, negatives, settings.Seed));
+        }
+
         if (options.ContainsKey("pretrain-rows"))
         {
             passages.AddRange(ReaderExamples.Passages(data, folds).Where(p => p.Any(ChineseScript.IsHan)));

@@ -45,6 +45,28 @@ public static class ReaderExamples
         return examples;
     }
 
+    /// <summary>
+    /// For each question of <paramref name="examples"/> (sentence scope), up to <paramref name="perQuestion"/> other
+    /// sentences of its paragraph that hold none of its gold answers, as examples without an answer: what a reader that
+    /// is handed the wrong sentence of a notice should say nothing about. Chosen with <paramref name="seed"/>.
+    /// </summary>
+    public static List<ReaderExample> Negatives(SquadDataset data, IReadOnlySet<int> folds, int perQuestion, int seed)
+    {
+        var random = new Random(seed);
+        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
+        var negatives = new List<ReaderExample>();
+        foreach (var question in data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))))
+        {
+            var paragraph = paragraphs[question.DocumentId];
+            var others = SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph))
+                .Where(t => t.Trim().Length > 0 && !question.Answers.Any(a => t.Contains(a, StringComparison.Ordinal)))
+                .OrderBy(_ => random.Next()).Take(perQuestion);
+            negatives.AddRange(others.Select((text, i) => new ReaderExample($"{question.Id}/none{i}", question.Question, text, [], null)));
+        }
+
+        return negatives;
+    }
+
     /// <summary>The paragraphs of the given folds' articles, each once.</summary>
     public static List<string> Passages(SquadDataset data, IReadOnlySet<int> folds) =>
         [.. data.Paragraphs.Where(p => folds.Contains(AnswerFolds.Of(p))).Select(p => p.Document.Text).Distinct(StringComparer.Ordinal)];

@@ -17,7 +17,9 @@ public static class ReaderWindows
     /// <summary>
     /// The windows of an example: the question (at most <paramref name="maxQuestion"/> pieces), then the context's
     /// pieces in windows of what is left of <paramref name="maxTokens"/>, overlapping by half. For training
-    /// (<paramref name="training"/>) only the first window that holds the whole answer, labelled.
+    /// (<paramref name="training"/>) only the first window that holds the whole answer, labelled; for a training example
+    /// without an answer (a text the question is not answered by), its first window labelled at <c>[CLS]</c>, as SQuAD
+    /// 2.0's readers learn "no answer here".
     /// </summary>
     public static List<ReaderWindow> Windows(WordPieces pieces, ReaderExample example, int maxTokens, int maxQuestion, bool training)
     {
@@ -44,6 +46,12 @@ public static class ReaderWindows
                 {
                     (start, end) = (-1, -1);
                 }
+            }
+
+            if (training && example.Answer is null)
+            {
+                windows.Add(Build(pieces, example, question, part, -1, -1) with { StartLabel = 0, EndLabel = 0 });
+                break;
             }
 
             if (!training || start >= 0)

@@ -4,9 +4,10 @@ namespace Search.Reading.Neural;
 
 /// <summary>
 /// A predicted answer: the text, its range in the context, its score (start + end scores) and the probability the two
-/// softmaxes give it.
+/// softmaxes give it; <see cref="NoAnswerScore"/> is the lowest [CLS] start + end score over the windows read (how sure a
+/// reader trained with unanswered windows is that none holds the answer; meaningless for one trained without).
 /// </summary>
-public sealed record ReadAnswer(string Text, TextRange Range, double Score, double Probability)
+public sealed record ReadAnswer(string Text, TextRange Range, double Score, double Probability, double NoAnswerScore = double.PositiveInfinity)
 {
     public static readonly ReadAnswer None = new("", default, double.NegativeInfinity, 0);
 
@@ -23,6 +24,7 @@ public static class SpanDecoder
     /// </summary>
     public static ReadAnswer Better(ReadAnswer best, ReaderExample example, ReaderWindow window, ReadOnlySpan<float> starts, ReadOnlySpan<float> ends, int maxPieces)
     {
+        var noAnswer = Math.Min(best.NoAnswerScore, starts[0] + ends[0]);
         var count = window.ContextPieces.Count;
         var s = starts.Slice(window.ContextFirst, count);
         var e = ends.Slice(window.ContextFirst, count);
@@ -40,11 +42,11 @@ public static class SpanDecoder
 
         if (bestI < 0)
         {
-            return best;
+            return best with { NoAnswerScore = noAnswer };
         }
 
         var range = new TextRange(window.ContextPieces[bestI].Start, window.ContextPieces[bestJ].End);
-        return new ReadAnswer(range.Of(example.Context), range, bestScore, Softmax(s, bestI) * Softmax(e, bestJ));
+        return new ReadAnswer(range.Of(example.Context), range, bestScore, Softmax(s, bestI) * Softmax(e, bestJ), noAnswer);
     }
 
     private static double Softmax(ReadOnlySpan<float> scores, int at)
