@@ -69,7 +69,7 @@ public sealed partial class AnswerExtractor
             range = measure.Answer;
         }
 
-        return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
+        return (Look(reading, span, best, range, read, passages, language) with { AnswerMargin = read.Score - read.NoAnswerScore }, ShortAnswerBy.Neural(reader.Version));
     }
 
     [GeneratedRegex(@"\b(?:what|which|in what) year\b|哪一?年|几几年|幾幾年|年份|何年", RegexOptions.IgnoreCase)]

@@ -101,4 +101,8 @@ public sealed class ReaderConfidence
 /// The two boxes the read sentence can give, each with its <see cref="ReaderFeatures"/>: its span as the reader found
 /// it, and the sentence whole (null when it is no sentence option, e.g. a passage of one sentence).
 /// </summary>
-public sealed record ReaderLook(string Language, AnswerCandidate Span, float[] SpanFeatures, AnswerCandidate? Sentence, float[]? SentenceFeatures);
+public sealed record ReaderLook(string Language, AnswerCandidate Span, float[] SpanFeatures, AnswerCandidate? Sentence, float[]? SentenceFeatures)
+{
+    /// <summary>How far the reader's best span scored above its no-answer score (<see cref="ReadAnswer.NoAnswerScore"/>).</summary>
+    public double AnswerMargin { get; init; } = double.PositiveInfinity;
+}

@@ -54,6 +54,14 @@ public sealed class ReaderOptions
     /// </summary>
     public bool NeuralReaderReadsAbstained { get; set; }
 
+    /// <summary>
+    /// With a reader trained to say "no answer" (<c>search-reader-train --negatives</c>), a box the feature model would
+    /// show is held back when the reader's best span scores less than this above its no-answer score in the box's
+    /// sentence. Empty (the default): the reader never holds a box back. Meaningless with a reader trained without
+    /// negatives, whose no-answer score it never learnt.
+    /// </summary>
+    public double? NeuralReaderVeto { get; set; }
+
     /// <summary>The span reader's model file; empty for the one shipped with the service (Models/reader.onnx).</summary>
     public string? NeuralReaderPath { get; set; }
 

@@ -111,6 +111,24 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     }
 
     [Fact]
+    public void AReaderVetoHoldsBackABoxWhoseSentenceItFindsNoAnswerIn()
+    {
+        AnswerPassage[] passages = [new(Library, 0.9, 8), new(Lighthouse, 0.5, 4)];
+        const string question = "Who designed the new reading room?";
+        var shown = new AnswerExtractor(new ReaderOptions { SentenceFallback = false }, AnswerModel.LoadDefault(), _reader).Extract(question, ExpectedAnswer.Person, passages);
+        Assert.True(shown.Shown);
+
+        // The shipped reader never learnt a no-answer score, so only the two extremes say anything about the wiring.
+        var never = new AnswerExtractor(new ReaderOptions { SentenceFallback = false, NeuralReaderVeto = -1e6 }, AnswerModel.LoadDefault(), _reader).Extract(question, ExpectedAnswer.Person, passages);
+        var always = new AnswerExtractor(new ReaderOptions { SentenceFallback = false, NeuralReaderVeto = 1e6 }, AnswerModel.LoadDefault(), _reader).Extract(question, ExpectedAnswer.Person, passages);
+
+        Assert.True(never.Shown);
+        Assert.False(always.Shown);
+        Assert.Contains("the reader finds no answer in the sentence", always.AbstainReason, StringComparison.Ordinal);
+        Assert.Equal(shown.Candidate!.Sentence, always.Candidate!.Sentence);
+    }
+
+    [Fact]
     public void TheReadersSpanGivesWayToTheOptionsThatStateTheCountAsked()
     {
         // The probe's kettle (2026-12-06, on the demo + probe index): the options were narrowed to "five" (followed by
