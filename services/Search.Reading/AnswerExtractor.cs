@@ -87,7 +87,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
         // A model without a reader confidence for this reader and language: the feature confidence, with the reader's span,
         // unless a reader that learnt to say "no answer" says so about the box's sentence.
-        if (best.Confidence >= _threshold && options.NeuralReaderVeto is { } veto && look.AnswerMargin < veto)
+        if (best.Confidence >= _threshold && options.NeuralReaderVeto.TryGetValue(language, out var veto) && look.AnswerMargin < veto)
         {
             return new AnswerResult(best, false,
                 string.Create(CultureInfo.InvariantCulture, $"the reader finds no answer in the sentence (margin {look.AnswerMargin:0.00} < {veto:0.00})"), null, readBy);

@@ -55,12 +55,13 @@ public sealed class ReaderOptions
     public bool NeuralReaderReadsAbstained { get; set; }
 
     /// <summary>
-    /// With a reader trained to say "no answer" (<c>search-reader-train --negatives</c>), a box the feature model would
-    /// show is held back when the reader's best span scores less than this above its no-answer score in the box's
-    /// sentence. Empty (the default): the reader never holds a box back. Meaningless with a reader trained without
+    /// Per language of the box ("en", "zh"): with a reader trained to say "no answer" (<c>search-reader-train
+    /// --negatives</c>), a box the feature model would show is held back when the reader's best span scores less than
+    /// this above its no-answer score in the box's sentence (<c>Answer:NeuralReaderVeto:en=-4</c>). A language without
+    /// an entry (the default: none) is never held back by the reader. Meaningless with a reader trained without
     /// negatives, whose no-answer score it never learnt.
     /// </summary>
-    public double? NeuralReaderVeto { get; set; }
+    public Dictionary<string, double> NeuralReaderVeto { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The span reader's model file; empty for the one shipped with the service (Models/reader.onnx).</summary>
     public string? NeuralReaderPath { get; set; }

@@ -119,10 +119,14 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.True(shown.Shown);
 
         // The shipped reader never learnt a no-answer score, so only the two extremes say anything about the wiring.
-        var never = new AnswerExtractor(new ReaderOptions { SentenceFallback = false, NeuralReaderVeto = -1e6 }, AnswerModel.LoadDefault(), _reader).Extract(question, ExpectedAnswer.Person, passages);
-        var always = new AnswerExtractor(new ReaderOptions { SentenceFallback = false, NeuralReaderVeto = 1e6 }, AnswerModel.LoadDefault(), _reader).Extract(question, ExpectedAnswer.Person, passages);
+        AnswerResult Vetoed(string language, double veto) =>
+            new AnswerExtractor(new ReaderOptions { SentenceFallback = false, NeuralReaderVeto = new() { [language] = veto } }, AnswerModel.LoadDefault(), _reader)
+                .Extract(question, ExpectedAnswer.Person, passages);
+        var never = Vetoed("en", -1e6);
+        var always = Vetoed("en", 1e6);
 
         Assert.True(never.Shown);
+        Assert.True(Vetoed("zh", 1e6).Shown, "a veto for Chinese leaves an English box alone");
         Assert.False(always.Shown);
         Assert.Contains("the reader finds no answer in the sentence", always.AbstainReason, StringComparison.Ordinal);
         Assert.Equal(shown.Candidate!.Sentence, always.Candidate!.Sentence);

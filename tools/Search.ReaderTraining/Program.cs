@@ -23,6 +23,7 @@ const string Usage = """
     --scope sentence     sentence: the answer's sentence; paragraph: the whole paragraph
     --negatives N        also N other sentences of each question's paragraph that do not hold its answer, labelled
                          "no answer" at [CLS] (sentence scope): the reader learns to say a sentence does not answer
+    --negatives-languages en,zh  only for questions in these languages (default: both)
     --max-tokens 64      word pieces per window (question and context)
     --epochs 2  --batch 16  --lr 1e-4  --seed 13  --threads <cores>
     --minutes M          stop after M minutes of training (the schedule is still the full run's)
@@ -97,7 +98,8 @@ try
         training.AddRange(options.TryGetValue("limit", out var limit) ? learn.Take(int.Parse(limit, CultureInfo.InvariantCulture)) : learn);
         if (Int(options, "negatives", 0) is > 0 and var negatives)
         {
-            training.AddRange(ReaderExamples.Negatives(data, folds, negatives, settings.Seed));
+            var negativeLanguages = options.TryGetValue("negatives-languages", out var listed) ? listed.Split(',', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null;
+            training.AddRange(ReaderExamples.Negatives(data, folds, negatives, settings.Seed, negativeLanguages));
         }
 
         if (options.ContainsKey("pretrain-rows"))

@@ -48,15 +48,21 @@ public static class ReaderExamples
     /// <summary>
     /// For each question of <paramref name="examples"/> (sentence scope), up to <paramref name="perQuestion"/> other
     /// sentences of its paragraph that hold none of its gold answers, as examples without an answer: what a reader that
-    /// is handed the wrong sentence of a notice should say nothing about. Chosen with <paramref name="seed"/>.
+    /// is handed the wrong sentence of a notice should say nothing about. Chosen with <paramref name="seed"/>; only for
+    /// questions in <paramref name="languages"/> ("en", "zh"; all when null).
     /// </summary>
-    public static List<ReaderExample> Negatives(SquadDataset data, IReadOnlySet<int> folds, int perQuestion, int seed)
+    public static List<ReaderExample> Negatives(SquadDataset data, IReadOnlySet<int> folds, int perQuestion, int seed, IReadOnlySet<string>? languages = null)
     {
         var random = new Random(seed);
         var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
         var negatives = new List<ReaderExample>();
         foreach (var question in data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))))
         {
+            if (languages is not null && !languages.Contains(AnswerMetrics.IsChinese(question.Question, question.Answers) ? "zh" : "en"))
+            {
+                continue;
+            }
+
             var paragraph = paragraphs[question.DocumentId];
             var others = SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph))
                 .Where(t => t.Trim().Length > 0 && !question.Answers.Any(a => t.Contains(a, StringComparison.Ordinal)))
