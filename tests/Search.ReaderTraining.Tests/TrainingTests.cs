@@ -44,6 +44,8 @@ public sealed class TrainingTests
         var negatives = ReaderExamples.Negatives(data, folds, perQuestion: 1, seed: 5).Where(n => questions.Contains(n.Id[..n.Id.LastIndexOf('/')])).ToList();
 
         Assert.True(negatives.Count > 40, $"{negatives.Count} of 50 questions have another sentence");
+        Assert.Empty(ReaderExamples.Negatives(data, folds, perQuestion: 1, seed: 5, languages: new HashSet<string> { "zh" }));
+        Assert.NotEmpty(ReaderExamples.Negatives(data, folds, perQuestion: 1, seed: 5, languages: new HashSet<string> { "en" }));
         foreach (var negative in negatives)
         {
             Assert.Null(negative.Answer);
