@@ -69,7 +69,7 @@ public sealed partial class AnswerExtractor
             range = measure.Answer;
         }
 
-        return (Look(reading, span, best, range, read, passages, language) with { AnswerMargin = read.Score - read.NoAnswerScore }, ShortAnswerBy.Neural(reader.Version));
+        return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
 
     [GeneratedRegex(@"\b(?:what|which|in what) year\b|哪一?年|几几年|幾幾年|年份|何年", RegexOptions.IgnoreCase)]
@@ -127,7 +127,7 @@ public sealed partial class AnswerExtractor
             Shape = AnswerShape.Span,
             Type = best.Shape == AnswerShape.Span ? best.Type : ExpectedAnswer.None,
         };
-        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures);
+        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures) { AnswerMargin = read.Score - read.NoAnswerScore };
     }
 
     /// <summary>The characters two ranges share over the characters either covers (0 when they do not meet).</summary>

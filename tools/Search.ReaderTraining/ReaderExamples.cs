@@ -24,11 +24,9 @@ public static class ReaderExamples
     /// </summary>
     public static List<ReaderExample> FromSquad(SquadDataset data, IReadOnlySet<int> folds, Scope scope)
     {
-        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
         var examples = new List<ReaderExample>();
-        foreach (var question in data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))))
+        foreach (var (question, paragraph) in Answerable(data, folds))
         {
-            var paragraph = paragraphs[question.DocumentId];
             var found = question.Answers.Select(a => (Answer: a, At: paragraph.IndexOf(a, StringComparison.Ordinal))).FirstOrDefault(f => f.At >= 0);
             if (found.Answer is null)
             {
@@ -54,16 +52,14 @@ public static class ReaderExamples
     public static List<ReaderExample> Negatives(SquadDataset data, IReadOnlySet<int> folds, int perQuestion, int seed, IReadOnlySet<string>? languages = null)
     {
         var random = new Random(seed);
-        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
         var negatives = new List<ReaderExample>();
-        foreach (var question in data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))))
+        foreach (var (question, paragraph) in Answerable(data, folds))
         {
             if (languages is not null && !languages.Contains(AnswerMetrics.IsChinese(question.Question, question.Answers) ? "zh" : "en"))
             {
                 continue;
             }
 
-            var paragraph = paragraphs[question.DocumentId];
             var others = SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph))
                 .Where(t => t.Trim().Length > 0 && !question.Answers.Any(a => t.Contains(a, StringComparison.Ordinal)))
                 .OrderBy(_ => random.Next()).Take(perQuestion);
@@ -71,6 +67,13 @@ public static class ReaderExamples
         }
 
         return negatives;
+    }
+
+    /// <summary>The questions of the given folds that have an answer, each with its paragraph's text.</summary>
+    private static IEnumerable<(SquadQuestion Question, string Paragraph)> Answerable(SquadDataset data, IReadOnlySet<int> folds)
+    {
+        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
+        return data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))).Select(q => (q, paragraphs[q.DocumentId]));
     }
 
     /// <summary>The paragraphs of the given folds' articles, each once.</summary>

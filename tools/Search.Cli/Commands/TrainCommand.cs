@@ -116,23 +116,24 @@ public static class TrainCommand
             return CliApp.ExitUsage;
         }
 
+        // Every reader loaded is disposed when the command ends, however it ends.
         NeuralReader? reader = null;
         var foldReaders = new List<NeuralReader>();
+        using var loaded = new Owned(() => foldReaders.Prepend(reader).OfType<NeuralReader>());
         try
         {
             reader = readerPath is null ? null : NeuralReader.Load(readerPath);
-            foldReaders.AddRange(foldPaths.Select(path => NeuralReader.Load(path)));
+            foreach (var path in foldPaths)
+            {
+                foldReaders.Add(NeuralReader.Load(path));
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
         {
-            reader?.Dispose();
-            foldReaders.ForEach(r => r.Dispose());
             await error.WriteLineAsync($"train: {e.Message} (--no-reader fits without one)");
             return CliApp.ExitFailure;
         }
 
-        using var loaded = reader;
-        using var foldsLoaded = new Owned(foldReaders);
         var examples = new List<TrainingQuestion>();
         foreach (var file in files)
         {
@@ -168,12 +169,12 @@ public static class TrainCommand
         return CliApp.ExitOk;
     }
 
-    /// <summary>Disposes what it holds, together.</summary>
-    private sealed class Owned(IEnumerable<IDisposable> items) : IDisposable
+    /// <summary>Disposes, when disposed, what <paramref name="items"/> lists at that moment.</summary>
+    private sealed class Owned(Func<IEnumerable<IDisposable>> items) : IDisposable
     {
         public void Dispose()
         {
-            foreach (var item in items)
+            foreach (var item in items())
             {
                 item.Dispose();
             }
