@@ -16,14 +16,21 @@ public static class AnswerExtensions
         var modelPath = builder.Configuration[$"{ReaderOptions.SectionName}:{nameof(ReaderOptions.ModelPath)}"];
         var model = string.IsNullOrWhiteSpace(modelPath) ? AnswerModel.LoadDefault() : AnswerModel.Load(modelPath);
         builder.Services.AddSingleton(model);
-        // So does the span reader, when it is on (a missing file is an error, not a silent fallback).
+        // So do the span readers, when they are on (a missing file is an error, not a silent fallback).
         var section = builder.Configuration.GetSection(ReaderOptions.SectionName);
-        var reader = section.GetValue(nameof(ReaderOptions.NeuralReader), defaultValue: true)
-            ? NeuralReader.Load(
-                section[nameof(ReaderOptions.NeuralReaderPath)] is { Length: > 0 } path ? path : NeuralReader.ShippedPath,
-                section.GetValue<int?>(nameof(ReaderOptions.NeuralReaderWindow)))
-            : null;
-        builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<ReaderOptions>>().Value, model, reader));
+        NeuralReader? reader = null;
+        var byLanguage = new Dictionary<string, NeuralReader>(StringComparer.Ordinal);
+        if (section.GetValue(nameof(ReaderOptions.NeuralReader), defaultValue: true))
+        {
+            var window = section.GetValue<int?>(nameof(ReaderOptions.NeuralReaderWindow));
+            reader = NeuralReader.Load(section[nameof(ReaderOptions.NeuralReaderPath)] is { Length: > 0 } path ? path : NeuralReader.ShippedPath, window);
+            foreach (var entry in section.GetSection(nameof(ReaderOptions.NeuralReaderPaths)).GetChildren().Where(e => e.Value is { Length: > 0 }))
+            {
+                byLanguage[entry.Key] = NeuralReader.LoadFor(entry.Key, entry.Value!, window);
+            }
+        }
+
+        builder.Services.AddSingleton(sp => new AnswerExtractor(sp.GetRequiredService<IOptions<ReaderOptions>>().Value, model, reader, byLanguage));
         builder.Services.AddWarmUp<ReaderWarmUp>();
         builder.AddGeneration();
         return builder;

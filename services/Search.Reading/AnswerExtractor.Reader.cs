@@ -20,7 +20,7 @@ public sealed partial class AnswerExtractor
     {
         var sentenceText = best.Sentence.Of(passages[best.PassageIndex].Text);
         var language = LanguageOf(question, sentenceText);
-        if (reader is null || !Reads(language))
+        if (ReaderFor(language) is not { } reader || !Reads(language))
         {
             return (null, ShortAnswerBy.Features);
         }
@@ -81,7 +81,7 @@ public sealed partial class AnswerExtractor
 
     /// <summary>Whether there is a reader, trained on <paramref name="language"/> and not left out of it by the settings.</summary>
     private bool Reads(string language) =>
-        reader is not null && reader.Languages.Contains(language) && _readerLanguages.Contains(language);
+        ReaderFor(language) is { } reader && reader.Languages.Contains(language) && _readerLanguages.Contains(language);
 
     private ReaderLook Look(
         AnswerReading reading, AnswerCandidate? span, AnswerCandidate best, TextRange range, ReadAnswer read, IReadOnlyList<AnswerPassage> passages, string language)
@@ -102,6 +102,8 @@ public sealed partial class AnswerExtractor
         f[ReaderFeatures.Redundancy] = Redundancy(read.Text, Folded(passages, options.MaxPassages));
         f[ReaderFeatures.QuestionForm] = best.Features[AnswerFeatures.QuestionForm];
         f[ReaderFeatures.SentenceRank] = best.Features[AnswerFeatures.SentenceRank];
+        var margin = read.Score - read.NoAnswerScore;
+        f[ReaderFeatures.AnswerMargin] = (float)margin;
 
         // The sentence shown whole, when it is a sentence option the feature model would show (see Judge).
         AnswerCandidate? sentence = best.Shape == AnswerShape.Sentence ? best : null;
@@ -127,7 +129,7 @@ public sealed partial class AnswerExtractor
             Shape = AnswerShape.Span,
             Type = best.Shape == AnswerShape.Span ? best.Type : ExpectedAnswer.None,
         };
-        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures) { AnswerMargin = read.Score - read.NoAnswerScore };
+        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures) { AnswerMargin = margin };
     }
 
     /// <summary>The characters two ranges share over the characters either covers (0 when they do not meet).</summary>

@@ -9,9 +9,11 @@ namespace Search.Reading;
 /// question; in the best few, every typed span and short phrase is an option, and the trained
 /// <see cref="AnswerModel"/> ranks them and says how likely the best span, and each sentence, is right.
 /// The threshold for showing the box comes from the target precision. When a <see cref="NeuralReader"/> is given, it
-/// reads the chosen sentence of an English question and its span becomes the short answer.
+/// reads the chosen sentence and its span becomes the short answer; <paramref name="readersByLanguage"/> gives a
+/// language ("en", "zh") a reader of its own instead.
 /// </summary>
-public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel model, NeuralReader? reader = null)
+public sealed partial class AnswerExtractor(
+    ReaderOptions options, AnswerModel model, NeuralReader? reader = null, IReadOnlyDictionary<string, NeuralReader>? readersByLanguage = null)
 {
     private readonly double _threshold = model.ThresholdFor(options.TargetPrecision);
     private readonly string[] _readerLanguages = options.NeuralReaderLanguages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -28,6 +30,10 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
 
     /// <summary>The neural span reader, when one is on.</summary>
     public NeuralReader? Reader => reader;
+
+    /// <summary>The reader of <paramref name="language"/>'s boxes: its own when it has one, else <see cref="Reader"/>.</summary>
+    public NeuralReader? ReaderFor(string language) =>
+        readersByLanguage is not null && readersByLanguage.TryGetValue(language, out var own) ? own : reader;
 
     /// <summary>
     /// The best answer to <paramref name="question"/> in <paramref name="passages"/>: the span the model
@@ -46,7 +52,8 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return AnswerResult.None(reading.Reason);
         }
 
-        var judgedByReader = model.Reader is { } judge && judge.ReaderVersion == reader?.Version;
+        var language = LanguageOf(question, best.Sentence.Of(passages[best.PassageIndex].Text));
+        var judgedByReader = JudgedByReader(language);
         if (best.Confidence < _threshold && !judgedByReader && !options.NeuralReaderReadsAbstained)
         {
             // Not shown, and the reader cannot change that: its read would be spent on a box no one sees.
@@ -56,7 +63,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
         if (!read)
         {
             return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, ShortAnswerBy.Features)
-                with { ReaderSkipped = Reads(LanguageOf(question, best.Sentence.Of(passages[best.PassageIndex].Text))) };
+                with { ReaderSkipped = Reads(language) };
         }
 
         var (look, readBy) = ReadAgain(question, reading, span, best, passages);
@@ -65,8 +72,7 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             return Decided(best, best.Confidence >= _threshold ? null : _threshold, span, readBy);
         }
 
-        var language = look.Language;
-        if (model.Reader is { } second && second.ReaderVersion == reader!.Version && _readerThresholds.TryGetValue(language, out var threshold))
+        if (judgedByReader && model.Reader is { } second && _readerThresholds.TryGetValue(language, out var threshold))
         {
             var spanBox = look.Span with { Confidence = second.Probability(look.SpanFeatures, language) };
             if (spanBox.Confidence >= threshold)
@@ -98,6 +104,10 @@ public sealed partial class AnswerExtractor(ReaderOptions options, AnswerModel m
             ? decided with { Candidate = best with { Answer = look.Span.Answer } }
             : decided with { BestSpan = look.Span };
     }
+
+    /// <summary>Whether the model's reader confidence judges <paramref name="language"/>'s boxes: fitted for it, and for its reader.</summary>
+    private bool JudgedByReader(string language) =>
+        model.Reader is { } judge && _readerThresholds.ContainsKey(language) && judge.ReaderVersion == ReaderFor(language)?.Version;
 
     /// <summary>The result for <paramref name="box"/>: shown when <paramref name="below"/> (the threshold it missed) is null.</summary>
     private AnswerResult Decided(AnswerCandidate box, double? below, AnswerCandidate? shortAnswer, string readBy) => new(

@@ -42,12 +42,19 @@ public static class ReaderFeatures
     /// <summary>The read sentence's rank among the sentences scored against the question.</summary>
     public const int SentenceRank = 12;
 
-    public const int Count = 13;
+    /// <summary>
+    /// The reader's best span score less its no-answer score in the read sentence (<see cref="ReaderLook.AnswerMargin"/>):
+    /// low when a reader trained with sentences that do not answer says this one does not.
+    /// </summary>
+    public const int AnswerMargin = 13;
+
+    public const int Count = 14;
 
     public static readonly IReadOnlyList<string> Names =
     [
         "span_confidence", "sentence_confidence", "is_sentence", "chinese", "reader_probability", "reader_score",
         "agreement", "option_score", "typed", "chars", "redundancy", "question_form", "sentence_rank",
+        "answer_margin",
     ];
 }
 

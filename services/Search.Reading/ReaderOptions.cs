@@ -66,6 +66,13 @@ public sealed class ReaderOptions
     /// <summary>The span reader's model file; empty for the one shipped with the service (Models/reader.onnx).</summary>
     public string? NeuralReaderPath { get; set; }
 
+    /// <summary>
+    /// Per language ("en", "zh"): a span reader's model file that reads that language's boxes instead of
+    /// <see cref="NeuralReaderPath"/>'s (<c>Answer:NeuralReaderPaths:en=/models/reader-en.onnx</c>). The reader must
+    /// have been trained on the language. None by default: one reader reads both.
+    /// </summary>
+    public Dictionary<string, string> NeuralReaderPaths { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How many of the top passages are read.</summary>
     [Range(1, 50)]
     public int MaxPassages { get; set; } = 5;

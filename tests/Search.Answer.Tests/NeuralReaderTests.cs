@@ -394,6 +394,55 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         }
     }
 
+    [Fact]
+    public void ALanguageWithAReaderOfItsOwnIsReadAndJudgedByIt()
+    {
+        using var english = NeuralReader.LoadFor("en", NeuralReader.ShippedPath);
+        AnswerPassage[] passages = [new(Library, 0.9, 8), new(Lighthouse, 0.5, 4)];
+        var judged = WithReaderConfidence(english.Version, 0.3, 0.2);
+
+        // No reader for every language: English is read, and judged by the reader confidence, through its own.
+        var own = new AnswerExtractor(new ReaderOptions(), judged, reader: null, new Dictionary<string, NeuralReader> { ["en"] = english });
+        var result = own.Extract("Who designed the new reading room?", ExpectedAnswer.Person, passages);
+        Assert.Same(english, own.ReaderFor("en"));
+        Assert.Null(own.ReaderFor("zh"));
+        Assert.Equal(ShortAnswerBy.Neural(english.Version), result.ReadBy);
+        Assert.False(result.Shown);
+        Assert.Equal(0.3, result.Candidate!.Confidence, 6);
+
+        // Chinese, without a reader, is left to the feature ranker.
+        const string tower = "台北101是位於臺北市信義區的摩天大樓，高508公尺，地上共101層，2004年12月31日正式啟用。";
+        Assert.Equal(ShortAnswerBy.Features, own.Extract("台北101有多高？", ExpectedAnswer.Number, [new(tower)]).ReadBy);
+
+        // The reader for every language stands for a language without its own.
+        var shared = new AnswerExtractor(new ReaderOptions(), judged, _reader, new Dictionary<string, NeuralReader> { ["en"] = english });
+        Assert.Same(_reader, shared.ReaderFor("zh"));
+        Assert.Same(english, shared.ReaderFor("en"));
+    }
+
+    [Fact]
+    public async Task AReaderForALanguageIsCheckedWhenTheServiceStarts()
+    {
+        var unknown = Assert.Throws<InvalidDataException>(() => NeuralReader.LoadFor("fr", NeuralReader.ShippedPath));
+        Assert.Equal("Answer:NeuralReaderPaths:fr: the language must be en or zh", unknown.Message);
+        Assert.Throws<FileNotFoundException>(() => NeuralReader.LoadFor("en", "/nonexistent/reader.onnx"));
+
+        var request = new Rpc.AnswerRequest { Question = "When was the Harbour Lantern built?" };
+        request.Passages.Add(new Rpc.ScoredPassage
+        {
+            Passage = new Rpc.Passage { PassageId = "p-0", DocumentId = "lantern", Text = Lighthouse },
+            Score = 0.9,
+            RetrievalScore = 7,
+        });
+        using var host = new SignedHost<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Answer:NeuralReaderReadsAbstained", "true").UseSetting("Answer:NeuralReaderPaths:en", NeuralReader.ShippedPath));
+        var answer = await Ask(host, request);
+        Assert.Equal("neural " + _reader.Version, answer.Candidate.ShortAnswerBy);
+
+        using var broken = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReaderPaths:zh", "/nonexistent/reader.onnx"));
+        Assert.ThrowsAny<Exception>(() => broken.Server);
+    }
+
     private static async Task<Rpc.AnswerResponse> Ask(WebApplicationFactory<Program> host, Rpc.AnswerRequest request)
     {
         using var channel = GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });

@@ -120,4 +120,37 @@ public sealed class TrainingTests
         Assert.Equal((4, 3, 2), (both.Questions, both.Shown, both.Right));
         Assert.Equal(0.5, both.SpanExact, 9);
     }
+    [Fact]
+    public void TheReaderConfidenceIsCalibratedOnScoresFromTreesThatNeverSawTheFold()
+    {
+        // Labels that no feature predicts: trees fitted on 900 boxes learn their noise, and calibrating on their own
+        // training rows would promise precision far above the base rate. Out of fold, the promise stays near it.
+        var random = new Random(7);
+        var looked = new List<ReaderConfidenceTrainer.Looked>();
+        for (var i = 0; i < 900; i++)
+        {
+            var f = new float[ReaderFeatures.Count];
+            for (var k = 0; k < f.Length; k++)
+            {
+                f[k] = (float)random.NextDouble();
+            }
+
+            f[ReaderFeatures.IsSentence] = 0;
+            looked.Add(new ReaderConfidenceTrainer.Looked(
+                new TrainingQuestion("f", new SquadQuestion($"q{i}", "Who?", ["A"], "doc#0", i % 3), new SearchResponse()),
+                i % 2 == 0 ? "en" : "zh", f, random.NextDouble() < 0.5, 0, null, false));
+        }
+
+        using var reader = Search.Reading.Neural.NeuralReader.Load(Search.Reading.Neural.NeuralReader.ShippedPath);
+        var trainer = new ReaderConfidenceTrainer(new Microsoft.ML.MLContext(seed: 1), TextWriter.Null, reader);
+
+        var confidence = trainer.Fit(looked, [0.3, 0.5, 0.55, 0.6, 0.7]);
+
+        Assert.Equal(["en", "zh"], confidence.Curves.Keys.Order());
+        Assert.Equal(reader.Version, confidence.ReaderVersion);
+        foreach (var curve in confidence.Curves.Values)
+        {
+            Assert.All(curve.Where(p => p.Coverage >= 0.1), p => Assert.InRange(p.Precision, 0.3, 0.7));
+        }
+    }
 }

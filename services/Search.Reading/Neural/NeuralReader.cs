@@ -76,6 +76,28 @@ public sealed class NeuralReader : IDisposable
     public bool ReadsChinese => Languages.Contains("zh");
 
     /// <summary>
+    /// <see cref="Load"/>, for the questions of <paramref name="language"/> ("en" or "zh") alone: an error, with the
+    /// languages it reads, when the reader was not trained on that language.
+    /// </summary>
+    public static NeuralReader LoadFor(string language, string path, int? readTokens = null)
+    {
+        if (language is not ("en" or "zh"))
+        {
+            throw new InvalidDataException($"Answer:NeuralReaderPaths:{language}: the language must be en or zh");
+        }
+
+        var reader = Load(path, readTokens);
+        if (!reader.Languages.Contains(language))
+        {
+            reader.Dispose();
+            throw new InvalidDataException(
+                $"Answer:NeuralReaderPaths:{language}: the span reader {path} reads {string.Join(", ", reader.Languages)}, not {language}");
+        }
+
+        return reader;
+    }
+
+    /// <summary>
     /// The reader in <paramref name="path"/>; a relative path is taken from the application's folder. It reads in windows
     /// of <paramref name="readTokens"/> word pieces, or of the width it was trained on.
     /// </summary>

@@ -170,22 +170,22 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train: the reader {neuralReader.Version} read {training.Count + calibrationFold.Count + heldOut.Count} sentences in {clock.Elapsed.TotalSeconds:F0} s; its span's exact match by fold: {ExactMatch(training.Where(q => q.Question.Fold == AnswerFolds.Ranker))}, {ExactMatch(training.Where(q => q.Question.Fold == AnswerFolds.Confidence))}, {ExactMatch(calibrationFold)}, {ExactMatch(heldOut)}"));
 
-        var second = trainer.Fit(training, calibrationFold, CurveThresholds);
+        var second = trainer.Fit([.. training, .. calibrationFold], CurveThresholds);
         var totals = folds[AnswerFolds.HeldOut].GroupBy(r => r.Question.File).ToDictionary(g => g.Key, g => g.Count());
-        var calibrationTotals = folds[AnswerFolds.Calibration].GroupBy(r => r.Question.File).ToDictionary(g => g.Key, g => g.Count());
         foreach (var language in second.Curves.Keys)
         {
+            var at = second.ThresholdFor(Defaults.TargetPrecision, language);
+            var point = second.Curves[language].First(p => p.Threshold >= at);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train: reader confidence threshold for '{language}' at precision {Defaults.TargetPrecision:0.00}: {second.ThresholdFor(Defaults.TargetPrecision, language):0.00}"));
+                $"train: reader confidence threshold for '{language}' at precision {Defaults.TargetPrecision:0.00}: {at:0.00} (folds 0-2 out of fold: precision {point.Precision:0.000}, coverage of the questions read {point.Coverage:0.000})"));
         }
 
-        trainer.Report(second, calibrationFold, calibrationTotals, ReportedTargets, "calibration fold");
         trainedOn["reader_confidence"] = new JsonObject
         {
             ["reader"] = neuralReader.Version,
             ["fold_readers"] = foldReaders is null ? null : new JsonArray(foldReaders.Select(r => (JsonNode)r.Version).ToArray()),
             ["trainer"] = string.Create(CultureInfo.InvariantCulture,
-                $"ML.NET FastTree binary, {ReaderConfidenceTrainer.Trees} trees, {ReaderConfidenceTrainer.Leaves} leaves, on the reader's span and the sentence of folds 0-1 (feature confidences cross-fitted); isotonic calibration and curve per language on fold 2"),
+                $"ML.NET FastTree binary, {ReaderConfidenceTrainer.Trees} trees, {ReaderConfidenceTrainer.Leaves} leaves, on the reader's span and the sentence of folds 0-2 (feature confidences cross-fitted); isotonic calibration and curve per language on each fold's scores by trees fitted on the other two"),
             ["thresholds_at_default_target"] = new JsonObject(second.Curves.Keys.Select(l =>
                 KeyValuePair.Create(l, (JsonNode?)Math.Round(second.ThresholdFor(Defaults.TargetPrecision, l), 2)))),
             ["held_out"] = trainer.Report(second, heldOut, totals, ReportedTargets, "held out"),

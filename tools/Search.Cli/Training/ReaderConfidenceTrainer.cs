@@ -12,8 +12,9 @@ namespace Search.Cli.Training;
 /// <summary>
 /// Fits the confidence that reads the neural reader (<see cref="ReaderConfidence"/>), after the feature model: the
 /// reader reads the sentence of the box the feature model chose, and two rows per question say whether its span, and
-/// the sentence whole, hold a gold answer. Trees on folds 0 and 1 (each fold's feature confidences from models fitted
-/// on the other fold), an isotonic calibration and the curve per language on fold 2, figures on fold 3.
+/// the sentence whole, hold a gold answer. Trees on folds 0–2 (the feature confidences of folds 0 and 1 from models
+/// fitted on the other fold, fold 2's from the feature model); an isotonic calibration and the curve per language on
+/// each fold's scores by trees that never saw it; figures on fold 3.
 /// </summary>
 internal sealed class ReaderConfidenceTrainer(MLContext ml, TextWriter output, NeuralReader reader)
 {
@@ -63,10 +64,60 @@ internal sealed class ReaderConfidenceTrainer(MLContext ml, TextWriter output, N
         return looked;
     }
 
-    public ReaderConfidence Fit(IReadOnlyList<Looked> training, IReadOnlyList<Looked> calibration, double[] thresholds)
+    /// <summary>
+    /// Trees on every row of <paramref name="looked"/> (folds 0–2). The calibration and the curve per language come from
+    /// each fold's scores by trees fitted on the other two, pooled: three folds' questions rather than one fold's, and
+    /// no fold judged by trees that learned it.
+    /// </summary>
+    public ReaderConfidence Fit(IReadOnlyList<Looked> looked, double[] thresholds)
+    {
+        var trees = FitTrees(looked, "folds 0-2");
+        var outOfFold = new Dictionary<Looked, (double Span, double? Sentence)>(ReferenceEqualityComparer.Instance);
+        foreach (var fold in looked.GroupBy(q => q.Question.Fold))
+        {
+            var others = FitTrees(looked.Where(q => q.Question.Fold != fold.Key).ToList(), $"the folds but {fold.Key}");
+            foreach (var q in fold)
+            {
+                outOfFold[q] = (others.Score(q.Span), q.Sentence is { } sentence ? others.Score(sentence) : null);
+            }
+        }
+
+        var calibrations = new Dictionary<string, IsotonicCalibration>();
+        var curves = new Dictionary<string, IReadOnlyList<CurvePoint>>();
+        foreach (var language in looked.GroupBy(q => q.Language))
+        {
+            var pairs = new List<(double Score, bool Right)>();
+            foreach (var q in language)
+            {
+                var (span, sentence) = outOfFold[q];
+                pairs.Add((span, q.SpanRight));
+                if (sentence is { } s)
+                {
+                    pairs.Add((s, q.SentenceRight));
+                }
+            }
+
+            var calibration = ConfidenceTrainer.Isotonic(pairs);
+            calibrations[language.Key] = calibration;
+            var questions = language.ToList();
+            curves[language.Key] = thresholds.Select(t => Measure(questions, t, (q, sentence) =>
+                calibration.Probability(sentence ? outOfFold[q].Sentence!.Value : outOfFold[q].Span)).Point(t)).ToList();
+        }
+
+        return new ReaderConfidence
+        {
+            ReaderVersion = reader.Version,
+            FeatureNames = ReaderFeatures.Names,
+            Confidence = trees,
+            Calibrations = calibrations,
+            Curves = curves,
+        };
+    }
+
+    private TreeEnsemble FitTrees(IReadOnlyList<Looked> looked, string what)
     {
         var rows = new List<(float[] Features, bool Label)>();
-        foreach (var q in training)
+        foreach (var q in looked)
         {
             rows.Add((q.Span, q.SpanRight));
             if (q.Sentence is { } sentence)
@@ -75,7 +126,7 @@ internal sealed class ReaderConfidenceTrainer(MLContext ml, TextWriter output, N
             }
         }
 
-        output.WriteLine($"train: reader confidence on {rows.Count} boxes of {training.Count} questions ({rows.Count(r => r.Label)} right)");
+        output.WriteLine($"train: reader confidence on {rows.Count} boxes of {looked.Count} questions of {what} ({rows.Count(r => r.Label)} right)");
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new ReaderRow { Features = r.Features, Label = r.Label }));
         var fitted = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
         {
@@ -89,51 +140,21 @@ internal sealed class ReaderConfidenceTrainer(MLContext ml, TextWriter output, N
         }).Fit(data);
         var trees = TreeExport.Export(fitted.Model.SubModel.TrainedTreeEnsemble);
         TreeExport.Verify(trees, fitted.Transform(data), rows.Select(r => r.Features).ToList(), "reader confidence");
-
-        var calibrations = new Dictionary<string, IsotonicCalibration>();
-        var curves = new Dictionary<string, IReadOnlyList<CurvePoint>>();
-        foreach (var language in calibration.GroupBy(q => q.Language))
-        {
-            var pairs = new List<(double Score, bool Right)>();
-            foreach (var q in language)
-            {
-                pairs.Add((trees.Score(q.Span), q.SpanRight));
-                if (q.Sentence is { } sentence)
-                {
-                    pairs.Add((trees.Score(sentence), q.SentenceRight));
-                }
-            }
-
-            calibrations[language.Key] = ConfidenceTrainer.Isotonic(pairs);
-        }
-
-        var unfinished = new ReaderConfidence
-        {
-            ReaderVersion = reader.Version,
-            FeatureNames = ReaderFeatures.Names,
-            Confidence = trees,
-            Calibrations = calibrations,
-        };
-        foreach (var language in calibration.GroupBy(q => q.Language))
-        {
-            curves[language.Key] = thresholds.Select(t => Measure(unfinished, language.ToList(), _ => t).Point(t)).ToList();
-        }
-
-        return new ReaderConfidence
-        {
-            ReaderVersion = reader.Version,
-            FeatureNames = ReaderFeatures.Names,
-            Confidence = trees,
-            Calibrations = calibrations,
-            Curves = curves,
-        };
+        return trees;
     }
 
     /// <summary>
     /// What the service shows with <paramref name="confidence"/>: the reader's span when it clears the language's
     /// threshold, else the sentence whole when it does; how many of those hold a gold answer; the span's exact match.
     /// </summary>
-    public static AnswerMeasure.Measurement Measure(ReaderConfidence confidence, IReadOnlyList<Looked> questions, Func<string, double> threshold)
+    public static AnswerMeasure.Measurement Measure(ReaderConfidence confidence, IReadOnlyList<Looked> questions, Func<string, double> threshold) =>
+        Measure(questions, threshold, (q, sentence) => confidence.Probability(sentence ? q.Sentence! : q.Span, q.Language));
+
+    private static AnswerMeasure.Measurement Measure(IReadOnlyList<Looked> questions, double threshold, Func<Looked, bool, double> probability) =>
+        Measure(questions, _ => threshold, probability);
+
+    /// <param name="probability">the calibrated probability of a question's span (false) or sentence (true)</param>
+    private static AnswerMeasure.Measurement Measure(IReadOnlyList<Looked> questions, Func<string, double> threshold, Func<Looked, bool, double> probability)
     {
         int shown = 0, right = 0;
         double exact = 0;
@@ -141,12 +162,12 @@ internal sealed class ReaderConfidenceTrainer(MLContext ml, TextWriter output, N
         {
             exact += q.SpanExact;
             var t = threshold(q.Language);
-            if (confidence.Probability(q.Span, q.Language) >= t)
+            if (probability(q, false) >= t)
             {
                 shown++;
                 right += q.SpanRight ? 1 : 0;
             }
-            else if (q.Sentence is { } sentence && confidence.Probability(sentence, q.Language) >= t)
+            else if (q.Sentence is not null && probability(q, true) >= t)
             {
                 shown++;
                 right += q.SentenceRight ? 1 : 0;
