@@ -58,8 +58,10 @@ public sealed class ReaderOptions
     /// Per language of the box ("en", "zh"): with a reader trained to say "no answer" (<c>search-reader-train
     /// --negatives</c>), a box the feature model would show is held back when the reader's best span scores less than
     /// this above its no-answer score in the box's sentence (<c>Answer:NeuralReaderVeto:en=-4</c>). A language without
-    /// an entry (the default: none) is never held back by the reader. Meaningless with a reader trained without
-    /// negatives, whose no-answer score it never learnt.
+    /// an entry is never held back by the reader. The answer service's appsettings.json sets 0 for English, read by
+    /// the English reader (Models/reader-en.onnx), chosen on the calibration fold (docs/quality.md, "An English reader
+    /// that can say no"). Meaningless with a reader trained without negatives, whose no-answer score it never learnt:
+    /// set it with <see cref="NeuralReaderPaths"/> or clear both.
     /// </summary>
     public Dictionary<string, double> NeuralReaderVeto { get; set; } = new(StringComparer.Ordinal);
 
@@ -69,7 +71,9 @@ public sealed class ReaderOptions
     /// <summary>
     /// Per language ("en", "zh"): a span reader's model file that reads that language's boxes instead of
     /// <see cref="NeuralReaderPath"/>'s (<c>Answer:NeuralReaderPaths:en=/models/reader-en.onnx</c>). The reader must
-    /// have been trained on the language. None by default: one reader reads both.
+    /// have been trained on the language. The answer service's appsettings.json gives English Models/reader-en.onnx,
+    /// trained on English alone with sentences that do not answer (it reads no Chinese); an empty value leaves a
+    /// language to <see cref="NeuralReaderPath"/>'s reader.
     /// </summary>
     public Dictionary<string, string> NeuralReaderPaths { get; set; } = new(StringComparer.Ordinal);
 

@@ -19,7 +19,14 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     {
         public NeuralReader Reader { get; } = NeuralReader.Load(NeuralReader.ShippedPath);
 
-        public void Dispose() => Reader.Dispose();
+        /// <summary>The answer service's reader of English boxes (its appsettings.json, Answer:NeuralReaderPaths:en).</summary>
+        public NeuralReader English { get; } = NeuralReader.LoadFor("en", "Models/reader-en.onnx");
+
+        public void Dispose()
+        {
+            Reader.Dispose();
+            English.Dispose();
+        }
     }
 
     private const string Lighthouse =
@@ -31,8 +38,9 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         + "Opening hours are 9 am to 6 pm on weekdays. The new reading room was designed by Tomas Brandt.";
 
     private readonly NeuralReader _reader;
+    private readonly NeuralReader _english;
 
-    public NeuralReaderTests(ReaderFixture fixture) => _reader = fixture.Reader;
+    public NeuralReaderTests(ReaderFixture fixture) => (_reader, _english) = (fixture.Reader, fixture.English);
 
     [Fact]
     public void TheShippedReaderCarriesItsVocabularyShapeAndVersion()
@@ -353,7 +361,7 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         // The shipped model does not show this box (docs/quality.md, the probe set), so the reader reads it only when asked to.
         using var on = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReaderReadsAbstained", "true"));
         var neural = await Ask(on, request);
-        Assert.Equal("neural " + _reader.Version, neural.Candidate.ShortAnswerBy);
+        Assert.Equal("neural " + _english.Version, neural.Candidate.ShortAnswerBy);
         Assert.Equal("1873", neural.Candidate.Kind == Rpc.AnswerKind.Span ? neural.Candidate.Text : neural.Candidate.ShortAnswer);
 
         Assert.False(neural.ReaderSkipped);
@@ -392,6 +400,23 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         {
             File.Delete(path);
         }
+    }
+
+    [Theory]
+    [InlineData("Who built the Harbour Lantern?", "It was built in 1873 by the engineer Mara Voss.", "Mara Voss", "Its light can be seen 18 nautical miles out to sea.")]
+    [InlineData("When was the Harbour Lantern built?", "It was built in 1873 by the engineer Mara Voss.", "1873", "Its light can be seen 18 nautical miles out to sea.")]
+    [InlineData("When does the Elm Street library reopen?", "The Elm Street branch library reopens on 14 March after a six-month renovation.", "14 March", "The new reading room was designed by Tomas Brandt.")]
+    [InlineData("Who designed the new reading room?", "The new reading room was designed by Tomas Brandt.", "Tomas Brandt", "Opening hours are 9 am to 6 pm on weekdays.")]
+    public void TheEnglishReaderFindsTheAnswerAndSaysWhenASentenceHoldsNone(string question, string answering, string expected, string other)
+    {
+        Assert.Equal(["en"], _english.Languages);
+        var read = _english.Read(question, answering);
+        var unanswered = _english.Read(question, other);
+
+        Assert.Equal(expected, read.Text);
+        // The answer service's veto for English is 0 (appsettings.json): the first box stands, the second would not.
+        Assert.True(read.Score - read.NoAnswerScore > 0, $"margin {read.Score - read.NoAnswerScore}");
+        Assert.True(unanswered.Score - unanswered.NoAnswerScore < 0, $"margin {unanswered.Score - unanswered.NoAnswerScore}");
     }
 
     [Fact]
@@ -438,6 +463,7 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
             .UseSetting("Answer:NeuralReaderReadsAbstained", "true").UseSetting("Answer:NeuralReaderPaths:en", NeuralReader.ShippedPath));
         var answer = await Ask(host, request);
         Assert.Equal("neural " + _reader.Version, answer.Candidate.ShortAnswerBy);
+        Assert.NotEqual(_reader.Version, _english.Version);
 
         using var broken = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReaderPaths:zh", "/nonexistent/reader.onnx"));
         Assert.ThrowsAny<Exception>(() => broken.Server);

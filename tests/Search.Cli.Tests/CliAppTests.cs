@@ -33,7 +33,7 @@ public sealed class CliAppTests
     [InlineData(new[] { "--gateway", "localhost:8081", "ask", "who?" }, "must be an absolute http:// or https:// URL")]
     [InlineData(new[] { "fit-rerank", "--candidates", "20" }, "give --scifact DIR, --squad FILE or both")]
     [InlineData(new[] { "fit-rerank", "--squad", "s.json", "--l2", "-1" }, "--l2 must be a non-negative number")]
-    [InlineData(new[] { "eval", "squad", "--file", "x", "--fold", "train" }, "--fold must be all or test")]
+    [InlineData(new[] { "eval", "squad", "--file", "x", "--fold", "train" }, "--fold must be all, test or calibration")]
     [InlineData(new[] { "eval", "squad", "--file", "x", "--limit", "0" }, "--limit must be a whole number of at least 1")]
     [InlineData(new[] { "ask", "who?", "--k", "5", "--k", "6" }, "'--k'")]
     [InlineData(new[] { "help", "frobnicate" }, "unknown command 'frobnicate'")]

@@ -76,6 +76,15 @@ public sealed class TrainingTests
         Assert.Equal(fold, AnswerFolds.Of(question));
     }
 
+    [Theory]
+    [InlineData(2, "calibration", true)]
+    [InlineData(3, "calibration", false)]
+    [InlineData(3, "test", true)]
+    [InlineData(6, "test", false)]
+    [InlineData(6, "all", true)]
+    public void EvalAsksTheFoldItIsGiven(int article, string fold, bool asked) =>
+        Assert.Equal(asked, EvalCommand.InFold(new SquadQuestion("q", "Who?", ["A"], "doc#0", article), fold));
+
     [Fact]
     public void TheReaderConfidenceIsMeasuredAsTheServiceDecidesSpanFirstThenTheSentencePerLanguage()
     {

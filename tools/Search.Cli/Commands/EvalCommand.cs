@@ -55,7 +55,9 @@ public static class EvalCommand
         var k = CliSyntax.Number("--k", "results asked for, 1..50", 10, 1, 50);
         var language = CliSyntax.Language();
         var concurrency = CliSyntax.Number("--concurrency", "requests in flight, 1..64", 1, 1, 64);
-        var fold = CliSyntax.Choice("--fold", "all, or test: only the articles 'train answer' held out (index mod 4 = 3)", ["all", "test"], defaultValue: "all");
+        var fold = CliSyntax.Choice("--fold",
+            "all; test: only the articles 'train answer' held out (index mod 4 = 3); calibration: only those it calibrates on (mod 4 = 2), to choose a setting without looking at the test fold",
+            ["all", "test", "calibration"], defaultValue: "all");
         var plot = new Option<string>("--plot")
         {
             Description = "also draw the precision-coverage curve as a PNG, with the 0.90 target and the point the service ran at",
@@ -85,7 +87,7 @@ public static class EvalCommand
         }
 
         // Unanswerable questions (SQuAD 2.0 style) have nothing to score against.
-        var answerable = dataset.Questions.Where(q => q.Answers.Count > 0 && (fold == "all" || AnswerFolds.Of(q) == AnswerFolds.HeldOut)).ToList();
+        var answerable = dataset.Questions.Where(q => q.Answers.Count > 0 && InFold(q, fold)).ToList();
         var questions = answerable.Take(limit).ToList();
         var skipped = dataset.Questions.Count - answerable.Count;
 
@@ -114,7 +116,7 @@ public static class EvalCommand
 
         if (plot is not null)
         {
-            var caption = $"{Path.GetFileName(path)}, {questions.Count} questions{(fold == "test" ? " (held out)" : "")}";
+            var caption = $"{Path.GetFileName(path)}, {questions.Count} questions{fold switch { "test" => " (held out)", "calibration" => " (calibration fold)", _ => "" }}";
             var curve = report.PrecisionCoverage(CoveragePlot.Thresholds)
                 .Where(p => p.Shown > 0)
                 .OrderByDescending(p => p.Threshold)
@@ -129,6 +131,14 @@ public static class EvalCommand
     }
 
     /// <summary>Fails fast when nothing listens; a gateway that answers with an error only earns a warning, and the questions still run.</summary>
+    /// <summary>Whether <paramref name="question"/> belongs to the articles <c>--fold</c> names.</summary>
+    internal static bool InFold(SquadQuestion question, string fold) => fold switch
+    {
+        "test" => AnswerFolds.Of(question) == AnswerFolds.HeldOut,
+        "calibration" => AnswerFolds.Of(question) == AnswerFolds.Calibration,
+        _ => true,
+    };
+
     private static async Task CheckIndexAsync(SearchClient client, string path, TextWriter error, CancellationToken cancellationToken)
     {
         try
