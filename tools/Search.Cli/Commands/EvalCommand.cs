@@ -130,7 +130,6 @@ public static class EvalCommand
         return CliApp.ExitOk;
     }
 
-    /// <summary>Fails fast when nothing listens; a gateway that answers with an error only earns a warning, and the questions still run.</summary>
     /// <summary>Whether <paramref name="question"/> belongs to the articles <c>--fold</c> names.</summary>
     internal static bool InFold(SquadQuestion question, string fold) => fold switch
     {
@@ -139,6 +138,7 @@ public static class EvalCommand
         _ => true,
     };
 
+    /// <summary>Fails fast when nothing listens; a gateway that answers with an error only earns a warning, and the questions still run.</summary>
     private static async Task CheckIndexAsync(SearchClient client, string path, TextWriter error, CancellationToken cancellationToken)
     {
         try

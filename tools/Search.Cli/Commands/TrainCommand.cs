@@ -31,14 +31,14 @@ public static class TrainCommand
                 get ranker scores from a ranker fitted on the other fold)
           2     fits the calibration and measures the curve
           3     is held out: the figures printed for it were never trained on
-        'eval squad --fold test' asks only the held-out fold.
+        'eval squad --fold test' asks only the held-out fold ('--fold calibration' only fold 2).
 
         With the neural span reader (the shipped one unless --reader or --no-reader says otherwise), a fifth
         step fits the confidence that reads it: the reader reads the sentence of the box the feature model
-        chose, and trees on folds 0-1 learn whether its span, and the sentence whole, are right from its
-        probabilities, its agreement with the ranker's span and options, and the feature confidences;
-        calibration and curve per language (en, zh) on fold 2, so one target precision sets a threshold
-        for each. The model then belongs to that reader: the service uses it only with a reader of the same
+        chose, and trees on folds 0-2 learn whether its span, and the sentence whole, are right from its
+        probabilities, its no-answer margin, its agreement with the ranker's span and options, and the
+        feature confidences; calibration and curve per language (en, zh) on each fold's scores by trees
+        fitted on the other two, so one target precision sets a threshold for each. The model then belongs to that reader: the service uses it only with a reader of the same
         version. That reader learned folds 0-2, so it reads them surer than it reads new text; --fold-readers
         gives three readers that each never saw fold 0, 1 or 2 (search-reader-train --train-folds 1,2 / 0,2 /
         0,1), and each fold is read by its own for the trees and the calibration. The held-out fold and the
