@@ -110,4 +110,18 @@ public sealed class TrainingTests
 
         Assert.True(model.Encoder.All(p => p.requires_grad), "the encoder is left ready to fine-tune");
     }
+
+    [Fact]
+    public void ReadersOfOneDayThatDifferCarryDifferentVersions()
+    {
+        var day = new DateTime(2026, 12, 7);
+        var shared = ReaderVersion.Of(day, "Sentence", 64, 6, ["en", "zh"], 0, [0, 1, 2], 13);
+        var english = ReaderVersion.Of(day, "Sentence", 64, 6, ["en"], 1, [0, 1, 2], 13);
+        var fold = ReaderVersion.Of(day, "Sentence", 64, 6, ["en"], 1, [2, 0], 13);
+
+        Assert.Equal("minilm-span-20261207-sentence64-enzh-seed13", shared);
+        Assert.Equal("minilm-span-20261207-sentence64-en-neg1-seed13", english);
+        Assert.Equal("minilm-span-20261207-sentence64-en-neg1-folds02-seed13", fold);
+        Assert.Equal("minilm-span-20261207-sentence64-l3-en-seed13", ReaderVersion.Of(day, "Sentence", 64, 3, ["en"], 0, [0, 1, 2], 13));
+    }
 }

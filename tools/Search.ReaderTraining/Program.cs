@@ -165,8 +165,8 @@ try
     Console.Error.WriteLine($"training on {training.Count} questions of folds {string.Join(",", folds)}, held out {heldOut.Count}; {threads} threads");
     trainer.Train(training, heldOut);
 
-    var version = string.Create(CultureInfo.InvariantCulture, $"minilm-span-{DateTime.UtcNow:yyyyMMdd}-{scope.ToString().ToLowerInvariant()}{settings.MaxTokens}{(layers < ReaderModel.Layers ? $"-l{layers}" : "")}-seed{settings.Seed}");
     string[] languages = added > 0 ? ["en", "zh"] : ["en"];
+    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, Int(options, "negatives", 0), folds, settings.Seed);
     var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages, layers);
     var shipped = weights.Shippable(reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);
