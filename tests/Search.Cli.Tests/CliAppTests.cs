@@ -268,6 +268,29 @@ public sealed class CliAppTests
         Assert.StartsWith("no answer box", AskCommand.Render(new SearchResponse()), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AskSaysWhyTheBestCandidateWasNotShown()
+    {
+        var response = new SearchResponse
+        {
+            AbstainedAnswer = new AnswerBox
+            {
+                Passage = new Passage { Text = "Opening hours are 9 am to 6 pm.", Title = "Library" },
+                Text = "9 am to 6 pm",
+                AnswerStart = 18,
+                AnswerEnd = 30,
+                Kind = AnswerKind.Span,
+                Confidence = 0.8,
+                AbstainReason = "the reader finds no answer in the sentence (margin -1.20 < 0.00)",
+            },
+        };
+
+        var rendered = AskCommand.Render(response);
+
+        Assert.Contains("best candidate (not shown) (span, confidence 0.80)", rendered, StringComparison.Ordinal);
+        Assert.Contains("  not shown: the reader finds no answer in the sentence (margin -1.20 < 0.00)", rendered, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Code, string Output, string Error)> Run(string[] args)
     {
         using var output = new StringWriter();

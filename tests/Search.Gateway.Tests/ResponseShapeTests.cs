@@ -101,7 +101,7 @@ public sealed partial class ResponseShapeTests : IAsyncLifetime
                 {
                     Generated = new Rpc.GeneratedAnswer { Text = "no citation" },
                     FallbackReason = "the generated answer cites no passage",
-                    Extractive = new Rpc.AnswerResponse { Candidate = Box(), Shown = false },
+                    Extractive = new Rpc.AnswerResponse { Candidate = Box(), Shown = false, AbstainReason = "not sure" },
                 },
             },
         ];

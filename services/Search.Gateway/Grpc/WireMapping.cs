@@ -88,6 +88,7 @@ public static class WireMapping
         ModelVersion = box.ModelVersion,
         Reviewed = box.Reviewed,
         ShortAnswerBy = box.ShortAnswerBy,
+        AbstainReason = box.AbstainReason,
     };
 
     public static Rpc.AnswerBox ToWire(this AnswerBox box) => new()
@@ -103,9 +104,10 @@ public static class WireMapping
         ModelVersion = box.ModelVersion,
         Reviewed = box.Reviewed,
         ShortAnswerBy = box.ShortAnswerBy,
+        AbstainReason = box.AbstainReason,
     };
 
-    public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown, reply.ReaderSkipped);
+    public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown, reply.ReaderSkipped, reply.AbstainReason);
 
     public static GenerationOutcome ToGateway(this Rpc.AnswerStreamResult result) => new(
         result.Generated is { } generated

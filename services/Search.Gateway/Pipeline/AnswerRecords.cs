@@ -4,7 +4,7 @@ namespace Search.Gateway.Pipeline;
 /// The answer service's reply: its best candidate, if any, whether it is confident enough to show, and whether the
 /// neural reader was asked to stay out of an answer it would have read.
 /// </summary>
-public sealed record AnswerReply(AnswerBox? Candidate, bool Shown, bool ReaderSkipped = false);
+public sealed record AnswerReply(AnswerBox? Candidate, bool Shown, bool ReaderSkipped = false, string AbstainReason = "");
 
 /// <summary>A passage an answer cites: the n of "[n]" (1-based among the passages sent) and which passage that is.</summary>
 public sealed record AnswerCitation(int Index, string PassageId, string DocumentId);

@@ -286,7 +286,7 @@ public sealed class SearchPipeline(
     private static (AnswerBox? Shown, AnswerBox? Abstained) Split(AnswerReply? reply, bool includeAbstained) => reply switch
     {
         { Candidate: { } candidate, Shown: true } => (candidate, null),
-        { Candidate: { } candidate } when includeAbstained => (null, candidate),
+        { Candidate: { } candidate } when includeAbstained => (null, candidate with { AbstainReason = reply.AbstainReason }),
         _ => (null, null),
     };
 

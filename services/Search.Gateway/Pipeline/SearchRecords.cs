@@ -62,6 +62,9 @@ public sealed record AnswerBox(
     /// <summary>What chose the short answer: "neural &lt;version&gt;", "features", or "features (the neural reader failed: …)".</summary>
     public string ShortAnswerBy { get; init; } = "";
 
+    /// <summary>Why the box was not shown, as the answer service said; empty on a shown box.</summary>
+    public string AbstainReason { get; init; } = "";
+
     /// <summary>The model version of a curated answer.</summary>
     public const string ReviewedVersion = "reviewed";
 }

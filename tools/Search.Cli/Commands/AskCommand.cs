@@ -129,6 +129,10 @@ public static class AskCommand
         text.Append(c, $"  {OneLine(box.Text)}\n");
         text.Append(c, $"  {MarkAnswer(box)}\n");
         text.Append("  source: ").Append($"{box.Passage?.Title} {box.Passage?.Url}".Trim()).Append('\n');
+        if (box.AbstainReason.Length > 0)
+        {
+            text.Append(c, $"  not shown: {OneLine(box.AbstainReason)}\n");
+        }
     }
 
     private static string LanguageTag(Language language) => language switch
