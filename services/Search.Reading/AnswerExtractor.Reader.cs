@@ -102,8 +102,7 @@ public sealed partial class AnswerExtractor
         f[ReaderFeatures.Redundancy] = Redundancy(read.Text, Folded(passages, options.MaxPassages));
         f[ReaderFeatures.QuestionForm] = best.Features[AnswerFeatures.QuestionForm];
         f[ReaderFeatures.SentenceRank] = best.Features[AnswerFeatures.SentenceRank];
-        var margin = read.Score - read.NoAnswerScore;
-        f[ReaderFeatures.AnswerMargin] = (float)margin;
+        f[ReaderFeatures.AnswerMargin] = (float)(read.Score - read.NoAnswerScore);
 
         // The sentence shown whole, when it is a sentence option the feature model would show (see Judge).
         AnswerCandidate? sentence = best.Shape == AnswerShape.Sentence ? best : null;
@@ -129,7 +128,7 @@ public sealed partial class AnswerExtractor
             Shape = AnswerShape.Span,
             Type = best.Shape == AnswerShape.Span ? best.Type : ExpectedAnswer.None,
         };
-        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures) { AnswerMargin = margin };
+        return new ReaderLook(language, readSpan, spanFeatures, sentence, sentenceFeatures);
     }
 
     /// <summary>The characters two ranges share over the characters either covers (0 when they do not meet).</summary>

@@ -111,5 +111,5 @@ public sealed class ReaderConfidence
 public sealed record ReaderLook(string Language, AnswerCandidate Span, float[] SpanFeatures, AnswerCandidate? Sentence, float[]? SentenceFeatures)
 {
     /// <summary>How far the reader's best span scored above its no-answer score (<see cref="ReadAnswer.NoAnswerScore"/>).</summary>
-    public double AnswerMargin { get; init; } = double.PositiveInfinity;
+    public double AnswerMargin => SpanFeatures[ReaderFeatures.AnswerMargin];
 }

@@ -91,14 +91,15 @@ try
     var training = new List<ReaderExample>();
     var passages = new List<string>();
     var heldOutByFile = new List<(string File, List<ReaderExample> Examples)>();
+    var negatives = Int(options, "negatives", 0);
+    var negativeLanguages = options.TryGetValue("negatives-languages", out var listed) ? listed.Split(',', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null;
     foreach (var file in files)
     {
         var data = SquadReader.ReadFile(file);
         var learn = ReaderExamples.FromSquad(data, folds, scope);
         training.AddRange(options.TryGetValue("limit", out var limit) ? learn.Take(int.Parse(limit, CultureInfo.InvariantCulture)) : learn);
-        if (Int(options, "negatives", 0) is > 0 and var negatives)
+        if (negatives > 0)
         {
-            var negativeLanguages = options.TryGetValue("negatives-languages", out var listed) ? listed.Split(',', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null;
             training.AddRange(ReaderExamples.Negatives(data, folds, negatives, settings.Seed, negativeLanguages));
         }
 
@@ -166,7 +167,7 @@ try
     trainer.Train(training, heldOut);
 
     string[] languages = added > 0 ? ["en", "zh"] : ["en"];
-    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, Int(options, "negatives", 0), folds, settings.Seed);
+    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, negatives, folds, settings.Seed);
     var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages, layers);
     var shipped = weights.Shippable(reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);

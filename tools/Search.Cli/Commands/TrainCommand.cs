@@ -38,10 +38,11 @@ public static class TrainCommand
         chose, and trees on folds 0-2 learn whether its span, and the sentence whole, are right from its
         probabilities, its no-answer margin, its agreement with the ranker's span and options, and the
         feature confidences; calibration and curve per language (en, zh) on each fold's scores by trees
-        fitted on the other two, so one target precision sets a threshold for each. The model then belongs to that reader: the service uses it only with a reader of the same
-        version. That reader learned folds 0-2, so it reads them surer than it reads new text; --fold-readers
-        gives three readers that each never saw fold 0, 1 or 2 (search-reader-train --train-folds 1,2 / 0,2 /
-        0,1), and each fold is read by its own for the trees and the calibration. The held-out fold and the
+        fitted on the other two, so one target precision sets a threshold for each. The model then belongs
+        to that reader: the service uses it only with a reader of the same version. That reader learned
+        folds 0-2, so it reads them surer than it reads new text; --fold-readers gives three readers that
+        each never saw fold 0, 1 or 2 (search-reader-train --train-folds 1,2 / 0,2 / 0,1), and each fold
+        is read by its own for the trees and the calibration. The held-out fold and the
         service use the main reader.
 
         Questions marked "is_impossible" (SQuAD 2.0, as 'review export' writes blocked queries) teach the

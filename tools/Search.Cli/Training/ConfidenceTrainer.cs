@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Trainers.FastTree;
 using Search.Cli.Commands;
 using Search.Reading;
 
@@ -24,18 +23,7 @@ internal sealed class ConfidenceTrainer(MLContext ml, TextWriter output)
         AddRows(rows, rankerFold, rankerOnConfidenceFold);
         output.WriteLine($"train: confidence model on {rows.Count} options ({rows.Count(r => r.Label > 0)} right)");
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryRow { Features = r.Features, Label = r.Label > 0 }));
-        var model = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(BinaryRow.Label),
-            FeatureColumnName = nameof(BinaryRow.Features),
-            NumberOfTrees = AnswerTrainer.ConfidenceTrees,
-            NumberOfLeaves = AnswerTrainer.Leaves,
-            MinimumExampleCountPerLeaf = AnswerTrainer.MinLeafRows,
-            LearningRate = AnswerTrainer.LearningRate,
-            Seed = AnswerTrainer.Seed,
-        }).Fit(data);
-        var confidence = TreeExport.Export(model.Model.SubModel.TrainedTreeEnsemble);
-        TreeExport.Verify(confidence, model.Transform(data), rows.Select(r => r.Features).ToList(), "confidence");
+        var confidence = TreeExport.FitBinary(ml, data, rows.Select(r => r.Features).ToList(), AnswerTrainer.ConfidenceTrees, AnswerTrainer.Leaves, "confidence");
         return confidence;
     }
 

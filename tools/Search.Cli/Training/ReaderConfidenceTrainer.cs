@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
-using Microsoft.ML.Trainers.FastTree;
 using Search.Cli.Commands;
 using Search.Evaluation;
 using Search.Reading;
@@ -128,18 +127,7 @@ internal sealed class ReaderConfidenceTrainer(MLContext ml, TextWriter output, N
 
         output.WriteLine($"train: reader confidence on {rows.Count} boxes of {looked.Count} questions of {what} ({rows.Count(r => r.Label)} right)");
         var data = ml.Data.LoadFromEnumerable(rows.Select(r => new ReaderRow { Features = r.Features, Label = r.Label }));
-        var fitted = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(ReaderRow.Label),
-            FeatureColumnName = nameof(ReaderRow.Features),
-            NumberOfTrees = Trees,
-            NumberOfLeaves = Leaves,
-            MinimumExampleCountPerLeaf = AnswerTrainer.MinLeafRows,
-            LearningRate = AnswerTrainer.LearningRate,
-            Seed = AnswerTrainer.Seed,
-        }).Fit(data);
-        var trees = TreeExport.Export(fitted.Model.SubModel.TrainedTreeEnsemble);
-        TreeExport.Verify(trees, fitted.Transform(data), rows.Select(r => r.Features).ToList(), "reader confidence");
+        var trees = TreeExport.FitBinary(ml, data, rows.Select(r => r.Features).ToList(), Trees, Leaves, "reader confidence");
         return trees;
     }
 

@@ -35,6 +35,28 @@ internal static class TreeExport
         }).ToList(),
     };
 
+    /// <summary>
+    /// Boosted binary trees (ML.NET FastTree, the answer trainer's learning rate, leaf size and seed) on
+    /// <paramref name="data"/>'s <c>Features</c> and boolean <c>Label</c> columns, whose feature vectors are
+    /// <paramref name="features"/>; exported and checked against ML.NET's own scores.
+    /// </summary>
+    public static TreeEnsemble FitBinary(MLContext ml, IDataView data, IReadOnlyList<float[]> features, int trees, int leaves, string name)
+    {
+        var fitted = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            LabelColumnName = "Label",
+            FeatureColumnName = "Features",
+            NumberOfTrees = trees,
+            NumberOfLeaves = leaves,
+            MinimumExampleCountPerLeaf = AnswerTrainer.MinLeafRows,
+            LearningRate = AnswerTrainer.LearningRate,
+            Seed = AnswerTrainer.Seed,
+        }).Fit(data);
+        var exported = Export(fitted.Model.SubModel.TrainedTreeEnsemble);
+        Verify(exported, fitted.Transform(data), features, name);
+        return exported;
+    }
+
     /// <summary>The exported trees must score every training row as ML.NET does.</summary>
     public static void Verify(TreeEnsemble exported, IDataView scored, IReadOnlyList<float[]> rows, string name)
     {
