@@ -165,6 +165,40 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
         Assert.DoesNotContain("cache-fact", deleted.Ids);
     }
 
+    /// <summary>
+    /// A fact ingested after its question was asked (and its "no answer" cached) is answered at once, not when the entry
+    /// expires: the write drops the answers to questions sharing a term with it and no others. A bulk write of more
+    /// terms than the cache tracks drops them all.
+    /// </summary>
+    [Fact]
+    public async Task ADocumentWrittenAfterItsQuestionWasCachedAnswersItAtOnceAndLeavesOtherAnswersCached()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        const string question = "Who discovered the quorblemint?";
+        const string unrelated = "Where does the plimbottle grow?";
+        foreach (var asked in (string[])[question, unrelated])
+        {
+            await fixture.AskAsync(asked, ct);
+            Assert.True((await fixture.AskAsync(asked, ct)).Cached, $"'{asked}' asked again was not served from the cache");
+        }
+
+        Assert.DoesNotContain("cache-new-fact", (await fixture.AskAsync(question, ct)).Ids);
+
+        await fixture.IngestAsync("cache-new-fact", "The quorblemint was discovered by Ilse Varga in the Alps.", ct);
+        var fresh = await fixture.AskAsync(question, ct);
+
+        Assert.False(fresh.Cached);
+        Assert.Contains("cache-new-fact", fresh.Ids);
+        Assert.Contains("Ilse Varga", fresh.Answer ?? "", StringComparison.Ordinal);
+        Assert.True((await fixture.AskAsync(unrelated, ct)).Cached, "a write sharing no term with the question dropped its answer");
+
+        // More distinct terms than the gateway tracks per write (WrittenTerms.Limit, 4096).
+        var bulk = string.Join(' ', Enumerable.Range(0, 4200).Select(i => $"zq{i:x5}"));
+        await fixture.IngestAsync("cache-bulk", bulk + ".", ct);
+        Assert.False((await fixture.AskAsync(unrelated, ct)).Cached, "a write of more terms than the cache tracks left an answer cached");
+    }
+
     [Fact]
     public async Task AKilledRedisFailsNoRequestAndTheCacheComesBackWithIt()
     {

@@ -105,7 +105,7 @@ public static class DocumentsApi
         finally
         {
             // Whatever reached retrieval may have been committed, acknowledged or not: answers citing it must not outlive it.
-            await invalidation.SettleAsync(screen.ForwardedIds, deadline, acknowledged);
+            await invalidation.SettleAsync(screen.ForwardedIds, screen.ForwardedTerms, deadline, acknowledged);
         }
     }
 
@@ -127,7 +127,7 @@ public static class DocumentsApi
             var request = new Rpc.DeleteDocumentsRequest { DocumentIds = { id } };
             var deadline = deadlines.Earliest(null, options.Value.IngestTimeoutMs);
             // A delete whose reply is lost may have been applied: its answers go either way.
-            var response = await invalidation.RunAsync([id], deadline, async () =>
+            var response = await invalidation.RunAsync([id], null, deadline, async () =>
                 await retrieval.DeleteDocumentsAsync(request, deadline: deadline, cancellationToken: http.RequestAborted));
             return response.Deleted == 0
                 ? Results.Problem(detail: $"no document has the id '{id}'", statusCode: StatusCodes.Status404NotFound, title: "Not found")

@@ -20,7 +20,10 @@ public sealed record CacheLookup(SearchResponse? Hit, CacheStamp? Stamp)
 /// Whole gateway responses in Redis, dropped when a document they cite changes.
 /// <list type="bullet">
 /// <item>Entries live under <c>{prefix}a2:{generation}:{hash}</c> as <see cref="CachePayload"/> JSON; each cited
-/// document has a set <c>{prefix}d:{id}</c> of the entries that cite it, which an update or delete empties.</item>
+/// document has a set <c>{prefix}d:{id}</c> of the entries that cite it, which an update or delete empties; each analysed
+/// term of a query has a set <c>{prefix}t:{term}</c> of the entries answering queries that hold it, which a write of a
+/// document holding the term empties (<see cref="WrittenTerms"/>), so a new document is not hidden by an answer from
+/// before it.</item>
 /// <item>Every invalidation bumps <c>{prefix}epoch</c>. A response is stored only if the epoch it
 /// started under is still current, so a search that raced an update never caches the old fact.</item>
 /// <item>An invalidation that cannot reach Redis marks a pending flush: the cache is not read
@@ -152,10 +155,13 @@ public sealed class AnswerCache : IAsyncDisposable
 
     /// <summary>
     /// Stores <paramref name="response"/> unless a document changed since <paramref name="stamp"/> was read; it is
-    /// dropped when one of <paramref name="citedDocuments"/> changes or the review of <paramref name="reviewQuery"/> does.
+    /// dropped when one of <paramref name="citedDocuments"/> changes, when a document holding one of
+    /// <paramref name="queryTerms"/> (the analysed terms retrieval searched for) is written, or when the review of
+    /// <paramref name="reviewQuery"/> changes.
     /// </summary>
     /// <returns>Whether it was stored (not when a document changed, Redis is full or unreachable, or the cache is off).</returns>
-    public async Task<bool> StoreAsync(string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments, string reviewQuery)
+    public async Task<bool> StoreAsync(
+        string hash, CacheStamp stamp, SearchResponse response, IEnumerable<string> citedDocuments, IEnumerable<string> queryTerms, string reviewQuery)
     {
         if (!Enabled)
         {
@@ -166,15 +172,29 @@ public sealed class AnswerCache : IAsyncDisposable
         [
             stamp.Generation, stamp.Epoch, EntryPrefix, hash, CachePayload.Write(response), _options.TtlSeconds,
             .. citedDocuments.Distinct(StringComparer.Ordinal).Select(id => (RedisValue)DocumentKey(id)),
+            .. queryTerms.Distinct(StringComparer.Ordinal).Select(term => (RedisValue)TermKey(term)),
             QueryKey(reviewQuery),
         ];
         var stored = await TryAsync("write", db => db.ScriptEvaluateAsync(StoreScript, [_generationKey, _epochKey], arguments));
         return stored is not null && (long)stored == 1;
     }
 
-    /// <summary>Drops every cached response citing any of <paramref name="documentIds"/>. Never throws.</summary>
-    public Task InvalidateAsync(IReadOnlyCollection<string> documentIds) =>
-        InvalidateSetsAsync(documentIds.Distinct(StringComparer.Ordinal).Select(DocumentKey).ToList(), "changed documents");
+    /// <summary>
+    /// Drops every cached response citing any of <paramref name="documentIds"/> and, for an upsert, every one to a query
+    /// holding one of the <paramref name="written"/> terms; every cached response when those overflowed. Never throws.
+    /// </summary>
+    public Task InvalidateAsync(IReadOnlyCollection<string> documentIds, WrittenTerms? written = null)
+    {
+        if (written is { Overflowed: true })
+        {
+            return FlushAsync($"a write of more than {WrittenTerms.Limit} distinct terms");
+        }
+
+        var sets = documentIds.Distinct(StringComparer.Ordinal).Select(DocumentKey)
+            .Concat(written?.Terms.Select(TermKey) ?? [])
+            .ToList();
+        return InvalidateSetsAsync(sets, "changed documents");
+    }
 
     /// <summary>Drops every cached response to the queries whose review keys are <paramref name="reviewQueries"/>. Never throws.</summary>
     public Task InvalidateQueriesAsync(IReadOnlyCollection<string> reviewQueries) =>
@@ -243,9 +263,34 @@ public sealed class AnswerCache : IAsyncDisposable
 
     private string DocumentKey(string id) => _options.KeyPrefix + "d:" + id;
 
+    /// <summary>The set of entries answering queries that hold one analysed term (terms are short: no hash needed).</summary>
+    private string TermKey(string term) => _options.KeyPrefix + "t:" + term;
+
     /// <summary>The set of entries answering one review key (hashed: a query may be long and hold any character).</summary>
     private string QueryKey(string reviewQuery) =>
         _options.KeyPrefix + "q:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(reviewQuery)));
+
+    /// <summary>Orphans every cached response (the generation moves on); when Redis cannot be reached, before the cache's next use.</summary>
+    private async Task FlushAsync(string why)
+    {
+        Interlocked.Increment(ref _localEpoch);
+        if (!Enabled)
+        {
+            return;
+        }
+
+        if (await TryAsync("flush", db => db.ScriptEvaluateAsync(FlushScript, [_generationKey, _epochKey])) is null)
+        {
+            if (Interlocked.Exchange(ref _flushPending, 1) == 0)
+            {
+                _logger.LogWarning("Could not empty the answer cache after {Why}; it is flushed before its next use", why);
+            }
+
+            return;
+        }
+
+        _logger.LogDebug("Answer cache emptied after {Why}", why);
+    }
 
     private async Task<bool> FlushIfPendingAsync()
     {

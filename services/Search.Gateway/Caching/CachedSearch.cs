@@ -161,7 +161,10 @@ public sealed class CachedSearch(
             var cited = response.Results.Select(r => r.DocumentId)
                 .Concat(response.Answer?.Passage is { } p ? [p.DocumentId] : [])
                 .Concat(response.AbstainedAnswer?.Passage is { } a ? [a.DocumentId] : []);
-            var stored = await cache.StoreAsync(hash, stamp, response, cited, reviewKey);
+            // The terms retrieval searched for: a document written later holding one of them may change this answer.
+            var terms = TextTokenizer.Terms(response.Route.NormalizedQuery);
+            terms.UnionWith(TextTokenizer.Terms(query.Query));
+            var stored = await cache.StoreAsync(hash, stamp, response, cited, terms, reviewKey);
             if (shared is not null)
             {
                 shared.Stored = stored;

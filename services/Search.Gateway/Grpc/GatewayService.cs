@@ -70,7 +70,7 @@ public sealed class GatewayService(
         }
 
         var deadline = IngestDeadline(context);
-        var response = await Forward(() => invalidation.RunAsync(screen.ForwardedIds, deadline, () =>
+        var response = await Forward(() => invalidation.RunAsync(screen.ForwardedIds, screen.ForwardedTerms, deadline, () =>
             retrieval.UpsertDocumentsAsync(forwarded, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync));
         return screen.Answer(response);
     }
@@ -80,7 +80,7 @@ public sealed class GatewayService(
         var screen = new IngestScreen();
         var deadline = IngestDeadline(context);
         // Batches before a failure may have been committed: their answers go too (the ids are read at the end).
-        return await Forward(() => invalidation.RunAsync(screen.ForwardedIds, deadline, async () =>
+        return await Forward(() => invalidation.RunAsync(screen.ForwardedIds, screen.ForwardedTerms, deadline, async () =>
         {
             using var call = retrieval.UpsertDocumentStream(deadline: deadline, cancellationToken: context.CancellationToken);
             await foreach (var document in requestStream.ReadAllAsync(context.CancellationToken))
@@ -99,7 +99,7 @@ public sealed class GatewayService(
     public override async Task<Rpc.DeleteDocumentsResponse> DeleteDocuments(Rpc.DeleteDocumentsRequest request, ServerCallContext context)
     {
         var deadline = IngestDeadline(context);
-        return await Forward(() => invalidation.RunAsync(request.DocumentIds, deadline, () =>
+        return await Forward(() => invalidation.RunAsync(request.DocumentIds, null, deadline, () =>
             retrieval.DeleteDocumentsAsync(request, deadline: deadline, cancellationToken: context.CancellationToken).ResponseAsync));
     }
 

@@ -1,3 +1,4 @@
+using Search.Gateway.Caching;
 using Search.Text;
 using Rpc = Search.Contracts.V1;
 
@@ -15,6 +16,9 @@ public sealed class IngestScreen
 
     /// <summary>Ids of the documents forwarded to retrieval: what the cache must forget, whatever the outcome.</summary>
     public List<string> ForwardedIds { get; } = [];
+
+    /// <summary>The terms of the documents forwarded to retrieval: the cache forgets the answers to questions holding one.</summary>
+    public WrittenTerms ForwardedTerms { get; } = new();
 
     /// <summary>Items seen so far, refused or not.</summary>
     public int Items { get; private set; }
@@ -35,6 +39,7 @@ public sealed class IngestScreen
 
         _forwardedItems.Add(item);
         ForwardedIds.Add(document.Id);
+        ForwardedTerms.Add(document.Title, document.Text);
         return true;
     }
 
