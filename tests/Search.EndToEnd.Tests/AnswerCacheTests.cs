@@ -199,6 +199,41 @@ public sealed class AnswerCacheTests(CacheClusterFixture fixture) : IClassFixtur
         Assert.False((await fixture.AskAsync(unrelated, ct)).Cached, "a write of more terms than the cache tracks left an answer cached");
     }
 
+    /// <summary>
+    /// A term's set of entries lives as long as questions holding the term keep coming, longer than the entries in it:
+    /// each store removes members whose entry is gone, so the set keeps near its live entries instead of every
+    /// question ever asked with the term.
+    /// </summary>
+    [Fact]
+    public async Task ATermsSetOfEntriesLetsGoOfEntriesThatExpired()
+    {
+        fixture.RequireRedis();
+        var ct = TestContext.Current.CancellationToken;
+        var redis = fixture.Cluster.Redis!;
+        const string set = "search:t:quistlebark";
+        for (var i = 0; i < 40; i++)
+        {
+            await fixture.AskAsync($"How old is quistlebark tree number {i}?", ct);
+        }
+
+        Assert.Equal(40, Count(await redis.SendAsync($"AUTH {redis.Password}\r\nSCARD {set}", ct)));
+
+        // As if their time to live had passed: the entries go, their keys stay in the set.
+        const string expire = "\"for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('DEL', m) end return 0\"";
+        await redis.SendAsync($"AUTH {redis.Password}\r\nEVAL {expire} 1 {set}", ct);
+        for (var i = 40; i < 60; i++)
+        {
+            await fixture.AskAsync($"How old is quistlebark tree number {i}?", ct);
+        }
+
+        // Without pruning 60: 20 live and 40 expired. Each store removes up to three expired of the three it samples.
+        var left = Count(await redis.SendAsync($"AUTH {redis.Password}\r\nSCARD {set}", ct));
+        Assert.InRange(left, 20, 35);
+
+        static long Count(string? reply) =>
+            long.Parse(reply!.Split("\r\n").Last(l => l.StartsWith(':')).TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task AKilledRedisFailsNoRequestAndTheCacheComesBackWithIt()
     {

@@ -24,6 +24,9 @@ public sealed record CacheLookup(SearchResponse? Hit, CacheStamp? Stamp)
 /// term of a query has a set <c>{prefix}t:{term}</c> of the entries answering queries that hold it, which a write of a
 /// document holding the term empties (<see cref="WrittenTerms"/>), so a new document is not hidden by an answer from
 /// before it.</item>
+/// <item>A set lives as long as entries keep joining it (a popular document, a common term) and would keep the keys of
+/// entries long expired: each store also looks at three random members of every set it joins that holds more than 32,
+/// and removes those whose entry is gone, which holds a set near half again its live entries.</item>
 /// <item>Every invalidation bumps <c>{prefix}epoch</c>. A response is stored only if the epoch it
 /// started under is still current, so a search that raced an update never caches the old fact.</item>
 /// <item>An invalidation that cannot reach Redis marks a pending flush: the cache is not read
@@ -51,6 +54,13 @@ public sealed class AnswerCache : IAsyncDisposable
         for i = 7, #ARGV do
           redis.call('SADD', ARGV[i], key)
           redis.call('EXPIRE', ARGV[i], ARGV[6])
+          if redis.call('SCARD', ARGV[i]) > 32 then
+            for _, member in ipairs(redis.call('SRANDMEMBER', ARGV[i], 3)) do
+              if redis.call('EXISTS', member) == 0 then
+                redis.call('SREM', ARGV[i], member)
+              end
+            end
+          end
         end
         return 1
         """;
