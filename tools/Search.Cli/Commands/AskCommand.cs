@@ -10,8 +10,8 @@ namespace Search.Cli.Commands;
 public static class AskCommand
 {
     private const string Details = """
-        Prints the answer box (answer, confidence, its sentence with the answer marked [[like this]], source
-        title and url) or "no answer box", then the ranked results, the degraded stages and the time each
+        Prints the answer box (answer, confidence, its sentence with the answer marked [[like this]]: the short
+        answer when the box shows a whole sentence that holds it, as the page emphasises it; source title and url) or "no answer box", then the ranked results, the degraded stages and the time each
         stage took.
         """;
 
@@ -94,12 +94,20 @@ public static class AskCommand
         return text.ToString();
     }
 
-    /// <summary>The answer's sentence (or a window of its passage) with the answer marked [[ ]].</summary>
+    /// <summary>
+    /// The answer's sentence (or a window of its passage) with the answer marked [[ ]]: in a box that shows a sentence
+    /// whole, its short answer when the sentence holds it, as the page emphasises it; else the whole sentence.
+    /// </summary>
     public static string MarkAnswer(AnswerBox box)
     {
         var passage = box.Passage?.Text ?? "";
         var start = Math.Clamp(box.AnswerStart, 0, passage.Length);
         var end = Math.Clamp(box.AnswerEnd, start, passage.Length);
+        if (ShortAnswerAt(box, passage, start, end) is { } inside)
+        {
+            (start, end) = (inside, inside + box.ShortAnswer.Length);
+        }
+
         if (passage.Length == 0 || end == start)
         {
             return $"[[{box.Text}]]";
@@ -121,12 +129,31 @@ public static class AskCommand
         return OneLine($"{(from > 0 ? "…" : "")}{marked}{(to < passage.Length ? "…" : "")}");
     }
 
+    /// <summary>
+    /// Where the short answer of a sentence box starts in <paramref name="passage"/>, inside the sentence
+    /// [<paramref name="start"/>, <paramref name="end"/>); null for a span box, or a short answer that is empty, the whole
+    /// sentence, or not in it.
+    /// </summary>
+    private static int? ShortAnswerAt(AnswerBox box, string passage, int start, int end)
+    {
+        if (box.Kind != AnswerKind.Sentence || box.ShortAnswer.Length == 0 || box.ShortAnswer.Length >= end - start)
+        {
+            return null;
+        }
+
+        var at = passage.IndexOf(box.ShortAnswer, start, end - start, StringComparison.Ordinal);
+        return at < 0 ? null : at;
+    }
+
     private static void RenderBox(StringBuilder text, string heading, AnswerBox box)
     {
         var c = CultureInfo.InvariantCulture;
         var kind = box.Kind == AnswerKind.Span ? "span" : "sentence";
         text.Append(c, $"{heading} ({kind}, confidence {box.Confidence:F2}):\n");
-        text.Append(c, $"  {OneLine(box.Text)}\n");
+        var passage = box.Passage?.Text ?? "";
+        var start = Math.Clamp(box.AnswerStart, 0, passage.Length);
+        var shortAnswer = ShortAnswerAt(box, passage, start, Math.Clamp(box.AnswerEnd, start, passage.Length)) is null ? null : box.ShortAnswer;
+        text.Append(c, $"  {OneLine(shortAnswer ?? box.Text)}\n");
         text.Append(c, $"  {MarkAnswer(box)}\n");
         text.Append("  source: ").Append($"{box.Passage?.Title} {box.Passage?.Url}".Trim()).Append('\n');
         if (box.AbstainReason.Length > 0)
