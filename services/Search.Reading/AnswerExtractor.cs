@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Search.Reading.Neural;
 using Search.Text;
 
@@ -297,6 +298,7 @@ public sealed partial class AnswerExtractor(
         MarkNamingSentences(spans, sentences, context);
         MarkCountingSentences(spans, sentences, context, asked.HasFlag(Measure.Phone) ? null : s => SpanExtractor.HoldsPhoneNumber(s.Answer.Of(passages[s.PassageIndex].Text)));
         MarkTimedOptions(spans, sentences, context, asked);
+        MarkCountedThings(spans, sentences, context.Expected == ExpectedAnswer.Number ? CountedClassifier(question) : null, passages);
         MarkStrictMeasures(spans, sentences, asked & Measures.Strict, passages);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
@@ -361,6 +363,62 @@ public sealed partial class AnswerExtractor(
 
         static bool Timed(AnswerChoice s) => s.Type == ExpectedAnswer.Time;
     }
+
+    /// <summary>
+    /// A Chinese question counting things by their classifier ("每日賣多少杯", "一共有多少户", "在几楼") is answered only by a
+    /// figure with that classifier ("200杯", "1200户", "3楼"): a span must state one and a sentence shown whole must hold one.
+    /// Where none of the sentences read does, there is no box, rather than the price of a cup or the fee per square metre.
+    /// Any classifier of things will do ("几本书" is answered by "10册图书"). Designed on the failures of tools/probe/own-b.json
+    /// and own-c.json (docs/quality.md, "Things counted by their classifier").
+    /// </summary>
+    private static void MarkCountedThings(List<AnswerChoice> spans, List<AnswerChoice> sentences, char? classifier, IReadOnlyList<AnswerPassage> passages)
+    {
+        if (classifier is null)
+        {
+            return;
+        }
+
+        var counting = spans.Where(Counts).ToHashSet();
+        foreach (var span in spans)
+        {
+            span.Eligible &= counting.Contains(span);
+        }
+
+        foreach (var whole in sentences)
+        {
+            whole.Eligible &= counting.Any(s => InSentence(s, whole));
+        }
+
+        bool Counts(AnswerChoice span)
+        {
+            var text = passages[span.PassageIndex].Text;
+            var next = Following(text, span.Answer);
+            var stated = ChineseScript.ToSimplified(span.Answer.Of(text) + (next.Length > 0 ? next[..1] : ""));
+            return CountedFigure().IsMatch(stated);
+        }
+    }
+
+    /// <summary>The classifier a Chinese question counts by ("杯" of "每日賣多少杯"), folded to Simplified; null for none.</summary>
+    internal static char? CountedClassifier(string question)
+    {
+        // Near the end, where a count question asks it ("有几条跑道？", "一共有多少户业主？"); further back "几座山" is part of
+        // what a longer question says before it asks something else.
+        var folded = ChineseScript.ToSimplified(question).TrimEnd();
+        var match = CountedQuestion().Match(folded);
+        return match.Success && folded.Length - (match.Index + match.Length) <= 8 ? match.Groups["c"].Value[0] : null;
+    }
+
+    // Classifiers of countable things (not units of measure, money, time or people: Measures has those). "20几所" is a
+    // figure and "哪几座" asks which, not how many, hence the look-behind; only questions typed as asking a number count.
+    private const string Classifiers = "杯户件辆台张本间座所栋幢层楼条只头匹架艘块份瓶盒袋箱套双篇首册部枚颗棵株家";
+
+    [GeneratedRegex(@"(?<![0-9０-９一二两三四五六七八九十百千万哪])(?:多少|几)(?<c>[" + Classifiers + "])")]
+    private static partial Regex CountedQuestion();
+
+    // A span ending in a figure with its classifier, and at most a two-character noun, read with the character after the
+    // span: "65" + "杯", "10册图书" + "，"; not a clause that holds one and goes on ("10册图书，借期为30天").
+    [GeneratedRegex(@"[0-9０-９一二两三四五六七八九十百千万]\s*(?:多|余)?(?<c>[" + Classifiers + "])[^，。；、！？,.;!?]{0,2}[，。；、！？,.;!?]?$")]
+    private static partial Regex CountedFigure();
 
     /// <summary>Leaves a sentence eligible to be shown whole only if it holds a span option that <paramref name="answers"/> the question.</summary>
     private static void KeepSentencesHolding(List<AnswerChoice> sentences, List<AnswerChoice> spans, Func<AnswerChoice, bool> answers)

@@ -171,6 +171,51 @@ public sealed class FocusGateTests
         Assert.All(reading.Sentences.Where(s => s.Eligible), s => Assert.Contains(reading.Spans, o => o.Sentence == s.Sentence && o.Type == ExpectedAnswer.Number));
     }
 
+    [Fact]
+    public void AChineseCountOfThingsIsNotAnsweredByAPrice()
+    {
+        // A tea house's notice like tools/probe/own-b.json's: "每日賣多少杯" was shown "每杯售價65元" whole at 0.90.
+        const string text = "山嵐茶館本月推出新品桂花烏龍，每杯售價65元。門市營業時間為上午10點至晚上9點，週一公休。";
+        AnswerPassage[] passages = [new(text, 1, 10, "山嵐茶館推出桂花烏龍")];
+        const string question = "山嵐茶館桂花烏龍每日賣多少杯？";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+
+        Assert.NotEmpty(reading.Spans);
+        Assert.All(reading.Spans, s => Assert.False(s.Eligible));
+        Assert.All(reading.Sentences, s => Assert.False(s.Eligible));
+        Assert.False(_extractor.Extract(question, AnswerCues.Detect(question), passages).Shown);
+    }
+
+    [Fact]
+    public void AChineseCountOfThingsIsAnsweredByAFigureWithAnyClassifierOfThings()
+    {
+        const string text = "青石桥社区图书馆新增了自助还书机，设在东门入口处。读者每次最多可借阅10册图书，借期为30天，逾期每天收费0.5元。";
+        AnswerPassage[] passages = [new(text, 1, 10, "青石桥社区图书馆借阅规则")];
+        const string question = "在青石桥社区图书馆每次最多可以借几本书？";
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+
+        // "几本" asked, "10册" stated: any classifier of things counts; the fee and the days do not.
+        Assert.Contains(reading.Spans, s => s.Eligible && s.Answer.Of(text).StartsWith("10", StringComparison.Ordinal));
+        Assert.All(reading.Spans.Where(s => s.Eligible), s => Assert.Matches("10册(图书)?$", s.Answer.Of(text)));
+        Assert.All(reading.Sentences.Where(s => s.Eligible), s => Assert.Contains("10册", s.Sentence.Of(text), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("山嵐茶館桂花烏龍每日賣多少杯？", '杯')]
+    [InlineData("金桂苑小区一共有多少户业主？", '户')]
+    [InlineData("伊丽莎白港机场有几条跑道？", '条')]
+    [InlineData("少儿阅览室在几楼？", '楼')]
+    [InlineData("达曼的卫星城有哪几座？", null)]
+    [InlineData("律令系統分為不同的幾部法典，其一直被作為日本主要的律法直到哪一年?", null)]
+    [InlineData("在埃歐上只有幾座山的源頭看起來是火山，這些山的中心有兩種特徵，一種是?", null)]
+    [InlineData("北京20幾所高等院校在哪裡舉行遊行?", null)]
+    [InlineData("桂花烏龍多少錢？", null)]
+    [InlineData("How many cups are sold each day?", null)]
+    public void AChineseCountQuestionIsKnownByTheClassifierItEndsWith(string question, char? classifier) =>
+        Assert.Equal(classifier, AnswerExtractor.CountedClassifier(question));
+
     [Theory]
     [InlineData("松涛小区什么时候停水？", "松涛小区停水通知", "因主水管维修，松涛小区将于12月10日停止供水。请居民提前储水。")]
     [InlineData("捷運翠谷線哪幾天停駛？", "捷運翠谷線停駛公告", "因軌道更換工程，捷運翠谷線將於12月5日及12月6日全日停駛。12月7日起恢復正常營運。")]
