@@ -2,11 +2,12 @@ namespace Search.Gateway.Caching;
 
 /// <summary>
 /// Drops the cached answers citing the documents a write touches, and those to questions sharing a term with what an
-/// upsert wrote (<see cref="WrittenTerms"/>: a new fact must not wait behind an answer cached before it), whatever became of the write: after its
-/// acknowledgement, and after a failure too, since a write whose reply was lost (a timeout, a reset connection, a
-/// retrieval that crashed after committing) may have been applied all the same. Such a write may even be committed
-/// after the gateway gave up on it, and a search in between could cache the old answer again; so the documents of a
-/// write without an acknowledgement are dropped once more when its deadline has passed, plus <see cref="LateGrace"/>.
+/// upsert wrote (<see cref="WrittenTerms"/>: a new fact must not wait behind an answer cached before it), whatever became
+/// of the write: after its acknowledgement, and after a failure too, since a write whose reply was lost (a timeout, a
+/// reset connection, a retrieval that crashed after committing) may have been applied all the same. Such a write may
+/// even be committed after the gateway gave up on it, and a search in between could cache the old answer again; so the
+/// documents of a write without an acknowledgement are dropped once more when its deadline has passed, plus
+/// <see cref="LateGrace"/>.
 /// </summary>
 public sealed class WriteInvalidation(AnswerCache cache, TimeProvider time, ILogger<WriteInvalidation> logger)
 {

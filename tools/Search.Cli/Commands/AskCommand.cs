@@ -11,8 +11,8 @@ public static class AskCommand
 {
     private const string Details = """
         Prints the answer box (answer, confidence, its sentence with the answer marked [[like this]]: the short
-        answer when the box shows a whole sentence that holds it, as the page emphasises it; source title and url) or "no answer box", then the ranked results, the degraded stages and the time each
-        stage took.
+        answer when the box shows a whole sentence that holds it, as the page emphasises it; source title and
+        url) or "no answer box", then the ranked results, the degraded stages and the time each stage took.
         """;
 
     private const int SnippetColumns = 160;
@@ -103,7 +103,7 @@ public static class AskCommand
         var passage = box.Passage?.Text ?? "";
         var start = Math.Clamp(box.AnswerStart, 0, passage.Length);
         var end = Math.Clamp(box.AnswerEnd, start, passage.Length);
-        if (ShortAnswerAt(box, passage, start, end) is { } inside)
+        if (ShortAnswerAt(box) is { } inside)
         {
             (start, end) = (inside, inside + box.ShortAnswer.Length);
         }
@@ -130,12 +130,14 @@ public static class AskCommand
     }
 
     /// <summary>
-    /// Where the short answer of a sentence box starts in <paramref name="passage"/>, inside the sentence
-    /// [<paramref name="start"/>, <paramref name="end"/>); null for a span box, or a short answer that is empty, the whole
-    /// sentence, or not in it.
+    /// Where the short answer of a sentence box starts in its passage, inside the sentence; null for a span box, or a
+    /// short answer that is empty, the whole sentence, or not in it.
     /// </summary>
-    private static int? ShortAnswerAt(AnswerBox box, string passage, int start, int end)
+    private static int? ShortAnswerAt(AnswerBox box)
     {
+        var passage = box.Passage?.Text ?? "";
+        var start = Math.Clamp(box.AnswerStart, 0, passage.Length);
+        var end = Math.Clamp(box.AnswerEnd, start, passage.Length);
         if (box.Kind != AnswerKind.Sentence || box.ShortAnswer.Length == 0 || box.ShortAnswer.Length >= end - start)
         {
             return null;
@@ -150,10 +152,7 @@ public static class AskCommand
         var c = CultureInfo.InvariantCulture;
         var kind = box.Kind == AnswerKind.Span ? "span" : "sentence";
         text.Append(c, $"{heading} ({kind}, confidence {box.Confidence:F2}):\n");
-        var passage = box.Passage?.Text ?? "";
-        var start = Math.Clamp(box.AnswerStart, 0, passage.Length);
-        var shortAnswer = ShortAnswerAt(box, passage, start, Math.Clamp(box.AnswerEnd, start, passage.Length)) is null ? null : box.ShortAnswer;
-        text.Append(c, $"  {OneLine(shortAnswer ?? box.Text)}\n");
+        text.Append(c, $"  {OneLine(ShortAnswerAt(box) is null ? box.Text : box.ShortAnswer)}\n");
         text.Append(c, $"  {MarkAnswer(box)}\n");
         text.Append("  source: ").Append($"{box.Passage?.Title} {box.Passage?.Url}".Trim()).Append('\n');
         if (box.AbstainReason.Length > 0)
