@@ -123,5 +123,6 @@ public sealed class TrainingTests
         Assert.Equal("minilm-span-20261207-sentence64-en-neg1-seed13", english);
         Assert.Equal("minilm-span-20261207-sentence64-en-neg1-folds02-seed13", fold);
         Assert.Equal("minilm-span-20261207-sentence64-l3-en-seed13", ReaderVersion.Of(day, "Sentence", 64, 3, ["en"], 0, [0, 1, 2], 13));
+        Assert.Equal("minilm-span-20261207-sentence64-en-neg1-e4-seed13", ReaderVersion.Of(day, "Sentence", 64, 6, ["en"], 1, [0, 1, 2], 13, epochs: 4));
     }
 }

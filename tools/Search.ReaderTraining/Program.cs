@@ -167,7 +167,7 @@ try
     trainer.Train(training, heldOut);
 
     string[] languages = added > 0 ? ["en", "zh"] : ["en"];
-    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, negatives, folds, settings.Seed);
+    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, negatives, folds, settings.Seed, settings.Epochs);
     var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages, layers);
     var shipped = weights.Shippable(reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);
