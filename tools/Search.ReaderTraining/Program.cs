@@ -69,7 +69,7 @@ try
         MaxTokens = Int(options, "max-tokens", 64),
         BatchSize = Int(options, "batch", 16),
         LearningRate = double.Parse(options.GetValueOrDefault("lr", "1e-4"), CultureInfo.InvariantCulture),
-        Epochs = Int(options, "epochs", 2),
+        Epochs = Int(options, "epochs", TrainingSettings.DefaultEpochs),
         Seed = Int(options, "seed", 13),
         TimeLimit = options.TryGetValue("minutes", out var minutes) ? TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)) : null,
         EvaluateEvery = Int(options, "eval-every", 0),

@@ -17,7 +17,9 @@ public sealed record TrainingSettings
     public double LearningRate { get; init; } = 1e-4;
     public double WarmUp { get; init; } = 0.1;
     public double WeightDecay { get; init; } = 0.01;
-    public int Epochs { get; init; } = 2;
+    public const int DefaultEpochs = 2;
+
+    public int Epochs { get; init; } = DefaultEpochs;
     public int Seed { get; init; } = 13;
 
     /// <summary>Stop early after this long (the schedule still runs as if for every epoch).</summary>

@@ -289,7 +289,7 @@ public sealed class AnswerCache : IAsyncDisposable
             return;
         }
 
-        if (await TryAsync("flush", db => db.ScriptEvaluateAsync(FlushScript, [_generationKey, _epochKey])) is null)
+        if (await RunFlushAsync() is null)
         {
             if (Interlocked.Exchange(ref _flushPending, 1) == 0)
             {
@@ -302,6 +302,10 @@ public sealed class AnswerCache : IAsyncDisposable
         _logger.LogDebug("Answer cache emptied after {Why}", why);
     }
 
+    /// <summary>Moves the generation (and the epoch) on in Redis; null when Redis failed.</summary>
+    private Task<RedisResult?> RunFlushAsync() =>
+        TryAsync("flush", db => db.ScriptEvaluateAsync(FlushScript, [_generationKey, _epochKey]));
+
     private async Task<bool> FlushIfPendingAsync()
     {
         if (Volatile.Read(ref _flushPending) == 0)
@@ -309,7 +313,7 @@ public sealed class AnswerCache : IAsyncDisposable
             return true;
         }
 
-        if (await TryAsync("flush", db => db.ScriptEvaluateAsync(FlushScript, [_generationKey, _epochKey])) is null)
+        if (await RunFlushAsync() is null)
         {
             return false;
         }
