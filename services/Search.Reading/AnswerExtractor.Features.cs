@@ -21,6 +21,17 @@ public sealed partial class AnswerExtractor
         f[AnswerFeatures.Chinese] = context.Chinese ? 1 : 0;
         f[AnswerFeatures.QuestionTerms] = context.Terms.Count;
         f[AnswerFeatures.PassageGap] = (float)context.PassageGap;
+        if (unit.Similarity is { } similarity)
+        {
+            f[AnswerFeatures.Similarity] = (float)similarity;
+            f[AnswerFeatures.SimilarityRank] = context.Similarities.Count(s => s > similarity);
+            f[AnswerFeatures.SimilarityGap] = (float)(similarity - context.Similarities[0]);
+        }
+        else
+        {
+            f[AnswerFeatures.Similarity] = f[AnswerFeatures.SimilarityRank] = f[AnswerFeatures.SimilarityGap] = AnswerFeatures.NoSimilarity;
+        }
+
         return f;
     }
 

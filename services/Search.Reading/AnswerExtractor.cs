@@ -266,11 +266,12 @@ public sealed partial class AnswerExtractor(
             // The second passage's BM25 score over the first's: near 1 when retrieval could not tell them apart.
             // BM25, not the rerank score: that one is a probability close to 1 for every good passage, so its
             // ratios say little and shift with the corpus.
-            passages.Count > 1 && passages[0].RetrievalScore > 0 ? passages[1].RetrievalScore / passages[0].RetrievalScore : 0);
+            passages.Count > 1 && passages[0].RetrievalScore > 0 ? passages[1].RetrievalScore / passages[0].RetrievalScore : 0,
+            units.Where(u => u.Similarity is not null).Select(u => u.Similarity!.Value).OrderDescending().ToArray());
         var spans = new List<AnswerChoice>();
         var sentences = new List<AnswerChoice>();
         var topScore = related[0].Score;
-        for (var rank = 0; rank < related.Count && rank < options.SpanSentences; rank++)
+        foreach (var rank in SentencesToRead(related, model.ReadsSimilarity ? options.SimilarSentences : 0))
         {
             var unit = related[rank];
             var text = passages[unit.Passage].Text;
@@ -487,6 +488,30 @@ public sealed partial class AnswerExtractor(
     /// options can be shown (<see cref="Probability"/>), and among similar notices ("… is hiring: data analyst") the
     /// sentences naming each one's subject would otherwise fill every place read and push out the one holding the answer.
     /// </summary>
+    /// <summary>
+    /// The ranks (in <paramref name="related"/>, best by words first) of the sentences searched for spans: the best
+    /// <see cref="ReaderOptions.SpanSentences"/> by words, then up to <paramref name="similar"/> more, the closest to the
+    /// question by meaning among the rest. A question put in other words than its answer's sentence shares few words
+    /// with it (docs/quality.md, "Sentences read for their meaning").
+    /// </summary>
+    private IEnumerable<int> SentencesToRead(List<SentenceUnit> related, int similar)
+    {
+        var byWords = Math.Min(related.Count, options.SpanSentences);
+        for (var rank = 0; rank < byWords; rank++)
+        {
+            yield return rank;
+        }
+
+        var byMeaning = Enumerable.Range(byWords, related.Count - byWords)
+            .Where(rank => related[rank].Similarity is not null)
+            .OrderByDescending(rank => related[rank].Similarity)
+            .Take(similar);
+        foreach (var rank in byMeaning)
+        {
+            yield return rank;
+        }
+    }
+
     private static int ReadingOrder(SentenceUnit a, SentenceUnit b)
     {
         var focus = (b.FocusOverlap > 0).CompareTo(a.FocusOverlap > 0);
@@ -508,5 +533,6 @@ public sealed partial class AnswerExtractor(
         double TopRetrievalScore,
         string? AskedUnit,
         string[] FoldedPassages,
-        double PassageGap);
+        double PassageGap,
+        double[] Similarities);
 }

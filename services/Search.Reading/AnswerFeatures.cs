@@ -38,7 +38,19 @@ public static partial class AnswerFeatures
     public const int RankerMargin = 26;
     public const int Redundancy = 27;
     public const int PassageGap = 28;
-    public const int Count = 29;
+    public const int Similarity = 29;
+    public const int SimilarityRank = 30;
+    public const int SimilarityGap = 31;
+    public const int Count = 32;
+
+    /// <summary>
+    /// The features a model trained before sentence similarities (29) reads: a model names the features it was
+    /// trained on, and a model without the similarity features neither reads them nor has the extra sentences read.
+    /// </summary>
+    public const int CountWithoutSimilarity = 29;
+
+    /// <summary>The similarity features' value for a sentence without a vector (Chinese text, or retrieval without embeddings).</summary>
+    public const float NoSimilarity = -1;
 
     /// <summary>Distance given when no question word sits on that side of the span.</summary>
     public const int FarAway = 30;
@@ -49,7 +61,7 @@ public static partial class AnswerFeatures
         "sentence_margin", "passage_rank", "retrieval_score", "expected_type", "question_form",
         "chinese", "is_sentence", "typed", "prior", "tokens", "chars", "left_distance", "right_distance", "repeat",
         "position", "capitalized", "has_digit", "bracketed", "question_terms", "rivals", "ranker_score", "ranker_margin",
-        "redundancy", "passage_gap",
+        "redundancy", "passage_gap", "sentence_similarity", "similarity_rank", "similarity_gap",
     ];
 
     /// <summary>

@@ -200,6 +200,13 @@ public sealed class AnswerModel
     };
 
     public IReadOnlyList<string> FeatureNames { get; init; } = [];
+
+    /// <summary>
+    /// Whether the model was trained on the sentence similarity features: only then are the sentences closest to the
+    /// question by meaning read besides the best by words (a model trained before them reads as it was trained to).
+    /// </summary>
+    [JsonIgnore]
+    public bool ReadsSimilarity => FeatureNames.Count > AnswerFeatures.CountWithoutSimilarity;
     public TreeEnsemble Ranker { get; init; } = new();
     public TreeEnsemble Confidence { get; init; } = new();
     public IsotonicCalibration Calibration { get; init; } = new();
@@ -268,7 +275,7 @@ public sealed class AnswerModel
 
     private void Check(string path)
     {
-        if (!FeatureNames.SequenceEqual(AnswerFeatures.Names))
+        if (!FeatureNames.SequenceEqual(AnswerFeatures.Names) && !FeatureNames.SequenceEqual(AnswerFeatures.Names.Take(AnswerFeatures.CountWithoutSimilarity)))
         {
             throw new InvalidDataException(
                 $"the answer model '{path}' was trained on features [{string.Join(", ", FeatureNames)}] but this service computes [{string.Join(", ", AnswerFeatures.Names)}]; retrain it with 'search-cli train answer'");

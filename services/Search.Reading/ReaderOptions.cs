@@ -93,6 +93,13 @@ public sealed class ReaderOptions
     [Range(1, 10)]
     public int SpanSentences { get; set; } = 3;
 
+    /// <summary>
+    /// How many sentences beyond <see cref="SpanSentences"/> are also searched for answer spans because they are the
+    /// closest to the question by meaning (retrieval's sentence vectors; English), when the model was trained on them.
+    /// </summary>
+    [Range(0, 10)]
+    public int SimilarSentences { get; set; } = 2;
+
     /// <summary>Weight of question-term overlap weighted by rarity among the candidate sentences.</summary>
     [Range(0.0, 100.0)]
     public double OverlapWeight { get; set; } = 1.0;

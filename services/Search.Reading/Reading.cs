@@ -6,9 +6,13 @@ namespace Search.Reading;
 /// A passage to read; passages come best first. <paramref name="Score"/> is its rerank score (kept with
 /// the passage, not read: a fused rerank score is close to 1 for every good passage) and
 /// <paramref name="RetrievalScore"/> its BM25 score (0 when unknown), read as ratios to the top passage's.
-/// <paramref name="Title"/> is its document's title (empty when unknown).
+/// <paramref name="Title"/> is its document's title (empty when unknown). <paramref name="Sentences"/> are its sentences'
+/// similarities to the query, from retrieval's sentence vectors (English only; null when unknown).
 /// </summary>
-public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0, string Title = "");
+public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0, string Title = "", IReadOnlyList<ScoredSentence>? Sentences = null);
+
+/// <summary>A sentence of a passage (its range in the passage's text) and the cosine similarity of its vector to the query's.</summary>
+public readonly record struct ScoredSentence(TextRange Range, double Similarity);
 
 /// <summary>What chose an answer's short span: the answer box's <c>short_answer_by</c>.</summary>
 public static class ShortAnswerBy

@@ -26,6 +26,9 @@ internal sealed class SentenceUnit(int passage, TextRange range, List<Token> tok
     public double FocusOverlap { get; set; }
     public IReadOnlyList<SpanCandidate> Spans { get; set; } = [];
     public double Score { get; set; }
+
+    /// <summary>The cosine similarity of the sentence holding this unit to the query (retrieval's vectors); null when unknown.</summary>
+    public double? Similarity { get; set; }
 }
 
 /// <summary>Cuts passages into sentences (long ones into clauses) and analyses them with the index's analyzer.</summary>
@@ -65,12 +68,31 @@ internal static class SentenceReader
                         }
                     }
 
-                    units.Add(new SentenceUnit(p, piece, inside, piece == trimmed));
+                    units.Add(new SentenceUnit(p, piece, inside, piece == trimmed) { Similarity = SimilarityAt(passages[p].Sentences, piece.Start) });
                 }
             }
         }
 
         return units;
+    }
+
+    /// <summary>The similarity of the sentence of <paramref name="sentences"/> that holds <paramref name="start"/>; null when none does.</summary>
+    private static double? SimilarityAt(IReadOnlyList<ScoredSentence>? sentences, int start)
+    {
+        if (sentences is null)
+        {
+            return null;
+        }
+
+        foreach (var sentence in sentences)
+        {
+            if (sentence.Range.Start <= start && start < sentence.Range.End)
+            {
+                return sentence.Similarity;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A sentence longer than <paramref name="max"/> split at clause marks, else at spaces, else hard.</summary>

@@ -118,6 +118,36 @@ public sealed class AnswerExtractorTests
     }
 
     [Fact]
+    public void TheSentenceClosestByMeaningIsReadBesidesTheBestByWords()
+    {
+        const string text = "The Harbour Museum shop sells maps of the harbour. The Harbour Museum café serves lunch by the harbour. " +
+            "Harbour Museum members get free tours of the harbour. Walks round the Harbour Museum leave from the harbour gate. " +
+            "The museum's doors first welcomed visitors in 1901.";
+        const string question = "When did the Harbour Museum open?";
+        var sentences = SentenceSplitter.Split(text);
+        var answering = sentences[^1];
+        // The last sentence shares one word with the question, the others three: by words it is fifth.
+        var scored = sentences.Select(r => new ScoredSentence(r, r == answering ? 0.8 : 0.3)).ToList();
+        var withNames = new AnswerExtractor(new ReaderOptions(), new AnswerModel { FeatureNames = AnswerFeatures.Names });
+        var older = new AnswerExtractor(new ReaderOptions(), new AnswerModel { FeatureNames = AnswerFeatures.Names.Take(AnswerFeatures.CountWithoutSimilarity).ToList() });
+
+        var byWordsOnly = withNames.Read(question, ExpectedAnswer.Time, [new AnswerPassage(text)]);
+        var byMeaning = withNames.Read(question, ExpectedAnswer.Time, [new AnswerPassage(text, Sentences: scored)]);
+        var olderModel = older.Read(question, ExpectedAnswer.Time, [new AnswerPassage(text, Sentences: scored)]);
+
+        Assert.DoesNotContain(byWordsOnly.Spans, o => o.Sentence == answering);
+        Assert.DoesNotContain(olderModel.Spans, o => o.Sentence == answering);
+        var year = Assert.Single(byMeaning.Spans, o => o.Answer.Of(text) == "1901");
+        Assert.Equal(0.8f, year.Features[AnswerFeatures.Similarity]);
+        Assert.Equal(0, year.Features[AnswerFeatures.SimilarityRank]);
+        Assert.Equal(0, year.Features[AnswerFeatures.SimilarityGap]);
+        Assert.All(byWordsOnly.Spans, o => Assert.Equal(AnswerFeatures.NoSimilarity, o.Features[AnswerFeatures.Similarity]));
+        var other = byMeaning.Sentences.First(o => o.Sentence != answering);
+        Assert.Equal(1, other.Features[AnswerFeatures.SimilarityRank]);
+        Assert.Equal(-0.5f, other.Features[AnswerFeatures.SimilarityGap], 0.0001f);
+    }
+
+    [Fact]
     public void AbstainsBelowTheThresholdButStillReturnsTheCandidate()
     {
         var strict = new AnswerExtractor(new ReaderOptions { TargetPrecision = 0.999 }, new AnswerModel

@@ -118,6 +118,31 @@ public sealed class AnswerServiceTests : IClassFixture<AnswerServiceTests.SpanFi
         }
     }
 
+    [Fact]
+    public async Task SentenceSimilaritiesThatAreNotCosinesOrRangesOutsideThePassageAreIgnored()
+    {
+        const string question = "Who patented the telephone?";
+        const string text = "The telephone changed communication. The telephone was patented by Alexander Graham Bell in 1876.";
+        var plain = await _client.AnswerAsync(Request(question, Rpc.AnswerType.Person, text), Deadline());
+
+        var hostile = Request(question, Rpc.AnswerType.Person, text);
+        var sentences = hostile.Passages[0].Sentences;
+        sentences.Add(new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = 0, End = 36 }, Similarity = double.NaN });
+        sentences.Add(new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = 37, End = text.Length }, Similarity = 7.5 });
+        sentences.Add(new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = 90, End = -4 }, Similarity = 0.9 });
+        sentences.Add(new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = -50, End = 1_000_000 }, Similarity = -0.2 });
+        sentences.Add(new Rpc.SentenceSimilarity { Similarity = 0.5 });
+        for (var i = 0; i < 5_000; i++)
+        {
+            sentences.Add(new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = i, End = i + 1 }, Similarity = double.PositiveInfinity });
+        }
+
+        var response = await _client.AnswerAsync(hostile, Deadline());
+
+        Assert.Equal(plain.Candidate?.Text, response.Candidate?.Text);
+        Assert.Equal(plain.Shown, response.Shown);
+    }
+
     private static CallOptions Deadline() => new(deadline: DateTime.UtcNow.AddSeconds(30));
 
     private static Rpc.AnswerRequest Request(string question, Rpc.AnswerType type, params string[] passages)

@@ -47,6 +47,11 @@ public sealed class WireMappingTests
             RetrievalScore = 7.25,
             Highlight = new Rpc.Highlight { Text = "沸点", Spans = { new Rpc.TextSpan { Start = 0, End = 2 } } },
             Similarity = -0.125,
+            Sentences =
+            {
+                new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = 0, End = 7 }, Similarity = 0.625 },
+                new Rpc.SentenceSimilarity { Range = new Rpc.TextSpan { Start = 7, End = 12 }, Similarity = -0.25 },
+            },
         };
         var bare = new Rpc.ScoredPassage { Passage = Passage, Score = 2, RetrievalScore = 2 };
 
@@ -55,6 +60,7 @@ public sealed class WireMappingTests
         Assert.Equal(fullWithoutHighlight, full.ToGateway().ToWire());
         Assert.Equal(bare, bare.ToGateway().ToWire());
         Assert.Null(bare.ToGateway().Similarity);
+        Assert.Null(bare.ToGateway().Sentences);
         Assert.Equal(0.0, new Rpc.ScoredPassage { Passage = Passage, Similarity = 0 }.ToGateway().Similarity);
     }
 

@@ -49,12 +49,26 @@ public static class WireMapping
         var passage = p.Passage?.ToGateway() ?? Passage.Empty;
         // Retrieval sends only the spans, which then mark the passage's own text.
         var highlight = p.Highlight is { } h ? new Highlight(h.Text.Length > 0 ? h.Text : passage.Text, h.Spans.Select(ToGateway).ToList()) : null;
-        return new RankedPassage(passage, p.Score, p.RetrievalScore, highlight, p.HasSimilarity ? p.Similarity : null);
+        var sentences = p.Sentences.Count == 0 ? null : p.Sentences.Select(ToGateway).ToList();
+        return new RankedPassage(passage, p.Score, p.RetrievalScore, highlight, p.HasSimilarity ? p.Similarity : null, sentences);
     }
+
+    public static SentenceSimilarity ToGateway(this Rpc.SentenceSimilarity s) =>
+        new(new TextRange(s.Range?.Start ?? 0, s.Range?.End ?? 0), s.Similarity);
+
+    public static Rpc.SentenceSimilarity ToWire(this SentenceSimilarity s) =>
+        new() { Range = new Rpc.TextSpan { Start = s.Range.Start, End = s.Range.End }, Similarity = s.Similarity };
 
     /// <summary>A passage as the answer stage reads it: everything but the highlight, which it does not use.</summary>
     public static Rpc.ScoredPassage ToWire(this RankedPassage p) => WithSimilarity(
-        new Rpc.ScoredPassage { Passage = p.Passage.ToWire(), Score = p.Score, RetrievalScore = p.RetrievalScore }, p.Similarity);
+        new Rpc.ScoredPassage
+        {
+            Passage = p.Passage.ToWire(),
+            Score = p.Score,
+            RetrievalScore = p.RetrievalScore,
+            Sentences = { p.Sentences?.Select(ToWire) ?? [] },
+        },
+        p.Similarity);
 
     /// <summary>A candidate as rerank reads it: text, title, ordinal, scores and similarity; no ids, url or highlight.</summary>
     public static Rpc.ScoredPassage ToRerankCandidate(this RankedPassage p) => WithSimilarity(
@@ -143,6 +157,7 @@ public static class WireMapping
         Highlight = r.Highlight?.ToWire(),
         Score = r.Score,
         RetrievalScore = r.RetrievalScore,
+        Sentences = { r.Sentences?.Select(ToWire) ?? [] },
     };
 
     public static Rpc.StreamedAnswer ToWire(this StreamedAnswer answer) => new()

@@ -138,7 +138,7 @@ public sealed class SearchPipeline(
             ranked = await RerankAsync(route, candidates, log, deadline, ct);
         }
 
-        return new Prepared(query.Query ?? "", route, ranked, k, log, query.Review);
+        return new Prepared(query.Query ?? "", route, ranked, k, log, query.Review, query.IncludeAbstained);
     }
 
     /// <summary>The extractive answer; with <paramref name="skipReader"/> (under pressure, which the caller names in degraded) without the neural span reader.</summary>
@@ -355,7 +355,9 @@ public sealed class SearchPipeline(
     }
 
     /// <summary>A routed, retrieved and reranked query, before its answer.</summary>
-    private sealed record Prepared(string Query, QueryRoute Route, IReadOnlyList<RankedPassage> Ranked, int K, StageLog Log, QueryReview Review)
+    /// <param name="WithSentences">whether results carry their sentences' similarities: only for a caller that also asks for the
+    /// abstained answer (evaluation and training read what the answer stage read)</param>
+    private sealed record Prepared(string Query, QueryRoute Route, IReadOnlyList<RankedPassage> Ranked, int K, StageLog Log, QueryReview Review, bool WithSentences)
     {
         public bool Answering => Route.ShouldAnswer && Ranked.Any(p => Review.MayAnswerFrom(p.Passage));
 
@@ -366,7 +368,8 @@ public sealed class SearchPipeline(
             Query, Route, Answer: null, Ranked.Take(K).Select(ToResult).ToList(), Log.Degraded.ToList(), Log.Timings.ToList(),
             AbstainedAnswer: null, elapsed.TotalMilliseconds, Cached: false);
 
-        private static SearchResult ToResult(RankedPassage p) => new(
-            p.Passage.DocumentId, p.Passage.PassageId, p.Passage.Title, p.Passage.Url, p.Passage.Text, p.Highlight, p.Score, p.RetrievalScore);
+        private SearchResult ToResult(RankedPassage p) => new(
+            p.Passage.DocumentId, p.Passage.PassageId, p.Passage.Title, p.Passage.Url, p.Passage.Text, p.Highlight, p.Score, p.RetrievalScore,
+            WithSentences ? p.Sentences : null);
     }
 }

@@ -39,7 +39,11 @@ public sealed record Highlight(string Text, IReadOnlyList<TextRange> Spans);
 /// A passage with its scores as it moves from retrieval to rerank to answer. Everything a stage returned is
 /// kept, so the next stage is sent exactly what the last one gave.
 /// </summary>
-public sealed record RankedPassage(Passage Passage, double Score, double RetrievalScore, Highlight? Highlight, double? Similarity);
+public sealed record RankedPassage(
+    Passage Passage, double Score, double RetrievalScore, Highlight? Highlight, double? Similarity, IReadOnlyList<SentenceSimilarity>? Sentences = null);
+
+/// <summary>A sentence of a passage (a range of its text) and its similarity to the query, from retrieval's sentence vectors.</summary>
+public sealed record SentenceSimilarity(TextRange Range, double Similarity);
 
 /// <summary>How an answer was taken from its passage.</summary>
 public enum AnswerKind
@@ -71,7 +75,8 @@ public sealed record AnswerBox(
 
 /// <summary>One ranked result.</summary>
 public sealed record SearchResult(
-    string DocumentId, string PassageId, string Title, string Url, string Text, Highlight? Highlight, double Score, double RetrievalScore);
+    string DocumentId, string PassageId, string Title, string Url, string Text, Highlight? Highlight, double Score, double RetrievalScore,
+    IReadOnlyList<SentenceSimilarity>? Sentences = null);
 
 /// <summary>Time one stage took as the gateway saw it; <see cref="Status"/> is one of <see cref="StageStatus"/>.</summary>
 public sealed record StageTiming(string Stage, double Ms, string Status);

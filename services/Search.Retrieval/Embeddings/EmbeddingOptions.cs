@@ -23,6 +23,14 @@ public sealed class EmbeddingOptions
     public int Threads { get; set; }
 
     /// <summary>
+    /// Also embed each sentence of an English passage, stored with the passage, so that a search gives the answer service
+    /// every sentence's similarity to the query as well as the passage's (docs/quality.md, "Sentences read for their
+    /// meaning"). Off: the shipped answer model does not read them (measured, not shipped), and they cost about as much
+    /// work again as the passage's own vector. An index embedded without them gets them from the backlog once this is on.
+    /// </summary>
+    public bool Sentences { get; set; }
+
+    /// <summary>
     /// Threads one query's model call may use. One by default: a question is a dozen word pieces, and handing each of the
     /// model's few hundred small operations to a second thread costs more than it saves. Measured on NQ-open questions with
     /// eight-bit weights on the two-core EPYC, one query at a time: 1.1-1.6 ms of CPU per query on one thread against

@@ -21,11 +21,13 @@ public sealed class PassageEmbedder : IDisposable
     private readonly Lazy<MiniLmEncoder>? _queries;
     private readonly int _batchSize;
     private readonly int _passageCalls;
+    private readonly bool _sentences;
 
     public PassageEmbedder(EmbeddingOptions options)
     {
         _batchSize = options.BatchSize;
         _passageCalls = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        _sentences = options.Sentences;
         if (!options.Enabled)
         {
             return;
@@ -43,6 +45,9 @@ public sealed class PassageEmbedder : IDisposable
 
     /// <summary>Whether text of <paramref name="language"/> is embedded at all.</summary>
     public bool Embeds(TextLanguage language) => IsEnabled && language == TextLanguage.English;
+
+    /// <summary>Whether the passages it embeds get sentence vectors too (<see cref="EmbeddingOptions.Sentences"/>).</summary>
+    public bool EmbedsSentences => IsEnabled && _sentences;
 
     /// <summary>
     /// The vector of each passage, in order; null for passages the model cannot embed (not English) or
@@ -73,6 +78,43 @@ public sealed class PassageEmbedder : IDisposable
             }
         });
         return vectors;
+    }
+
+    /// <summary>
+    /// The sentence vectors of each passage (its text cut as <see cref="SentenceSplitter"/> cuts it, without the title), in
+    /// order; null for passages the model does not embed, or when sentence vectors are off
+    /// (<see cref="EmbeddingOptions.Sentences"/>). The sentences of all passages are encoded together, sorted by length.
+    /// </summary>
+    public SentenceVectors?[] EmbedSentences(IReadOnlyList<Passage> passages, CancellationToken cancellationToken = default)
+    {
+        var result = new SentenceVectors?[passages.Count];
+        if (!EmbedsSentences)
+        {
+            return result;
+        }
+
+        var ranges = passages.Select(p => Embeds(p.Language) ? SentenceSplitter.Split(p.Text) : []).ToArray();
+        var sentences = Enumerable.Range(0, passages.Count)
+            .SelectMany(p => ranges[p].Select((range, s) => (Passage: p, Sentence: s, Text: range.Of(passages[p].Text))))
+            .ToArray();
+        var vectors = ranges.Select(r => new float[r.Count][]).ToArray();
+        var batches = Enumerable.Range(0, sentences.Length).OrderBy(i => sentences[i].Text.Length).Chunk(_batchSize).ToArray();
+        var encoder = _passages!.Value;
+        OnThreads(_passageCalls, batches.Length, b =>
+        {
+            var batch = batches[b];
+            var encoded = encoder.Encode(batch.Select(i => sentences[i].Text).ToArray(), cancellationToken);
+            for (var j = 0; j < batch.Length; j++)
+            {
+                vectors[sentences[batch[j]].Passage][sentences[batch[j]].Sentence] = encoded[j];
+            }
+        });
+        for (var p = 0; p < passages.Count; p++)
+        {
+            result[p] = Embeds(passages[p].Language) ? SentenceVectors.Quantize(ranges[p], vectors[p]) : null;
+        }
+
+        return result;
     }
 
     /// <summary>The vector of a query, or null when it is not English (detected when not given) or embedding is off.</summary>

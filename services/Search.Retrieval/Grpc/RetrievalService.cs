@@ -130,6 +130,12 @@ public sealed class RetrievalService(IPassageStore store, IOptions<RetrievalOpti
                 scored.Similarity = similarity;
             }
 
+            scored.Sentences.AddRange(hit.Sentences?.Select(s => new Rpc.SentenceSimilarity
+            {
+                Range = new Rpc.TextSpan { Start = s.Range.Start, End = s.Range.End },
+                Similarity = s.Similarity,
+            }) ?? []);
+
             response.Passages.Add(scored);
         }
 

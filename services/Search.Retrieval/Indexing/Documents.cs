@@ -1,3 +1,4 @@
+using Search.Retrieval.Embeddings;
 using Search.Text;
 
 namespace Search.Retrieval.Indexing;
@@ -8,7 +9,8 @@ public sealed record IngestDocument(string Id, string Text, string Title = "", s
 /// <summary>
 /// One sentence-aware window of a document, as the index stores it. <see cref="Embedding"/> is its
 /// sentence vector (English passages with embeddings on), null otherwise. <see cref="VectorPending"/>: an
-/// English passage stored before its vector, which the index's vector backfill will add.
+/// English passage stored before its vector, which the index's vector backfill will add. <see cref="Sentences"/> are the
+/// vectors of its sentences, added with <see cref="Embedding"/> when sentence vectors are on.
 /// </summary>
 public sealed record Passage(
     string PassageId,
@@ -22,7 +24,8 @@ public sealed record Passage(
     int EndOffset,
     long UpdatedAtUnixMs,
     float[]? Embedding = null,
-    bool VectorPending = false)
+    bool VectorPending = false,
+    SentenceVectors? Sentences = null)
 {
     public static string IdOf(string documentId, int ordinal) => $"{documentId}#{ordinal}";
 }

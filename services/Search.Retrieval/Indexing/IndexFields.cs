@@ -23,6 +23,13 @@ public static class IndexFields
     public const string UpdatedAt = "updated_at";
     /// <summary>The passage's sentence vector: <see cref="Embeddings.PassageEmbedder.Dimensions"/> little-endian floats, stored only.</summary>
     public const string Embedding = "embedding";
+    /// <summary>The passage's sentence vectors (<see cref="SentenceVectors.ToBytes"/>), stored only.</summary>
+    public const string Sentences = "sentence_vectors";
+    /// <summary>
+    /// Set on a passage stored with its sentence vectors, so that the vector backfill can find the English passages
+    /// embedded before sentence vectors existed (or while they were off) and give them theirs.
+    /// </summary>
+    public const string HasSentences = "has_sentences";
     /// <summary>
     /// Set on an English passage stored before its vector exists: the durable backlog of the vector backfill,
     /// which finds passages by it and clears it when it writes the vector. Stored too, so a hit can say its
@@ -50,7 +57,7 @@ public static class IndexFields
     public static FrozenSet<string> Ranking { get; } = new[] { DocumentId, PassageId, Ordinal, Language, VectorPending }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary><see cref="Ranking"/> and the passage's vector, for a ranking that asks for similarities.</summary>
-    public static FrozenSet<string> RankingWithVector { get; } = Ranking.Append(Embedding).ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> RankingWithVector { get; } = Ranking.Append(Embedding).Append(Sentences).ToFrozenSet(StringComparer.Ordinal);
 
     public static string? GroupOf(TextLanguage language) => language switch
     {
@@ -77,6 +84,11 @@ public static class IndexFields
         if (passage.Embedding is { } embedding)
         {
             document.Add(new StoredField(Embedding, EmbeddingCodec.ToBytes(embedding)));
+            if (passage.Sentences is { } sentences)
+            {
+                document.Add(new StoredField(Sentences, sentences.ToBytes()));
+                document.Add(new StringField(HasSentences, Yes, Field.Store.NO));
+            }
         }
 
         else if (passage.VectorPending)
@@ -119,6 +131,9 @@ public static class IndexFields
             EndOffset: document.GetField(End)?.GetInt32Value() ?? 0,
             UpdatedAtUnixMs: document.GetField(UpdatedAt)?.GetInt64Value() ?? 0,
             Embedding: document.GetBinaryValue(Embedding) is { } bytes ? EmbeddingCodec.FromBytes(bytes.Bytes, bytes.Offset, bytes.Length) : null,
-            VectorPending: document.Get(VectorPending, CultureInfo.InvariantCulture) == Yes);
+            VectorPending: document.Get(VectorPending, CultureInfo.InvariantCulture) == Yes,
+            Sentences: document.GetBinaryValue(Sentences) is { } sentences
+                ? SentenceVectors.FromBytes(sentences.Bytes, sentences.Offset, sentences.Length)
+                : null);
     }
 }

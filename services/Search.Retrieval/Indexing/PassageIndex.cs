@@ -36,7 +36,7 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
     private readonly Filter _englishFilter = GroupFilter(IndexFields.EnglishGroup);
     private readonly Filter _chineseFilter = GroupFilter(IndexFields.ChineseGroup);
     private readonly Query _firstPassages = new TermQuery(new Term(IndexFields.FirstPassage, IndexFields.Yes));
-    private readonly Query _pendingVectors = new TermQuery(new Term(IndexFields.VectorPending, IndexFields.Yes));
+    private readonly Query _pendingVectors;
     private readonly ParallelOptions _analysis;
     // Upserts share it (IndexWriter takes documents from many threads at once); a delete ("how many of these ids
     // existed") and a vector write-back ("is this still the passage that was embedded") hold it alone, so the
@@ -74,6 +74,7 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
         _options = options;
         _analysis = new ParallelOptions { MaxDegreeOfParallelism = options.IngestThreads > 0 ? options.IngestThreads : Environment.ProcessorCount };
         _embedder = embedder ?? PassageEmbedder.Disabled;
+        _pendingVectors = PendingVectorsQuery(_embedder.EmbedsSentences);
         // Vectors come later, from the backlog: the preparer only validates and splits.
         _preparer = new PassagePreparer(options, time);
         Path = options.ResolveDataPath();
@@ -295,7 +296,8 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
         }
 
         var vectors = encoder.EmbedPassages(pending, cancellationToken);
-        return new VectorRound(pending.Count, WriteVectors(pending, vectors));
+        var sentences = encoder.EmbedSentences(pending, cancellationToken);
+        return new VectorRound(pending.Count, WriteVectors(pending, vectors, sentences));
     }
 
     /// <summary>Up to <paramref name="limit"/> passages of the vector backlog, as they are stored now.</summary>
@@ -307,7 +309,8 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
     /// Writes <paramref name="vectors"/>[i], computed from <paramref name="embedded"/>[i], into that passage if it
     /// still holds the same title and text and still waits for a vector; committed on return. Returns how many were written.
     /// </summary>
-    public int WriteVectors(IReadOnlyList<Passage> embedded, IReadOnlyList<float[]?> vectors)
+    /// <param name="sentences">the sentence vectors computed with them, when there are any</param>
+    public int WriteVectors(IReadOnlyList<Passage> embedded, IReadOnlyList<float[]?> vectors, IReadOnlyList<SentenceVectors?>? sentences = null)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(vectors.Count, embedded.Count);
         var written = 0;
@@ -324,7 +327,7 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
                 var current = WithSearcher(searcher => embedded.Select(p => CurrentPassage(searcher, p.PassageId)).ToList());
                 for (var i = 0; i < embedded.Count; i++)
                 {
-                    if (current[i] is not { VectorPending: true } now || !PassageEmbedder.SameInput(now, embedded[i]))
+                    if (current[i] is not { } now || !OwedVectors(now) || !PassageEmbedder.SameInput(now, embedded[i]))
                     {
                         continue;
                     }
@@ -332,7 +335,7 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
                     // The passage as it is now (url and dates included), with the vector of the same title and text.
                     _writer.UpdateDocument(
                         new Term(IndexFields.PassageId, now.PassageId),
-                        IndexFields.ToLucene(now with { Embedding = vectors[i], VectorPending = false }));
+                        IndexFields.ToLucene(now with { Embedding = vectors[i], VectorPending = false, Sentences = sentences?[i] ?? now.Sentences }));
                     written++;
                 }
 
@@ -459,7 +462,8 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
                 p.Score,
                 // Passages indexed before term vectors were kept are analysed again.
                 !highlight ? [] : p.Highlights ?? PassageHighlighter.Highlight(p.Passage.Text, termSet),
-                PassageEmbedder.Similarity(queryVector, p.Passage.Embedding)))
+                PassageEmbedder.Similarity(queryVector, p.Passage.Embedding),
+                SentenceScore.Of(queryVector, p.Passage.Sentences)))
             .ToList();
         return new SearchResult(hits, totalHits);
     }
@@ -733,6 +737,34 @@ public sealed partial class PassageIndex : IPassageStore, IDisposable
         // Fewer, larger flushed segments now that a stream commits once at its end (the default is 16 MB).
         RAMBufferSizeMB = 64,
     };
+
+    /// <summary>
+    /// The vector backlog: passages marked pending at ingest and, with sentence vectors on, English passages stored without
+    /// them (embedded before they existed, or while embeddings were off), which get both vectors again.
+    /// </summary>
+    private static Query PendingVectorsQuery(bool sentences)
+    {
+        var marked = new TermQuery(new Term(IndexFields.VectorPending, IndexFields.Yes));
+        if (!sentences)
+        {
+            return marked;
+        }
+
+        var withoutSentences = new BooleanQuery
+        {
+            { new TermQuery(new Term(IndexFields.LanguageGroup, IndexFields.EnglishGroup)), Occur.MUST },
+            { new TermQuery(new Term(IndexFields.HasSentences, IndexFields.Yes)), Occur.MUST_NOT },
+        };
+        return new BooleanQuery
+        {
+            { marked, Occur.SHOULD },
+            { withoutSentences, Occur.SHOULD },
+        };
+    }
+
+    /// <summary>Whether the backfill owes <paramref name="passage"/> its vectors: marked pending, or English without sentence vectors while they are on.</summary>
+    private bool OwedVectors(Passage passage) =>
+        passage.VectorPending || (_embedder.EmbedsSentences && passage.Sentences is null && _embedder.Embeds(passage.Language));
 
     private long CountPendingVectors(IndexSearcher searcher)
     {

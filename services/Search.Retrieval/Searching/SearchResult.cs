@@ -1,3 +1,4 @@
+using Search.Retrieval.Embeddings;
 using Search.Retrieval.Indexing;
 using Search.Text;
 
@@ -5,9 +6,21 @@ namespace Search.Retrieval.Searching;
 
 /// <summary>
 /// A passage that matched, its BM25 score, the ranges of its text that matched query terms, and the cosine
-/// similarity of the query's and the passage's sentence vectors (null when either has none: Chinese, or embeddings off).
+/// similarity of the query's and the passage's sentence vectors (null when either has none: Chinese, or embeddings off),
+/// and each of its sentences' similarity to the query (null when the passage has no sentence vectors).
 /// </summary>
-public sealed record SearchHit(Passage Passage, double Score, IReadOnlyList<TextRange> Highlights, double? Similarity = null);
+public sealed record SearchHit(
+    Passage Passage, double Score, IReadOnlyList<TextRange> Highlights, double? Similarity = null, IReadOnlyList<SentenceScore>? Sentences = null);
+
+/// <summary>A sentence of a hit, as a range of the passage's text, and the cosine similarity of its vector to the query's.</summary>
+public readonly record struct SentenceScore(TextRange Range, double Similarity)
+{
+    /// <summary>Each sentence of <paramref name="sentences"/> with its similarity to <paramref name="query"/>; null when either is missing.</summary>
+    public static IReadOnlyList<SentenceScore>? Of(float[]? query, SentenceVectors? sentences) =>
+        query is null || sentences is null
+            ? null
+            : sentences.Similarities(query).Select((similarity, i) => new SentenceScore(sentences.Ranges[i], similarity)).ToList();
+}
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, int TotalHits)
 {

@@ -9,7 +9,12 @@ public static class SharedEmbedder
 {
     private static readonly Lazy<PassageEmbedder> Instance = new(() => new PassageEmbedder(new EmbeddingOptions()));
 
+    private static readonly Lazy<PassageEmbedder> WithSentenceVectors = new(() => new PassageEmbedder(new EmbeddingOptions { Sentences = true }));
+
     public static PassageEmbedder Embedder => Instance.Value;
+
+    /// <summary>An embedder that also embeds each sentence (<see cref="EmbeddingOptions.Sentences"/>, off by default).</summary>
+    public static PassageEmbedder WithSentences => WithSentenceVectors.Value;
 }
 
 public class EmbeddingTests

@@ -43,7 +43,9 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     // Every fit shares one seeded context, in a fixed order, so that retraining on the same data gives the same model.
     private readonly MLContext _ml = new(Seed);
 
-    private readonly AnswerExtractor _reader = new(Defaults, new AnswerModel());
+    // A model with every feature's name, so that reading lists the options a model trained now scores (the sentences
+    // read for their meaning among them).
+    private readonly AnswerExtractor _reader = new(Defaults, new AnswerModel { FeatureNames = AnswerFeatures.Names });
 
     public AnswerModel Fit(IReadOnlyList<TrainingQuestion> questions, TrainingRecord record)
     {
@@ -211,7 +213,10 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
 
     /// <summary>The passages the answer service reads: the gateway's top results.</summary>
     internal static List<AnswerPassage> Passages(TrainingQuestion q) =>
-        q.Response.Results.Take(Defaults.MaxPassages).Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore, r.Title)).ToList();
+        q.Response.Results.Take(Defaults.MaxPassages).Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore, r.Title, Sentences(r))).ToList();
+
+    private static List<ScoredSentence>? Sentences(SearchResult result) =>
+        result.Sentences.Count == 0 ? null : result.Sentences.Select(s => new ScoredSentence(new TextRange(s.Range.Start, s.Range.End), s.Similarity)).ToList();
 
     private static ExpectedAnswer ToExpected(AnswerType type) => type switch
     {
