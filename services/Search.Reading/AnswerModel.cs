@@ -281,8 +281,9 @@ public sealed class AnswerModel
                 $"the answer model '{path}' was trained on features [{string.Join(", ", FeatureNames)}] but this service computes [{string.Join(", ", AnswerFeatures.Names)}]; retrain it with 'search-cli train answer'");
         }
 
-        Ranker.Check(AnswerFeatures.Count, path);
-        Confidence.Check(AnswerFeatures.Count, path);
+        // A model without the similarity features has no tree that reads them.
+        Ranker.Check(FeatureNames.Count, path);
+        Confidence.Check(FeatureNames.Count, path);
         Calibration.Check(path);
         CurvePoint.Check(Curve, path);
         Reader?.Check(path);

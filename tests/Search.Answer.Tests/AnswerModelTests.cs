@@ -71,6 +71,32 @@ public sealed class AnswerModelTests
     }
 
     [Fact]
+    public void AModelWithoutTheSimilarityFeaturesWhoseTreeReadsOneIsRefused()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"answer-model-{Guid.NewGuid():N}.json");
+        try
+        {
+            var shipped = AnswerModel.LoadDefault();
+            Assert.Equal(AnswerFeatures.CountWithoutSimilarity, shipped.FeatureNames.Count);
+            var readsSimilarity = new RegressionTree { Features = [AnswerFeatures.Similarity], Thresholds = [0.5f], Left = [-1], Right = [-2], Leaves = [0, 1] };
+            new AnswerModel
+            {
+                FeatureNames = shipped.FeatureNames,
+                Ranker = new TreeEnsemble { Trees = [.. shipped.Ranker.Trees, readsSimilarity] },
+                Confidence = shipped.Confidence,
+                Calibration = shipped.Calibration,
+                Curve = shipped.Curve,
+            }.Save(path);
+
+            Assert.Throws<InvalidDataException>(() => AnswerModel.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void AReaderConfidenceOnOtherFeaturesOrWithoutACurveIsRefused()
     {
         var path = Path.Combine(Path.GetTempPath(), $"answer-model-{Guid.NewGuid():N}.json");

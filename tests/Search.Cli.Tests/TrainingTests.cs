@@ -86,6 +86,23 @@ public sealed class TrainingTests
         Assert.Equal(asked, EvalCommand.InFold(new SquadQuestion("q", "Who?", ["A"], "doc#0", article), fold));
 
     [Fact]
+    public void AModelNamesTheSimilarityFeaturesOnlyWhenItsResponsesCarrySentenceSimilarities()
+    {
+        var question = new SquadQuestion("q1", "When did the library reopen?", ["3 May"], "doc");
+        var plain = new SearchResponse { Results = { new SearchResult { Text = "The library reopened on 3 May." } } };
+        var withSentences = plain.Clone();
+        withSentences.Results[0].Sentences.Add(new SentenceSimilarity { Range = new TextSpan { Start = 0, End = 30 }, Similarity = 0.6 });
+
+        var without = AnswerTrainer.FeatureNamesFor([new TrainingQuestion("a.json", question, plain)]);
+        var with = AnswerTrainer.FeatureNamesFor([new TrainingQuestion("a.json", question, plain), new TrainingQuestion("a.json", question, withSentences)]);
+
+        Assert.Equal(AnswerFeatures.Names.Take(AnswerFeatures.CountWithoutSimilarity), without);
+        Assert.False(new AnswerModel { FeatureNames = without }.ReadsSimilarity);
+        Assert.Equal(AnswerFeatures.Names, with);
+        Assert.True(new AnswerModel { FeatureNames = with }.ReadsSimilarity);
+    }
+
+    [Fact]
     public void TheReaderConfidenceIsMeasuredAsTheServiceDecidesSpanFirstThenTheSentencePerLanguage()
     {
         // One stump on the reader's probability: 0.3 at or below 0.5, else 0.7; calibrated as is.

@@ -68,7 +68,7 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
         var calibration = ConfidenceTrainer.Calibrate(partial, confidence, folds[AnswerFolds.Calibration]);
         var model = new AnswerModel
         {
-            FeatureNames = AnswerFeatures.Names,
+            FeatureNames = FeatureNamesFor(questions),
             Ranker = ranker,
             Confidence = confidence,
             Calibration = calibration,
@@ -210,6 +210,16 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     /// <summary>The question as the answer service gets it: the router's normalised query.</summary>
     internal static string QuestionText(TrainingQuestion q) =>
         TextNormalizer.Normalize(q.Response.Route?.NormalizedQuery is { Length: > 0 } normalized ? normalized : q.Question.Question);
+
+    /// <summary>
+    /// The features the written model names: all of them when the responses carry sentence similarities (retrieval with
+    /// <c>Embeddings:Sentences</c> on), otherwise those before the similarity features, which were then constant, so no
+    /// tree reads them, and a model that names them would have the answer service read sentences it never learnt to rank.
+    /// </summary>
+    internal static IReadOnlyList<string> FeatureNamesFor(IReadOnlyList<TrainingQuestion> questions) =>
+        questions.Any(q => q.Response.Results.Any(r => r.Sentences.Count > 0))
+            ? AnswerFeatures.Names
+            : [.. AnswerFeatures.Names.Take(AnswerFeatures.CountWithoutSimilarity)];
 
     /// <summary>The passages the answer service reads: the gateway's top results.</summary>
     internal static List<AnswerPassage> Passages(TrainingQuestion q) =>
