@@ -484,11 +484,6 @@ public sealed partial class AnswerExtractor(
         YearForm().Matches(text).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// Sentences that hold some of the question's words beyond their document's subject first, then by score: only their
-    /// options can be shown (<see cref="Probability"/>), and among similar notices ("… is hiring: data analyst") the
-    /// sentences naming each one's subject would otherwise fill every place read and push out the one holding the answer.
-    /// </summary>
-    /// <summary>
     /// The ranks (in <paramref name="related"/>, best by words first) of the sentences searched for spans: the best
     /// <see cref="ReaderOptions.SpanSentences"/> by words, then up to <paramref name="similar"/> more, the closest to the
     /// question by meaning among the rest. A question put in other words than its answer's sentence shares few words
@@ -512,6 +507,11 @@ public sealed partial class AnswerExtractor(
         }
     }
 
+    /// <summary>
+    /// Sentences that hold some of the question's words beyond their document's subject first, then by score: only their
+    /// options can be shown (<see cref="Probability"/>), and among similar notices ("… is hiring: data analyst") the
+    /// sentences naming each one's subject would otherwise fill every place read and push out the one holding the answer.
+    /// </summary>
     private static int ReadingOrder(SentenceUnit a, SentenceUnit b)
     {
         var focus = (b.FocusOverlap > 0).CompareTo(a.FocusOverlap > 0);
