@@ -113,6 +113,13 @@ public sealed class RetrievalOptions : IValidatableObject
             {
                 yield return error;
             }
+
+            if (Embeddings.Sentences)
+            {
+                yield return new ValidationResult(
+                    $"{SectionName}:{nameof(Embeddings)}:{nameof(EmbeddingOptions.Sentences)} is for the embedded index: the Elasticsearch backend stores no sentence vectors.",
+                    [$"{nameof(Embeddings)}.{nameof(EmbeddingOptions.Sentences)}"]);
+            }
         }
 
         var embeddingErrors = new List<ValidationResult>();

@@ -52,6 +52,7 @@ public sealed class ElasticsearchSettingsTests
     [InlineData("Retrieval:Elasticsearch:IndexAlias", "Search Passages", "Retrieval:Elasticsearch:IndexAlias")]
     [InlineData("Retrieval:Elasticsearch:NumberOfReplicas", "-1", "Retrieval:Elasticsearch:NumberOfReplicas")]
     [InlineData("Retrieval:Elasticsearch:Password", "", "Retrieval:Elasticsearch:Password")]
+    [InlineData("Retrieval:Embeddings:Sentences", "true", "Retrieval:Embeddings:Sentences")]
     public void BadElasticsearchSettingStopsStartUpNamingTheKey(string? key, string? value, string named)
     {
         var builder = Host.CreateApplicationBuilder();
