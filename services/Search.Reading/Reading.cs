@@ -12,7 +12,18 @@ namespace Search.Reading;
 public sealed record AnswerPassage(string Text, double Score = 0, double RetrievalScore = 0, string Title = "", IReadOnlyList<ScoredSentence>? Sentences = null);
 
 /// <summary>A sentence of a passage (its range in the passage's text) and the cosine similarity of its vector to the query's.</summary>
-public readonly record struct ScoredSentence(TextRange Range, double Similarity);
+public readonly record struct ScoredSentence(TextRange Range, double Similarity)
+{
+    /// <summary>Sentences read per passage: a passage of retrieval's size holds a dozen at most.</summary>
+    public const int MaxPerPassage = 256;
+
+    /// <summary>
+    /// The sentences of a passage as reading takes them from a caller: null when there are none; values outside [-1, 1]
+    /// are not a cosine and are left out, and only the first <see cref="MaxPerPassage"/> are read.
+    /// </summary>
+    public static List<ScoredSentence>? Accept(IReadOnlyCollection<ScoredSentence> sentences) =>
+        sentences.Count == 0 ? null : [.. sentences.Where(s => s.Similarity is >= -1 and <= 1).Take(MaxPerPassage)];
+}
 
 /// <summary>What chose an answer's short span: the answer box's <c>short_answer_by</c>.</summary>
 public static class ShortAnswerBy

@@ -57,21 +57,9 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
         return ToResponse(result, request, model.Version);
     }
 
-    /// <summary>
-    /// The passage's sentences with their similarity to the query, as retrieval sent them; null when it sent none. Values
-    /// outside [-1, 1] are not a cosine and are left out, and only the first <see cref="MaxSentences"/> are read.
-    /// </summary>
+    /// <summary>The passage's sentences with their similarity to the query, as retrieval sent them and reading accepts them.</summary>
     private static List<ScoredSentence>? Sentences(Rpc.ScoredPassage passage) =>
-        passage.Sentences.Count == 0
-            ? null
-            : passage.Sentences
-                .Where(s => s.Range is not null && s.Similarity is >= -1 and <= 1)
-                .Take(MaxSentences)
-                .Select(s => new ScoredSentence(new TextRange(s.Range.Start, s.Range.End), s.Similarity))
-                .ToList();
-
-    /// <summary>Sentences read per passage: a passage of retrieval's size holds a dozen at most.</summary>
-    private const int MaxSentences = 256;
+        ScoredSentence.Accept([.. passage.Sentences.Where(s => s.Range is not null).Select(s => new ScoredSentence(new TextRange(s.Range.Start, s.Range.End), s.Similarity))]);
 
     [DoesNotReturn]
     private static void ThrowInvalidArgument(string message) =>

@@ -61,22 +61,14 @@ public sealed class PassageEmbedder : IDisposable
             return vectors;
         }
 
-        // Batches of similar length waste little work on padding.
-        var batches = Enumerable.Range(0, passages.Count)
-            .Where(i => Embeds(passages[i].Language))
-            .OrderBy(i => passages[i].Text.Length)
-            .Chunk(_batchSize)
-            .ToArray();
-        var encoder = _passages!.Value;
-        OnThreads(_passageCalls, batches.Length, b =>
+        var embedded = Enumerable.Range(0, passages.Count).Where(i => Embeds(passages[i].Language)).ToArray();
+        var encoded = EncodeByLength(
+            embedded.Select(i => InputOf(passages[i])).ToArray(), j => passages[embedded[j]].Text.Length, cancellationToken);
+        for (var j = 0; j < embedded.Length; j++)
         {
-            var batch = batches[b];
-            var encoded = encoder.Encode(batch.Select(i => InputOf(passages[i])).ToArray(), cancellationToken);
-            for (var j = 0; j < batch.Length; j++)
-            {
-                vectors[batch[j]] = encoded[j];
-            }
-        });
+            vectors[embedded[j]] = encoded[j];
+        }
+
         return vectors;
     }
 
@@ -97,24 +89,40 @@ public sealed class PassageEmbedder : IDisposable
         var sentences = Enumerable.Range(0, passages.Count)
             .SelectMany(p => ranges[p].Select((range, s) => (Passage: p, Sentence: s, Text: range.Of(passages[p].Text))))
             .ToArray();
+        var encoded = EncodeByLength(sentences.Select(s => s.Text).ToArray(), i => sentences[i].Text.Length, cancellationToken);
         var vectors = ranges.Select(r => new float[r.Count][]).ToArray();
-        var batches = Enumerable.Range(0, sentences.Length).OrderBy(i => sentences[i].Text.Length).Chunk(_batchSize).ToArray();
-        var encoder = _passages!.Value;
-        OnThreads(_passageCalls, batches.Length, b =>
+        for (var i = 0; i < sentences.Length; i++)
         {
-            var batch = batches[b];
-            var encoded = encoder.Encode(batch.Select(i => sentences[i].Text).ToArray(), cancellationToken);
-            for (var j = 0; j < batch.Length; j++)
-            {
-                vectors[sentences[batch[j]].Passage][sentences[batch[j]].Sentence] = encoded[j];
-            }
-        });
+            vectors[sentences[i].Passage][sentences[i].Sentence] = encoded[i];
+        }
+
         for (var p = 0; p < passages.Count; p++)
         {
             result[p] = Embeds(passages[p].Language) ? SentenceVectors.Quantize(ranges[p], vectors[p]) : null;
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The vector of each of <paramref name="texts"/>, in order, encoded in batches of texts of similar
+    /// <paramref name="length"/> (little work wasted on padding) by the passage encoder's parallel calls.
+    /// </summary>
+    private float[][] EncodeByLength(string[] texts, Func<int, int> length, CancellationToken cancellationToken)
+    {
+        var vectors = new float[texts.Length][];
+        var batches = Enumerable.Range(0, texts.Length).OrderBy(length).Chunk(_batchSize).ToArray();
+        var encoder = _passages!.Value;
+        OnThreads(_passageCalls, batches.Length, b =>
+        {
+            var batch = batches[b];
+            var encoded = encoder.Encode(batch.Select(i => texts[i]).ToArray(), cancellationToken);
+            for (var j = 0; j < batch.Length; j++)
+            {
+                vectors[batch[j]] = encoded[j];
+            }
+        });
+        return vectors;
     }
 
     /// <summary>The vector of a query, or null when it is not English (detected when not given) or embedding is off.</summary>

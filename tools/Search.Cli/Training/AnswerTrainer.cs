@@ -225,8 +225,9 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
     internal static List<AnswerPassage> Passages(TrainingQuestion q) =>
         q.Response.Results.Take(Defaults.MaxPassages).Select(r => new AnswerPassage(r.Text, r.Score, r.RetrievalScore, r.Title, Sentences(r))).ToList();
 
+    /// <summary>A result's sentences as the answer service takes them (<see cref="ScoredSentence.Accept"/>).</summary>
     private static List<ScoredSentence>? Sentences(SearchResult result) =>
-        result.Sentences.Count == 0 ? null : result.Sentences.Select(s => new ScoredSentence(new TextRange(s.Range.Start, s.Range.End), s.Similarity)).ToList();
+        ScoredSentence.Accept([.. result.Sentences.Where(s => s.Range is not null).Select(s => new ScoredSentence(new TextRange(s.Range.Start, s.Range.End), s.Similarity))]);
 
     private static ExpectedAnswer ToExpected(AnswerType type) => type switch
     {
