@@ -300,7 +300,7 @@ public sealed partial class AnswerExtractor(
         MarkCountingSentences(spans, sentences, context, asked.HasFlag(Measure.Phone) ? null : s => SpanExtractor.HoldsPhoneNumber(s.Answer.Of(passages[s.PassageIndex].Text)));
         MarkTimedOptions(spans, sentences, context, asked);
         MarkCountedThings(spans, sentences, context.Expected == ExpectedAnswer.Number && CountedClassifier(question) is not null, passages);
-        MarkStrictMeasures(spans, sentences, asked & Measures.Strict, passages);
+        MarkStrictMeasures(spans, sentences, Measures.StrictlyAsked(question, asked), passages);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
@@ -432,9 +432,10 @@ public sealed partial class AnswerExtractor(
     }
 
     /// <summary>
-    /// A question asking the time of day ("几点开门", "what time") or a telephone number ("the hotline's number", "客服电话")
-    /// is answered by one (<see cref="Measures.Strict"/>): a span must state it and a sentence shown whole must hold it.
-    /// Where none of the sentences read does, there is no box at all rather than a date, a batch number or a fragment.
+    /// A question asking the time of day ("几点开门", "what time"), a telephone number ("the hotline's number", "客服电话") or
+    /// an amount of money outright ("门票多少钱一张") is answered by one (<see cref="Measures.StrictlyAsked"/>): a span must
+    /// state it and a sentence shown whole must hold it. Where none of the sentences read does, there is no box at all
+    /// rather than a date, a batch number, a fragment or a sentence about something else the notice charges for.
     /// </summary>
     private static void MarkStrictMeasures(List<AnswerChoice> spans, List<AnswerChoice> sentences, Measure strict, IReadOnlyList<AnswerPassage> passages)
     {

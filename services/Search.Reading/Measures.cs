@@ -100,6 +100,24 @@ public static partial class Measures
     public const Measure Strict = Measure.Clock | Measure.Phone;
 
     /// <summary>
+    /// The measures <paramref name="question"/> asks for (<paramref name="asked"/>, from <see cref="Asked"/>) that only
+    /// their own kind answers: the time of day and a telephone number (<see cref="Strict"/>), and an amount of money when
+    /// the question asks for one outright ("多少钱", "票价是多少", "how much does … cost", "what is the fee"), not when a
+    /// charge is only its subject ("停车收费听证会在哪里开", "How much notice … before charging the new price?").
+    /// </summary>
+    public static Measure StrictlyAsked(string question, Measure asked)
+    {
+        var strict = asked & Strict;
+        if (asked.HasFlag(Measure.Money)
+            && (EnglishAmount().IsMatch(question.ToLowerInvariant()) || ChineseAmount().IsMatch(ChineseScript.ToSimplified(question))))
+        {
+            strict |= Measure.Money;
+        }
+
+        return strict;
+    }
+
+    /// <summary>
     /// Marks the span options that may be the answer: those that state a measure the question asks for, when at least
     /// one does; all of them otherwise. The others still count for their sentence's score, so a sentence shown whole
     /// is judged as before.
@@ -178,6 +196,12 @@ public static partial class Measures
 
     [GeneratedRegex(@"多少钱|几块钱|售价|票价|价格|价钱|价位|报名费|费用|收费|多少元|几元|租金|运费多少|月费|年费")]
     private static partial Regex ChineseMoney();
+
+    [GeneratedRegex(@"\bhow much (?:does|do|did|will|would|should|is|are|was|were|has|have|to)\b[^?]*\b(?:cost|costs|pay|paid|charge|charged|spend|spent)\b|\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bhow much money\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b")]
+    private static partial Regex EnglishAmount();
+
+    [GeneratedRegex(@"多少钱|几块钱|多少元|几元|(?:价|费|租金|罚款)[^，。？?]{0,2}多少")]
+    private static partial Regex ChineseAmount();
 
     [GeneratedRegex(@"\bhow (?:tall|high|long|wide|deep|far|big)\b|\bwhat (?:is|was) the (?:height|length|width|depth|distance)\b")]
     private static partial Regex EnglishLength();

@@ -147,6 +147,19 @@ public sealed class TrainingTests
         Assert.Equal(0.5, both.SpanExact, 9);
     }
     [Fact]
+    public void AFileThatOnlyTeachesSendsEveryArticleToTheTrainingFolds()
+    {
+        // Articles 0..7: four folds by index mod 4 for a file that is split, only folds 0 and 1 for one that only teaches.
+        var questions = Enumerable.Range(0, 8).Select(a => new SquadQuestion($"q{a}", "Who?", ["A"], $"doc{a}#0", a)).ToList();
+
+        var split = questions.Select(q => new TrainingQuestion("a.json", q, new SearchResponse()).Fold).ToList();
+        var taught = questions.Select(q => new TrainingQuestion("b.json", q, new SearchResponse(), FitOnly: true).Fold).ToList();
+
+        Assert.Equal([0, 1, 2, 3, 0, 1, 2, 3], split);
+        Assert.Equal([0, 1, 0, 1, 0, 1, 0, 1], taught);
+    }
+
+    [Fact]
     public void TheReaderConfidenceIsCalibratedOnScoresFromTreesThatNeverSawTheFold()
     {
         // Labels that no feature predicts: trees fitted on 900 boxes learn their noise, and calibrating on their own

@@ -68,6 +68,30 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void EverySentenceOfAQuestionTheDocumentDoesNotAnswerIsLabelledNoAnswer()
+    {
+        const string json = """
+            {"version": "test", "data": [
+              {"title": "Brackenridge ice rink", "paragraphs": [{"id": "rink", "context": "The rink reopens on 6 December. Skate hire is included.",
+                "qas": [
+                  {"id": "rink/q1", "question": "When does the rink reopen?", "answers": [{"text": "6 December", "answer_start": 20}]},
+                  {"id": "rink/x1", "question": "How much is a session at the rink?", "answers": [], "is_impossible": true}]}]},
+              {"title": "云岭滑雪场", "paragraphs": [{"id": "ski", "context": "雪季从12月20日开始。夜场开放到22:00。",
+                "qas": [{"id": "ski/x1", "question": "夜场票多少钱？", "answers": [], "is_impossible": true}]}]}]}
+            """;
+        var data = SquadReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)));
+        var folds = new HashSet<int> { AnswerFolds.Ranker, AnswerFolds.Confidence };
+
+        var all = ReaderExamples.Unanswerable(data, folds);
+        var english = ReaderExamples.Unanswerable(data, folds, new HashSet<string> { "en" });
+
+        Assert.Equal(["rink/x1/none0", "rink/x1/none1", "ski/x1/none0", "ski/x1/none1"], all.Select(e => e.Id));
+        Assert.Equal(["The rink reopens on 6 December.", "Skate hire is included."], english.Select(e => e.Context.Trim()));
+        Assert.All(all, e => Assert.Null(e.Answer));
+        Assert.Empty(ReaderExamples.Unanswerable(data, new HashSet<int> { AnswerFolds.Calibration }));
+    }
+
+    [Fact]
     public void AFewEpochsOnAFewQuestionsTeachTheReaderTheirAnswers()
     {
         var data = SquadReader.ReadFile(Prerequisite.SharedFile("squad-v1.1-dev/dev-v1.1-half.json.gz"));

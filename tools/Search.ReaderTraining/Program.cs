@@ -22,7 +22,8 @@ const string Usage = """
     --train-folds 0,1,2  article folds to learn from (AnswerFolds: 3 is held out and never trained on)
     --scope sentence     sentence: the answer's sentence; paragraph: the whole paragraph
     --negatives N        also N other sentences of each question's paragraph that do not hold its answer, labelled
-                         "no answer" at [CLS] (sentence scope): the reader learns to say a sentence does not answer
+                         "no answer" at [CLS] (sentence scope): the reader learns to say a sentence does not answer;
+                         with it, every sentence of a question marked is_impossible (SQuAD 2.0) is such an example too
     --negatives-languages en,zh  only for questions in these languages (default: both)
     --max-tokens 64      word pieces per window (question and context)
     --epochs 2  --batch 16  --lr 1e-4  --seed 13  --threads <cores>
@@ -101,6 +102,7 @@ try
         if (negatives > 0)
         {
             training.AddRange(ReaderExamples.Negatives(data, folds, negatives, settings.Seed, negativeLanguages));
+            training.AddRange(ReaderExamples.Unanswerable(data, folds, negativeLanguages));
         }
 
         if (options.ContainsKey("pretrain-rows"))

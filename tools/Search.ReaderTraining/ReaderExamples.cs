@@ -69,6 +69,30 @@ public static class ReaderExamples
         return negatives;
     }
 
+    /// <summary>
+    /// Every sentence of the paragraph of each question marked impossible (SQuAD 2.0's <c>is_impossible</c>: the document
+    /// does not answer it) in the given folds, as examples without an answer: the near misses a notice holds for a
+    /// question about a fact it leaves out. Only for questions in <paramref name="languages"/> (all when null).
+    /// </summary>
+    public static List<ReaderExample> Unanswerable(SquadDataset data, IReadOnlySet<int> folds, IReadOnlySet<string>? languages = null)
+    {
+        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
+        var examples = new List<ReaderExample>();
+        foreach (var question in data.Questions.Where(q => q.Impossible && folds.Contains(AnswerFolds.Of(q))))
+        {
+            if (languages is not null && !languages.Contains(AnswerMetrics.IsChinese(question.Question, []) ? "zh" : "en"))
+            {
+                continue;
+            }
+
+            var paragraph = paragraphs[question.DocumentId];
+            var sentences = SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph)).Where(t => t.Trim().Length > 0);
+            examples.AddRange(sentences.Select((text, i) => new ReaderExample($"{question.Id}/none{i}", question.Question, text, [], null)));
+        }
+
+        return examples;
+    }
+
     /// <summary>The questions of the given folds that have an answer, each with its paragraph's text.</summary>
     private static IEnumerable<(SquadQuestion Question, string Paragraph)> Answerable(SquadDataset data, IReadOnlySet<int> folds)
     {

@@ -32,6 +32,8 @@ public static class TrainCommand
           2     fits the calibration and measures the curve
           3     is held out: the figures printed for it were never trained on
         'eval squad --fold test' asks only the held-out fold ('--fold calibration' only fold 2).
+        Files given with --fit-only only teach: their articles go to folds 0 and 1 (index mod 2), so they
+        move neither the calibration, nor the threshold a target precision gives, nor the held-out figures.
 
         With the neural span reader (the shipped one unless --reader or --no-reader says otherwise), a fifth
         step fits the confidence that reads it: the reader reads the sentence of the box the feature model
@@ -85,14 +87,20 @@ public static class TrainCommand
             Description = "three readers that never learned folds 0, 1 and 2, in that order (comma-separated): each reads its fold for the reader confidence, so that its trees and calibration learn from spans read as unseen text",
             HelpName = "R0,R1,R2",
         };
+        var fitOnly = new Option<string[]>("--fit-only")
+        {
+            Description = "SQuAD-format files whose questions only teach (folds 0 and 1 by article index mod 2): never calibration, curve or held-out figures; repeatable",
+            HelpName = "FILE",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new CliCommand("answer", "Fits the answer model (span choice, calibrated confidence) on SQuAD-format files.", Details)
         {
-            files, outPath, cache, limit, concurrency, mistakes, reader, noReader, foldReaders,
+            files, outPath, cache, limit, concurrency, mistakes, reader, noReader, foldReaders, fitOnly,
         };
         CliSyntax.Require(command, files, "at least one SQuAD-format file");
         CliSyntax.Require(command, outPath);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            new TrainRun(parse.GetValue(files)!, parse.GetValue(outPath)!, parse.GetValue(cache), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(mistakes),
+            new TrainRun(parse.GetValue(files)!, parse.GetValue(fitOnly) ?? [], parse.GetValue(outPath)!, parse.GetValue(cache), parse.GetValue(limit) ?? int.MaxValue, parse.GetValue(concurrency), parse.GetValue(mistakes),
                 parse.GetValue(noReader) ? null : parse.GetValue(reader) ?? NeuralReader.ShippedPath, parse.GetValue(foldReaders)),
             CliApp.ArgumentsAfter(parse, train).ToList(),
             parse.GetValue(gateway)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
@@ -102,12 +110,12 @@ public static class TrainCommand
     /// <summary>Whether a question enters training: it has a gold answer, or it is marked as one the documents do not answer.</summary>
     internal static bool Teaches(SquadQuestion question) => question.Answers.Count > 0 || question.Impossible;
 
-    private sealed record TrainRun(string[] Files, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes, string? Reader, string? FoldReaders);
+    private sealed record TrainRun(string[] Files, string[] FitOnly, string OutPath, string? Cache, int Limit, int Concurrency, string? Mistakes, string? Reader, string? FoldReaders);
 
     /// <param name="args">the words after 'train', recorded in the model file</param>
     private static async Task<int> RunAsync(TrainRun run, List<string> args, string address, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var (files, outPath, cache, limit, concurrency, mistakes, readerPath, foldReaderPaths) = run;
+        var (files, fitOnly, outPath, cache, limit, concurrency, mistakes, readerPath, foldReaderPaths) = run;
         var foldPaths = foldReaderPaths?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
         if (foldReaderPaths is not null && (readerPath is null || foldPaths.Length != AnswerFolds.HeldOut))
         {
@@ -136,7 +144,7 @@ public static class TrainCommand
         }
 
         var examples = new List<TrainingQuestion>();
-        foreach (var file in files)
+        foreach (var file in files.Concat(fitOnly))
         {
             if (await CliApp.ReadSquadAsync(file, error) is not { } dataset)
             {
@@ -149,7 +157,7 @@ public static class TrainCommand
             {
                 if (responses[i] is { } response)
                 {
-                    examples.Add(new TrainingQuestion(Path.GetFileName(file), questions[i], response));
+                    examples.Add(new TrainingQuestion(Path.GetFileName(file), questions[i], response, FitOnly: fitOnly.Contains(file)));
                 }
             }
         }
@@ -158,7 +166,7 @@ public static class TrainCommand
         var trainer = new AnswerTrainer(output, mistakes, reader, foldReaders.Count == 0 ? null : foldReaders);
         // Paths are recorded relative to where the command ran (the repository root), not this machine's layout.
         string Relative(string arg) => File.Exists(arg) ? Path.GetRelativePath(Directory.GetCurrentDirectory(), arg) : arg;
-        var model = trainer.Fit(examples, new TrainingRecord(files.Select(Relative).ToList(), args.Select(Relative).ToList(), DateTime.UtcNow));
+        var model = trainer.Fit(examples, new TrainingRecord(files.Concat(fitOnly).Select(Relative).ToList(), args.Select(Relative).ToList(), DateTime.UtcNow));
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (directory is not null)
         {
@@ -259,9 +267,10 @@ public static class TrainCommand
 }
 
 /// <summary>A question with its gold answers and the gateway's response to it.</summary>
-public sealed record TrainingQuestion(string File, SquadQuestion Question, SearchResponse Response)
+/// <param name="FitOnly">from a file that only teaches: its articles go to the two training folds (article index mod 2)</param>
+public sealed record TrainingQuestion(string File, SquadQuestion Question, SearchResponse Response, bool FitOnly = false)
 {
-    public int Fold => AnswerFolds.Of(Question);
+    public int Fold => FitOnly ? Question.Article % 2 : AnswerFolds.Of(Question);
 }
 
 /// <summary>What the model was fitted on, written into the model file.</summary>
