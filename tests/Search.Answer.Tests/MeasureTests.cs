@@ -251,6 +251,8 @@ public sealed class MeasureTests
     [Theory]
     [InlineData("云岭滑雪场的夜场票多少钱？", Measure.Money)]
     [InlineData("雲嶺滑雪場夜場票價是多少？", Measure.Money)]
+    [InlineData("雲嶺滑雪場夜場飛幾多錢？", Measure.Money)]
+    [InlineData("云岭滑雪场租雪具怎么收费？", Measure.Money)]
     [InlineData("How much is a session at the Brackenridge ice rink?", Measure.Money)]
     [InlineData("How much does skate hire cost?", Measure.Money)]
     [InlineData("What is the fee for a replacement card?", Measure.Money)]
