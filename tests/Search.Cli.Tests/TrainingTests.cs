@@ -146,6 +146,7 @@ public sealed class TrainingTests
         Assert.Equal((4, 3, 2), (both.Questions, both.Shown, both.Right));
         Assert.Equal(0.5, both.SpanExact, 9);
     }
+
     [Fact]
     public void AFileThatOnlyTeachesSendsEveryArticleToTheTrainingFolds()
     {
