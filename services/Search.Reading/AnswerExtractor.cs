@@ -435,7 +435,8 @@ public sealed partial class AnswerExtractor(
     /// A question asking the time of day ("几点开门", "what time"), a telephone number ("the hotline's number", "客服电话") or
     /// an amount of money outright ("门票多少钱一张") is answered by one (<see cref="Measures.StrictlyAsked"/>): a span must
     /// state it and a sentence shown whole must hold it. Where none of the sentences read does, there is no box at all
-    /// rather than a date, a batch number, a fragment or a sentence about something else the notice charges for.
+    /// rather than a date, a batch number, a fragment or a sentence about something else the notice charges for. A
+    /// price is also answered by "free".
     /// </summary>
     private static void MarkStrictMeasures(List<AnswerChoice> spans, List<AnswerChoice> sentences, Measure strict, IReadOnlyList<AnswerPassage> passages)
     {
@@ -451,7 +452,9 @@ public sealed partial class AnswerExtractor(
         foreach (var option in spans.Concat(sentences))
         {
             var text = passages[option.PassageIndex].Text;
-            var states = (Measures.Stated(option.Answer.Of(text)) & strict & ~Measure.Phone) != 0
+            var answer = option.Answer.Of(text);
+            var states = (Measures.Stated(answer) & strict & ~Measure.Phone) != 0
+                || (strict.HasFlag(Measure.Money) && Measures.StatesFree(answer))
                 || (phones is not null && phones[option.PassageIndex].Any(option.Answer.Holds));
             option.Eligible &= states;
         }

@@ -118,6 +118,14 @@ public static partial class Measures
     }
 
     /// <summary>
+    /// Whether <paramref name="text"/> says something costs nothing ("Admission is free", "夜场门票免费"): an answer to a
+    /// price asked outright (<see cref="StrictlyAsked"/>), though not an amount that a question naming a price in passing
+    /// should be narrowed to.
+    /// </summary>
+    public static bool StatesFree(string text) =>
+        EnglishFree().IsMatch(text.ToLowerInvariant()) || ChineseFree().IsMatch(ChineseScript.ToSimplified(text));
+
+    /// <summary>
     /// Marks the span options that may be the answer: those that state a measure the question asks for, when at least
     /// one does; all of them otherwise. The others still count for their sentence's score, so a sentence shown whole
     /// is judged as before.
@@ -202,6 +210,12 @@ public static partial class Measures
 
     [GeneratedRegex(@"多少钱|几块钱|几多钱|几钱|多少元|几元|(?:怎么|怎样|如何)收费|(?:价|费|租金|罚款)[^，。？?]{0,2}(?:多少|几多)")]
     private static partial Regex ChineseAmount();
+
+    [GeneratedRegex(@"\bfree of charge\b|\b(?:is|are|be|for) free\b|\bno charge\b")]
+    private static partial Regex EnglishFree();
+
+    [GeneratedRegex(@"免费|不收费|免收")]
+    private static partial Regex ChineseFree();
 
     [GeneratedRegex(@"\bhow (?:tall|high|long|wide|deep|far|big)\b|\bwhat (?:is|was) the (?:height|length|width|depth|distance)\b")]
     private static partial Regex EnglishLength();

@@ -275,6 +275,23 @@ public sealed class MeasureTests
         Assert.Equal(expected, Measures.StrictlyAsked(question, Measures.Asked(question)));
 
     [Theory]
+    [InlineData("How much is a session at the Brackenridge ice rink?",
+        "The Brackenridge ice rink reopens on 6 December after new cooling pipes were fitted. Sessions on weekday afternoons are free for everyone.",
+        "Sessions on weekday afternoons are free for everyone.")]
+    [InlineData("云岭滑雪场的夜场票多少钱？",
+        "云岭滑雪场今年的雪季从12月20日开始，至次年3月10日结束。夜场门票免费，雪具租赁另计。",
+        "夜场门票免费")]
+    public void AFreeThingAnswersAPriceAskedOutright(string question, string text, string holds)
+    {
+        Assert.False(Measures.StatesFree("a sugar-free recipe"));
+        Assert.Equal(Measure.None, Measures.Stated(holds) & Measure.Money);
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Notice")]);
+
+        Assert.Contains(reading.Sentences.Concat(reading.Spans), o => o.Eligible && o.Answer.Of(text).Contains(holds, StringComparison.Ordinal));
+        Assert.All(reading.Sentences.Where(s => s.Eligible), s => Assert.Contains(holds, s.Answer.Of(text), StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("銀灣渡輪查詢熱線電話是多少？", "乘客如有查詢，可致電熱線2561 0832。", "2561 0832")]
     [InlineData("What is the helpline number for Corbel Bank customers?", "Customers can call the helpline on 0161 496 0734 from 8:00.", "0161 496 0734")]
     public void AStatedTelephoneNumberStillAnswers(string question, string sentence, string number)
