@@ -199,16 +199,20 @@ public static partial class Measures
     private static partial Regex FollowingWord();
 
     // Questions. English is matched lower-cased, Chinese folded to Simplified.
-    [GeneratedRegex(@"\bhow much\b.*\b(?:cost|costs|price|priced|fee|fare|charge|charges|pay|paid|spend|spent)\b|\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b")]
+    // Wordings that ask for an amount outright, which both the money questions and the strict ones (StrictlyAsked) hold.
+    private const string EnglishSum = @"\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b";
+    private const string ChineseSum = "多少钱|几块钱|几多钱|几钱|多少元|几元";
+
+    [GeneratedRegex(@"\bhow much\b.*\b(?:cost|costs|price|priced|fee|fare|charge|charges|pay|paid|spend|spent)\b|" + EnglishSum)]
     private static partial Regex EnglishMoney();
 
-    [GeneratedRegex(@"多少钱|几块钱|几多钱|几钱|售价|票价|价格|价钱|价位|报名费|费用|收费|多少元|几元|租金|运费多少|月费|年费")]
+    [GeneratedRegex(ChineseSum + "|售价|票价|价格|价钱|价位|报名费|费用|收费|租金|运费多少|月费|年费")]
     private static partial Regex ChineseMoney();
 
-    [GeneratedRegex(@"\bhow much (?:does|do|did|will|would|should|is|are|was|were|has|have|to)\b[^?]*\b(?:cost|costs|pay|paid|charge|charged|spend|spent)\b|\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bhow much money\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b")]
+    [GeneratedRegex(@"\bhow much (?:does|do|did|will|would|should|is|are|was|were|has|have|to)\b[^?]*\b(?:cost|costs|pay|paid|charge|charged|spend|spent)\b|\bhow much money\b|" + EnglishSum)]
     private static partial Regex EnglishAmount();
 
-    [GeneratedRegex(@"多少钱|几块钱|几多钱|几钱|多少元|几元|(?:怎么|怎样|如何)收费|(?:价|费|租金|罚款)[^，。？?]{0,2}(?:多少|几多)")]
+    [GeneratedRegex(ChineseSum + "|(?:怎么|怎样|如何)收费|(?:价|费|租金|罚款)[^，。？?]{0,2}(?:多少|几多)")]
     private static partial Regex ChineseAmount();
 
     [GeneratedRegex(@"\bfree of charge\b|\b(?:is|are|be|for) free\b|\bno charge\b")]

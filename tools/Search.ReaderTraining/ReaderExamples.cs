@@ -53,17 +53,12 @@ public static class ReaderExamples
     {
         var random = new Random(seed);
         var negatives = new List<ReaderExample>();
-        foreach (var (question, paragraph) in Answerable(data, folds))
+        foreach (var (question, paragraph) in Answerable(data, folds, languages))
         {
-            if (languages is not null && !languages.Contains(AnswerMetrics.IsChinese(question.Question, question.Answers) ? "zh" : "en"))
-            {
-                continue;
-            }
-
-            var others = SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph))
-                .Where(t => t.Trim().Length > 0 && !question.Answers.Any(a => t.Contains(a, StringComparison.Ordinal)))
+            var others = Sentences(paragraph)
+                .Where(t => !question.Answers.Any(a => t.Contains(a, StringComparison.Ordinal)))
                 .OrderBy(_ => random.Next()).Take(perQuestion);
-            negatives.AddRange(others.Select((text, i) => new ReaderExample($"{question.Id}/none{i}", question.Question, text, [], null)));
+            negatives.AddRange(others.Select((text, i) => NoAnswer(question, text, i)));
         }
 
         return negatives;
@@ -74,31 +69,32 @@ public static class ReaderExamples
     /// does not answer it) in the given folds, as examples without an answer: the near misses a notice holds for a
     /// question about a fact it leaves out. Only for questions in <paramref name="languages"/> (all when null).
     /// </summary>
-    public static List<ReaderExample> Unanswerable(SquadDataset data, IReadOnlySet<int> folds, IReadOnlySet<string>? languages = null)
-    {
-        var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
-        var examples = new List<ReaderExample>();
-        foreach (var question in data.Questions.Where(q => q.Impossible && folds.Contains(AnswerFolds.Of(q))))
-        {
-            if (languages is not null && !languages.Contains(AnswerMetrics.IsChinese(question.Question, []) ? "zh" : "en"))
-            {
-                continue;
-            }
-
-            var paragraph = paragraphs[question.DocumentId];
-            var sentences = SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph)).Where(t => t.Trim().Length > 0);
-            examples.AddRange(sentences.Select((text, i) => new ReaderExample($"{question.Id}/none{i}", question.Question, text, [], null)));
-        }
-
-        return examples;
-    }
+    public static List<ReaderExample> Unanswerable(SquadDataset data, IReadOnlySet<int> folds, IReadOnlySet<string>? languages = null) =>
+        [.. WithParagraphs(data, folds, languages, q => q.Impossible)
+            .SelectMany(q => Sentences(q.Paragraph).Select((text, i) => NoAnswer(q.Question, text, i)))];
 
     /// <summary>The questions of the given folds that have an answer, each with its paragraph's text.</summary>
-    private static IEnumerable<(SquadQuestion Question, string Paragraph)> Answerable(SquadDataset data, IReadOnlySet<int> folds)
+    private static IEnumerable<(SquadQuestion Question, string Paragraph)> Answerable(SquadDataset data, IReadOnlySet<int> folds, IReadOnlySet<string>? languages = null) =>
+        WithParagraphs(data, folds, languages, q => !q.Impossible && q.Answers.Count > 0);
+
+    /// <summary>The questions of the given folds and <paramref name="languages"/> ("en", "zh"; all when null) that <paramref name="kind"/> takes, each with its paragraph's text.</summary>
+    private static IEnumerable<(SquadQuestion Question, string Paragraph)> WithParagraphs(
+        SquadDataset data, IReadOnlySet<int> folds, IReadOnlySet<string>? languages, Func<SquadQuestion, bool> kind)
     {
         var paragraphs = data.Paragraphs.ToDictionary(p => p.Document.Id, p => p.Document.Text, StringComparer.Ordinal);
-        return data.Questions.Where(q => !q.Impossible && q.Answers.Count > 0 && folds.Contains(AnswerFolds.Of(q))).Select(q => (q, paragraphs[q.DocumentId]));
+        return data.Questions
+            .Where(q => kind(q) && folds.Contains(AnswerFolds.Of(q))
+                && (languages is null || languages.Contains(AnswerMetrics.IsChinese(q.Question, q.Answers) ? "zh" : "en")))
+            .Select(q => (q, paragraphs[q.DocumentId]));
     }
+
+    /// <summary>The sentences of <paramref name="paragraph"/> that hold any text.</summary>
+    private static IEnumerable<string> Sentences(string paragraph) =>
+        SentenceSplitter.Split(paragraph).Select(r => r.Of(paragraph)).Where(t => t.Trim().Length > 0);
+
+    /// <summary>The <paramref name="index"/>th text without an answer read for <paramref name="question"/>.</summary>
+    private static ReaderExample NoAnswer(SquadQuestion question, string text, int index) =>
+        new($"{question.Id}/none{index}", question.Question, text, [], null);
 
     /// <summary>The paragraphs of the given folds' articles, each once.</summary>
     public static List<string> Passages(SquadDataset data, IReadOnlySet<int> folds) =>

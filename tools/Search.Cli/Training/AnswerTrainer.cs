@@ -108,12 +108,13 @@ public sealed class AnswerTrainer(TextWriter output, string? mistakesPath = null
             output.WriteLine($"train: {written} held-out questions whose best span is not exactly right written to {mistakesPath}");
         }
 
+        var taughtOnly = questions.Where(q => q.FitOnly).Select(q => q.File).Distinct().ToList();
         var trainedOn = new JsonObject
         {
             ["command"] = "search-cli train answer " + string.Join(' ', record.Arguments.Skip(1)),
             ["files"] = new JsonArray(record.Files.Select(f => (JsonNode)Path.GetFileName(f)).ToArray()),
             ["split"] = "article index mod 4 within each file: 0 and 1 ranker and confidence, 2 calibration and curve, 3 held out"
-                + (questions.Any(q => q.FitOnly) ? $"; files that only teach (article index mod 2, folds 0 and 1): {string.Join(", ", questions.Where(q => q.FitOnly).Select(q => q.File).Distinct())}" : ""),
+                + (taughtOnly.Count > 0 ? $"; files that only teach (article index mod 2, folds 0 and 1): {string.Join(", ", taughtOnly)}" : ""),
             ["questions_per_fold"] = new JsonArray(folds.Select(f => (JsonNode)f.Count).ToArray()),
             ["trainer"] = string.Create(CultureInfo.InvariantCulture,
                 $"ML.NET FastTree: LambdaMART ranker {RankerTrees} trees on folds 0-1, binary confidence {ConfidenceTrees} trees on folds 0-1 with cross-fitted ranker scores, {Leaves} leaves, learning rate {LearningRate}, seed {Seed}"),
