@@ -300,7 +300,7 @@ public sealed partial class AnswerExtractor(
         MarkCountingSentences(spans, sentences, context, asked.HasFlag(Measure.Phone) ? null : s => SpanExtractor.HoldsPhoneNumber(s.Answer.Of(passages[s.PassageIndex].Text)));
         MarkTimedOptions(spans, sentences, context, asked);
         MarkCountedThings(spans, sentences, context.Expected == ExpectedAnswer.Number && CountedClassifier(question) is not null, passages);
-        MarkStrictMeasures(spans, sentences, Measures.StrictlyAsked(question, asked), passages);
+        MarkStrictMeasures(spans, sentences, Measures.StrictlyAsked(question, asked), passages, questionTerms);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "");
@@ -438,7 +438,7 @@ public sealed partial class AnswerExtractor(
     /// rather than a date, a batch number, a fragment or a sentence about something else the notice charges for. A
     /// price is also answered by "free".
     /// </summary>
-    private static void MarkStrictMeasures(List<AnswerChoice> spans, List<AnswerChoice> sentences, Measure strict, IReadOnlyList<AnswerPassage> passages)
+    private static void MarkStrictMeasures(List<AnswerChoice> spans, List<AnswerChoice> sentences, Measure strict, IReadOnlyList<AnswerPassage> passages, HashSet<string> questionTerms)
     {
         if (strict == Measure.None)
         {
@@ -453,10 +453,53 @@ public sealed partial class AnswerExtractor(
         {
             var text = passages[option.PassageIndex].Text;
             var answer = option.Answer.Of(text);
+            if (strict.HasFlag(Measure.Money) && option.Shape == AnswerShape.Span && Measures.IsFree(answer)
+                && Measures.StatesFree(option.Sentence.Of(text)))
+            {
+                // "free" itself, which states no amount and so was not eligible among the amounts, is one.
+                option.Eligible = true;
+                continue;
+            }
+
             var states = (Measures.Stated(answer) & strict & ~Measure.Phone) != 0
                 || (strict.HasFlag(Measure.Money) && Measures.StatesFree(answer))
                 || (phones is not null && phones[option.PassageIndex].Any(option.Answer.Holds));
             option.Eligible &= states;
+        }
+
+        if (strict.HasFlag(Measure.Money))
+        {
+            AnswerFromTheAskedThingsClause(spans, passages, questionTerms);
+        }
+    }
+
+    /// <summary>
+    /// A sentence that says one thing is free and prices another ("夜场门票免费，雪具租赁每套80元", "Weekday sessions are free,
+    /// and skate hire costs 4 pounds") answers a price asked outright with the clause that names what the question asks
+    /// about: the options inside the other clauses are not eligible, and "free", standing for an amount there, is ranked
+    /// as the amounts are. Options that run across clauses hold both and are left as they are.
+    /// </summary>
+    private static void AnswerFromTheAskedThingsClause(List<AnswerChoice> spans, IReadOnlyList<AnswerPassage> passages, HashSet<string> questionTerms)
+    {
+        var sentences = spans.Where(o => o.Eligible && Measures.IsFree(o.Answer.Of(passages[o.PassageIndex].Text)))
+            .Select(o => (o.PassageIndex, o.Sentence)).Distinct().ToList();
+        foreach (var (passage, sentence) in sentences)
+        {
+            var text = passages[passage].Text;
+            var named = spans.Where(o => o.Eligible && o.PassageIndex == passage && o.Sentence == sentence && !SpanChoices.CrossesClauses(text, o.Answer))
+                .Select(o => (Option: o, Terms: TextTokenizer.Terms(SpanChoices.ClauseOf(text, sentence, o.Answer).Of(text)).Count(questionTerms.Contains)))
+                .ToList();
+            var most = named.Max(n => n.Terms);
+            var pricedElsewhere = named.Any(n => n.Terms < most && Measures.Stated(n.Option.Answer.Of(text)).HasFlag(Measure.Money));
+            foreach (var (option, terms) in named)
+            {
+                option.Eligible = terms == most;
+                if (option.Eligible && pricedElsewhere && Measures.IsFree(option.Answer.Of(text)))
+                {
+                    option.Features[AnswerFeatures.Typed] = 1;
+                    option.Features[AnswerFeatures.Prior] = Math.Max(option.Features[AnswerFeatures.Prior], 1);
+                }
+            }
         }
     }
 

@@ -126,6 +126,12 @@ public static partial class Measures
         EnglishFree().IsMatch(text.ToLowerInvariant()) || ChineseFree().IsMatch(ChineseScript.ToSimplified(text));
 
     /// <summary>
+    /// Whether <paramref name="text"/> is only the word that says so ("free", "免費"), the span to emphasise in "Weekday
+    /// sessions are free" for "How much is a weekday session?".
+    /// </summary>
+    public static bool IsFree(string text) => FreeWord().IsMatch(ChineseScript.ToSimplified(text.Trim().ToLowerInvariant()));
+
+    /// <summary>
     /// Marks the span options that may be the answer: those that state a measure the question asks for, when at least
     /// one does; all of them otherwise. The others still count for their sentence's score, so a sentence shown whole
     /// is judged as before.
@@ -220,6 +226,9 @@ public static partial class Measures
 
     [GeneratedRegex(@"免费|不收费|免收")]
     private static partial Regex ChineseFree();
+
+    [GeneratedRegex(@"^(?:free(?: of charge)?|no charge|免费|不收费|免收)$")]
+    private static partial Regex FreeWord();
 
     [GeneratedRegex(@"\bhow (?:tall|high|long|wide|deep|far|big)\b|\bwhat (?:is|was) the (?:height|length|width|depth|distance)\b")]
     private static partial Regex EnglishLength();

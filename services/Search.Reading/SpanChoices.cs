@@ -23,6 +23,7 @@ internal static class SpanChoices
     private const string ClauseBreaks = ",;:，；：、";
     private const string Particles = "的是在于为了和与及或被把将从由对以而也都就";
     private static readonly SearchValues<char> BreakChars = SearchValues.Create(Breaks);
+    private static readonly SearchValues<char> ClauseBreakChars = SearchValues.Create(ClauseBreaks);
 
     public static List<(TextRange Range, bool Typed, double Prior)> Find(string text, SentenceUnit unit, ExpectedAnswer expected, HashSet<string> questionTerms)
     {
@@ -72,6 +73,28 @@ internal static class SpanChoices
                 }
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="range"/> holds a clause break (beyond its last character).</summary>
+    public static bool CrossesClauses(string text, TextRange range) =>
+        range.Length > 1 && text.AsSpan(range.Start, range.Length - 1).ContainsAny(ClauseBreakChars);
+
+    /// <summary>The clause or clauses of <paramref name="sentence"/> that <paramref name="range"/> lies in: from the clause break before it to the one after.</summary>
+    public static TextRange ClauseOf(string text, TextRange sentence, TextRange range)
+    {
+        var start = range.Start;
+        while (start > sentence.Start && !ClauseBreaks.Contains(text[start - 1], StringComparison.Ordinal))
+        {
+            start--;
+        }
+
+        var end = range.End;
+        while (end < sentence.End && !ClauseBreaks.Contains(text[end], StringComparison.Ordinal))
+        {
+            end++;
+        }
+
+        return new TextRange(start, end);
     }
 
     /// <summary>Each clause, each two adjacent clauses and the whole sentence, when short enough to be an answer.</summary>

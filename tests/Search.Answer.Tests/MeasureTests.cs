@@ -292,6 +292,43 @@ public sealed class MeasureTests
     }
 
     [Theory]
+    [InlineData("How much is a weekday afternoon session at the Harbour ice rink?",
+        "The Harbour ice rink reopens on Saturday. Weekday afternoon sessions are free for everyone, and skate hire costs 4 pounds.", "free")]
+    [InlineData("云岭滑雪场的夜场门票多少钱？", "云岭滑雪场本周六开放。夜场门票免费，雪具租赁每套80元。", "免费")]
+    [InlineData("雲嶺滑雪場的夜場門票多少錢？", "雲嶺滑雪場本週六開放。夜場門票免費，雪具租賃每套80元。", "免費")]
+    [InlineData("How much does skate hire cost at the Harbour ice rink?",
+        "The Harbour ice rink reopens on Saturday. Weekday afternoon sessions are free for everyone, and skate hire costs 4 pounds.", "4 pounds")]
+    [InlineData("云岭滑雪场雪具租赁多少钱一套？", "云岭滑雪场本周六开放。夜场门票免费，雪具租赁每套80元。", "80元")]
+    public void ASentenceWithAFreeThingAndAPricedOneAnswersFromTheClauseNamingWhatIsAsked(string question, string text, string answer)
+    {
+        // Tried on make run (2026-12-07): the ice rink's sentence was shown with "4 pounds", the skate hire's price,
+        // emphasised for the session's, as no span said "free".
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Notice")]);
+
+        Assert.Contains(reading.Spans, o => o.Eligible && o.Answer.Of(text) == answer);
+        Assert.DoesNotContain(reading.Spans, o => o.Eligible && (o.Answer.Of(text) is "4 pounds" or "80元" or "free" or "免费" or "免費") && o.Answer.Of(text) != answer);
+        var (span, _) = _extractor.Judge(reading);
+        Assert.Equal(answer, span?.Answer.Of(text));
+    }
+
+    [Theory]
+    [InlineData("How much does parking cost after the first hour at Alder Court clinic?",
+        "Alder Court clinic moves to Mill Lane on 3 March. Visitors who drive can use the car park behind the clinic, where the first hour is free.")]
+    [InlineData("奥德医院停车场超过一小时后怎么收费？", "奥德医院门诊部3月3日迁至磨坊路。驾车的访客可使用门诊部后面的停车场，首小时免费。")]
+    public void AFreeThingWithNoPriceBesideItIsNotRankedAsAnAmount(string question, string text)
+    {
+        // tools/probe/own-h.json, "after the first 30 minutes" over "the first 30 minutes are free": ranking "free" as an
+        // amount wherever a price is asked outright showed it at 0.92; only where it stands beside another thing's
+        // amount is it ranked as one.
+        var passages = new[] { new AnswerPassage(text, 1, 10, "Notice") };
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+
+        var free = Assert.Single(reading.Spans, o => o.Eligible && Measures.IsFree(o.Answer.Of(text)));
+        Assert.Equal(0, free.Features[AnswerFeatures.Typed]);
+        Assert.False(_extractor.Extract(question, AnswerCues.Detect(question), passages).Shown);
+    }
+
+    [Theory]
     [InlineData("銀灣渡輪查詢熱線電話是多少？", "乘客如有查詢，可致電熱線2561 0832。", "2561 0832")]
     [InlineData("What is the helpline number for Corbel Bank customers?", "Customers can call the helpline on 0161 496 0734 from 8:00.", "0161 496 0734")]
     public void AStatedTelephoneNumberStillAnswers(string question, string sentence, string number)
