@@ -49,6 +49,18 @@ public sealed partial class AnswerExtractor
             return (null, ShortAnswerBy.Features);
         }
 
+        if (language == "zh"
+            && reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Sentence == best.Sentence
+                && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Number)
+            && !reading.Spans.Any(o => o.PassageIndex == best.PassageIndex && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Number
+                && Overlap(o.Answer, range) > 0))
+        {
+            // Nor does a Chinese span that meets none of the dates or figures the question asks for while its sentence
+            // states one ("丰溪路" for "影响多少户居民" beside "约3200户"): the finders' options stand. Not English: its reader
+            // reads well, and its look also carries the "no answer" veto that the features' box would go without.
+            return (null, ShortAnswerBy.Features);
+        }
+
         // A read span that cuts across a date, name or place the finders typed ("会员计划于2027年" over "2027年1月1日") gives
         // way to it whole, and so does a part of a date when the question does not ask for the year alone ("2027年" of
         // "2027年1月1日" for "什么时候开始"); one that holds it whole ("on 14 March") stands.
@@ -67,6 +79,15 @@ public sealed partial class AnswerExtractor
         {
             // So does a read span that cuts a figure from its unit ("3个工" of "3个工作日", "5個" of "5個工作天").
             range = measure.Answer;
+        }
+        else if (language == "zh"
+                 && reading.Spans.Where(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Number
+                     && range.Holds(o.Answer) && o.Answer != range).ToList() is [var only])
+        {
+            // A Chinese span that runs on past the one date or figure of the asked kind that it holds ("会员计划于2027年1月1日
+            // 开始" for "什么时候开始", "20萬蒙古軍" for "率領多少蒙古軍") is cut to it: the Chinese reader's span ends are its
+            // weakest part.
+            range = only.Answer;
         }
 
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));

@@ -112,6 +112,39 @@ public sealed class ParityTests
         Assert.Equal("three", shipped.Version);
     }
 
+    [Fact]
+    public void AReaderThatMarksMatchesIsWrittenWithAThirdTokenTypeAndScoresAsTheModelDoes()
+    {
+        var (ids, types, mask, lengths) = Inputs(marksMatches: true);
+        Assert.Contains((long)ReaderWindows.MatchedType, types);
+        using var model = new ReaderModel(Weights, seed: 3, marksMatches: true);
+        model.eval();
+        using (no_grad())
+        {
+            using var generator = new Generator(17);
+            foreach (var parameter in model.parameters())
+            {
+                parameter.add_(randn(parameter.shape, generator: generator) * 0.01);
+            }
+        }
+
+        var ours = Spans(model, ids, types, mask);
+        Assert.Equal(3 * ReaderModel.Width, model.EncoderWeights()[ReaderModel.TokenTypes].Length);
+
+        var (head, bias) = model.HeadWeights();
+        var written = Weights.WriteReader(model.EncoderWeights(), head, bias, Pieces, new ReaderShape(MarksMatches: true), "matches");
+        using var session = new InferenceSession(written);
+        AssertClose(ours, Run(session, ids, types, mask, MiniLmWeights.SpanOutput), lengths, 2, Width(ids));
+
+        // The service's reader learns from the file that it marks matches, and reads as the model does.
+        using var onnx = new NeuralReader(written);
+        Assert.True(onnx.Shape.MarksMatches);
+        var trainer = new ReaderTrainer(model, Pieces, new TrainingSettings { MarksMatches = true }, _ => { });
+        Assert.Equal(trainer.Read(Examples).Select(a => a.Text), Examples.Select(e => onnx.Read(e).Text));
+        using var shipped = new NeuralReader(Weights.Shippable(written));
+        Assert.True(shipped.Shape.MarksMatches);
+    }
+
     /// <summary>The model's start and end scores for the two windows, as [2, width, 2].</summary>
     private static float[] Spans(ReaderModel model, long[] ids, long[] types, long[] mask)
     {
@@ -121,9 +154,9 @@ public sealed class ParityTests
         return stack([start, end], -1).data<float>().ToArray();
     }
 
-    private static (long[] Ids, long[] Types, long[] Mask, int[] Lengths) Inputs()
+    private static (long[] Ids, long[] Types, long[] Mask, int[] Lengths) Inputs(bool marksMatches = false)
     {
-        var windows = Examples.Select(e => ReaderWindows.Windows(Pieces, e, 64, 24, training: false)[0]).ToList();
+        var windows = Examples.Select(e => ReaderWindows.Windows(Pieces, e, 64, 24, training: false, marksMatches)[0]).ToList();
         var (ids, types, mask, _) = ReaderWindows.Pack(windows, Pieces.Padding);
         Assert.NotEqual(windows[0].Length, windows[1].Length); // one of them is padded
         return (ids, types, mask, [windows[0].Length, windows[1].Length]);

@@ -35,6 +35,26 @@ public sealed class TrainingTests
         Assert.True(labelled > 150, $"{labelled} of 200 labelled");
     }
 
+    [Theory]
+    [InlineData("Who built the Harbour Lantern?", "The Harbour Lantern was built by Mara Voss.", "the,harbour,lantern,built")]
+    [InlineData("灯塔是谁建的？", "这座灯塔由马拉建于1873年。", "灯,塔,建")]
+    public void TheContextsPiecesThatTheQuestionHoldsAreMarkedWhenTheReaderAsks(string question, string context, string marked)
+    {
+        // A grown vocabulary, as the shipped reader's: the Chinese characters are pieces of their own.
+        var pieces = new WordPieces([.. Pieces.Vocabulary, .. ReaderExamples.MissingCharacters(Pieces, [question + context], 1)]);
+        var example = new ReaderExample("m", question, context, [], null);
+
+        var window = Assert.Single(ReaderWindows.Windows(pieces, example, 64, 24, training: false, marksMatches: true));
+        var plain = Assert.Single(ReaderWindows.Windows(pieces, example, 64, 24, training: false));
+
+        var types = window.Types.Skip(window.ContextFirst).Take(window.ContextPieces.Count).ToList();
+        var words = window.ContextPieces.Where((_, i) => types[i] == ReaderWindows.MatchedType).Select(p => context[p.Start..p.End].ToLowerInvariant());
+        Assert.Equal(marked.Split(','), words.Distinct());
+        Assert.All(window.Types.Take(window.ContextFirst), t => Assert.Equal(0, t));
+        Assert.Equal(window.Ids, plain.Ids);
+        Assert.DoesNotContain((long)ReaderWindows.MatchedType, plain.Types);
+    }
+
     [Fact]
     public void ASentenceThatDoesNotHoldTheAnswerIsLabelledNoAnswerAtTheClassifier()
     {
@@ -148,5 +168,6 @@ public sealed class TrainingTests
         Assert.Equal("minilm-span-20261207-sentence64-en-neg1-folds02-seed13", fold);
         Assert.Equal("minilm-span-20261207-sentence64-l3-en-seed13", ReaderVersion.Of(day, "Sentence", 64, 3, ["en"], 0, [0, 1, 2], 13));
         Assert.Equal("minilm-span-20261207-sentence64-en-neg1-e4-seed13", ReaderVersion.Of(day, "Sentence", 64, 6, ["en"], 1, [0, 1, 2], 13, epochs: 4));
+        Assert.Equal("minilm-span-20261207-sentence64-enzh-match-seed13", ReaderVersion.Of(day, "Sentence", 64, 6, ["en", "zh"], 0, [0, 1, 2], 13, marksMatches: true));
     }
 }

@@ -118,14 +118,19 @@ public sealed class MiniLmWeights
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MaxAnswerPiecesKey, Value = window.MaxAnswerPieces.ToString(CultureInfo.InvariantCulture) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.VersionKey, Value = version });
         model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.LanguagesKey, Value = string.Join(',', languages) });
+        if (window.MarksMatches)
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = NeuralReader.MarksMatchesKey, Value = "true" });
+        }
+
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var (name, values) in weights)
         {
             var original = _byName.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"no weight named {name}");
             var target = initializers[original.Name];
-            if (name == ReaderModel.WordEmbeddings && values.Length % ReaderModel.Width == 0)
+            if (name is ReaderModel.WordEmbeddings or ReaderModel.TokenTypes && values.Length % ReaderModel.Width == 0)
             {
-                target.Dims[0] = values.Length / ReaderModel.Width; // the vocabulary may have grown
+                target.Dims[0] = values.Length / ReaderModel.Width; // the vocabulary, or the token types, may have grown
             }
 
             if (target.Dims.Aggregate(1L, (a, b) => a * b) != values.Length)

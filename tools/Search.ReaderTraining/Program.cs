@@ -17,6 +17,8 @@ const string Usage = """
                          files are learned together, each with its own held-out fold
     --extend-vocabulary N  add the Chinese characters the vocabulary lacks that the training data holds N times or
                          more, as new word pieces whose embeddings learn; the model then reads Chinese too
+    --new-rows-noise S   the added pieces start as [UNK]'s row plus noise of deviation S (default 0.02); the log
+                         gives the packaged rows' own deviation
     --out FOLDER         where reader.onnx (eight-bit, what the answer service ships), reader-float.onnx,
                          reader.json (the record of the run) and curve.jsonl go
     --train-folds 0,1,2  article folds to learn from (AnswerFolds: 3 is held out and never trained on)
@@ -35,6 +37,8 @@ const string Usage = """
     --pretrain-rows E    before fine-tuning, E epochs of masked-word prediction over the training folds' Chinese
                          paragraphs teach the added pieces (the encoder as packaged unless --pretrain-encoder, which
                          lets it learn too at --lr); needs --extend-vocabulary
+    --mark-matches       context pieces the question holds too get a token type of their own (a third row of the
+                         type table, learned): the reader is told where the question's words recur
     --freeze-words       keep the packaged word-piece table (47 MB of floats) as it is: half the weights, twice the speed
     --no-measure         skip the last step: both written models run as the answer service runs them (ONNX Runtime,
                          one thread) on the held-out questions, their EM, F1 and milliseconds per question
@@ -74,6 +78,7 @@ try
         Seed = Int(options, "seed", 13),
         TimeLimit = options.TryGetValue("minutes", out var minutes) ? TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)) : null,
         EvaluateEvery = Int(options, "eval-every", 0),
+        MarksMatches = options.ContainsKey("mark-matches"),
     };
     var scope = options.GetValueOrDefault("scope", "sentence") switch
     {
@@ -150,11 +155,20 @@ try
         Console.Error.WriteLine($"vocabulary: {added} Chinese characters added (seen at least {minimum} times in training), {pieces.Vocabulary.Count} pieces");
     }
 
+    var newRowsNoise = double.Parse(options.GetValueOrDefault("new-rows-noise", ReaderModel.DefaultNewRowsNoise.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
     var output = Directory.CreateDirectory(options["out"]).FullName;
     var weights = MiniLmWeights.ReadPackaged();
     var frozen = options.ContainsKey("freeze-words") ? new HashSet<string> { ReaderModel.WordEmbeddings } : [];
     var layers = Int(options, "layers", ReaderModel.Layers); // the model refuses a count outside 1-6
-    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown, layers: layers);
+    if (added > 0)
+    {
+        var table = weights.Read(ReaderModel.WordEmbeddings);
+        var mean = table.Average();
+        Console.Error.WriteLine($"packaged word rows: deviation {Math.Sqrt(table.Average(v => (v - mean) * (v - mean))):F4}; new rows start with noise {newRowsNoise}");
+    }
+
+    using var model = new ReaderModel(weights, settings.Seed, frozen: frozen, newRows: added, unknown: pieces.Unknown, layers: layers, newRowsNoise: newRowsNoise, marksMatches: settings.MarksMatches);
     var clock = Stopwatch.StartNew();
     var trainer = new ReaderTrainer(model, pieces, settings, line => Console.Error.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {line}"));
     if (options.ContainsKey("pretrain-rows"))
@@ -169,7 +183,7 @@ try
     trainer.Train(training, heldOut);
 
     string[] languages = added > 0 ? ["en", "zh"] : ["en"];
-    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, negatives, folds, settings.Seed, settings.Epochs);
+    var version = ReaderVersion.Of(DateTime.UtcNow, scope.ToString(), settings.MaxTokens, layers, languages, negatives, folds, settings.Seed, settings.Epochs, settings.MarksMatches);
     var reader = weights.WriteReader(model.EncoderWeights(), model.HeadWeights().Head, model.HeadWeights().Bias, pieces, settings.Shape, version, languages, layers);
     var shipped = weights.Shippable(reader);
     await File.WriteAllBytesAsync(Path.Combine(output, "reader-float.onnx"), reader);
@@ -219,7 +233,7 @@ static Dictionary<string, string> ParseArguments(string[] args)
         }
 
         var name = args[i][2..];
-        options[name] = name is "help" or "no-measure" or "freeze-words" or "pretrain-encoder" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
+        options[name] = name is "help" or "no-measure" or "freeze-words" or "pretrain-encoder" or "mark-matches" ? "" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value");
     }
 
     return options;

@@ -27,12 +27,19 @@ public sealed class ReaderModel : nn.Module
     /// <summary>The word-piece embedding table: 30,522 × 384, half the model's weights.</summary>
     public const string WordEmbeddings = "embeddings.word_embeddings.weight";
 
+    /// <summary>The token type table: question 0, context 1 (and, when the reader marks matches, 2).</summary>
+    public const string TokenTypes = "embeddings.token_type_embeddings.weight";
+
     /// <param name="frozen">weights that keep their packaged values (no gradient, not written back as changed)</param>
     /// <param name="newRows">word pieces added to the vocabulary (<see cref="WordPieces"/> ids from 30,522 on): their
-    /// embedding rows start as <c>[UNK]</c>'s (what the model read for them before) plus a little noise, and learn</param>
+    /// embedding rows start as <c>[UNK]</c>'s (what the model read for them before) plus noise, and learn</param>
+    /// <param name="newRowsNoise">the deviation of that noise: small, the new pieces start alike; as large as the
+    /// packaged rows spread, the encoder can tell them apart (and match a question's character to the text's) at once</param>
     /// <param name="unknown">the id of <c>[UNK]</c></param>
     /// <param name="layers">the packaged layers kept, from the first: fewer layers read in proportionally less time</param>
-    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null, int newRows = 0, int unknown = 100, int layers = Layers) : base(nameof(ReaderModel))
+    /// <param name="marksMatches">the token type table gets a third row, for context pieces the question holds too
+    /// (<see cref="ReaderWindows.MatchedType"/>): it starts as the context's row plus a little noise, and learns</param>
+    public ReaderModel(MiniLmWeights weights, int seed, double dropout = 0.1, IReadOnlySet<string>? frozen = null, int newRows = 0, int unknown = 100, int layers = Layers, double newRowsNoise = DefaultNewRowsNoise, bool marksMatches = false) : base(nameof(ReaderModel))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(layers, Layers);
@@ -41,7 +48,14 @@ public sealed class ReaderModel : nn.Module
         Frozen = frozen ?? new HashSet<string>();
         foreach (var (name, shape) in weights.Names.Where(w => !w.Name.StartsWith("pooler.", StringComparison.Ordinal) && MiniLmWeights.LayerOf(w.Name) < layers))
         {
-            var parameter = new Parameter(tensor(weights.Read(name), shape), requires_grad: !Frozen.Contains(name));
+            var values = tensor(weights.Read(name), shape);
+            if (marksMatches && name == TokenTypes)
+            {
+                using var generator = new Generator((ulong)seed + 2);
+                values = cat([values, values[1].unsqueeze(0) + normal(0, DefaultNewRowsNoise, [1, Width], generator: generator)], 0);
+            }
+
+            var parameter = new Parameter(values, requires_grad: !Frozen.Contains(name));
             _weights[name] = parameter;
             register_parameter(name.Replace('.', '_'), parameter);
         }
@@ -59,10 +73,12 @@ public sealed class ReaderModel : nn.Module
         {
             using var generator = new Generator((ulong)seed + 1);
             var start = W(WordEmbeddings).detach()[unknown].unsqueeze(0).expand(newRows, Width);
-            _newRows = new Parameter(start + normal(0, 0.02, [newRows, Width], generator: generator));
+            _newRows = new Parameter(start + normal(0, newRowsNoise, [newRows, Width], generator: generator));
             register_parameter("new_word_rows", _newRows);
         }
     }
+
+    public const double DefaultNewRowsNoise = 0.02;
 
     public double Dropout { get; }
 
@@ -94,7 +110,7 @@ public sealed class ReaderModel : nn.Module
         var sequence = ids.shape[1];
         var positions = arange(sequence, dtype: ScalarType.Int64).unsqueeze(0);
         var x = WordTable()[ids]
-            + W("embeddings.token_type_embeddings.weight")[types]
+            + W(TokenTypes)[types]
             + W("embeddings.position_embeddings.weight")[positions];
         x = Norm(x, "embeddings.LayerNorm");
         x = F.dropout(x, Dropout, training);

@@ -31,8 +31,11 @@ public sealed record TrainingSettings
     /// <summary>The learning rate of new word rows (fresh embeddings), as a multiple of <see cref="LearningRate"/>.</summary>
     public double NewRowsRateScale { get; init; } = 10;
 
+    /// <summary>Context pieces the question holds too get a token type of their own (<see cref="ReaderWindows"/>).</summary>
+    public bool MarksMatches { get; init; }
+
     /// <summary>How the reader cuts its input, written into the model for the service.</summary>
-    public ReaderShape Shape => new(MaxTokens, MaxQuestion, MaxAnswerPieces);
+    public ReaderShape Shape => new(MaxTokens, MaxQuestion, MaxAnswerPieces, MarksMatches);
 }
 
 /// <summary>One point of a learning curve.</summary>
@@ -45,7 +48,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
 
     public void Train(IReadOnlyList<ReaderExample> training, IReadOnlyList<ReaderExample> heldOut)
     {
-        var windows = training.SelectMany(e => ReaderWindows.Windows(pieces, e, settings.MaxTokens, settings.MaxQuestion, training: true)).ToList();
+        var windows = training.SelectMany(e => ReaderWindows.Windows(pieces, e, settings.MaxTokens, settings.MaxQuestion, training: true, settings.MarksMatches)).ToList();
         log($"{windows.Count} training windows from {training.Count} questions ({training.Count - windows.Count} without the whole answer in a window)");
         var steps = (int)Math.Ceiling(windows.Count / (double)settings.BatchSize) * settings.Epochs;
         var warmUp = Math.Max(1, (int)(steps * settings.WarmUp));
@@ -130,7 +133,7 @@ public sealed class ReaderTrainer(ReaderModel model, WordPieces pieces, Training
         foreach (var example in examples)
         {
             var best = ReadAnswer.None;
-            var windows = ReaderWindows.Windows(pieces, example, settings.MaxTokens, settings.MaxQuestion, training: false);
+            var windows = ReaderWindows.Windows(pieces, example, settings.MaxTokens, settings.MaxQuestion, training: false, settings.MarksMatches);
             using var scope = NewDisposeScope();
             var (ids, types, mask) = Tensors(windows);
             var (start, end) = model.Forward(ids, types, mask);

@@ -4,8 +4,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Search.Reading.Neural;
 
-/// <summary>How a reader cuts its input, as trained: stored in the model file.</summary>
-public sealed record ReaderShape(int MaxTokens = 64, int MaxQuestion = 24, int MaxAnswerPieces = 30);
+/// <summary>
+/// How a reader cuts its input, as trained: stored in the model file. <paramref name="MarksMatches"/>: the context's
+/// pieces that the question holds too get token type 2 (<see cref="ReaderWindows"/>), a third row of the type table.
+/// </summary>
+public sealed record ReaderShape(int MaxTokens = 64, int MaxQuestion = 24, int MaxAnswerPieces = 30, bool MarksMatches = false);
 
 /// <summary>
 /// The fine-tuned span reader (all-MiniLM-L6-v2 with a start/end head, trained by <c>search-reader-train</c>) run by
@@ -24,6 +27,7 @@ public sealed class NeuralReader : IDisposable
     public const string MaxAnswerPiecesKey = "search.max_answer_pieces";
     public const string VersionKey = "search.version";
     public const string LanguagesKey = "search.languages";
+    public const string MarksMatchesKey = "search.marks_matches";
 
     /// <summary>The reader shipped with the library, relative to the application's folder.</summary>
     public const string ShippedPath = "Models/reader.onnx";
@@ -54,7 +58,8 @@ public sealed class NeuralReader : IDisposable
         }
 
         Pieces = new WordPieces(vocabulary.Split('\n'));
-        Shape = new ReaderShape(Number(metadata, MaxTokensKey, 64), Number(metadata, MaxQuestionKey, 24), Number(metadata, MaxAnswerPiecesKey, 30));
+        Shape = new ReaderShape(Number(metadata, MaxTokensKey, 64), Number(metadata, MaxQuestionKey, 24), Number(metadata, MaxAnswerPiecesKey, 30),
+            metadata.GetValueOrDefault(MarksMatchesKey) == "true");
         ReadTokens = readTokens ?? Shape.MaxTokens;
         Version = metadata.GetValueOrDefault(VersionKey, "unversioned");
         Languages = metadata.GetValueOrDefault(LanguagesKey, "en").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -131,7 +136,7 @@ public sealed class NeuralReader : IDisposable
             return ReadAnswer.None;
         }
 
-        var windows = ReaderWindows.Windows(Pieces, example, ReadTokens, Shape.MaxQuestion, training: false);
+        var windows = ReaderWindows.Windows(Pieces, example, ReadTokens, Shape.MaxQuestion, training: false, Shape.MarksMatches);
         var (ids, types, mask, width) = ReaderWindows.Pack(windows, Pieces.Padding);
         int[] shape = [windows.Count, width];
         var inputs = new[]

@@ -19,9 +19,12 @@ public static class ReaderWindows
     /// pieces in windows of what is left of <paramref name="maxTokens"/>, overlapping by half. For training
     /// (<paramref name="training"/>) only the first window that holds the whole answer, labelled; for a training example
     /// without an answer (a text the question is not answered by), its first window labelled at <c>[CLS]</c>, as SQuAD
-    /// 2.0's readers learn "no answer here".
+    /// 2.0's readers learn "no answer here". With <paramref name="marksMatches"/>, a context piece that the question
+    /// holds too (not <c>[UNK]</c>, not punctuation) has token type 2: the reader is told where the question's words
+    /// recur, as DrQA's exact-match feature tells its reader, and need not learn it from the pieces' embeddings (which, for
+    /// the Chinese characters added to the vocabulary, start alike).
     /// </summary>
-    public static List<ReaderWindow> Windows(WordPieces pieces, ReaderExample example, int maxTokens, int maxQuestion, bool training)
+    public static List<ReaderWindow> Windows(WordPieces pieces, ReaderExample example, int maxTokens, int maxQuestion, bool training, bool marksMatches = false)
     {
         var question = pieces.Split(example.Question);
         if (question.Count > maxQuestion)
@@ -29,6 +32,9 @@ public static class ReaderWindows
             question = question[..maxQuestion];
         }
 
+        var matched = marksMatches
+            ? question.Where(q => q.Id != pieces.Unknown && example.Question[q.Start..q.End].Any(char.IsLetterOrDigit)).Select(q => q.Id).ToHashSet()
+            : null;
         var context = pieces.Split(example.Context);
         var room = Math.Max(8, maxTokens - question.Count - 3);
         var windows = new List<ReaderWindow>();
@@ -50,13 +56,13 @@ public static class ReaderWindows
 
             if (training && example.Answer is null)
             {
-                windows.Add(Build(pieces, example, question, part, -1, -1) with { StartLabel = 0, EndLabel = 0 });
+                windows.Add(Build(pieces, example, question, part, -1, -1, matched) with { StartLabel = 0, EndLabel = 0 });
                 break;
             }
 
             if (!training || start >= 0)
             {
-                windows.Add(Build(pieces, example, question, part, start, end));
+                windows.Add(Build(pieces, example, question, part, start, end, matched));
                 if (training)
                 {
                     break;
@@ -90,7 +96,10 @@ public static class ReaderWindows
         return (ids, types, mask, width);
     }
 
-    private static ReaderWindow Build(WordPieces pieces, ReaderExample example, List<WordPiece> question, List<WordPiece> part, int start, int end)
+    /// <summary>A context piece's token type: 1, or 2 when it is one of <paramref name="matched"/> (the question's).</summary>
+    public const int MatchedType = 2;
+
+    private static ReaderWindow Build(WordPieces pieces, ReaderExample example, List<WordPiece> question, List<WordPiece> part, int start, int end, HashSet<int>? matched)
     {
         var length = question.Count + part.Count + 3;
         var ids = new long[length];
@@ -106,7 +115,7 @@ public static class ReaderWindows
         var contextFirst = at;
         foreach (var piece in part)
         {
-            types[at] = 1;
+            types[at] = matched is not null && matched.Contains(piece.Id) ? MatchedType : 1;
             ids[at++] = piece.Id;
         }
 
