@@ -42,10 +42,14 @@ public sealed partial class AnswerExtractor
 
         var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
         if (reading.Spans.Any(o => !o.Eligible)
-            && !reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0))
+            && (!reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0)
+                || (PriceAskedOutright(question) && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex && o.Answer == range))))
         {
             // The question asks for a measure or a count that some options state and the read span does not ("70 to
-            // 100 °C" for "How many temperature settings …?", beside "five temperature settings"): those options stand.
+            // 100 °C" for "How many temperature settings …?", beside "five temperature settings"), or it asks a price
+            // outright and the read span is another thing's, which the options' clause rule ruled out ("4 pounds", the
+            // skate hire's, for the session that is free): those options stand. (Any option ruled out, for any
+            // question, lost as many exact SQuAD answers as it won: the measure rules are not that sure.)
             return (null, ShortAnswerBy.Features);
         }
 
@@ -92,6 +96,8 @@ public sealed partial class AnswerExtractor
 
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
+
+    private static bool PriceAskedOutright(string question) => Measures.StrictlyAsked(question, Measures.Asked(question)).HasFlag(Measure.Money);
 
     [GeneratedRegex(@"\b(?:what|which|in what) year\b|哪一?年|几几年|幾幾年|年份|何年", RegexOptions.IgnoreCase)]
     private static partial Regex YearQuestion();

@@ -219,6 +219,27 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.Contains(figure[..4], (result.BestSpan ?? candidate).Answer.Of(text), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("How much is a weekday afternoon session at the Harbour ice rink?", "Harbour ice rink reopens",
+        "The Harbour ice rink in Dunmore reopens on Saturday 12 December after new cooling pipes were fitted. Weekday afternoon sessions are free for everyone, and skate hire costs 4 pounds. Evening sessions cost 7 pounds for adults.", "free")]
+    [InlineData("云岭滑雪场的夜场门票多少钱?", "云岭滑雪场开板通知",
+        "云岭滑雪场将于12月20日开板，今年雪季预计持续到次年3月10日。夜场门票免费，雪具租赁每套80元。滑雪场共有7条雪道，其中2条为初级道。", "免费")]
+    public void AReadSpanThatIsAnOptionRuledOutGivesWayToTheOptionsThatStand(string question, string title, string text, string answer)
+    {
+        // Tried on make run (2026-12-07): both readers read the other thing's price, "4 pounds" and "雪具租赁每套80元",
+        // which the clause rule had ruled out, and the box highlighted it.
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader, new Dictionary<string, NeuralReader> { ["en"] = _english });
+        AnswerPassage[] passages = [new(text, 1, 10, title)];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        var language = question.Any(ChineseScript.IsHan) ? "zh" : "en";
+        var read = extractor.ReaderFor(language)!.Read(question, candidate.Sentence.Of(text)).Text;
+        Assert.Contains(read == "4 pounds" ? "4" : "80", read, StringComparison.Ordinal);
+        Assert.Equal(answer, (result.BestSpan ?? candidate).Answer.Of(text));
+    }
+
     [Fact]
     public void ABoxThatIsNotShownIsNotReadUnlessTheSettingAsks()
     {
