@@ -43,13 +43,15 @@ public sealed partial class AnswerExtractor
         var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
         if (reading.Spans.Any(o => !o.Eligible)
             && (!reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0)
-                || (PriceAskedOutright(question) && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex && o.Answer == range))))
+                || (PriceAskedOutright(question) && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
+                    && range.Holds(o.Answer) && Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)).HasFlag(Measure.Money)))))
         {
             // The question asks for a measure or a count that some options state and the read span does not ("70 to
             // 100 °C" for "How many temperature settings …?", beside "five temperature settings"), or it asks a price
-            // outright and the read span is another thing's, which the options' clause rule ruled out ("4 pounds", the
-            // skate hire's, for the session that is free): those options stand. (Any option ruled out, for any
-            // question, lost as many exact SQuAD answers as it won: the measure rules are not that sure.)
+            // outright and the read span holds another thing's, which the options' clause rule ruled out ("4 pounds",
+            // the skate hire's, for the session that is free; "夜场门票免费，雪具租赁每套80元" for the night ticket): those
+            // options stand. (A read span that is any option ruled out, for any question, lost as many exact SQuAD
+            // answers as it won: the measure rules are not that sure.)
             return (null, ShortAnswerBy.Features);
         }
 
