@@ -43,7 +43,7 @@ public sealed partial class AnswerExtractor
         var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
         if (reading.Spans.Any(o => !o.Eligible)
             && (!reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0)
-                || (PriceAskedOutright(question) && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
+                || (reading.StrictlyAsked.HasFlag(Measure.Money) && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
                     && range.Holds(o.Answer) && Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)).HasFlag(Measure.Money)))))
         {
             // The question asks for a measure or a count that some options state and the read span does not ("70 to
@@ -57,8 +57,8 @@ public sealed partial class AnswerExtractor
 
         if (language == "zh"
             && reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Sentence == best.Sentence
-                && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Number)
-            && !reading.Spans.Any(o => o.PassageIndex == best.PassageIndex && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Number
+                && DateOrFigure(o))
+            && !reading.Spans.Any(o => o.PassageIndex == best.PassageIndex && DateOrFigure(o)
                 && Overlap(o.Answer, range) > 0))
         {
             // Nor does a Chinese span that meets none of the dates or figures the question asks for while its sentence
@@ -87,7 +87,7 @@ public sealed partial class AnswerExtractor
             range = measure.Answer;
         }
         else if (language == "zh"
-                 && reading.Spans.Where(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Type is ExpectedAnswer.Time or ExpectedAnswer.Number
+                 && reading.Spans.Where(o => o.Eligible && o.PassageIndex == best.PassageIndex && DateOrFigure(o)
                      && range.Holds(o.Answer) && o.Answer != range).ToList() is [var only])
         {
             // A Chinese span that runs on past the one date or figure of the asked kind that it holds ("会员计划于2027年1月1日
@@ -99,7 +99,8 @@ public sealed partial class AnswerExtractor
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }
 
-    private static bool PriceAskedOutright(string question) => Measures.StrictlyAsked(question, Measures.Asked(question)).HasFlag(Measure.Money);
+    /// <summary>An option the finders typed as a date or a figure, the kinds whose patterns the Chinese rules trust.</summary>
+    private static bool DateOrFigure(AnswerChoice option) => option.Type is ExpectedAnswer.Time or ExpectedAnswer.Number;
 
     [GeneratedRegex(@"\b(?:what|which|in what) year\b|哪一?年|几几年|幾幾年|年份|何年", RegexOptions.IgnoreCase)]
     private static partial Regex YearQuestion();

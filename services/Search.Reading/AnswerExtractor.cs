@@ -300,10 +300,11 @@ public sealed partial class AnswerExtractor(
         MarkCountingSentences(spans, sentences, context, asked.HasFlag(Measure.Phone) ? null : s => SpanExtractor.HoldsPhoneNumber(s.Answer.Of(passages[s.PassageIndex].Text)));
         MarkTimedOptions(spans, sentences, context, asked);
         MarkCountedThings(spans, sentences, context.Expected == ExpectedAnswer.Number && CountedClassifier(question) is not null, passages);
-        MarkStrictMeasures(spans, sentences, Measures.StrictlyAsked(question, asked), passages, questionTerms);
+        var strict = Measures.StrictlyAsked(question, asked);
+        MarkStrictMeasures(spans, sentences, strict, passages, questionTerms);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
-            : new AnswerReading(spans, sentences, "");
+            : new AnswerReading(spans, sentences, "", strict);
     }
 
     /// <summary>

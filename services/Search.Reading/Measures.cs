@@ -209,6 +209,9 @@ public static partial class Measures
     private const string EnglishSum = @"\bhow much (?:is|are|was|were) (?:a|an|the|one|each)\b|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:price|cost|fee|fare)s?\b";
     private const string ChineseSum = "多少钱|几块钱|几多钱|几钱|多少元|几元";
 
+    // Words that say something costs nothing, in a sentence (StatesFree) or as the whole span (IsFree).
+    private const string ChineseFreeWords = "免费|不收费|免收";
+
     [GeneratedRegex(@"\bhow much\b.*\b(?:cost|costs|price|priced|fee|fare|charge|charges|pay|paid|spend|spent)\b|" + EnglishSum)]
     private static partial Regex EnglishMoney();
 
@@ -224,10 +227,10 @@ public static partial class Measures
     [GeneratedRegex(@"\bfree of charge\b|\b(?:is|are|be|for) free\b|\bno charge\b")]
     private static partial Regex EnglishFree();
 
-    [GeneratedRegex(@"免费|不收费|免收")]
+    [GeneratedRegex(ChineseFreeWords)]
     private static partial Regex ChineseFree();
 
-    [GeneratedRegex(@"^(?:free(?: of charge)?|no charge|免费|不收费|免收)$")]
+    [GeneratedRegex("^(?:free(?: of charge)?|no charge|" + ChineseFreeWords + ")$")]
     private static partial Regex FreeWord();
 
     [GeneratedRegex(@"\bhow (?:tall|high|long|wide|deep|far|big)\b|\bwhat (?:is|was) the (?:height|length|width|depth|distance)\b")]

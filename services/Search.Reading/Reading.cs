@@ -102,7 +102,8 @@ public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange s
 }
 
 /// <summary>The answer options found in the best sentences, or none with the reason.</summary>
-public sealed record AnswerReading(IReadOnlyList<AnswerChoice> Spans, IReadOnlyList<AnswerChoice> Sentences, string Reason)
+/// <param name="StrictlyAsked">the measures the question asks for that only their own kind answers (<see cref="Measures.StrictlyAsked"/>)</param>
+public sealed record AnswerReading(IReadOnlyList<AnswerChoice> Spans, IReadOnlyList<AnswerChoice> Sentences, string Reason, Measure StrictlyAsked = Measure.None)
 {
     public static AnswerReading Empty(string reason) => new([], [], reason);
 }

@@ -83,13 +83,13 @@ internal static class SpanChoices
     public static TextRange ClauseOf(string text, TextRange sentence, TextRange range)
     {
         var start = range.Start;
-        while (start > sentence.Start && !ClauseBreaks.Contains(text[start - 1], StringComparison.Ordinal))
+        while (start > sentence.Start && !ClauseBreakChars.Contains(text[start - 1]))
         {
             start--;
         }
 
         var end = range.End;
-        while (end < sentence.End && !ClauseBreaks.Contains(text[end], StringComparison.Ordinal))
+        while (end < sentence.End && !ClauseBreakChars.Contains(text[end]))
         {
             end++;
         }
@@ -104,7 +104,7 @@ internal static class SpanChoices
         var start = unit.Range.Start;
         for (var c = unit.Range.Start; c <= unit.Range.End; c++)
         {
-            if (c == unit.Range.End || ClauseBreaks.Contains(text[c], StringComparison.Ordinal))
+            if (c == unit.Range.End || ClauseBreakChars.Contains(text[c]))
             {
                 if (SentenceReader.Trim(text, start, c) is { Length: > 0 } clause)
                 {
