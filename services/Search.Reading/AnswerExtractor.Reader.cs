@@ -43,15 +43,16 @@ public sealed partial class AnswerExtractor
         var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
         if (reading.Spans.Any(o => !o.Eligible)
             && (!reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0)
-                || (reading.StrictlyAsked.HasFlag(Measure.Money) && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
-                    && range.Holds(o.Answer) && Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)).HasFlag(Measure.Money)))))
+                || ((reading.StrictlyAsked & (Measure.Money | Measure.Clock)) != 0 && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
+                    && range.Holds(o.Answer) && (Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)) & reading.StrictlyAsked & (Measure.Money | Measure.Clock)) != 0))))
         {
             // The question asks for a measure or a count that some options state and the read span does not ("70 to
             // 100 °C" for "How many temperature settings …?", beside "five temperature settings"), or it asks a price
             // outright and the read span holds another thing's, which the options' clause rule ruled out ("4 pounds",
-            // the skate hire's, for the session that is free; "夜场门票免费，雪具租赁每套80元" for the night ticket): those
-            // options stand. (A read span that is any option ruled out, for any question, lost as many exact SQuAD
-            // answers as it won: the measure rules are not that sure.)
+            // the skate hire's, for the session that is free; "夜场门票免费，雪具租赁每套80元" for the night ticket), or a
+            // time of day that the hours rules ruled out ("6:30" of "close from 6:30 until 13:00" for "What time does it
+            // reopen?"): those options stand. (A read span that is any option ruled out, for any question, lost as many
+            // exact SQuAD answers as it won: the measure rules are not that sure.)
             return (null, ShortAnswerBy.Features);
         }
 

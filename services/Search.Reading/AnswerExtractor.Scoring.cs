@@ -75,14 +75,14 @@ public sealed partial class AnswerExtractor
 
     /// <summary>
     /// The sentence's weighted overlap on the question terms its passage's title does not hold, leaving out
-    /// <paramref name="questionWords"/> (<see cref="QuestionWordTerms"/>); 1 when there are none.
+    /// <paramref name="questionWords"/> (<see cref="QuestionWordTerms"/>) and <see cref="FrameWords"/>; 1 when there are none.
     /// </summary>
     private static double FocusOverlap(SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title, HashSet<string> questionWords)
     {
         double total = 0, matched = 0;
         foreach (var (term, weight) in weights)
         {
-            if (title.Contains(term) || questionWords.Contains(term))
+            if (title.Contains(term) || questionWords.Contains(term) || FrameWords.Contains(term))
             {
                 continue;
             }
@@ -96,6 +96,16 @@ public sealed partial class AnswerExtractor
 
         return total > 0 ? matched / total : 1;
     }
+
+    /// <summary>
+    /// English verbs (as the analyzer stems them) that frame a question rather than name what it asks about: "Where is
+    /// the Riverside Jazz Weekend held?" is answered by "The Riverside Jazz Weekend returns to Millbrook Park …", which
+    /// says neither word; so do "located", "situated" and "happen". The focus gate leaves them out as it leaves out the
+    /// question words. Not "take": "How long does the ferry take?" is answered by "The crossing takes 40 minutes".
+    /// </summary>
+    private static readonly HashSet<string> FrameWords = new(
+        ["held", "locat", "situat", "happen"],
+        StringComparer.Ordinal);
 
     /// <summary>
     /// The Chinese question's bigrams that touch a question word: "候停" of "什么时候停水", "幾天" and "天停" of "哪幾天停駛". No

@@ -189,7 +189,7 @@ public static partial class SpanExtractor
     private static partial Regex EnglishYear();
 
     // A time of day: "8:30", "18:00", "6 pm", "6.30 a.m.", noon, midnight.
-    [GeneratedRegex(@"(?<![\w.:])\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?<![\w.:])\d{1,2}:\d{2}(?![\w:])|(?<![\w.:])\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midday|midnight)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<![\w.:])\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?<![\w.:])\d{1,2}:\d{2}(?![\w:])|(?<![\w.:])\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:12\s+)?(?:noon|midday|midnight)\b", RegexOptions.IgnoreCase)]
     internal static partial Regex EnglishClock();
 
     [GeneratedRegex(

@@ -83,6 +83,20 @@ public sealed class FocusGateTests
             string.Join(" | ", reading.Sentences.Select(s => $"{s.Sentence.Of(text)} {s.Focus:0.00}")) + " " + reading.Reason);
     }
 
+    [Theory]
+    [InlineData("Where is the Ashby Harvest Fair held?", true)]
+    [InlineData("Where is the Ashby Harvest Fair located?", true)]
+    [InlineData("Who organises the Ashby Harvest Fair?", false)]
+    public void AVerbThatOnlyFramesTheQuestionHoldsNoSentenceBack(string question, bool focused)
+    {
+        // "held" is said by no sentence of a notice that gives the place ("comes back to Ferrow Common"); the probe's "Where
+        // is the Riverside Jazz Weekend held?" got no box for it. "organises" names what is asked and still holds back.
+        const string text = "The Ashby Harvest Fair comes back to Ferrow Common on 4 and 5 September 2027. Entry is free for children under 12.";
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Ashby Harvest Fair 2027")]);
+
+        Assert.Equal(focused, Assert.Single(reading.Sentences, s => s.Sentence.Start == 0).Focus > 0);
+    }
+
     [Fact]
     public void WithoutATitleOrWhenTheSentenceHoldsTheAskedWordNothingIsHeldBack()
     {

@@ -244,6 +244,24 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     }
 
     [Fact]
+    public void AReadTimeThatTheHoursRulesRuledOutGivesWayToTheOneThatStands()
+    {
+        // Set D's "What time does Canal Parade reopen …?" (2026-12-07): the English reader reads the start of the closure
+        // (here with its end), which the hours rules rule out, and the box highlighted it.
+        const string text = "The Ashby Half Marathon takes place on Sunday 9 May 2027, and several roads will be closed to traffic. "
+            + "Holt Lane and the whole of Quay Row close from 6:45 until 13:30.";
+        const string question = "What time does Quay Row reopen on Ashby Half Marathon day?";
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader, new Dictionary<string, NeuralReader> { ["en"] = _english });
+        AnswerPassage[] passages = [new(text, 1, 10, "Ashby Half Marathon: road closures")];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.StartsWith("6:45", _english.Read(question, candidate.Sentence.Of(text)).Text, StringComparison.Ordinal);
+        Assert.Equal("13:30", (result.BestSpan ?? candidate).Answer.Of(text));
+    }
+
+    [Fact]
     public void ABoxThatIsNotShownIsNotReadUnlessTheSettingAsks()
     {
         // A target no box of the shipped model reaches: every box abstains.

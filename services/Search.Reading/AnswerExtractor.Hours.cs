@@ -1,0 +1,227 @@
+using System.Text.RegularExpressions;
+using Search.Text;
+
+namespace Search.Reading;
+
+/// <summary>
+/// Opening hours and other times of day given as ranges: "open Monday to Thursday from 9:00 to 20:00 and Friday from 9:00
+/// to 17:00", "周二至周日上午9点至晚上8点". A question about closing is answered by the end of a range, one about opening by
+/// its start, and one that names a day by the hours of that day.
+/// </summary>
+public sealed partial class AnswerExtractor
+{
+    /// <summary>Which end of a range of times the question asks for.</summary>
+    internal enum RangeEnd
+    {
+        Either,
+        Start,
+        End,
+    }
+
+    /// <summary>
+    /// "What time does … close", "幾點結束", "how late is … open", "开放到几点": the end; "when does … open", "几点开门": the
+    /// start; both or neither: either.
+    /// </summary>
+    internal static RangeEnd AskedEnd(string question)
+    {
+        var en = question.ToLowerInvariant();
+        var zh = ChineseScript.ToSimplified(question);
+        if (UntilWhen().IsMatch(en) || UntilWhen().IsMatch(zh))
+        {
+            return RangeEnd.End;
+        }
+
+        var end = EnglishEnd().IsMatch(en) || ChineseEnd().IsMatch(zh);
+        var start = EnglishStart().IsMatch(en) || ChineseStart().IsMatch(zh);
+        return end == start ? RangeEnd.Either : end ? RangeEnd.End : RangeEnd.Start;
+    }
+
+    /// <summary>
+    /// Time-of-day options that open a range ("9:00" of "9:00 to 17:00") are no answer to a question about closing, and
+    /// those that close one are no answer to a question about opening, while an option of the asked end stands. Then,
+    /// when the question names a day ("on Fridays", "周六"), an option governed by other days ("Monday to Thursday from
+    /// 9:00 to 20:00") is no answer while one governed by that day stands; an option no day governs is left as it is.
+    /// </summary>
+    private static void MarkAskedHours(List<AnswerChoice> spans, string question, IReadOnlyList<AnswerPassage> passages)
+    {
+        var clocks = spans
+            .Where(s => s.Eligible && s.Shape == AnswerShape.Span && Measures.Stated(s.Answer.Of(passages[s.PassageIndex].Text)).HasFlag(Measure.Clock))
+            .ToList();
+        if (clocks.Count < 2)
+        {
+            return;
+        }
+
+        var asked = AskedEnd(question);
+        if (asked != RangeEnd.Either)
+        {
+            // A range of closed hours ("closed from 8 pm to 6 am") starts where the asked closing is.
+            bool Opens(AnswerChoice s) => RangeFollows().IsMatch(After(passages[s.PassageIndex].Text, s));
+            bool Closes(AnswerChoice s) => RangePrecedes().IsMatch(Before(passages[s.PassageIndex].Text, s));
+            RangeEnd Wanted(AnswerChoice s) => !Closed(Before(passages[s.PassageIndex].Text, s)) ? asked : asked == RangeEnd.End ? RangeEnd.Start : RangeEnd.End;
+            bool Answers(AnswerChoice s) => Wanted(s) == RangeEnd.End ? Closes(s) && !Opens(s) : Opens(s) && !Closes(s);
+            bool Other(AnswerChoice s) => Wanted(s) == RangeEnd.End ? Opens(s) && !Closes(s) : Closes(s) && !Opens(s);
+            if (clocks.Any(Answers))
+            {
+                // And a phrase holding a whole range or more ("一至周五早上6点半至晚上9点半开放") is less of an answer than its end.
+                foreach (var s in clocks.Where(s => Other(s) || Times(s.Answer.Of(passages[s.PassageIndex].Text)) > 1))
+                {
+                    s.Eligible = false;
+                }
+            }
+        }
+
+        var day = Days(question);
+        if (day == 0)
+        {
+            return;
+        }
+
+        var governed = clocks.Where(s => s.Eligible).Select(s => (Option: s, Days: Days(Before(passages[s.PassageIndex].Text, s), last: true))).ToList();
+        if (governed.Any(g => (g.Days & day) != 0))
+        {
+            foreach (var (option, days) in governed.Where(g => g.Days != 0 && (g.Days & day) == 0))
+            {
+                option.Eligible = false;
+            }
+        }
+    }
+
+    /// <summary>How many times of day <paramref name="span"/> states.</summary>
+    private static int Times(string span) =>
+        Math.Max(SpanExtractor.EnglishClock().Count(span), SpanExtractor.ChineseClock().Count(span));
+
+    /// <summary>Whether the last word of opening or closing in <paramref name="before"/> is one of closing ("closed from", "封闭").</summary>
+    private static bool Closed(string before)
+    {
+        var en = before.ToLowerInvariant();
+        var zh = ChineseScript.ToSimplified(before);
+        var closing = Math.Max(LastAt(EnglishEnd(), en), LastAt(ChineseEnd(), zh));
+        return closing >= 0 && closing > Math.Max(LastAt(EnglishStart(), en), LastAt(ChineseStart(), zh));
+
+        static int LastAt(Regex words, string text) => words.Matches(text) is { Count: > 0 } found ? found[^1].Index : -1;
+    }
+
+    /// <summary>The sentence's text before the option.</summary>
+    private static string Before(string text, AnswerChoice option) => text[option.Sentence.Start..option.Answer.Start];
+
+    /// <summary>The sentence's text after the option.</summary>
+    private static string After(string text, AnswerChoice option) => text[option.Answer.End..Math.Max(option.Answer.End, option.Sentence.End)];
+
+    /// <summary>
+    /// The days of the week that <paramref name="text"/> names, one bit each (Monday 1, Sunday 64): "Monday to Thursday"
+    /// is four, "weekends" and "周末" two, "daily" and "每天" all; with <paramref name="last"/>, only the last day phrase,
+    /// which governs the times after it.
+    /// </summary>
+    internal static int Days(string text, bool last = false)
+    {
+        var mask = 0;
+        var en = text.ToLowerInvariant();
+        var zh = ChineseScript.ToSimplified(text);
+        var phrases = EnglishDays().Matches(en).Select(m => (m.Index, Mask: Mask(m, EnglishDay)))
+            .Concat(ChineseDays().Matches(zh).Select(m => (m.Index, Mask: Mask(m, ChineseDay))))
+            .OrderBy(p => p.Index)
+            .ToList();
+        if (last)
+        {
+            return phrases.Count == 0 ? 0 : phrases[^1].Mask;
+        }
+
+        foreach (var phrase in phrases)
+        {
+            mask |= phrase.Mask;
+        }
+
+        return mask;
+
+        static int Mask(Match m, Func<string, int> day)
+        {
+            if (m.Groups["weekdays"].Success)
+            {
+                return 0b0011111;
+            }
+
+            if (m.Groups["weekend"].Success)
+            {
+                return 0b1100000;
+            }
+
+            if (m.Groups["all"].Success)
+            {
+                return 0b1111111;
+            }
+
+            var from = day(m.Groups["a"].Value);
+            if (!m.Groups["b"].Success)
+            {
+                return 1 << from;
+            }
+
+            var to = day(m.Groups["b"].Value);
+            var mask = 0;
+            for (var d = from; ; d = (d + 1) % 7)
+            {
+                mask |= 1 << d;
+                if (d == to)
+                {
+                    return mask;
+                }
+            }
+        }
+    }
+
+    private static int EnglishDay(string name) => name[..2] switch
+    {
+        "mo" => 0,
+        "tu" => 1,
+        "we" => 2,
+        "th" => 3,
+        "fr" => 4,
+        "sa" => 5,
+        _ => 6,
+    };
+
+    private static int ChineseDay(string name) => name switch
+    {
+        "一" => 0,
+        "二" => 1,
+        "三" => 2,
+        "四" => 3,
+        "五" => 4,
+        "六" => 5,
+        _ => 6,
+    };
+
+    private const string EnglishDayName = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
+
+    [GeneratedRegex(@"\b(?<a>" + EnglishDayName + @")s?(?:\s*(?:to|-|–|—|through|until|till)\s*(?<b>" + EnglishDayName + @")s?)?\b|\b(?<weekdays>weekdays?)\b|\b(?<weekend>weekends?)\b|\b(?<all>daily|every day)\b")]
+    private static partial Regex EnglishDays();
+
+    // Folded to Simplified: 週 is 周, 禮拜 礼拜.
+    [GeneratedRegex(@"(?:周|星期|礼拜)(?<a>[一二三四五六日天])(?:\s*(?:至|到|-|–|—|~|～)\s*(?:周|星期|礼拜)?(?<b>[一二三四五六日天]))?|(?<weekend>周末)|(?<weekdays>平日|工作日)|(?<all>每天|每日|天天)")]
+    private static partial Regex ChineseDays();
+
+    [GeneratedRegex(@"\buntil what time\b|\bhow late\b|[到至](?:几点|几时)")]
+    private static partial Regex UntilWhen();
+
+    [GeneratedRegex(@"\b(?:close[sd]?|closing|shut|shuts|finish|finishes|end|ends|stop|stops)\b")]
+    private static partial Regex EnglishEnd();
+
+    // "opening hours" asks the whole range.
+    [GeneratedRegex(@"\b(?:open|opens|reopen|reopens|start|starts|begin|begins)\b|\bopening\b(?!\s+(?:hours|times))|\bhow early\b")]
+    private static partial Regex EnglishStart();
+
+    [GeneratedRegex(@"关门|打烊|闭馆|结束|截止|收工|停止|下班|关闭|封闭|封路|收摊|散场")]
+    private static partial Regex ChineseEnd();
+
+    [GeneratedRegex(@"开门|开馆|开始|开工|开放(?!时间|时段)|上班|起跑|发车|开场|入场|进场|开球")]
+    private static partial Regex ChineseStart();
+
+    // What follows the start of a range ("9:00 to 17:00", "上午9点至晚上8点", "9:00–17:00").
+    [GeneratedRegex(@"^\s*(?:(?:to|until|till)\b|[-–—~～至到])")]
+    private static partial Regex RangeFollows();
+
+    // What precedes the end of a range.
+    [GeneratedRegex(@"(?:\b(?:to|until|till)|[-–—~～至到])\s*(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上)?\s*$")]
+    private static partial Regex RangePrecedes();
+}

@@ -1,0 +1,94 @@
+using Search.Reading;
+using Search.Text;
+
+namespace Search.Answer.Tests;
+
+/// <summary>
+/// Hours given as ranges of times, by day: a question about closing is answered by the end of a range, one about opening
+/// by its start, one that names a day by that day's hours (AnswerExtractor.Hours.cs). The notices are the team's own.
+/// </summary>
+public sealed class OpeningHoursTests
+{
+    private readonly AnswerExtractor _extractor = new(new ReaderOptions(), AnswerModel.LoadDefault());
+
+    [Theory]
+    [InlineData("What time does the Eastfield pool close on Saturdays?", "End")]
+    [InlineData("How late is the Eastfield pool open on Fridays?", "End")]
+    [InlineData("When do the Saturday clinics finish?", "End")]
+    [InlineData("What time does the Eastfield pool open on weekdays?", "Start")]
+    [InlineData("What time does the concert start?", "Start")]
+    [InlineData("东湖游泳馆周六几点关门？", "End")]
+    [InlineData("東湖游泳館週末開放到幾點？", "End")]
+    [InlineData("東湖游泳館平日幾點開門？", "Start")]
+    [InlineData("What are the Eastfield pool's opening hours?", "Either")]
+    [InlineData("东湖游泳馆的开放时间是什么？", "Either")]
+    [InlineData("How much is a swim at the Eastfield pool?", "Either")]
+    [InlineData("东湖游泳馆的营业时间是什么？", "Either")]
+    public void TheQuestionSaysWhichEndOfARangeItAsks(string question, string expected) =>
+        Assert.Equal(expected, AnswerExtractor.AskedEnd(question).ToString());
+
+    [Theory]
+    [InlineData("open Monday to Thursday from 9:00", 0b0001111)]
+    [InlineData("on Saturdays", 0b0100000)]
+    [InlineData("at weekends", 0b1100000)]
+    [InlineData("on weekdays", 0b0011111)]
+    [InlineData("Friday to Sunday", 0b1110000)]
+    [InlineData("open daily", 0b1111111)]
+    [InlineData("周二至周日上午9点", 0b1111110)]
+    [InlineData("週一到五", 0b0011111)]
+    [InlineData("週末", 0b1100000)]
+    [InlineData("星期三", 0b0000100)]
+    [InlineData("每天早上6点", 0b1111111)]
+    [InlineData("from 9:00 to 17:00", 0)]
+    [InlineData("the month of May", 0)]
+    public void DaysOfTheWeekAreReadFromRangesListsAndWords(string text, int expected) =>
+        Assert.Equal(expected, AnswerExtractor.Days(text));
+
+    [Theory]
+    [InlineData("What time does the Eastfield pool close on Saturdays?", "18:00")]
+    [InlineData("What time does the Eastfield pool close on Wednesdays?", "21:30")]
+    [InlineData("What time does the Eastfield pool open on Sundays?", "8:00")]
+    [InlineData("What time does the Eastfield pool open on Tuesdays?", "6:30")]
+    public void AnEnglishHoursQuestionIsAnsweredByTheAskedEndOfTheAskedDay(string question, string expected)
+    {
+        const string text = "Eastfield pool is open Monday to Friday from 6:30 to 21:30 and at weekends from 8:00 to 18:00. "
+            + "Lane swimming costs 4 pounds 50. The learner pool is closed for repairs until March.";
+        AnswerPassage[] passages = [new(text, 1, 10, "Eastfield pool opening hours")];
+
+        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), passages));
+
+        Assert.NotNull(span);
+        Assert.Equal(expected, span.Answer.Of(text));
+    }
+
+    [Theory]
+    [InlineData("What time does Ferry Lane close each night?", "8 pm")]
+    [InlineData("What time does Ferry Lane reopen each morning?", "6 am")]
+    [InlineData("What time does the Ferry Lane post office close on Saturdays?", "12 noon")]
+    public void ARangeOfClosedHoursStartsWhereTheClosingIs(string question, string expected)
+    {
+        const string text = "Ferry Lane will be closed from 8 pm to 6 am each night while it is resurfaced. "
+            + "The Ferry Lane post office stays open Monday to Friday, 9 am to 5:30 pm, and Saturday 9 am to 12 noon.";
+        AnswerPassage[] passages = [new(text, 1, 10, "Ferry Lane resurfacing")];
+
+        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), passages));
+
+        Assert.NotNull(span);
+        Assert.Equal(expected, span.Answer.Of(text));
+    }
+
+    [Theory]
+    [InlineData("东湖游泳馆周六几点关门？", "下午6点")]
+    [InlineData("东湖游泳馆周三几点关门？", "晚上9点半")]
+    [InlineData("東湖游泳館週日幾點開門？", "上午8点")]
+    public void AChineseHoursQuestionIsAnsweredByTheAskedEndOfTheAskedDay(string question, string expected)
+    {
+        const string text = "东湖游泳馆周一至周五早上6点半至晚上9点半开放，周末上午8点至下午6点开放。游泳票每次30元。儿童池暂停开放至3月。";
+        AnswerPassage[] passages = [new(text, 1, 10, "东湖游泳馆开放时间")];
+
+        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), passages));
+
+        Assert.NotNull(span);
+        Assert.Equal(expected, span.Answer.Of(text));
+    }
+}
