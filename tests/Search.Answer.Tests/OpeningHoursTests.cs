@@ -53,12 +53,8 @@ public sealed class OpeningHoursTests
     {
         const string text = "Eastfield pool is open Monday to Friday from 6:30 to 21:30 and at weekends from 8:00 to 18:00. "
             + "Lane swimming costs 4 pounds 50. The learner pool is closed for repairs until March.";
-        AnswerPassage[] passages = [new(text, 1, 10, "Eastfield pool opening hours")];
 
-        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), passages));
-
-        Assert.NotNull(span);
-        Assert.Equal(expected, span.Answer.Of(text));
+        Assert.Equal(expected, BestSpan(question, text, "Eastfield pool opening hours"));
     }
 
     [Theory]
@@ -69,12 +65,8 @@ public sealed class OpeningHoursTests
     {
         const string text = "Ferry Lane will be closed from 8 pm to 6 am each night while it is resurfaced. "
             + "The Ferry Lane post office stays open Monday to Friday, 9 am to 5:30 pm, and Saturday 9 am to 12 noon.";
-        AnswerPassage[] passages = [new(text, 1, 10, "Ferry Lane resurfacing")];
 
-        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), passages));
-
-        Assert.NotNull(span);
-        Assert.Equal(expected, span.Answer.Of(text));
+        Assert.Equal(expected, BestSpan(question, text, "Ferry Lane resurfacing"));
     }
 
     [Theory]
@@ -84,11 +76,15 @@ public sealed class OpeningHoursTests
     public void AChineseHoursQuestionIsAnsweredByTheAskedEndOfTheAskedDay(string question, string expected)
     {
         const string text = "东湖游泳馆周一至周五早上6点半至晚上9点半开放，周末上午8点至下午6点开放。游泳票每次30元。儿童池暂停开放至3月。";
-        AnswerPassage[] passages = [new(text, 1, 10, "东湖游泳馆开放时间")];
 
-        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), passages));
+        Assert.Equal(expected, BestSpan(question, text, "东湖游泳馆开放时间"));
+    }
 
+    /// <summary>The text of the span the ranker puts first when <paramref name="question"/> is asked of a one-passage notice.</summary>
+    private string BestSpan(string question, string text, string title)
+    {
+        var (span, _) = _extractor.Judge(_extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, title)]));
         Assert.NotNull(span);
-        Assert.Equal(expected, span.Answer.Of(text));
+        return span.Answer.Of(text);
     }
 }
