@@ -85,7 +85,38 @@ public sealed partial class AnswerExtractor
                 option.Eligible = false;
             }
         }
+
+        // "平日下午幾點開始看診" against "上午8點半至中午12點、下午2點至晚上6點": the afternoon's times, where the notice says which.
+        if (PartOfDay(question) is { } part)
+        {
+            var parted = clocks.Where(s => s.Eligible).Select(s => (Option: s, Part: PartOfDay(s.Answer.Of(passages[s.PassageIndex].Text)))).ToList();
+            if (parted.Any(p => p.Part == part))
+            {
+                foreach (var (option, _) in parted.Where(p => p.Part is { } other && other != part))
+                {
+                    option.Eligible = false;
+                }
+            }
+        }
     }
+
+    /// <summary>The part of the day a Chinese text names (上午 and 早上 are one, 晚上 and 傍晚 another), or null.</summary>
+    private static char? PartOfDay(string text) => ChinesePartOfDay().Match(ChineseScript.ToSimplified(text)) is { Success: true } m
+        ? m.Value switch
+        {
+            "凌晨" or "清晨" or "早上" or "上午" => 'm',
+            "中午" => 'n',
+            "下午" => 'a',
+            _ => 'e',
+        }
+        : null;
+
+    [GeneratedRegex("凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜间")]
+    private static partial Regex ChinesePartOfDay();
+
+    // What joins the days of a list: "Saturdays and Sundays", "周六、周日", "Friday or Saturday".
+    [GeneratedRegex(@"^\s*(?:,|，|、|&|and|or|和|及|与|或)\s*$")]
+    private static partial Regex DayJoiner();
 
     /// <summary>How many times of day <paramref name="span"/> states.</summary>
     private static int Times(string span) =>
@@ -118,13 +149,24 @@ public sealed partial class AnswerExtractor
         var mask = 0;
         var en = text.ToLowerInvariant();
         var zh = ChineseScript.ToSimplified(text);
-        var phrases = EnglishDays().Matches(en).Select(m => (m.Index, Mask: Mask(m, EnglishDay)))
-            .Concat(ChineseDays().Matches(zh).Select(m => (m.Index, Mask: Mask(m, ChineseDay))))
+        var phrases = EnglishDays().Matches(en).Select(m => (m.Index, End: m.Index + m.Length, Mask: Mask(m, EnglishDay)))
+            .Concat(ChineseDays().Matches(zh).Select(m => (m.Index, End: m.Index + m.Length, Mask: Mask(m, ChineseDay))))
             .OrderBy(p => p.Index)
             .ToList();
         if (last)
         {
-            return phrases.Count == 0 ? 0 : phrases[^1].Mask;
+            // The last phrase with those listed just before it: "on Saturdays and Sundays", "周六、周日".
+            var i = phrases.Count - 1;
+            for (; i >= 0; i--)
+            {
+                mask |= phrases[i].Mask;
+                if (i == 0 || !DayJoiner().IsMatch(en[phrases[i - 1].End..phrases[i].Index]))
+                {
+                    break;
+                }
+            }
+
+            return mask;
         }
 
         foreach (var phrase in phrases)

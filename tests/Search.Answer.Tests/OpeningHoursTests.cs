@@ -39,6 +39,7 @@ public sealed class OpeningHoursTests
     [InlineData("週末", 0b1100000)]
     [InlineData("星期三", 0b0000100)]
     [InlineData("每天早上6点", 0b1111111)]
+    [InlineData("週一至週五上午8點半至中午12點、下午2點至晚上6點", 0b0011111)]
     [InlineData("from 9:00 to 17:00", 0)]
     [InlineData("the month of May", 0)]
     public void DaysOfTheWeekAreReadFromRangesListsAndWords(string text, int expected) =>
@@ -55,6 +56,39 @@ public sealed class OpeningHoursTests
             + "Lane swimming costs 4 pounds 50. The learner pool is closed for repairs until March.";
 
         Assert.Equal(expected, BestSpan(question, text, "Eastfield pool opening hours"));
+    }
+
+    [Theory]
+    [InlineData("open Monday to Friday from 6:30 to 22:00 and on Saturdays and Sundays from 8:00 to ", 0b1100000)]
+    [InlineData("周二至周五上午7点至晚上8点营业，周六、周日上午8点至", 0b1100000)]
+    [InlineData("Monday to Friday from 6:30 to 22:00 and Friday from ", 0b0010000)]
+    [InlineData("from 9:00 to ", 0)]
+    public void TheDaysThatGovernATimeAreTheLastPhraseWithTheDaysListedBeforeIt(string before, int expected) =>
+        Assert.Equal(expected, AnswerExtractor.Days(before, last: true));
+
+    [Theory]
+    [InlineData("What time does Brookfield Leisure Centre close on Saturdays?", "18:00")]
+    [InlineData("What time does Brookfield Leisure Centre open on Sundays?", "8:00")]
+    [InlineData("What time does Brookfield Leisure Centre close on Mondays?", "22:00")]
+    public void TimesGivenForAListOfDaysAnswerEachOfThem(string question, string expected)
+    {
+        // Tried on make run (2026-12-07): "Saturdays and Sundays" was read as Sundays alone.
+        const string text = "From 4 January, Brookfield Leisure Centre is open Monday to Friday from 6:30 to 22:00 and on Saturdays and "
+            + "Sundays from 8:00 to 18:00. The sauna closes 30 minutes before the centre.";
+
+        Assert.Equal(expected, BestSpan(question, text, "Brookfield Leisure Centre: winter opening hours"));
+    }
+
+    [Theory]
+    [InlineData("安和社區診所平日下午幾點開始看診？", "下午2點")]
+    [InlineData("安和社區診所平日上午幾點開始看診？", "上午8點半")]
+    [InlineData("安和社區診所週六幾點結束看診？", "中午11點半")]
+    public void AChineseQuestionThatNamesAPartOfTheDayIsAnsweredByThatPartsTimes(string question, string expected)
+    {
+        // Tried on make run (2026-12-07): "平日下午幾點開始看診" was answered with the morning's start.
+        const string text = "安和社區診所自明年1月起調整門診時間：週一至週五上午8點半至中午12點、下午2點至晚上6點看診，週六上午9點至中午11點半看診，週日休診。";
+
+        Assert.Equal(expected, BestSpan(question, text, "安和社區診所門診時間"));
     }
 
     [Theory]
