@@ -532,6 +532,37 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.ThrowsAny<Exception>(() => broken.Server);
     }
 
+    [Fact]
+    public async Task ASentenceBoxSaysWhereItsShortAnswerStandsWhenTheSentenceSaysItTwice()
+    {
+        // Tried on make run (2026-12-07): the Saturday question's short answer "中午12點" was emphasised at the weekdays'.
+        const string text = "安和社區診所自明年1月起調整門診時間：週一至週五上午8點半至中午12點、下午2點至晚上6點看診，週六上午9點至中午12點看診，週日休診。";
+        var request = new Rpc.AnswerRequest { Question = "安和社區診所週六幾點結束看診?" };
+        request.Passages.Add(new Rpc.ScoredPassage
+        {
+            Passage = new Rpc.Passage { PassageId = "p-0", DocumentId = "anhe", Title = "安和社區診所門診時間", Text = text },
+            Score = 0.9,
+            RetrievalScore = 7,
+        });
+
+        using var host = new SignedHost<Program>().WithWebHostBuilder(b => b.UseSetting("Answer:NeuralReaderReadsAbstained", "true"));
+        var box = (await Ask(host, request)).Candidate;
+
+        // Alone, this passage gets a span box; beside the demo corpus, a sentence box (PageTests): either way the short
+        // answer stands at Saturday's place.
+        var saturday = new Rpc.TextSpan { Start = text.LastIndexOf("中午12點", StringComparison.Ordinal), End = text.LastIndexOf("中午12點", StringComparison.Ordinal) + 5 };
+        if (box.Kind == Rpc.AnswerKind.Span)
+        {
+            Assert.Equal(saturday, new Rpc.TextSpan { Start = box.AnswerStart, End = box.AnswerEnd });
+            Assert.Null(box.ShortAnswerRange);
+        }
+        else
+        {
+            Assert.Equal("中午12點", box.ShortAnswer);
+            Assert.Equal(saturday, box.ShortAnswerRange);
+        }
+    }
+
     private static async Task<Rpc.AnswerResponse> Ask(WebApplicationFactory<Program> host, Rpc.AnswerRequest request)
     {
         using var channel = GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() });

@@ -30,6 +30,23 @@ public sealed class AskRenderTests
     }
 
     [Fact]
+    public void AShortAnswerThatTheSentenceSaysTwiceIsMarkedWhereTheBoxSaysItStands()
+    {
+        const string twice = "Lanes open 8:00 to 12:00 on weekdays and 9:00 to 12:00 on Saturdays.";
+        var box = new AnswerBox
+        {
+            Text = twice, Kind = AnswerKind.Sentence, Confidence = 0.9, AnswerStart = 0, AnswerEnd = twice.Length,
+            Sentence = new TextSpan { Start = 0, End = twice.Length }, ShortAnswer = "12:00",
+            Passage = new Passage { Text = twice, Title = "Lanes", Url = "https://pool.example/lanes" },
+            ShortAnswerRange = new TextSpan { Start = twice.LastIndexOf("12:00", StringComparison.Ordinal), End = twice.LastIndexOf("12:00", StringComparison.Ordinal) + 5 },
+        };
+
+        Assert.Contains("9:00 to [[12:00]] on Saturdays", AskCommand.Render(Response(box)), StringComparison.Ordinal);
+        box.ShortAnswerRange = null;
+        Assert.Contains("8:00 to [[12:00]] on weekdays", AskCommand.Render(Response(box)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ASpanBoxMarksItsSpan()
     {
         var start = Text.IndexOf("6:30", StringComparison.Ordinal);

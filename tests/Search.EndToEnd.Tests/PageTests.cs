@@ -58,6 +58,35 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
     }
 
     [Fact]
+    public async Task AShortAnswerThatTheSentenceSaysTwiceIsEmphasisedWhereTheAnswerServiceFoundIt()
+    {
+        // Tried on make run (2026-12-07): the Saturday closing time, "中午12點", was emphasised at the weekdays' one.
+        var ct = TestContext.Current.CancellationToken;
+        var line = JsonSerializer.Serialize(new
+        {
+            id = "page-clinic-hours", title = "安和社區診所門診時間", url = "https://example.org/anhe",
+            text = "安和社區診所自明年1月起調整門診時間：週一至週五上午8點半至中午12點、下午2點至晚上6點看診，週六上午9點至中午12點看診，週日休診。掛號請提前30分鐘到櫃台辦理。",
+        });
+        await PostDocumentsAsync(line + "\n", ct);
+        const string question = "安和社區診所週六幾點結束看診？";
+        var (page, watch) = await OpenAsync();
+
+        await AskAsync(page, question);
+        await WaitForBoxAsync(page, question);
+
+        foreach (var where in new[] { "#answer .answer-text", "#answer .answer-passage" })
+        {
+            Assert.Equal("中午12點", await page.TextContentAsync(where + " strong"));
+            var before = await page.EvaluateAsync<string>(
+                "w => { const r = document.createRange(); r.setStart(document.querySelector(w), 0); r.setEndBefore(document.querySelector(w + ' strong')); return r.toString(); }",
+                where);
+            Assert.EndsWith("週六上午9點至", before, StringComparison.Ordinal);
+        }
+
+        await watch.AssertNoneAsync();
+    }
+
+    [Fact]
     public async Task BeforeTheFirstQueryThePageSpeaksTheBrowsersLanguage()
     {
         var (page, watch) = await OpenAsync(new BrowserNewContextOptions { Locale = "zh-TW" });

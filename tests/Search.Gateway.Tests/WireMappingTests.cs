@@ -107,6 +107,7 @@ public sealed class WireMappingTests
             Kind = Rpc.AnswerKind.Span,
             Sentence = new Rpc.TextSpan { Start = 0, End = 12 },
             ShortAnswer = "100",
+            ShortAnswerRange = new Rpc.TextSpan { Start = 5, End = 8 },
         };
         var bare = new Rpc.AnswerBox { Text = "a sentence", Kind = Rpc.AnswerKind.Sentence };
 

@@ -101,6 +101,10 @@ public sealed class AnswerService(AnswerExtractor extractor, AnswerGenerator gen
         if (c.Shape == AnswerShape.Sentence && result.BestSpan is { } span)
         {
             response.Candidate.ShortAnswer = span.Answer.Of(request.Passages[span.PassageIndex].Passage.Text);
+            if (span.PassageIndex == c.PassageIndex)
+            {
+                response.Candidate.ShortAnswerRange = new Rpc.TextSpan { Start = span.Answer.Start, End = span.Answer.End };
+            }
         }
 
         return response;

@@ -103,6 +103,7 @@ public static class WireMapping
         Reviewed = box.Reviewed,
         ShortAnswerBy = box.ShortAnswerBy,
         AbstainReason = box.AbstainReason,
+        ShortAnswerRange = box.ShortAnswerRange?.ToGateway(),
     };
 
     public static Rpc.AnswerBox ToWire(this AnswerBox box) => new()
@@ -119,6 +120,7 @@ public static class WireMapping
         Reviewed = box.Reviewed,
         ShortAnswerBy = box.ShortAnswerBy,
         AbstainReason = box.AbstainReason,
+        ShortAnswerRange = box.ShortAnswerRange?.ToWire(),
     };
 
     public static AnswerReply ToGateway(this Rpc.AnswerResponse reply) => new(reply.Candidate?.ToGateway(), reply.Shown, reply.ReaderSkipped, reply.AbstainReason);

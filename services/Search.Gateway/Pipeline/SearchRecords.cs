@@ -69,6 +69,9 @@ public sealed record AnswerBox(
     /// <summary>Why the box was not shown, as the answer service said; empty on a shown box.</summary>
     public string AbstainReason { get; init; } = "";
 
+    /// <summary>Where <see cref="ShortAnswer"/> stands in the passage when it comes from this box's passage; null otherwise.</summary>
+    public TextRange? ShortAnswerRange { get; init; }
+
     /// <summary>The model version of a curated answer.</summary>
     public const string ReviewedVersion = "reviewed";
 }

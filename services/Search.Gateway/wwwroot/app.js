@@ -276,7 +276,7 @@ function appendMarked(parent, text, ranges, make = s => el("mark", "", s), start
   for (const range of sorted) {
     const from = Math.max(range.start, start), to = Math.min(range.end, end);
     if (from < at || to <= from) continue;
-    parent.append(text.slice(at, from), make(text.slice(from, to), range));
+    parent.append(text.slice(at, from), make(text.slice(from, to), range, from));
     at = to;
   }
   parent.append(text.slice(at, end));
@@ -338,8 +338,14 @@ function renderAnswer(answer) {
   answerText.replaceChildren();
   const short = answer.short_answer && answer.text.includes(answer.short_answer) && answer.short_answer !== answer.text
     ? answer.short_answer : "";
+  // Where the short answer stands in the passage: the answer service's range when it gives one (the sentence may
+  // say it twice: "…至中午12點…，週六…至中午12點"), else its first place in the answer.
+  const given = answer.short_answer_range;
+  const shortAt = given && text.slice(given.start || 0, given.end || 0) === short
+    && (given.start || 0) >= span.start && (given.end || 0) <= span.end
+    ? (given.start || 0) : span.start + answer.text.indexOf(short);
   if (short) {
-    const at = answer.text.indexOf(short);
+    const at = shortAt - span.start;
     appendMarked(answerText, answer.text, [{ start: at, end: at + short.length }], s => el("strong", "", s));
   } else {
     answerText.textContent = answer.text;
@@ -352,12 +358,12 @@ function renderAnswer(answer) {
     if (around.start > 0) answerPassage.append("… ");
     answerPassage.append(text.slice(around.start, Math.min(sentence.start, around.end)));
     const inSentence = el("span", "answer-sentence");
-    appendMarked(inSentence, text, [span], s => {
+    appendMarked(inSentence, text, [span], (s, _, from) => {
       const mark = el("mark", "", s);
-      if (short && s.includes(short)) {
+      const at = shortAt - from;
+      if (short && at >= 0 && at + short.length <= s.length) {
         mark.className = "with-short";
         mark.replaceChildren();
-        const at = s.indexOf(short);
         appendMarked(mark, s, [{ start: at, end: at + short.length }], x => el("strong", "", x));
       }
       return mark;

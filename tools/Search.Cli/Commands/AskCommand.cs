@@ -130,8 +130,8 @@ public static class AskCommand
     }
 
     /// <summary>
-    /// Where the short answer of a sentence box starts in its passage, inside the sentence; null for a span box, or a
-    /// short answer that is empty, the whole sentence, or not in it.
+    /// Where the short answer of a sentence box starts in its passage, inside the sentence (at its range when the box
+    /// gives one); null for a span box, or a short answer that is empty, the whole sentence, or not in it.
     /// </summary>
     private static int? ShortAnswerAt(AnswerBox box)
     {
@@ -141,6 +141,13 @@ public static class AskCommand
         if (box.Kind != AnswerKind.Sentence || box.ShortAnswer.Length == 0 || box.ShortAnswer.Length >= end - start)
         {
             return null;
+        }
+
+        // Where the answer service says it stands, when it does (the sentence may say it twice), else its first place.
+        if (box.ShortAnswerRange is { } range && range.Start >= start && range.End <= end
+            && passage.AsSpan(range.Start, range.End - range.Start).SequenceEqual(box.ShortAnswer))
+        {
+            return range.Start;
         }
 
         var at = passage.IndexOf(box.ShortAnswer, start, end - start, StringComparison.Ordinal);
