@@ -118,6 +118,44 @@ public sealed partial class AnswerExtractor
     [GeneratedRegex(@"^\s*(?:,|，|、|&|and|or|和|及|与|或)\s*$")]
     private static partial Regex DayJoiner();
 
+    /// <summary>
+    /// A question asking which day something is closed ("哪天店休", "星期几不开门", "Which day is … closed?") is answered by a
+    /// day or date in a clause that says closed ("每周一店休", "closed on Sundays"), not by the opening days and hours
+    /// beside it ("周二至周五上午7点至晚上8点营业"), when some clause read says closed.
+    /// </summary>
+    private static void MarkClosedDays(List<AnswerChoice> spans, string question, IReadOnlyList<AnswerPassage> passages)
+    {
+        var folded = ChineseScript.ToSimplified(question).ToLowerInvariant();
+        if (!DayQuestion().IsMatch(folded) || !ClosedWords().IsMatch(folded))
+        {
+            return;
+        }
+
+        var days = spans.Where(s => s.Eligible && s.Shape == AnswerShape.Span && s.Type == ExpectedAnswer.Time).ToList();
+        var closed = days.Where(s =>
+        {
+            var text = passages[s.PassageIndex].Text;
+            return ClosedWords().IsMatch(ChineseScript.ToSimplified(SpanChoices.ClauseOf(text, s.Sentence, s.Answer).Of(text)).ToLowerInvariant());
+        }).ToHashSet();
+        if (closed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var s in days.Where(d => !closed.Contains(d)))
+        {
+            s.Eligible = false;
+        }
+    }
+
+    [GeneratedRegex(@"哪[一几]?天|星期[几天]|周几|礼拜[几天]|\b(?:which|what) days?\b")]
+    private static partial Regex DayQuestion();
+
+    // Closed, folded to Simplified and lower case: "闭馆", "店休", "公休", "不开门", "停驶", "closed", "shut"; not the 停 of
+    // "停车" (a parking question: "停车收费听证会报名截止到哪天").
+    [GeneratedRegex(@"闭|休|不开|不营业|关门|停业|停诊|停运|停驶|停开|暂停|\bclosed?\b|\bshut\b")]
+    private static partial Regex ClosedWords();
+
     /// <summary>How many times of day <paramref name="span"/> states.</summary>
     private static int Times(string span) =>
         Math.Max(SpanExtractor.EnglishClock().Count(span), SpanExtractor.ChineseClock().Count(span));

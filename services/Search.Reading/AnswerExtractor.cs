@@ -303,6 +303,7 @@ public sealed partial class AnswerExtractor(
         var strict = Measures.StrictlyAsked(question, asked);
         MarkStrictMeasures(spans, sentences, strict, passages, questionTerms);
         MarkAskedHours(spans, question, passages);
+        MarkClosedDays(spans, question, passages);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
             : new AnswerReading(spans, sentences, "", strict);

@@ -104,7 +104,7 @@ public static partial class AnswerCues
     [GeneratedRegex(@"^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|can|could|will|would|should|has|have|had)\b")]
     private static partial Regex EnglishQuestionStart();
 
-    [GeneratedRegex(@"(什么时候|何时|哪[一几]?年|哪[一几]?天|哪个月|几月|几号|几时|几点(?![建意看原])|哪个朝代|什么年代|哪个世纪|什么时间|哪一时期|年份|日期是)")]
+    [GeneratedRegex(@"(什么时候|何时|哪[一几]?年|哪[一几]?天|哪个月|几月|几号|几时|几点(?![建意看原])|星期几|周几|礼拜几|哪个朝代|什么年代|哪个世纪|什么时间|哪一时期|年份|日期是)")]
     private static partial Regex ChineseTime();
 
     [GeneratedRegex(@"(多少|几[个位名次岁年种条座家部本只天千万百十]|多[大长高远重久深宽快厚]|百分之几|几成)")]

@@ -92,6 +92,18 @@ public sealed class OpeningHoursTests
     }
 
     [Theory]
+    [InlineData("青竹面包坊哪天店休？", "每周一")]
+    [InlineData("青竹面包坊星期几不开门？", "每周一")]
+    [InlineData("青竹麵包坊哪一天公休？", "每周一")]
+    public void AQuestionAboutTheDayItIsClosedIsAnsweredFromTheClauseThatSaysClosed(string question, string expected)
+    {
+        // Tried on make run (2026-12-07): "麦田小馆哪天店休？" highlighted the opening days, "周二至周五上午7点至晚上8点营业".
+        const string text = "自12月1日起，青竹面包坊周二至周五上午7点至晚上8点营业，周六、周日上午8点至下午5点营业，每周一店休。店内现烤面包每天上午10点出炉。";
+
+        Assert.Equal(expected, BestSpan(question, text, "青竹面包坊营业时间调整"));
+    }
+
+    [Theory]
     [InlineData("What time does Ferry Lane close each night?", "8 pm")]
     [InlineData("What time does Ferry Lane reopen each morning?", "6 am")]
     [InlineData("What time does the Ferry Lane post office close on Saturdays?", "12 noon")]
