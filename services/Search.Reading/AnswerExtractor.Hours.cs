@@ -131,18 +131,21 @@ public sealed partial class AnswerExtractor
             return;
         }
 
-        var days = spans.Where(s => s.Eligible && s.Shape == AnswerShape.Span && s.Type == ExpectedAnswer.Time).ToList();
-        var closed = days.Where(s =>
+        var options = spans.Where(s => s.Eligible && s.Shape == AnswerShape.Span).ToList();
+        var closed = options.Where(s =>
         {
             var text = passages[s.PassageIndex].Text;
-            return ClosedWords().IsMatch(ChineseScript.ToSimplified(SpanChoices.ClauseOf(text, s.Sentence, s.Answer).Of(text)).ToLowerInvariant());
+            return !SpanChoices.CrossesClauses(text, s.Answer)
+                && ClosedWords().IsMatch(ChineseScript.ToSimplified(SpanChoices.ClauseOf(text, s.Sentence, s.Answer).Of(text)).ToLowerInvariant());
         }).ToHashSet();
-        if (closed.Count == 0)
+        if (!closed.Any(s => s.Type == ExpectedAnswer.Time))
         {
             return;
         }
 
-        foreach (var s in days.Where(d => !closed.Contains(d)))
+        // Every other option goes, the untyped phrases and those running across clauses too: the reader's
+        // "周二至周五上午7点至晚上8点营业" would otherwise stand.
+        foreach (var s in options.Where(d => !closed.Contains(d)))
         {
             s.Eligible = false;
         }
@@ -249,6 +252,12 @@ public sealed partial class AnswerExtractor
             }
         }
     }
+
+    /// <summary>The terms of the day phrases <paramref name="text"/> holds ("wednesdai" of "on Wednesdays", "周三").</summary>
+    private static HashSet<string> DayTerms(string text) =>
+        EnglishDays().Matches(text.ToLowerInvariant()).Concat(ChineseDays().Matches(ChineseScript.ToSimplified(text)))
+            .SelectMany(m => TextTokenizer.Terms(m.Value))
+            .ToHashSet(StringComparer.Ordinal);
 
     private static int EnglishDay(string name) => name[..2] switch
     {

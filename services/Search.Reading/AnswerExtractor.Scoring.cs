@@ -76,8 +76,11 @@ public sealed partial class AnswerExtractor
     /// <summary>
     /// The sentence's weighted overlap on the question terms its passage's title does not hold, leaving out
     /// <paramref name="questionWords"/> (<see cref="QuestionWordTerms"/>) and <see cref="FrameWords"/>; 1 when there are none.
+    /// The question's day words count as held where the sentence names those days otherwise (<paramref name="coveredDays"/>:
+    /// "on Wednesdays" against "Monday to Friday").
     /// </summary>
-    private static double FocusOverlap(SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title, HashSet<string> questionWords)
+    private static double FocusOverlap(
+        SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title, HashSet<string> questionWords, HashSet<string> coveredDays)
     {
         double total = 0, matched = 0;
         foreach (var (term, weight) in weights)
@@ -88,7 +91,7 @@ public sealed partial class AnswerExtractor
             }
 
             total += weight;
-            if (unit.Terms.Contains(term) || (HoursWords.Contains(term) && unit.Terms.Overlaps(HoursWords)))
+            if (unit.Terms.Contains(term) || (HoursWords.Contains(term) && unit.Terms.Overlaps(HoursWords)) || coveredDays.Contains(term))
             {
                 matched += weight;
             }

@@ -235,12 +235,16 @@ public sealed partial class AnswerExtractor(
         var weights = TermWeights(questionTerms, units);
         var related = new List<SentenceUnit>();
         var titles = passages.Take(options.MaxPassages).Select(p => TextTokenizer.Terms(p.Title ?? "")).ToArray();
+        var askedDays = Days(question);
+        var dayTerms = askedDays == 0 ? [] : DayTerms(question);
         var questionWords = QuestionWordTerms(question, questionTokens);
         questionWords.UnionWith(ParticleBigrams(questionTokens));
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights, titles[unit.Passage]);
-            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage], questionWords);
+            // All the asked days: "每天几点关门" is not held by a sentence about Sunday's talk.
+            var coveredDays = askedDays != 0 && (Days(unit.Range.Of(passages[unit.Passage].Text)) & askedDays) == askedDays ? dayTerms : [];
+            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage], questionWords, coveredDays);
             if (unit.Matched > 0)
             {
                 related.Add(unit);

@@ -97,6 +97,21 @@ public sealed class FocusGateTests
         Assert.Equal(focused, Assert.Single(reading.Sentences, s => s.Sentence.Start == 0).Focus > 0);
     }
 
+    [Theory]
+    [InlineData("What time does Brookfield Leisure Centre open on Wednesdays?", true)]
+    [InlineData("Brookfield Leisure Centre周三几点开门？", true)]
+    [InlineData("What time does Brookfield Leisure Centre open on Sundays?", false)]
+    [InlineData("What time does Brookfield Leisure Centre open every day?", false)]
+    public void AnAskedDayIsHeldByASentenceThatNamesItsDaysOtherwise(string question, bool focused)
+    {
+        // Tried on make run (2026-12-07): "… open on Wednesdays?" got no candidate at all, as "Monday to Friday" does not
+        // say "Wednesday" and the title holds every other word.
+        const string text = "Brookfield Leisure Centre is open Monday to Friday from 6:30 to 22:00. The sauna closes 30 minutes before the centre.";
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "Brookfield Leisure Centre: winter opening hours")]);
+
+        Assert.Equal(focused, Assert.Single(reading.Sentences, s => s.Sentence.Start == 0).Focus > 0);
+    }
+
     [Fact]
     public void WithoutATitleOrWhenTheSentenceHoldsTheAskedWordNothingIsHeldBack()
     {

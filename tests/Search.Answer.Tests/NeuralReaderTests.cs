@@ -262,6 +262,21 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     }
 
     [Fact]
+    public void AReadOfTheOpeningDaysGivesWayWhenTheQuestionAsksTheDayItIsClosed()
+    {
+        // Tried on make run (2026-12-07): "麦田小馆哪天店休？" highlighted the reader's "周二至周五上午7点至晚上8点营业".
+        const string text = "自12月1日起，麦田小馆周二至周五上午7点至晚上8点营业，周六、周日上午8点至下午5点营业，每周一店休。店内现烤面包每天上午10点出炉。";
+        const string question = "麦田小馆哪天店休?";
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader, new Dictionary<string, NeuralReader> { ["en"] = _english });
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), [new AnswerPassage(text, 1, 10, "麦田小馆营业时间调整")]);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.StartsWith("周二至周五", _reader.Read(question, candidate.Sentence.Of(text)).Text, StringComparison.Ordinal);
+        Assert.Equal("每周一", (result.BestSpan ?? candidate).Answer.Of(text));
+    }
+
+    [Fact]
     public void ABoxThatIsNotShownIsNotReadUnlessTheSettingAsks()
     {
         // A target no box of the shipped model reaches: every box abstains.

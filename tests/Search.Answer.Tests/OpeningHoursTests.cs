@@ -70,6 +70,7 @@ public sealed class OpeningHoursTests
     [InlineData("What time does Brookfield Leisure Centre close on Saturdays?", "18:00")]
     [InlineData("What time does Brookfield Leisure Centre open on Sundays?", "8:00")]
     [InlineData("What time does Brookfield Leisure Centre close on Mondays?", "22:00")]
+    [InlineData("What time does Brookfield Leisure Centre open on Wednesdays?", "6:30")]
     public void TimesGivenForAListOfDaysAnswerEachOfThem(string question, string expected)
     {
         // Tried on make run (2026-12-07): "Saturdays and Sundays" was read as Sundays alone.
