@@ -44,15 +44,21 @@ public sealed partial class AnswerExtractor
     /// </summary>
     private static void MarkAskedHours(List<AnswerChoice> spans, string question, IReadOnlyList<AnswerPassage> passages)
     {
-        var clocks = spans
-            .Where(s => s.Eligible && s.Shape == AnswerShape.Span && Measures.Stated(s.Answer.Of(passages[s.PassageIndex].Text)).HasFlag(Measure.Clock))
-            .ToList();
+        // The question first: most ask nothing of the kind, and the options need not be looked at.
+        var asked = AskedEnd(question);
+        var day = Days(question);
+        var part = PartOfDay(question);
+        if (asked == RangeEnd.Either && day == 0 && part is null)
+        {
+            return;
+        }
+
+        var clocks = spans.Where(s => s.Eligible && s.Shape == AnswerShape.Span && Times(s.Answer.Of(passages[s.PassageIndex].Text)) > 0).ToList();
         if (clocks.Count < 2)
         {
             return;
         }
 
-        var asked = AskedEnd(question);
         if (asked != RangeEnd.Either)
         {
             // A range of closed hours ("closed from 8 pm to 6 am") starts where the asked closing is.
@@ -71,13 +77,7 @@ public sealed partial class AnswerExtractor
             }
         }
 
-        var day = Days(question);
-        if (day == 0)
-        {
-            return;
-        }
-
-        var governed = clocks.Where(s => s.Eligible).Select(s => (Option: s, Days: Days(Before(passages[s.PassageIndex].Text, s), last: true))).ToList();
+        var governed = day == 0 ? [] : clocks.Where(s => s.Eligible).Select(s => (Option: s, Days: Days(Before(passages[s.PassageIndex].Text, s), last: true))).ToList();
         if (governed.Any(g => (g.Days & day) != 0))
         {
             foreach (var (option, days) in governed.Where(g => g.Days != 0 && (g.Days & day) == 0))
@@ -87,7 +87,7 @@ public sealed partial class AnswerExtractor
         }
 
         // "平日下午幾點開始看診" against "上午8點半至中午12點、下午2點至晚上6點": the afternoon's times, where the notice says which.
-        if (PartOfDay(question) is { } part)
+        if (part is not null)
         {
             var parted = clocks.Where(s => s.Eligible).Select(s => (Option: s, Part: PartOfDay(s.Answer.Of(passages[s.PassageIndex].Text)))).ToList();
             if (parted.Any(p => p.Part == part))

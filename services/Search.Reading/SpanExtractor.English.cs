@@ -188,7 +188,7 @@ public static partial class SpanExtractor
     [GeneratedRegex($@"(?<![\w.,$£€])(?:(?:AD|CE)\s+)?(?:1\d{{3}}|20\d{{2}}|\d{{1,4}}(?={Era}))(?:\s*[–\-]\s*\d{{2,4}})?{Era}?(?![\w.,]\d|\w)")]
     private static partial Regex EnglishYear();
 
-    // A time of day: "8:30", "18:00", "6 pm", "6.30 a.m.", noon, midnight.
+    // A time of day: "8:30", "18:00", "6 pm", "6.30 a.m.", noon ("12 noon" whole), midnight.
     [GeneratedRegex(@"(?<![\w.:])\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|(?<![\w.:])\d{1,2}:\d{2}(?![\w:])|(?<![\w.:])\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:12\s+)?(?:noon|midday|midnight)\b", RegexOptions.IgnoreCase)]
     internal static partial Regex EnglishClock();
 
