@@ -129,12 +129,13 @@ public sealed partial class AnswerExtractor(
     {
         AnswerChoice? bestSpan = null;
         double best = double.NegativeInfinity, second = double.NegativeInfinity;
-        var bestBySentence = new Dictionary<TextRange, double>();
+        // By passage and range: two passages' sentences can share a range (both first, of the same length).
+        var bestBySentence = new Dictionary<(int Passage, TextRange Sentence), double>();
         foreach (var option in reading.Spans)
         {
             var score = model.Ranker.Score(option.Features);
             option.Features[AnswerFeatures.RankerScore] = (float)score;
-            var key = option.Sentence;
+            var key = (option.PassageIndex, option.Sentence);
             if (!bestBySentence.TryGetValue(key, out var top) || score > top)
             {
                 bestBySentence[key] = score;
@@ -172,7 +173,7 @@ public sealed partial class AnswerExtractor(
                 continue;
             }
 
-            var inside = bestBySentence.TryGetValue(option.Sentence, out var top) ? top : NoSpanScore;
+            var inside = bestBySentence.TryGetValue((option.PassageIndex, option.Sentence), out var top) ? top : NoSpanScore;
             option.Features[AnswerFeatures.RankerScore] = (float)inside;
             option.Features[AnswerFeatures.RankerMargin] = (float)(double.IsNegativeInfinity(best) ? 0 : inside - best);
             var candidate = option.ToCandidate(Probability(option));

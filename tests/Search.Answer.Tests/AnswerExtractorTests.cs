@@ -148,6 +148,30 @@ public sealed class AnswerExtractorTests
     }
 
     [Fact]
+    public void ASentenceIsJudgedByTheBestSpanOfItsOwnPassageWhenAnotherPassagesSentenceHasTheSameRange()
+    {
+        // Both passages' first sentences run over characters 0-53: the best span inside each must be its own.
+        AnswerPassage[] passages =
+        [
+            new("Alexander Graham Bell patented the telephone in 1876. It changed how people spoke."),
+            new("The weather on the telephone coast was wet that year. Nobody was named in it."),
+        ];
+        Assert.Equal(passages[0].Text.IndexOf('.', StringComparison.Ordinal), passages[1].Text.IndexOf('.', StringComparison.Ordinal));
+
+        var reading = _extractor.Read("What happened to the telephone?", ExpectedAnswer.None, passages);
+        _extractor.Judge(reading);
+
+        var firsts = reading.Sentences.Where(s => s.Sentence.Start == 0 && s.Eligible).ToList();
+        Assert.Equal(2, firsts.Count);
+        foreach (var sentence in firsts)
+        {
+            var own = reading.Spans.Where(s => s.PassageIndex == sentence.PassageIndex && s.Sentence == sentence.Sentence)
+                .Select(s => s.Features[AnswerFeatures.RankerScore]).DefaultIfEmpty(-10).Max();
+            Assert.Equal(own, sentence.Features[AnswerFeatures.RankerScore]);
+        }
+    }
+
+    [Fact]
     public void AbstainsBelowTheThresholdButStillReturnsTheCandidate()
     {
         var strict = new AnswerExtractor(new ReaderOptions { TargetPrecision = 0.999 }, new AnswerModel
