@@ -153,7 +153,9 @@ public sealed class PageTests(DemoClusterFixture fixture, Chromium chromium) : I
         var question = await QuestionWithABoxAsync("en");
         var (page, watch) = await OpenAsync();
 
-        // The query box has focus on arrival; Enter asks.
+        // The query box has focus on arrival; Enter asks. The browser applies autofocus at its next rendering opportunity,
+        // which can come after the load event on a busy machine (CI, 2026-12-07): wait for it, a few seconds at most.
+        await page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.id === 'q'", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
         Assert.Equal("q", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.TypeAsync(question.Question);
         await page.Keyboard.PressAsync("Enter");
