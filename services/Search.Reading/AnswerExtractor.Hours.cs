@@ -42,11 +42,11 @@ public sealed partial class AnswerExtractor
     /// when the question names a day ("on Fridays", "周六"), an option governed by other days ("Monday to Thursday from
     /// 9:00 to 20:00") is no answer while one governed by that day stands; an option no day governs is left as it is.
     /// </summary>
-    private static void MarkAskedHours(List<AnswerChoice> spans, string question, IReadOnlyList<AnswerPassage> passages)
+    private static void MarkAskedHours(List<AnswerChoice> spans, string question, int day, IReadOnlyList<AnswerPassage> passages)
     {
-        // The question first: most ask nothing of the kind, and the options need not be looked at.
+        // The question first (its days, <paramref name="day"/>, as Read found them): most ask nothing of the kind, and the
+        // options need not be looked at.
         var asked = AskedEnd(question);
-        var day = Days(question);
         var part = PartOfDay(question);
         if (asked == RangeEnd.Either && day == 0 && part is null)
         {
@@ -61,18 +61,23 @@ public sealed partial class AnswerExtractor
 
         if (asked != RangeEnd.Either)
         {
-            // A range of closed hours ("closed from 8 pm to 6 am") starts where the asked closing is.
-            bool Opens(AnswerChoice s) => RangeFollows().IsMatch(After(passages[s.PassageIndex].Text, s));
-            bool Closes(AnswerChoice s) => RangePrecedes().IsMatch(Before(passages[s.PassageIndex].Text, s));
-            RangeEnd Wanted(AnswerChoice s) => !Closed(Before(passages[s.PassageIndex].Text, s)) ? asked : asked == RangeEnd.End ? RangeEnd.Start : RangeEnd.End;
-            bool Answers(AnswerChoice s) => Wanted(s) == RangeEnd.End ? Closes(s) && !Opens(s) : Opens(s) && !Closes(s);
-            bool Other(AnswerChoice s) => Wanted(s) == RangeEnd.End ? Opens(s) && !Closes(s) : Closes(s) && !Opens(s);
-            if (clocks.Any(Answers))
+            // Each option's place in its range, and the end wanted of it: a range of closed hours ("closed from 8 pm to 6
+            // am") starts where the asked closing is.
+            var ends = clocks.Select(s =>
             {
-                // And a phrase holding a whole range or more ("一至周五早上6点半至晚上9点半开放") is less of an answer than its end.
-                foreach (var s in clocks.Where(s => Other(s) || Times(s.Answer.Of(passages[s.PassageIndex].Text)) > 1))
+                var text = passages[s.PassageIndex].Text;
+                var (opens, closes) = (RangeFollows().IsMatch(After(text, s)), RangePrecedes().IsMatch(Before(text, s)));
+                var stands = opens == closes ? RangeEnd.Either : opens ? RangeEnd.Start : RangeEnd.End;
+                var wanted = !Closed(Before(text, s)) ? asked : asked == RangeEnd.End ? RangeEnd.Start : RangeEnd.End;
+                return (Option: s, Stands: stands, Wanted: wanted, Times: Times(s.Answer.Of(text)));
+            }).ToList();
+            if (ends.Any(e => e.Stands == e.Wanted))
+            {
+                // The other end goes, and so does a phrase holding a whole range or more ("一至周五早上6点半至晚上9点半开放"):
+                // it is less of an answer than its end.
+                foreach (var e in ends.Where(e => (e.Stands != RangeEnd.Either && e.Stands != e.Wanted) || e.Times > 1))
                 {
-                    s.Eligible = false;
+                    e.Option.Eligible = false;
                 }
             }
         }
@@ -187,35 +192,34 @@ public sealed partial class AnswerExtractor
     /// </summary>
     internal static int Days(string text, bool last = false)
     {
-        var mask = 0;
-        var en = text.ToLowerInvariant();
-        var zh = ChineseScript.ToSimplified(text);
-        var phrases = EnglishDays().Matches(en).Select(m => (m.Index, End: m.Index + m.Length, Mask: Mask(m, EnglishDay)))
-            .Concat(ChineseDays().Matches(zh).Select(m => (m.Index, End: m.Index + m.Length, Mask: Mask(m, ChineseDay))))
-            .OrderBy(p => p.Index)
-            .ToList();
-        if (last)
+        var phrases = DayPhrases(text);
+        if (!last)
         {
-            // The last phrase with those listed just before it: "on Saturdays and Sundays", "周六、周日".
-            var i = phrases.Count - 1;
-            for (; i >= 0; i--)
+            return phrases.Aggregate(0, (mask, p) => mask | p.Mask);
+        }
+
+        // The last phrase with those listed just before it: "on Saturdays and Sundays", "周六、周日".
+        var days = 0;
+        for (var i = phrases.Count - 1; i >= 0; i--)
+        {
+            days |= phrases[i].Mask;
+            if (i == 0 || !DayJoiner().IsMatch(text[phrases[i - 1].End..phrases[i].Start].ToLowerInvariant()))
             {
-                mask |= phrases[i].Mask;
-                if (i == 0 || !DayJoiner().IsMatch(en[phrases[i - 1].End..phrases[i].Index]))
-                {
-                    break;
-                }
+                break;
             }
-
-            return mask;
         }
 
-        foreach (var phrase in phrases)
-        {
-            mask |= phrase.Mask;
-        }
+        return days;
+    }
 
-        return mask;
+    /// <summary>The day phrases of <paramref name="text"/> in order, each with its place, its words and its days.</summary>
+    private static List<(int Start, int End, string Value, int Mask)> DayPhrases(string text)
+    {
+        // Lower case and Simplified script keep every character where it was.
+        return EnglishDays().Matches(text.ToLowerInvariant()).Select(m => (m.Index, m.Index + m.Length, m.Value, Mask(m, EnglishDay)))
+            .Concat(ChineseDays().Matches(ChineseScript.ToSimplified(text)).Select(m => (m.Index, m.Index + m.Length, m.Value, Mask(m, ChineseDay))))
+            .OrderBy(p => p.Item1)
+            .ToList();
 
         static int Mask(Match m, Func<string, int> day)
         {
@@ -255,9 +259,7 @@ public sealed partial class AnswerExtractor
 
     /// <summary>The terms of the day phrases <paramref name="text"/> holds ("wednesdai" of "on Wednesdays", "周三").</summary>
     private static HashSet<string> DayTerms(string text) =>
-        EnglishDays().Matches(text.ToLowerInvariant()).Concat(ChineseDays().Matches(ChineseScript.ToSimplified(text)))
-            .SelectMany(m => TextTokenizer.Terms(m.Value))
-            .ToHashSet(StringComparer.Ordinal);
+        DayPhrases(text).SelectMany(p => TextTokenizer.Terms(p.Value)).ToHashSet(StringComparer.Ordinal);
 
     private static int EnglishDay(string name) => name[..2] switch
     {

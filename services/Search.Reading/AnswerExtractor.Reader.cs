@@ -41,10 +41,11 @@ public sealed partial class AnswerExtractor
         }
 
         var range = new TextRange(best.Sentence.Start + read.Range.Start, best.Sentence.Start + read.Range.End);
+        var ruledOut = reading.StrictlyAsked & (Measure.Money | Measure.Clock);
         if (reading.Spans.Any(o => !o.Eligible)
             && (!reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && Overlap(o.Answer, range) > 0)
-                || ((reading.StrictlyAsked & (Measure.Money | Measure.Clock)) != 0 && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
-                    && range.Holds(o.Answer) && (Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)) & reading.StrictlyAsked & (Measure.Money | Measure.Clock)) != 0))))
+                || (ruledOut != Measure.None && reading.Spans.Any(o => !o.Eligible && o.PassageIndex == best.PassageIndex
+                    && range.Holds(o.Answer) && (Measures.Stated(o.Answer.Of(passages[o.PassageIndex].Text)) & ruledOut) != 0))))
         {
             // The question asks for a measure or a count that some options state and the read span does not ("70 to
             // 100 °C" for "How many temperature settings …?", beside "five temperature settings"), or it asks a price

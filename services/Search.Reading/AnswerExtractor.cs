@@ -307,7 +307,7 @@ public sealed partial class AnswerExtractor(
         MarkCountedThings(spans, sentences, context.Expected == ExpectedAnswer.Number && CountedClassifier(question) is not null, passages);
         var strict = Measures.StrictlyAsked(question, asked);
         MarkStrictMeasures(spans, sentences, strict, passages, questionTerms);
-        MarkAskedHours(spans, question, passages);
+        MarkAskedHours(spans, question, askedDays, passages);
         MarkClosedDays(spans, question, passages);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")

@@ -340,10 +340,10 @@ function renderAnswer(answer) {
     ? answer.short_answer : "";
   // Where the short answer stands in the passage: the answer service's range when it gives one (the sentence may
   // say it twice: "…至中午12點…，週六…至中午12點"), else its first place in the answer.
-  const given = answer.short_answer_range;
-  const shortAt = given && text.slice(given.start || 0, given.end || 0) === short
-    && (given.start || 0) >= span.start && (given.end || 0) <= span.end
-    ? (given.start || 0) : span.start + answer.text.indexOf(short);
+  // (JSON leaves out a zero start.)
+  const given = answer.short_answer_range ? { start: answer.short_answer_range.start || 0, end: answer.short_answer_range.end || 0 } : null;
+  const shortAt = given && given.start >= span.start && given.end <= span.end && text.slice(given.start, given.end) === short
+    ? given.start : span.start + answer.text.indexOf(short);
   if (short) {
     const at = shortAt - span.start;
     appendMarked(answerText, answer.text, [{ start: at, end: at + short.length }], s => el("strong", "", s));
