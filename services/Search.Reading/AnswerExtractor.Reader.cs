@@ -59,12 +59,13 @@ public sealed partial class AnswerExtractor
 
         if (language == "zh"
             && reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Sentence == best.Sentence
-                && DateOrFigure(o))
-            && !reading.Spans.Any(o => o.PassageIndex == best.PassageIndex && DateOrFigure(o)
+                && (DateOrFigure(o) || (o.Type == ExpectedAnswer.Person && !SpanExtractor.StartsWithSurname(range.Of(passages[best.PassageIndex].Text)))))
+            && !reading.Spans.Any(o => o.PassageIndex == best.PassageIndex && (DateOrFigure(o) || o.Type == ExpectedAnswer.Person)
                 && Overlap(o.Answer, range) > 0))
         {
             // Nor does a Chinese span that meets none of the dates or figures the question asks for while its sentence
-            // states one ("丰溪路" for "影响多少户居民" beside "约3200户"): the finders' options stand. Not English: its reader
+            // states one ("丰溪路" for "影响多少户居民" beside "约3200户"), or that is no name where its sentence names a person
+            // the finders found ("问题请联系" beside "招聘负责人王勇"): the finders' options stand. Not English: its reader
             // reads well, and its look also carries the "no answer" veto that the features' box would go without.
             return (null, ShortAnswerBy.Features);
         }

@@ -53,6 +53,12 @@ public sealed partial class AnswerExtractor(
             return AnswerResult.None(reading.Reason);
         }
 
+        if (best.Confidence >= _threshold && options.AbstainOnRivals && Rival(reading, best, passages) is { } rival)
+        {
+            return new AnswerResult(best, false, string.Create(CultureInfo.InvariantCulture,
+                $"another document, ranked as high, answers otherwise (\"{rival.Text}\", score {rival.Score:0.00})"), span);
+        }
+
         var language = LanguageOf(question, best.Sentence.Of(passages[best.PassageIndex].Text));
         var judgedByReader = JudgedByReader(language);
         if (best.Confidence < _threshold && !judgedByReader && !options.NeuralReaderReadsAbstained)
@@ -105,6 +111,46 @@ public sealed partial class AnswerExtractor(
             ? decided with { Candidate = best with { Answer = look.Span.Answer } }
             : decided with { BestSpan = look.Span };
     }
+
+    /// <summary>
+    /// A sentence of another document than <paramref name="box"/>'s (another title: a page's paragraphs are one source), ranked as high (within <see cref="RivalScoreRatio"/>),
+    /// that holds as much of the question as the box's sentence and states an answer of the asked kind that the box's
+    /// sentence does not hold; null when there is none, or when the question asks no kind. The model cannot say which of
+    /// the two is meant: its features rank the first passage above the second however alike they are.
+    /// </summary>
+    private static (string Text, double Score)? Rival(AnswerReading reading, AnswerCandidate box, IReadOnlyList<AnswerPassage> passages)
+    {
+        var boxScore = passages[box.PassageIndex].Score;
+        if (boxScore <= 0)
+        {
+            return null;
+        }
+
+        var boxSentence = box.Sentence.Of(passages[box.PassageIndex].Text);
+        foreach (var sentence in reading.Sentences)
+        {
+            if (sentence.PassageIndex == box.PassageIndex || !sentence.Eligible || sentence.Focus <= 0
+                || passages[sentence.PassageIndex].Title == passages[box.PassageIndex].Title
+                || passages[sentence.PassageIndex].Score < boxScore * RivalScoreRatio
+                || sentence.Features[AnswerFeatures.SentenceOverlap] < box.Features[AnswerFeatures.SentenceOverlap]
+                || sentence.Features[AnswerFeatures.SentenceCoverage] < box.Features[AnswerFeatures.SentenceCoverage])
+            {
+                continue;
+            }
+
+            var text = passages[sentence.PassageIndex].Text;
+            if (reading.Spans.FirstOrDefault(o => o.Eligible && InSentence(o, sentence) && o.Type != ExpectedAnswer.None
+                    && !boxSentence.Contains(o.Answer.Of(text), StringComparison.OrdinalIgnoreCase)) is { } other)
+            {
+                return (other.Answer.Of(text), passages[sentence.PassageIndex].Score);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How close to the box's passage score a rival passage must be (<see cref="Rival"/>).</summary>
+    private const double RivalScoreRatio = 0.97;
 
     /// <summary>Whether the model's reader confidence judges <paramref name="language"/>'s boxes: fitted for it, and for its reader.</summary>
     private bool JudgedByReader(string language) =>

@@ -21,6 +21,13 @@ public sealed class ReaderOptions
     /// </summary>
     public bool SentenceFallback { get; set; } = true;
 
+    /// <summary>
+    /// When another document than the box's answers the question as surely (a sentence of it clears the threshold too)
+    /// with a different answer of the asked kind, show no box: two notices of one name that disagree ("the curator of
+    /// 《玻璃之声》" at two museums) leave the answer to chance.
+    /// </summary>
+    public bool AbstainOnRivals { get; set; } = true;
+
     /// <summary>The answer model file; empty for the one shipped with the service (Models/answer-model.json).</summary>
     public string? ModelPath { get; set; }
 

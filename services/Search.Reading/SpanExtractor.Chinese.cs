@@ -16,7 +16,10 @@ public static partial class SpanExtractor
     private const string NameEndingVerbs = "定说說曾率称稱即继繼被把让讓令命派任封立建死卒生登去来來到攻出入回";
 
     private static readonly string Surnames =
-        "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯司欧歐诸諸葛岳柳";
+        "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯司欧歐诸諸葛岳柳傅温溫康施洪倪柯纪紀邢骆駱殷翁齐齊聂聶鲁魯伍凌辛裴祝耿庞龐樊霍詹涂滕阮蓝藍卓蒲尤靳饶饒戚";
+
+    /// <summary>Whether <paramref name="text"/> starts with a common Chinese surname, as a person's name would.</summary>
+    internal static bool StartsWithSurname(string text) => text.Length > 0 && Surnames.Contains(text[0], StringComparison.Ordinal);
 
     private static void ChineseTime(string s, List<SpanCandidate> found)
     {
@@ -113,6 +116,85 @@ public static partial class SpanExtractor
         }
 
         AddMatches(found, EmperorName().Matches(s), ExpectedAnswer.Person, 0.6);
+        NoticePerson(s, found);
+    }
+
+    /// <summary>
+    /// The people a notice names, as notices name them: after a role ("联系人为客服主管周晓岚", "由策展人許靜宜規劃",
+    /// "主教练胡敏把…"), after a verb that takes a person ("任命林晓雯为…", "感謝使用者陳怡君", "请联系招聘负责人王勇", and
+    /// "接替已到龄退休的周建国"), before a verb a person does ("王华攻入了…", "由馆员陈晓雯主讲") or before a form of address
+    /// ("刘思源老师", "陳先生"). A notice's names are rarely in any list, so each must start with a known surname.
+    /// </summary>
+    private static void NoticePerson(string s, List<SpanCandidate> found)
+    {
+        foreach (Match m in NoticeRoleBefore().Matches(s))
+        {
+            AddSurnameName(s, m.Index + m.Length, found, 0.65);
+        }
+
+        foreach (Match m in NoticeVerbBefore().Matches(s))
+        {
+            AddSurnameName(s, m.Index + m.Length, found, 0.6);
+        }
+
+        foreach (Match m in NoticeVerbAfter().Matches(s))
+        {
+            var start = NameStart(s, m.Index);
+            if (start >= 0 && m.Index - start <= 3 && MayBeName(s, start))
+            {
+                Add(found, start, m.Index, ExpectedAnswer.Person, 0.55);
+            }
+        }
+
+        foreach (Match m in AddressAfterName().Matches(s))
+        {
+            var start = NameStart(s, m.Index);
+            if (start >= 0 && m.Index - start is 2 or 3 && MayBeName(s, start))
+            {
+                Add(found, start, m.Index, ExpectedAnswer.Person, 0.6);
+            }
+            else if (m.Index > 0 && Surnames.Contains(s[m.Index - 1], StringComparison.Ordinal))
+            {
+                // "陳先生", "林科員": a surname and the form of address are all a notice gives.
+                Add(found, m.Index - 1, m.Index + m.Length, ExpectedAnswer.Person, 0.5);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a name may start at <paramref name="start"/>: a known surname that does not begin one of the common words
+    /// that start with a surname's character ("周末", "高度", "方面").
+    /// </summary>
+    private static bool MayBeName(string s, int start) =>
+        Surnames.Contains(s[start], StringComparison.Ordinal)
+        && (start + 2 > s.Length || !WordsLikeNames.Contains(s.Substring(start, 2)));
+
+    private static readonly HashSet<string> WordsLikeNames = new(StringComparer.Ordinal)
+    {
+        "周末", "周日", "周一", "周二", "周三", "周四", "周五", "周六", "周年", "周边", "周围", "週末", "週日", "週一", "週二", "週三",
+        "週四", "週五", "週六", "週年", "週邊", "週圍", "高度", "高兴", "高興", "高速", "高峰", "高于", "高於", "方面", "方式", "方法",
+        "方便", "方向", "方案", "任何", "任务", "任務", "金额", "金額", "程度", "严格", "嚴格", "向来", "向來", "白天", "万元", "萬元",
+        "石头", "石頭", "马上", "馬上", "许多", "許多", "许可", "許可", "毛病", "江边", "江邊", "何时", "何時", "钱包", "錢包", "于是",
+    };
+
+    /// <summary>A name of two or three characters from <paramref name="start"/> (past "是", "为" or "為"), if it starts with a known surname.</summary>
+    private static void AddSurnameName(string s, int start, List<SpanCandidate> found, double prior)
+    {
+        if (start < s.Length && s[start] is '是' or '为' or '為')
+        {
+            start++;
+        }
+
+        if (start >= s.Length || !MayBeName(s, start))
+        {
+            return;
+        }
+
+        var end = NameEnd(s, start);
+        if (end - start >= 2)
+        {
+            Add(found, start, end, ExpectedAnswer.Person, prior);
+        }
     }
 
     private static void ChinesePlace(string s, List<SpanCandidate> found)
@@ -236,6 +318,22 @@ public static partial class SpanExtractor
 
     [GeneratedRegex(@"(?:皇帝|国王|國王|女王|总统|總統|主席|教授|博士|作家|导演|導演|诗人|詩人|将军|將軍|总理|總理|首相|院士|画家|畫家|歌手|演员|演員|创始人|創始人|丞相|宰相|皇后|王后|君主|校长|校長|董事长|董事長|作者|学者|學者|科学家|科學家)")]
     private static partial Regex PersonTitleBefore();
+
+    // Roles a notice puts before a name; "负责人为馆员陈思雨" names the role twice.
+    [GeneratedRegex(@"(?:主管|经理|經理|主任|店长|店長|店员|店員|馆员|館員|管理员|管理員|负责人|負責人|联系人|聯絡人|聯繫人|承办人|承辦人|策展人|兽医师|獸醫師|兽医|獸醫|医师|醫師|医生|醫生|药师|藥師|护士|護士|律师|律師|主教练|主教練|总教练|總教練|教练|教練|前锋|前鋒|后卫|後衛|中场|中場|门将|門將|守门员|守門員|队长|隊長|研究员|研究員|工程师|工程師|设计师|設計師|摄影师|攝影師|指挥|指揮|总监|總監|执行长|執行長|总经理|總經理|首席[技执執财財运運营營]\p{IsCJKUnifiedIdeographs}?官|董事|会长|會長|理事长|理事長|社长|社長|秘书长|秘書長|科员|科員|讲师|講師|主持人|嘉宾|嘉賓|发言人|發言人|使用者|用户|用戶|市长|市長|区长|區長|院长|院長|局长|局長|处长|處長|所长|所長|厂长|廠長|站长|站長|园长|園長|演奏家|歌手|诗人|詩人|得主|选手|選手|冠军|冠軍|读者|讀者|居民|住户|住戶|市民|顾客|顧客|家长|家長|志愿者|志願者|网友|網友|(?:授课|授課)?(?:老师|老師)(?=[是为為]))")]
+    private static partial Regex NoticeRoleBefore();
+
+    // Verbs that take a person: "任命林晓雯为", "請洽林佩君", and a successor's name after the clause's "的".
+    [GeneratedRegex(@"(?:任命|委任|聘任|聘请|聘請|感谢|感謝|联系|聯繫|联络|聯絡|请洽|請洽|洽询|洽詢|(?:接替|接任|继任|繼任|取代)[^，。；,;]{0,8}的)")]
+    private static partial Regex NoticeVerbBefore();
+
+    // Verbs a person does in a notice, after the name.
+    [GeneratedRegex(@"(?<=\p{IsCJKUnifiedIdeographs})(?:负责|負責|主讲|主講|执棒|執棒|攻入|攻进|攻進|破门|破門|表示|指出|宣布|回报|回報|出任|接任|接替|规划|規劃|策划|策劃|执导|執導|授课|授課|任教|献给|獻給)")]
+    private static partial Regex NoticeVerbAfter();
+
+    // Forms of address after a name or a surname.
+    [GeneratedRegex(@"(?:老师|老師|先生|女士|小姐|医师|醫師|医生|醫生|经理|經理|科员|科員|教授)")]
+    private static partial Regex AddressAfterName();
 
     [GeneratedRegex(@"[秦汉漢晋晉隋唐宋元明清][\p{IsCJKUnifiedIdeographs}]{1,2}[帝宗祖]")]
     private static partial Regex EmperorName();

@@ -220,6 +220,23 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     }
 
     [Theory]
+    [InlineData("远星工程公司招聘夜班护士的负责人是谁?", "远星工程公司招聘夜班护士", "远星工程公司正在招聘一名夜班护士，工作地点在溪星镇。该职位年薪为248000元。有关职位的问题请联系招聘负责人刘勇洋。面试将在安远大厦进行。员工每年享有29天带薪年假。", "刘勇洋")]
+    [InlineData("源禾物流公司招聘面点师的负责人是谁?", "源禾物流公司招聘面点师", "源禾物流公司正在招聘一名面点师，工作地点在源川镇。面试将在石源大厦进行。该职位年薪为512000元。员工每年享有30天带薪年假。有关职位的问题请联系招聘负责人马勇华。", "马勇华")]
+    public void AChineseReadSpanThatIsNoNameGivesWayToTheNameFound(string question, string title, string text, string name)
+    {
+        // The synthetic job notices (search-cli notices, 2026-12-07): once the finder found the names notices give
+        // ("招聘负责人刘勇洋"), the box was shown with the reader's "问题请联系" as its short answer.
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(text, 1, 10, title)];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.DoesNotContain(name, _reader.Read(question, candidate.Sentence.Of(text)).Text, StringComparison.Ordinal);
+        Assert.Equal(name, (result.BestSpan ?? candidate).Answer.Of(text));
+    }
+
+    [Theory]
     [InlineData("How much is a weekday afternoon session at the Harbour ice rink?", "Harbour ice rink reopens",
         "The Harbour ice rink in Dunmore reopens on Saturday 12 December after new cooling pipes were fitted. Weekday afternoon sessions are free for everyone, and skate hire costs 4 pounds. Evening sessions cost 7 pounds for adults.", "free")]
     [InlineData("云岭滑雪场的夜场门票多少钱?", "云岭滑雪场开板通知",
