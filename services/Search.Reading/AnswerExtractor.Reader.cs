@@ -98,6 +98,14 @@ public sealed partial class AnswerExtractor
             // weakest part.
             range = only.Answer;
         }
+        else if (language == "zh"
+                 && reading.Spans.Where(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Type == ExpectedAnswer.Person
+                     && range.Holds(o.Answer) && o.Answer.End < range.End).ToList() is [var name])
+        {
+            // A Chinese span that runs on past the one name it holds ("邱靜宜看診") ends with it; what comes before a name
+            // ("醫師邱靜宜") is often part of the answer given, and stays.
+            range = new TextRange(range.Start, name.Answer.End);
+        }
 
         return (Look(reading, span, best, range, read, passages, language), ShortAnswerBy.Neural(reader.Version));
     }

@@ -236,6 +236,22 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.Equal(name, (result.BestSpan ?? candidate).Answer.Of(text));
     }
 
+    [Fact]
+    public void AChineseReadSpanThatRunsPastTheNameItHoldsEndsWithIt()
+    {
+        // A notice of our own on make run (2026-12-07): the box read "邱靜宜看診" for the doctor on duty.
+        const string text = "安禾診所春節期間僅於2月10日上午9點至12點開診，由家醫科醫師邱靜宜看診。掛號費150元。慢性病連續處方請洽藥師廖冠廷，電話(03)456-7788。";
+        const string question = "安禾診所春節由哪位醫師看診?";
+        var extractor = new AnswerExtractor(new ReaderOptions { NeuralReaderReadsAbstained = true }, AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(text, 1, 10, "安禾診所春節門診公告")];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        var candidate = Assert.IsType<AnswerCandidate>(result.Candidate);
+        Assert.EndsWith("看診", _reader.Read(question, candidate.Sentence.Of(text)).Text, StringComparison.Ordinal);
+        Assert.EndsWith("邱靜宜", (result.BestSpan ?? candidate).Answer.Of(text), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("How much is a weekday afternoon session at the Harbour ice rink?", "Harbour ice rink reopens",
         "The Harbour ice rink in Dunmore reopens on Saturday 12 December after new cooling pipes were fitted. Weekday afternoon sessions are free for everyone, and skate hire costs 4 pounds. Evening sessions cost 7 pounds for adults.", "free")]
