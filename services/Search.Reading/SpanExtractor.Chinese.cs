@@ -177,12 +177,22 @@ public static partial class SpanExtractor
         "石头", "石頭", "马上", "馬上", "许多", "許多", "许可", "許可", "毛病", "江边", "江邊", "何时", "何時", "钱包", "錢包", "于是",
     };
 
-    /// <summary>A name of two or three characters from <paramref name="start"/> (past "是", "为" or "為"), if it starts with a known surname.</summary>
+    /// <summary>
+    /// A name of two or three characters from <paramref name="start"/> (past "是", "为" or "為"), if it starts with a known
+    /// surname; or a surname after "小" or "老", as a shop's staff are known ("店员小唐").
+    /// </summary>
     private static void AddSurnameName(string s, int start, List<SpanCandidate> found, double prior)
     {
         if (start < s.Length && s[start] is '是' or '为' or '為')
         {
             start++;
+        }
+
+        if (start + 1 < s.Length && s[start] is '小' or '老' && Surnames.Contains(s[start + 1], StringComparison.Ordinal)
+            && (start + 2 == s.Length || !ChineseScript.IsHan(s[start + 2]) || Stop.Contains(s[start + 2], StringComparison.Ordinal) || NameEndingVerbs.Contains(s[start + 2], StringComparison.Ordinal) || "处處负負".Contains(s[start + 2], StringComparison.Ordinal)))
+        {
+            Add(found, start, start + 2, ExpectedAnswer.Person, prior);
+            return;
         }
 
         if (start >= s.Length || !MayBeName(s, start))
@@ -271,8 +281,10 @@ public static partial class SpanExtractor
             end++;
         }
 
-        // A third character that reads as a verb ("李渊定都") ends a two-character name.
-        if (end - start == 3 && NameEndingVerbs.Contains(s[start + 2], StringComparison.Ordinal))
+        // A third character that reads as a verb ("李渊定都") ends a two-character name, unless the name ends the clause
+        // there ("招聘负责人陳磊建。").
+        if (end - start == 3 && NameEndingVerbs.Contains(s[start + 2], StringComparison.Ordinal)
+            && end < s.Length && ChineseScript.IsHan(s[end]))
         {
             end--;
         }

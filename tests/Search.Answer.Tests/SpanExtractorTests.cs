@@ -124,6 +124,8 @@ public sealed class SpanExtractorTests
     [InlineData("感謝讀者葉俊宏來信指正。", "葉俊宏")]
     [InlineData("週三的書法課改由趙文彬老師授課。", "趙文彬")]
     [InlineData("看屋請洽管理室林先生。", "林先生")]
+    [InlineData("有关职位的问题请联系招聘负责人陈磊建。", "陈磊建")]
+    [InlineData("如有漏送，请联系店员小蔡处理。", "小蔡")]
     public void FindsTheNamesNoticesGive(string sentence, string name)
     {
         Assert.Contains(name, Spans(sentence, ExpectedAnswer.Person));
