@@ -113,10 +113,11 @@ public sealed partial class AnswerExtractor(
     }
 
     /// <summary>
-    /// A sentence of another document than <paramref name="box"/>'s (another title: a page's paragraphs are one source), ranked as high (within <see cref="RivalScoreRatio"/>),
-    /// that holds as much of the question as the box's sentence and states an answer of the asked kind that the box's
-    /// sentence does not hold; null when there is none, or when the question asks no kind. The model cannot say which of
-    /// the two is meant: its features rank the first passage above the second however alike they are.
+    /// A sentence of another document than <paramref name="box"/>'s (another title: a page's paragraphs are one source),
+    /// ranked as high (within <see cref="RivalScoreRatio"/>), that holds as much of the question as the box's sentence and
+    /// states an answer of the asked kind that the box's sentence does not hold; null when there is none, or when the
+    /// question asks no kind. The model cannot say which of the two is meant: its features rank the first passage above
+    /// the second however alike they are.
     /// </summary>
     private static (string Text, double Score)? Rival(AnswerReading reading, AnswerCandidate box, IReadOnlyList<AnswerPassage> passages)
     {

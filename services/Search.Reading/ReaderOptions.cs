@@ -22,9 +22,9 @@ public sealed class ReaderOptions
     public bool SentenceFallback { get; set; } = true;
 
     /// <summary>
-    /// When another document than the box's answers the question as surely (a sentence of it clears the threshold too)
-    /// with a different answer of the asked kind, show no box: two notices of one name that disagree ("the curator of
-    /// 《玻璃之声》" at two museums) leave the answer to chance.
+    /// When another document than the box's, ranked as high, has a sentence that holds as much of the question and states
+    /// a different answer of the asked kind, show no box: two notices of one name that disagree ("the curator of
+    /// 《玻璃之声》" at two museums) leave the answer to chance (docs/quality.md, "Names as notices give them").
     /// </summary>
     public bool AbstainOnRivals { get; set; } = true;
 

@@ -189,7 +189,7 @@ public static partial class SpanExtractor
         }
 
         if (start + 1 < s.Length && s[start] is '小' or '老' && Surnames.Contains(s[start + 1], StringComparison.Ordinal)
-            && (start + 2 == s.Length || !ChineseScript.IsHan(s[start + 2]) || Stop.Contains(s[start + 2], StringComparison.Ordinal) || NameEndingVerbs.Contains(s[start + 2], StringComparison.Ordinal) || "处處负負".Contains(s[start + 2], StringComparison.Ordinal)))
+            && (start + 2 == s.Length || EndsNickname(s[start + 2])))
         {
             Add(found, start, start + 2, ExpectedAnswer.Person, prior);
             return;
@@ -206,6 +206,11 @@ public static partial class SpanExtractor
             Add(found, start, end, ExpectedAnswer.Person, prior);
         }
     }
+
+    /// <summary>Whether <paramref name="next"/> may follow a nickname ("小唐处理", "老王負責", "小蔡。").</summary>
+    private static bool EndsNickname(char next) =>
+        !ChineseScript.IsHan(next) || Stop.Contains(next, StringComparison.Ordinal) || NameEndingVerbs.Contains(next, StringComparison.Ordinal)
+        || "处處负負".Contains(next, StringComparison.Ordinal);
 
     private static void ChinesePlace(string s, List<SpanCandidate> found)
     {
