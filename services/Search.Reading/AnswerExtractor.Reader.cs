@@ -57,9 +57,10 @@ public sealed partial class AnswerExtractor
             return (null, ShortAnswerBy.Features);
         }
 
+        var readsAName = SpanExtractor.StartsWithSurname(range.Of(passages[best.PassageIndex].Text));
         if (language == "zh"
             && reading.Spans.Any(o => o.Eligible && o.PassageIndex == best.PassageIndex && o.Sentence == best.Sentence
-                && (DateOrFigure(o) || (o.Type == ExpectedAnswer.Person && !SpanExtractor.StartsWithSurname(range.Of(passages[best.PassageIndex].Text)))))
+                && (DateOrFigure(o) || (o.Type == ExpectedAnswer.Person && !readsAName)))
             && !reading.Spans.Any(o => o.PassageIndex == best.PassageIndex && (DateOrFigure(o) || o.Type == ExpectedAnswer.Person)
                 && Overlap(o.Answer, range) > 0))
         {

@@ -19,7 +19,9 @@ public static partial class SpanExtractor
         "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范範金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯司欧歐诸諸葛岳柳傅温溫康施洪倪柯纪紀邢骆駱殷翁齐齊聂聶鲁魯伍凌辛裴祝耿庞龐樊霍詹涂滕阮蓝藍卓蒲尤靳饶饒戚";
 
     /// <summary>Whether <paramref name="text"/> starts with a common Chinese surname, as a person's name would.</summary>
-    internal static bool StartsWithSurname(string text) => text.Length > 0 && Surnames.Contains(text[0], StringComparison.Ordinal);
+    internal static bool StartsWithSurname(string text) => text.Length > 0 && IsSurname(text[0]);
+
+    private static bool IsSurname(char c) => Surnames.Contains(c, StringComparison.Ordinal);
 
     private static void ChineseTime(string s, List<SpanCandidate> found)
     {
@@ -139,8 +141,7 @@ public static partial class SpanExtractor
 
         foreach (Match m in NoticeVerbAfter().Matches(s))
         {
-            var start = NameStart(s, m.Index);
-            if (start >= 0 && m.Index - start <= 3 && MayBeName(s, start))
+            if (SurnameNameBefore(s, m.Index) is var start and >= 0)
             {
                 Add(found, start, m.Index, ExpectedAnswer.Person, 0.55);
             }
@@ -148,12 +149,11 @@ public static partial class SpanExtractor
 
         foreach (Match m in AddressAfterName().Matches(s))
         {
-            var start = NameStart(s, m.Index);
-            if (start >= 0 && m.Index - start is 2 or 3 && MayBeName(s, start))
+            if (SurnameNameBefore(s, m.Index) is var start and >= 0)
             {
                 Add(found, start, m.Index, ExpectedAnswer.Person, 0.6);
             }
-            else if (m.Index > 0 && Surnames.Contains(s[m.Index - 1], StringComparison.Ordinal))
+            else if (m.Index > 0 && IsSurname(s[m.Index - 1]))
             {
                 // "陳先生", "林科員": a surname and the form of address are all a notice gives.
                 Add(found, m.Index - 1, m.Index + m.Length, ExpectedAnswer.Person, 0.5);
@@ -161,12 +161,16 @@ public static partial class SpanExtractor
         }
     }
 
+    /// <summary>Where a name of two or three characters that ends at <paramref name="end"/> starts (<see cref="MayBeName"/>); −1 where none does.</summary>
+    private static int SurnameNameBefore(string s, int end) =>
+        NameStart(s, end) is var start and >= 0 && end - start <= 3 && MayBeName(s, start) ? start : -1;
+
     /// <summary>
     /// Whether a name may start at <paramref name="start"/>: a known surname that does not begin one of the common words
     /// that start with a surname's character ("周末", "高度", "方面").
     /// </summary>
     private static bool MayBeName(string s, int start) =>
-        Surnames.Contains(s[start], StringComparison.Ordinal)
+        IsSurname(s[start])
         && (start + 2 > s.Length || !WordsLikeNames.Contains(s.Substring(start, 2)));
 
     private static readonly HashSet<string> WordsLikeNames = new(StringComparer.Ordinal)
@@ -188,7 +192,7 @@ public static partial class SpanExtractor
             start++;
         }
 
-        if (start + 1 < s.Length && s[start] is '小' or '老' && Surnames.Contains(s[start + 1], StringComparison.Ordinal)
+        if (start + 1 < s.Length && s[start] is '小' or '老' && IsSurname(s[start + 1])
             && (start + 2 == s.Length || EndsNickname(s[start + 2])))
         {
             Add(found, start, start + 2, ExpectedAnswer.Person, prior);
