@@ -86,6 +86,12 @@ internal sealed class WarmUpRunner(
             logger.LogError(e, "Warm-up failed after {Milliseconds} ms; ready anyway", clock.ElapsedMilliseconds);
             gate.Open(HealthCheckResult.Degraded($"warm-up failed: {e.Message}", e));
         }
+
+        // The steps use the service's own singletons (a model session, the index), which the host disposes once this
+        // has returned: a step still running then would run on disposed objects (on an unguarded ONNX session that is
+        // a native crash, not an exception). The host bounds this wait by its shutdown timeout.
+        await cancel.CancelAsync();
+        await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task RunStepsAsync(CancellationToken ct)

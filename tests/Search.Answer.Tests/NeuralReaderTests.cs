@@ -43,6 +43,31 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
     public NeuralReaderTests(ReaderFixture fixture) => (_reader, _english) = (fixture.Reader, fixture.English);
 
     [Fact]
+    public async Task DisposingWhileOtherThreadsReadEndsTheirReadsWithAnExceptionNotACrash()
+    {
+        // Before the guard, this killed the test process with SIGSEGV (the session's native handle freed under a run).
+        var reader = NeuralReader.Load(NeuralReader.ShippedPath);
+        using var running = new CountdownEvent(2);
+        var callers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            running.Signal();
+            while (true)
+            {
+                reader.Read("Who built the Harbour Lantern?", Lighthouse);
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        running.Wait(TestContext.Current.CancellationToken);
+        reader.Read("Who built the Harbour Lantern?", Lighthouse);
+
+        reader.Dispose();
+
+        foreach (var caller in callers)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => caller);
+        }
+    }
+
+    [Fact]
     public void TheShippedReaderCarriesItsVocabularyShapeAndVersion()
     {
         // MiniLM's 30,522 pieces and the Chinese characters of the training data it lacked.

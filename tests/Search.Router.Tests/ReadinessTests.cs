@@ -62,6 +62,21 @@ public sealed class ReadinessTests
         Assert.Equal(ServingStatus.Serving, reply.Status);
     }
 
+    [Fact]
+    public async Task AHostStoppedWhileWarmingUpDisposesNothingUnderAStepStillRunning()
+    {
+        // The step ignores cancellation, as a model call does, and ends early only if its dependency is disposed under
+        // it: the runner used to return at once on stopping, and the host disposed the step's dependencies under it.
+        var factory = new SignedHost<Program>().WithWebHostBuilder(b =>
+            b.ConfigureServices(s => s.AddSingleton<Dependency>().AddSingleton<IWarmUp, UninterruptibleWarmUp>()));
+        var step = factory.Services.GetServices<IWarmUp>().OfType<UninterruptibleWarmUp>().Single();
+        await step.Started.WaitAsync(TimeSpan.FromMinutes(1), Cancel);
+
+        await factory.DisposeAsync();
+
+        Assert.False(await step.DependencyDisposedWhileRunning.WaitAsync(TimeSpan.FromMinutes(1), Cancel));
+    }
+
     private static WebApplicationFactory<Program> Router(IWarmUp step, params (string Key, string Value)[] settings) =>
         new SignedHost<Program>().WithWebHostBuilder(b =>
         {
@@ -75,6 +90,37 @@ public sealed class ReadinessTests
 
     private static GrpcChannel Channel(WebApplicationFactory<Program> factory) =>
         GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+
+    /// <summary>A singleton the host disposes when it stops.</summary>
+    private sealed class Dependency : IDisposable
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Disposed => _disposed.Task;
+
+        public void Dispose() => _disposed.TrySetResult();
+    }
+
+    /// <summary>
+    /// A warm-up step that runs for two seconds whatever its token says, or until its dependency is disposed under it,
+    /// and reports which happened.
+    /// </summary>
+    private sealed class UninterruptibleWarmUp(Dependency dependency) : IWarmUp
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<bool> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public Task<bool> DependencyDisposedWhileRunning => _ended.Task;
+
+        public async Task WarmAsync(CancellationToken cancellationToken)
+        {
+            _started.TrySetResult();
+            var first = await Task.WhenAny(dependency.Disposed, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            _ended.TrySetResult(first == dependency.Disposed);
+        }
+    }
 
     /// <summary>A warm-up step that ends when <paramref name="until"/> does (or fails with it).</summary>
     private sealed class HeldWarmUp(Task until) : IWarmUp

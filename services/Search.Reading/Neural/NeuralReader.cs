@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Search.Text;
 
 namespace Search.Reading.Neural;
 
@@ -32,7 +33,8 @@ public sealed class NeuralReader : IDisposable
     /// <summary>The reader shipped with the library, relative to the application's folder.</summary>
     public const string ShippedPath = "Models/reader.onnx";
 
-    private readonly InferenceSession _session;
+    // Disposal waits for the reads in progress: a read on a disposed session is a native crash.
+    private readonly SharedDisposable<InferenceSession> _session;
 
     /// <param name="model">a reader model file's bytes, with its metadata</param>
     /// <param name="threads">ONNX Runtime's threads for one read; 1 in a service, where requests are the parallelism</param>
@@ -49,11 +51,11 @@ public sealed class NeuralReader : IDisposable
         };
         // A spinning thread burns a core waiting for work that, one request at a time, rarely comes.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(model, options);
-        var metadata = _session.ModelMetadata.CustomMetadataMap;
+        var session = new InferenceSession(model, options);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
         if (!metadata.TryGetValue(VocabularyKey, out var vocabulary))
         {
-            _session.Dispose();
+            session.Dispose();
             throw new InvalidDataException($"the model has no {VocabularyKey} metadata: it was not written by search-reader-train");
         }
 
@@ -63,6 +65,7 @@ public sealed class NeuralReader : IDisposable
         ReadTokens = readTokens ?? Shape.MaxTokens;
         Version = metadata.GetValueOrDefault(VersionKey, "unversioned");
         Languages = metadata.GetValueOrDefault(LanguagesKey, "en").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        _session = new SharedDisposable<InferenceSession>(session);
     }
 
     public WordPieces Pieces { get; }
@@ -129,13 +132,11 @@ public sealed class NeuralReader : IDisposable
     /// <summary>The best span of <paramref name="context"/> for <paramref name="question"/>; <see cref="ReadAnswer.None"/> when the context is empty.</summary>
     public ReadAnswer Read(string question, string context) => Read(new ReaderExample("", question, context, [], null));
 
-    public ReadAnswer Read(ReaderExample example)
-    {
-        if (example.Context.Length == 0)
-        {
-            return ReadAnswer.None;
-        }
+    public ReadAnswer Read(ReaderExample example) =>
+        example.Context.Length == 0 ? ReadAnswer.None : _session.Use(session => Read(session, example));
 
+    private ReadAnswer Read(InferenceSession session, ReaderExample example)
+    {
         var windows = ReaderWindows.Windows(Pieces, example, ReadTokens, Shape.MaxQuestion, training: false, Shape.MarksMatches);
         var (ids, types, mask, width) = ReaderWindows.Pack(windows, Pieces.Padding);
         int[] shape = [windows.Count, width];
@@ -145,7 +146,7 @@ public sealed class NeuralReader : IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, shape)),
             NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(types, shape)),
         };
-        using var results = _session.Run(inputs, [SpanOutput]);
+        using var results = session.Run(inputs, [SpanOutput]);
         var logits = results[0].AsTensor<float>() as DenseTensor<float> ?? throw new InvalidDataException($"{SpanOutput} is not a dense tensor");
         var values = logits.Buffer.Span; // [windows, width, 2]
         var best = ReadAnswer.None;

