@@ -349,6 +349,7 @@ public sealed partial class AnswerExtractor(
         Measures.MarkEligible(spans, asked, s => s.Answer.Of(passages[s.PassageIndex].Text));
         Measures.MarkCounted(spans, Measures.Counted(question), s => Following(passages[s.PassageIndex].Text, s.Answer));
         MarkNamingSentences(spans, sentences, context);
+        MarkNoticeNamingSentences(spans, sentences, context, passages);
         MarkCountingSentences(spans, sentences, context, asked.HasFlag(Measure.Phone) ? null : s => SpanExtractor.HoldsPhoneNumber(s.Answer.Of(passages[s.PassageIndex].Text)));
         MarkTimedOptions(spans, sentences, context, asked);
         MarkCountedThings(spans, sentences, context.Expected == ExpectedAnswer.Number && CountedClassifier(question) is not null, passages);
@@ -378,6 +379,33 @@ public sealed partial class AnswerExtractor(
         // A likely name (not "… Hospital" or "… Street") that the question does not already say.
         static bool NamesSomeone(AnswerChoice s) =>
             s.Type == ExpectedAnswer.Person && s.Features[AnswerFeatures.Prior] >= 0.4 && s.Features[AnswerFeatures.Repeat] < 0.5;
+    }
+
+    /// <summary>
+    /// For a Chinese who-question, a sentence shown whole that names no one is no answer when another sentence of its
+    /// passage that holds the question's words names a person as notices do: "此版本修正了月報表…的錯誤" for "誰回報了…月報表的
+    /// 錯誤？" beside "感謝使用者陳怡君回報此問題". Only names found by the notice cues (<see cref="SpanExtractor.NoticeNames"/>)
+    /// count: encyclopedia prose names people in forms the finder misses ("耶穌", "亨利八世"), and hiding every sentence
+    /// whose passage names someone elsewhere cost DRCD right boxes (docs/quality.md, "Names as notices give them").
+    /// </summary>
+    private static void MarkNoticeNamingSentences(List<AnswerChoice> spans, List<AnswerChoice> sentences, QuestionContext context, IReadOnlyList<AnswerPassage> passages)
+    {
+        if (!context.Chinese || context.Form != WhoForm || context.Expected != ExpectedAnswer.Person)
+        {
+            return;
+        }
+
+        foreach (var whole in sentences)
+        {
+            if (!whole.Eligible || spans.Any(s => InSentence(s, whole) && s.Type == ExpectedAnswer.Person))
+            {
+                continue;
+            }
+
+            var text = passages[whole.PassageIndex].Text;
+            whole.Eligible = !sentences.Any(other => other.PassageIndex == whole.PassageIndex && other.Sentence != whole.Sentence
+                && other.Focus > 0 && SpanExtractor.NoticeNames(text, other.Sentence).Count > 0);
+        }
     }
 
     /// <summary>

@@ -143,6 +143,24 @@ public sealed class NeuralReaderTests : IClassFixture<NeuralReaderTests.ReaderFi
         Assert.Equal(result.Shown, unread.Shown);
     }
 
+    [Theory]
+    [InlineData("谁报告了晴川公交App到站时间显示错误的问题？", "晴川公交App 3.2版更新",
+        "晴川公交App 3.2版于2027年2月14日发布。新版修复了实时到站时间在换乘站显示错误的问题。感谢乘客刘佳怡报告这个问题。")]
+    [InlineData("誰回報了山嵐書店點數未扣回的錯誤？", "山嵐書店會員系統更新",
+        "山嵐書店會員系統於3月1日完成更新。本次更新修正了點數在退貨後未扣回的錯誤。感謝會員黃子軒回報此錯誤。")]
+    public void AChineseWhoQuestionIsNotAnsweredByASentenceNamingNoOneBesideOneNamingSomeoneAsNoticesDo(string question, string title, string notice)
+    {
+        // Notices of our own. The sentence holding most of the question names no one; the one after it names who reported.
+        var extractor = new AnswerExtractor(new ReaderOptions(), AnswerModel.LoadDefault(), _reader);
+        AnswerPassage[] passages = [new(notice, 0.9, 20, title)];
+
+        var result = extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        Assert.False(result.Shown && !result.Candidate!.Sentence.Of(notice).Contains("感谢", StringComparison.Ordinal)
+            && !result.Candidate.Sentence.Of(notice).Contains("感謝", StringComparison.Ordinal),
+            $"shown: {result.Candidate?.Answer.Of(notice)} ({result.Candidate?.Shape}, {result.Candidate?.Confidence:0.00})");
+    }
+
     [Fact]
     public void AReaderVetoHoldsBackABoxWhoseSentenceItFindsNoAnswerIn()
     {

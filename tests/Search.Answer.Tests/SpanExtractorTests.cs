@@ -141,6 +141,20 @@ public sealed class SpanExtractorTests
         Assert.Empty(Spans(sentence, ExpectedAnswer.Person));
     }
 
+    [Theory]
+    // Notice names, and names as encyclopedias give them (which the notice cues leave to the other finders).
+    [InlineData("感謝會員黃子軒回報此錯誤。", "黃子軒")]
+    [InlineData("如需改期，请联系前台主管邓雨桐。", "邓雨桐")]
+    [InlineData("感谢乘客刘佳怡报告这个问题。", "刘佳怡")]
+    [InlineData("亨利八世於1509年即位。", null)]
+    [InlineData("1859年，达尔文系统地提出了以自然选择为基础的进化论。", null)]
+    public void NoticeNamesAreTheNamesOnlyTheNoticeCuesFind(string sentence, string? name)
+    {
+        var names = SpanExtractor.NoticeNames(sentence, new TextRange(0, sentence.Length)).Select(c => c.Range.Of(sentence));
+
+        Assert.Equal(name is null ? [] : [name], names);
+    }
+
     [Fact]
     public void AnAdverbBeforeAPersonCueIsNotAName()
     {
