@@ -47,6 +47,33 @@ public sealed partial class AnswerExtractor(
     public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages, bool read = true)
     {
         var reading = Read(question, expected, passages);
+        var result = Extract(question, reading, passages, read);
+        return options.ShowSoleMeasures && !result.Shown && result.Candidate is { Shape: AnswerShape.Span } box
+            && box.Confidence >= options.SoleMeasureFloor && result.AbstainReason.StartsWith(BelowThreshold, StringComparison.Ordinal)
+            && SoleMeasure(question, reading, box, passages)
+                ? result with { Shown = true, AbstainReason = "" }
+                : result;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="box"/>, from the first passage, states a measure the question asks and no other option
+    /// of a sentence that holds the question's words states one (<see cref="ReaderOptions.ShowSoleMeasures"/>). The options
+    /// around the box's own span ("烹調時間約25分鐘" about "25分鐘") and the same text elsewhere are the same answer.
+    /// </summary>
+    private static bool SoleMeasure(string question, AnswerReading reading, AnswerCandidate box, IReadOnlyList<AnswerPassage> passages)
+    {
+        var asked = Measures.Asked(question);
+        var boxText = box.Answer.Of(passages[box.PassageIndex].Text);
+        return asked != Measure.None && box.PassageIndex == 0 && (Measures.Stated(boxText) & asked) != 0
+            && !reading.Spans.Any(o => o.Eligible && o.Focus > 0
+                && !(o.PassageIndex == box.PassageIndex && Overlap(o.Answer, box.Answer) > 0)
+                && o.Answer.Of(passages[o.PassageIndex].Text) is var text
+                && !text.Contains(boxText, StringComparison.Ordinal)
+                && (Measures.Stated(text) & asked) != 0);
+    }
+
+    private AnswerResult Extract(string question, AnswerReading reading, IReadOnlyList<AnswerPassage> passages, bool read)
+    {
         var (span, sentence) = Judge(reading);
         if (AnswerDecision.Choose(span, sentence, _threshold, options.SentenceFallback) is not { } best)
         {
@@ -158,12 +185,14 @@ public sealed partial class AnswerExtractor(
         model.Reader is { } judge && _readerThresholds.ContainsKey(language) && judge.ReaderVersion == ReaderFor(language)?.Version;
 
     /// <summary>The result for <paramref name="box"/>: shown when <paramref name="below"/> (the threshold it missed) is null.</summary>
+    private const string BelowThreshold = "confidence ";
+
     private AnswerResult Decided(AnswerCandidate box, double? below, AnswerCandidate? shortAnswer, string readBy) => new(
         box,
         below is null,
         below is { } threshold
             ? string.Create(CultureInfo.InvariantCulture,
-                $"confidence {box.Confidence:0.00} is below the threshold {threshold:0.00} (target precision {options.TargetPrecision:0.00})")
+                $"{BelowThreshold}{box.Confidence:0.00} is below the threshold {threshold:0.00} (target precision {options.TargetPrecision:0.00})")
             : "",
         shortAnswer,
         readBy);
