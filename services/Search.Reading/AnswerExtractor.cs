@@ -56,16 +56,18 @@ public sealed partial class AnswerExtractor(
     }
 
     /// <summary>
-    /// Whether <paramref name="box"/>, from the first passage, states a measure the question asks and no other option
-    /// of a sentence that holds the question's words states one (<see cref="ReaderOptions.ShowSoleMeasures"/>). The options
-    /// around the box's own span ("烹調時間約25分鐘" about "25分鐘") and the same text elsewhere are the same answer.
+    /// Whether <paramref name="box"/>, from the first passage, states a measure the question asks and no other typed
+    /// option (a date, figure or name the finders found) of a sentence that holds the question's words states one
+    /// (<see cref="ReaderOptions.ShowSoleMeasures"/>). Options around the box's own span ("烹調時間約25分鐘" about "25分鐘") and
+    /// the same text elsewhere are the same answer; a clause that holds another day's hours is not another answer, the
+    /// hours in it are ("…from 9:00 to 20" beside "Friday from 9:00 to 17:00").
     /// </summary>
     private static bool SoleMeasure(string question, AnswerReading reading, AnswerCandidate box, IReadOnlyList<AnswerPassage> passages)
     {
         var asked = Measures.Asked(question);
         var boxText = box.Answer.Of(passages[box.PassageIndex].Text);
         return asked != Measure.None && box.PassageIndex == 0 && (Measures.Stated(boxText) & asked) != 0
-            && !reading.Spans.Any(o => o.Eligible && o.Focus > 0
+            && !reading.Spans.Any(o => o.Eligible && o.Focus > 0 && o.Type != ExpectedAnswer.None
                 && !(o.PassageIndex == box.PassageIndex && Overlap(o.Answer, box.Answer) > 0)
                 && o.Answer.Of(passages[o.PassageIndex].Text) is var text
                 && !text.Contains(boxText, StringComparison.Ordinal)

@@ -19,6 +19,12 @@ public sealed class SoleMeasureTests : IDisposable
     {
         { "红烧豆腐一共要做多长时间？", "红烧豆腐的做法", "红烧豆腐需要一块老豆腐、两勺生抽和少许葱花。豆腐切块后先煎至两面金黄。整道菜一共需要20分钟左右。", "20分钟" },
         { "芦溪游泳馆的成人票多少钱？", "芦溪游泳馆夏季开放", "芦溪游泳馆将于6月1日起夏季开放。馆内泳池水温保持在26度左右。成人票每张35元。", "35元" },
+        // The clauses around the other days' hours state times too, but only the times the finders typed are answers.
+        {
+            "What time does Elmhurst Pool close on Saturdays?", "Elmhurst Pool opening hours",
+            "Elmhurst Pool is open Monday to Friday from 6:30 to 21:00 and Saturday from 8:00 to 18:00. On Sundays the pool opens at 9:00 and closes at 14:00. Lessons for children run on weekday afternoons.",
+            "18:00"
+        },
         { "滷肉飯一共要做多長時間？", "滷肉飯做法", "滷肉飯以豬五花、醬油和冰糖為主要材料。豬五花切丁後先炒出油脂。整道菜一共需要約90分鐘。", "90分鐘" },
     };
 
