@@ -42,7 +42,8 @@ public sealed partial class AnswerExtractor(
     /// calibrated probability that it is right and whether that clears the threshold. With the neural reader, its span
     /// in the chosen sentence is the short answer, and the model's reader confidence, when it has one for this reader and
     /// language, judges again (AnswerExtractor.Reader.cs). With <paramref name="read"/> false the reader is left out for
-    /// this question, as when it is off (the gateway asks this under load).
+    /// this question, as when it is off (the gateway asks this under load). A short answer held back by the threshold alone
+    /// is shown after all when it is the one measure of the asked kind (<see cref="ReaderOptions.ShowSoleMeasures"/>).
     /// </summary>
     public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages, bool read = true)
     {
@@ -186,9 +187,10 @@ public sealed partial class AnswerExtractor(
     private bool JudgedByReader(string language) =>
         model.Reader is { } judge && _readerThresholds.ContainsKey(language) && judge.ReaderVersion == ReaderFor(language)?.Version;
 
-    /// <summary>The result for <paramref name="box"/>: shown when <paramref name="below"/> (the threshold it missed) is null.</summary>
+    // How the reason of a box held back by the threshold begins (the sole-measure rule looks for it).
     private const string BelowThreshold = "confidence ";
 
+    /// <summary>The result for <paramref name="box"/>: shown when <paramref name="below"/> (the threshold it missed) is null.</summary>
     private AnswerResult Decided(AnswerCandidate box, double? below, AnswerCandidate? shortAnswer, string readBy) => new(
         box,
         below is null,

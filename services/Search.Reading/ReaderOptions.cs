@@ -31,7 +31,7 @@ public sealed class ReaderOptions
     /// <summary>
     /// Show a short answer below the threshold, down to <see cref="SoleMeasureFloor"/>, when the question asks a measure
     /// (a price, a duration, a time of day, a count of people, …, <see cref="Measures"/>), the answer states it, its
-    /// passage ranks first, and no other sentence read that holds the question's words states one ("三杯雞的烹調時間是多久？"
+    /// passage ranks first, and no other typed option of a sentence that holds the question's words states one ("三杯雞的烹調時間是多久？"
     /// over a recipe whose one duration is "烹調時間約25分鐘"). The confidence was fitted on Wikipedia questions and rates
     /// these 0.45–0.75; on our own notices every one of them on an answerable question was right (docs/quality.md, "One
     /// measure asked, one stated").
