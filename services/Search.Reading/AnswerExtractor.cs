@@ -49,9 +49,8 @@ public sealed partial class AnswerExtractor(
     {
         var reading = Read(question, expected, passages);
         var result = Extract(question, reading, passages, read);
-        return options.ShowSoleMeasures && !result.Shown && result.Candidate is { Shape: AnswerShape.Span } box
-            && box.Confidence >= options.SoleMeasureFloor && result.AbstainReason.StartsWith(BelowThreshold, StringComparison.Ordinal)
-            && SoleMeasure(question, reading, box, passages)
+        return options.ShowSoleMeasures && result is { Shown: false, HeldByThreshold: true, Candidate: { Shape: AnswerShape.Span } box }
+            && box.Confidence >= options.SoleMeasureFloor && SoleMeasure(reading, box, passages)
                 ? result with { Shown = true, AbstainReason = "" }
                 : result;
     }
@@ -63,9 +62,9 @@ public sealed partial class AnswerExtractor(
     /// the same text elsewhere are the same answer; a clause that holds another day's hours is not another answer, the
     /// hours in it are ("…from 9:00 to 20" beside "Friday from 9:00 to 17:00").
     /// </summary>
-    private static bool SoleMeasure(string question, AnswerReading reading, AnswerCandidate box, IReadOnlyList<AnswerPassage> passages)
+    private static bool SoleMeasure(AnswerReading reading, AnswerCandidate box, IReadOnlyList<AnswerPassage> passages)
     {
-        var asked = Measures.Asked(question);
+        var asked = reading.Asked;
         var boxText = box.Answer.Of(passages[box.PassageIndex].Text);
         return asked != Measure.None && box.PassageIndex == 0 && (Measures.Stated(boxText) & asked) != 0
             && !reading.Spans.Any(o => o.Eligible && o.Focus > 0 && o.Type != ExpectedAnswer.None
@@ -187,19 +186,19 @@ public sealed partial class AnswerExtractor(
     private bool JudgedByReader(string language) =>
         model.Reader is { } judge && _readerThresholds.ContainsKey(language) && judge.ReaderVersion == ReaderFor(language)?.Version;
 
-    // How the reason of a box held back by the threshold begins (the sole-measure rule looks for it).
-    private const string BelowThreshold = "confidence ";
-
     /// <summary>The result for <paramref name="box"/>: shown when <paramref name="below"/> (the threshold it missed) is null.</summary>
     private AnswerResult Decided(AnswerCandidate box, double? below, AnswerCandidate? shortAnswer, string readBy) => new(
         box,
         below is null,
         below is { } threshold
             ? string.Create(CultureInfo.InvariantCulture,
-                $"{BelowThreshold}{box.Confidence:0.00} is below the threshold {threshold:0.00} (target precision {options.TargetPrecision:0.00})")
+                $"confidence {box.Confidence:0.00} is below the threshold {threshold:0.00} (target precision {options.TargetPrecision:0.00})")
             : "",
         shortAnswer,
-        readBy);
+        readBy)
+    {
+        HeldByThreshold = below is not null,
+    };
 
     /// <summary>
     /// The best span (by the ranker) and the best sentence (by the confidence model), each with its
@@ -392,7 +391,7 @@ public sealed partial class AnswerExtractor(
         MarkClosedDays(spans, question, passages);
         return spans.Count == 0 && sentences.Count == 0
             ? AnswerReading.Empty("the only related sentences are whole passages and hold no short answer")
-            : new AnswerReading(spans, sentences, "", strict);
+            : new AnswerReading(spans, sentences, "", strict, asked);
     }
 
     /// <summary>
@@ -428,16 +427,20 @@ public sealed partial class AnswerExtractor(
             return;
         }
 
-        foreach (var whole in sentences)
+        var namingNoOne = sentences.Where(w => w.Eligible && !spans.Any(s => InSentence(s, w) && s.Type == ExpectedAnswer.Person)).ToList();
+        if (namingNoOne.Count == 0)
         {
-            if (!whole.Eligible || spans.Any(s => InSentence(s, whole) && s.Type == ExpectedAnswer.Person))
-            {
-                continue;
-            }
+            return;
+        }
 
-            var text = passages[whole.PassageIndex].Text;
-            whole.Eligible = !sentences.Any(other => other.PassageIndex == whole.PassageIndex && other.Sentence != whole.Sentence
-                && other.Focus > 0 && SpanExtractor.NoticeNames(text, other.Sentence).Count > 0);
+        // The sentences that hold the question's words and name someone as notices do, each looked at once.
+        var naming = sentences
+            .Where(s => s.Focus > 0 && SpanExtractor.NoticeNames(passages[s.PassageIndex].Text, s.Sentence).Count > 0)
+            .Select(s => (s.PassageIndex, s.Sentence))
+            .ToList();
+        foreach (var whole in namingNoOne)
+        {
+            whole.Eligible = !naming.Any(n => n.PassageIndex == whole.PassageIndex && n.Sentence != whole.Sentence);
         }
     }
 

@@ -68,6 +68,9 @@ public sealed record AnswerResult(AnswerCandidate? Candidate, bool Shown, string
 {
     public bool ReaderSkipped { get; init; }
 
+    /// <summary>Whether the candidate was held back by the confidence threshold alone (not by a rival document or the reader).</summary>
+    public bool HeldByThreshold { get; init; }
+
     public static AnswerResult None(string reason) => new(null, false, reason);
 }
 
@@ -103,7 +106,8 @@ public sealed class AnswerChoice(int passageIndex, TextRange answer, TextRange s
 
 /// <summary>The answer options found in the best sentences, or none with the reason.</summary>
 /// <param name="StrictlyAsked">the measures the question asks for that only their own kind answers (<see cref="Measures.StrictlyAsked"/>)</param>
-public sealed record AnswerReading(IReadOnlyList<AnswerChoice> Spans, IReadOnlyList<AnswerChoice> Sentences, string Reason, Measure StrictlyAsked = Measure.None)
+public sealed record AnswerReading(
+    IReadOnlyList<AnswerChoice> Spans, IReadOnlyList<AnswerChoice> Sentences, string Reason, Measure StrictlyAsked = Measure.None, Measure Asked = Measure.None)
 {
     public static AnswerReading Empty(string reason) => new([], [], reason);
 }
