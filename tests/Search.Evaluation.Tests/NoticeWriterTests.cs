@@ -50,6 +50,24 @@ public sealed class NoticeWriterTests
         }
     }
 
+    [Theory]
+    [InlineData(20, 7)] // the file docs/quality.md measures
+    [InlineData(12, 5)]
+    public void NoOtherNoticeAnswersAQuestionItsOwnNoticeLeavesUnanswered(int perKind, int seed)
+    {
+        // Coined names repeat: "雲嘉杯" in a Traditional notice and "云嘉杯" in a Simplified one are one cup to retrieval,
+        // so the other's answer to "雲嘉杯決賽有多少名觀眾？" would be right, not a box on an unanswerable question.
+        var notices = NoticeWriter.Write(perKind, seed);
+        var answered = notices
+            .SelectMany(n => n.Questions.Where(q => q.Answer is not null).Select(q => (Notice: n.Id, Question: ChineseScript.ToSimplified(q.Question))))
+            .ToLookup(q => q.Question, q => q.Notice, StringComparer.Ordinal);
+        foreach (var notice in notices)
+        {
+            var unanswered = ChineseScript.ToSimplified(notice.Questions.Single(q => q.Answer is null).Question);
+            Assert.DoesNotContain(answered[unanswered], id => id != notice.Id);
+        }
+    }
+
     [Fact]
     public void ChineseNoticesAreInTheirOwnScript()
     {

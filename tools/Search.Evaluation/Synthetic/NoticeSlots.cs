@@ -29,7 +29,18 @@ public sealed class NoticeSlots(NoticeKind kind, string language, Random random)
     private static readonly string[] SimplifiedNameChars = ["青", "川", "云", "溪", "石", "岭", "枫", "桥", "湖", "松", "泉", "星", "安", "和", "宁", "源", "丰", "嘉", "禾", "远"];
     private static readonly string[] TraditionalNameChars = ["青", "川", "雲", "溪", "石", "嶺", "楓", "橋", "湖", "松", "泉", "星", "安", "和", "寧", "源", "豐", "嘉", "禾", "遠"];
 
+    // Traditional to Simplified for the characters names are coined from: a name coined in both scripts is one name.
+    private static readonly Dictionary<char, char> Fold = TraditionalNameChars.Concat(TraditionalSurnames).Concat(TraditionalGiven)
+        .Zip(SimplifiedNameChars.Concat(SimplifiedSurnames).Concat(SimplifiedGiven), (t, s) => (T: t[0], S: s[0]))
+        .DistinctBy(p => p.T)
+        .ToDictionary(p => p.T, p => p.S);
+
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    // What each slot's value names, the same in every script: its coined names folded to Simplified and the positions
+    // of the pool values it took (the pools of a kind list the same things in the same order in each language).
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly System.Text.StringBuilder _trace = new();
     private readonly NoticeText _text = kind.Languages[language];
 
     private bool English => language == NoticeKinds.English;
@@ -47,21 +58,30 @@ public sealed class NoticeSlots(NoticeKind kind, string language, Random random)
                 var first = slot.EndsWith('2') ? _values.GetValueOrDefault(slot[..^1]) : null;
                 do
                 {
+                    _trace.Clear();
                     value = Make(slot.TrimEnd('2'), second: slot.EndsWith('2'));
                 }
                 while (value == first);
                 _values[slot] = value;
+                _names[slot] = _trace.Length > 0 ? _trace.ToString() : value;
             }
 
             return value;
         }
     }
 
+    /// <summary>
+    /// What <paramref name="slots"/> name, alike in every script ("雲嘉杯" and "云嘉杯" are one cup): two notices whose
+    /// questions name the same things are about the same thing, and a question one leaves unanswered the other may answer.
+    /// </summary>
+    public string Identity(IEnumerable<string> slots) =>
+        string.Join('|', slots.Select(slot => { _ = this[slot]; return _names[slot]; }));
+
     private string Make(string slot, bool second)
     {
         if (_text.Pools.TryGetValue(slot, out var pool))
         {
-            return Pick(pool);
+            return PickTraced(slot, pool);
         }
 
         return slot switch
@@ -151,16 +171,33 @@ public sealed class NoticeSlots(NoticeKind kind, string language, Random random)
         var chars = Simplified ? SimplifiedNameChars : TraditionalNameChars;
         var a = random.Next(chars.Length);
         var b = (a + 1 + random.Next(chars.Length - 1)) % chars.Length;
-        return chars[a] + chars[b];
+        return Traced(chars[a] + chars[b]);
     }
 
-    private string Surname() => (Simplified ? SimplifiedSurnames : TraditionalSurnames)[random.Next(SimplifiedSurnames.Length)];
+    private string Surname() => Traced((Simplified ? SimplifiedSurnames : TraditionalSurnames)[random.Next(SimplifiedSurnames.Length)]);
 
-    private string Given() => (Simplified ? SimplifiedGiven : TraditionalGiven)[random.Next(SimplifiedGiven.Length)];
+    private string Given() => Traced((Simplified ? SimplifiedGiven : TraditionalGiven)[random.Next(SimplifiedGiven.Length)]);
 
     private string Pool(string name) => _text.Pools.TryGetValue(name, out var pool)
-        ? Pick(pool)
+        ? PickTraced(name, pool)
         : throw new InvalidOperationException($"notice kind {kind.Name} ({language}) has no pool {name}");
+
+    private string PickTraced(string name, string[] pool)
+    {
+        var index = random.Next(pool.Length);
+        _trace.Append('#').Append(name).Append(index.ToString(CultureInfo.InvariantCulture));
+        return pool[index];
+    }
+
+    private string Traced(string coined)
+    {
+        foreach (var c in coined)
+        {
+            _trace.Append(Fold.GetValueOrDefault(c, c));
+        }
+
+        return coined;
+    }
 
     private T Pick<T>(IReadOnlyList<T> values) => values[random.Next(values.Count)];
 }

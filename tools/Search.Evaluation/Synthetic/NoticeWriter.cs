@@ -27,13 +27,15 @@ public static partial class NoticeWriter
     {
         var random = new Random(seed);
         var notices = new List<Notice>();
+        HashSet<string> answered = new(StringComparer.Ordinal), unanswered = new(StringComparer.Ordinal);
         foreach (var kind in NoticeKinds.All)
         {
             foreach (var language in NoticeKinds.Languages)
             {
                 for (var i = 0; i < perKind; i++)
                 {
-                    notices.Add(One(kind, language, $"notice-{kind.Name}-{language.ToLowerInvariant()}-{i + 1:000}", random));
+                    var id = $"notice-{kind.Name}-{language.ToLowerInvariant()}-{i + 1:000}";
+                    notices.Add(Unlike(answered, unanswered, () => One(kind, language, id, random)));
                 }
             }
         }
@@ -41,7 +43,28 @@ public static partial class NoticeWriter
         return notices;
     }
 
-    private static Notice One(NoticeKind kind, string language, string id, Random random)
+    /// <summary>
+    /// A notice that states no fact an earlier one leaves unanswered and leaves none unanswered that an earlier one states:
+    /// names are coined from few syllables and characters, and a twin in the other script ("雲嘉杯決賽" beside "云嘉杯决赛")
+    /// would answer the question this one leaves out. An unanswerable question must be unanswerable in the whole file.
+    /// </summary>
+    private static Notice Unlike(HashSet<string> answered, HashSet<string> unanswered, Func<(Notice Notice, IReadOnlyList<string> Answers, string Unanswered)> write)
+    {
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var (notice, answers, left) = write();
+            if (!answered.Contains(left) && !answers.Any(unanswered.Contains))
+            {
+                answered.UnionWith(answers);
+                unanswered.Add(left);
+                return notice;
+            }
+        }
+
+        throw new InvalidOperationException("too many notices of one kind for the names the writer can coin: ask for fewer per kind");
+    }
+
+    private static (Notice Notice, IReadOnlyList<string> Answers, string Unanswered) One(NoticeKind kind, string language, string id, Random random)
     {
         var text = kind.Languages[language];
         var slots = new NoticeSlots(kind, language, random);
@@ -64,8 +87,15 @@ public static partial class NoticeWriter
 
         var unasked = left[random.Next(left.Count)];
         questions.Add(new NoticeQuestion($"{id}/x1", Render(unasked.Question, slots, null).Text, null, -1));
-        return new Notice(id, kind.Name, language, Render(text.Title, slots, null).Text, $"https://notices.example/{id}", context.ToString(), questions);
+        var notice = new Notice(id, kind.Name, language, Render(text.Title, slots, null).Text, $"https://notices.example/{id}", context.ToString(), questions);
+        // A fact is known by what its question names ("雲嘉杯決賽有多少名觀眾？": the cup's crowd), alike in both Chinese scripts.
+        var group = language == NoticeKinds.English ? "en" : "zh";
+        string Key(NoticeFact fact) => $"{group}:{kind.Name}:{fact.Answer}:{slots.Identity(Slots(fact.Question))}";
+        return (notice, stated.Select(Key).ToList(), Key(unasked));
     }
+
+    /// <summary>The slot names of <paramref name="template"/> ("{org} is hiring: {role}" → org, role), in order.</summary>
+    internal static IEnumerable<string> Slots(string template) => Slot().Matches(template).Select(m => m.Groups[1].Value);
 
     /// <summary><paramref name="template"/> with its slots filled, and where the slot <paramref name="answer"/> starts in it (-1 without one).</summary>
     private static (string Text, int AnswerAt) Render(string template, NoticeSlots slots, string? answer)
