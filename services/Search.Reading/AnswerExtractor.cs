@@ -43,10 +43,12 @@ public sealed partial class AnswerExtractor(
     /// in the chosen sentence is the short answer, and the model's reader confidence, when it has one for this reader and
     /// language, judges again (AnswerExtractor.Reader.cs). With <paramref name="read"/> false the reader is left out for
     /// this question, as when it is off (the gateway asks this under load). A short answer held back by the threshold alone
-    /// is shown after all when it is the one measure of the asked kind (<see cref="ReaderOptions.ShowSoleMeasures"/>).
+    /// is shown after all when it is the one measure of the asked kind (<see cref="ReaderOptions.ShowSoleMeasures"/>). A
+    /// question in Cantonese is read with its question words in standard written Chinese (<see cref="CantoneseQuestion"/>).
     /// </summary>
     public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages, bool read = true)
     {
+        question = CantoneseQuestion.ToStandard(question);
         var reading = Read(question, expected, passages);
         var result = Extract(question, reading, passages, read);
         return options.ShowSoleMeasures && result is { Shown: false, HeldByThreshold: true, Candidate: { Shape: AnswerShape.Span } box }
@@ -298,6 +300,7 @@ public sealed partial class AnswerExtractor(
     /// </summary>
     public AnswerReading Read(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages)
     {
+        question = CantoneseQuestion.ToStandard(question);
         var questionTokens = TextTokenizer.Tokenize(question);
         var questionTerms = QuestionTerms(questionTokens);
         if (questionTerms.Count == 0)

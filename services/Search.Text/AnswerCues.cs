@@ -14,7 +14,8 @@ public enum ExpectedAnswer
 
 /// <summary>
 /// English and Chinese cues that tell what a question asks for, shared by the router
-/// (to route) and the answer service (to extract a span of that type).
+/// (to route) and the answer service (to extract a span of that type). A question in Cantonese is read in standard
+/// written Chinese (<see cref="CantoneseQuestion"/>).
 /// </summary>
 public static partial class AnswerCues
 {
@@ -26,7 +27,7 @@ public static partial class AnswerCues
             return ExpectedAnswer.None;
         }
 
-        var zh = ChineseScript.ToSimplified(question);
+        var zh = ChineseScript.ToSimplified(CantoneseQuestion.ToStandard(question));
         if (ChineseTime().IsMatch(zh))
         {
             return ExpectedAnswer.Time;
@@ -86,7 +87,7 @@ public static partial class AnswerCues
         }
 
         return EnglishQuestionStart().IsMatch(trimmed.ToLowerInvariant())
-            || ChineseQuestion().IsMatch(ChineseScript.ToSimplified(trimmed));
+            || ChineseQuestion().IsMatch(ChineseScript.ToSimplified(CantoneseQuestion.ToStandard(trimmed)));
     }
 
     [GeneratedRegex(@"\b(when|what (year|years|date|day|month|time|century|decade|era|period)|which (year|date|day|month|century|decade)|how long ago|since when|by when|until when|what(?:'s| is| was| are| were) the (?:\w+ )?(?:deadline|closing date|due date|start date|end date|opening date|date)s?)\b")]

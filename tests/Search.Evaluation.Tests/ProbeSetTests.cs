@@ -28,13 +28,13 @@ public sealed class ProbeSetTests
         Assert.Equal(29, dataset.Questions.Count(q => q.Impossible));
     }
 
-    /// <summary>The probe set and the team's later sets of notices beside it (own-a.json … own-k.json).</summary>
+    /// <summary>The probe set and the team's later sets of notices beside it (own-a.json … own-l.json).</summary>
     public static TheoryData<string> Sets() =>
         new(Directory.GetFiles(System.IO.Path.GetDirectoryName(Path)!, "*.json").Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal)!);
 
     [Fact]
     public void TheSetsBesideItAreAllThere() =>
-        Assert.Equal(["own-a.json", "own-b.json", "own-c.json", "own-d.json", "own-e.json", "own-f.json", "own-g.json", "own-h.json", "own-i.json", "own-j.json", "own-k.json", "probe.json"], Sets().Select(row => row.Data));
+        Assert.Equal(["own-a.json", "own-b.json", "own-c.json", "own-d.json", "own-e.json", "own-f.json", "own-g.json", "own-h.json", "own-i.json", "own-j.json", "own-k.json", "own-l.json", "probe.json"], Sets().Select(row => row.Data));
 
     [Theory]
     [MemberData(nameof(Sets))]
