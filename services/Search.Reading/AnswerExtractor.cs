@@ -322,12 +322,13 @@ public sealed partial class AnswerExtractor(
         var dayTerms = askedDays == 0 ? [] : DayTerms(question);
         var questionWords = QuestionWordTerms(question, questionTokens);
         questionWords.UnionWith(ParticleBigrams(questionTokens));
+        var titleJoins = TitleJoins(weights.Keys, titles, units);
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights, titles[unit.Passage]);
             // All the asked days: "每天几点关门" is not held by a sentence about Sunday's talk.
             var coveredDays = askedDays != 0 && (Days(unit.Range.Of(passages[unit.Passage].Text)) & askedDays) == askedDays ? dayTerms : [];
-            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage], questionWords, coveredDays);
+            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage], titleJoins[unit.Passage], questionWords, coveredDays);
             if (unit.Matched > 0)
             {
                 related.Add(unit);

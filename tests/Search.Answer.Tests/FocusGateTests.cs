@@ -54,6 +54,25 @@ public sealed class FocusGateTests
         Assert.Equal("Farah Ashdown", span.Answer.Of(passages[span.PassageIndex].Text));
     }
 
+    [Theory]
+    [InlineData("青嶺書院開放日是哪一天？")]
+    [InlineData("青嶺書院開放日係幾時？")]
+    public void AQuestionThatJoinsTwoWordsOfTheTitleIsNotHeldBackByTheJoin(string question)
+    {
+        // Beyond the title, the question holds only "院開", which joins 書院 to 開放日 where the title has 中學 between them.
+        const string title = "青嶺書院中學開放日";
+        const string notice = "青嶺書院將於2027年3月6日（星期六）上午9時至下午4時舉行中學開放日，歡迎小六學生與家長參加。"
+            + "當日設有課堂體驗及學生表演。學校不設停車位，請乘搭公共交通工具前往。";
+        AnswerPassage[] passages = [new(notice, 0.9, 20, title)];
+
+        var reading = _extractor.Read(question, AnswerCues.Detect(question), passages);
+        var result = _extractor.Extract(question, AnswerCues.Detect(question), passages);
+
+        Assert.True(Assert.Single(reading.Sentences, s => s.Sentence.Start == 0).Focus > 0);
+        Assert.True(result.Shown, result.AbstainReason);
+        Assert.Contains("2027年3月6日", result.Candidate!.Answer.Of(notice), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AChineseBigramAcrossAParticleHoldsNoSentenceBack()
     {
