@@ -4,7 +4,8 @@ namespace Search.Text;
 
 /// <summary>
 /// A question written in Cantonese, with its question words and particles in standard written Chinese: "邊個主禮…？"
-/// asks who, as "誰主禮…？" does, "幾多錢" is "多少錢", "喺邊度" is "在哪裡", "有冇" is "有沒有". People in Hong Kong write their
+/// asks who, as "誰主禮…？" does, "幾多錢" is "多少錢", "喺邊度" is "在哪裡", "有冇" is "有沒有", and the few verbs found only in
+/// Cantonese (閂門, 攞, 搵, 睇, 嚟) are the standard ones. People in Hong Kong write their
 /// questions as they speak, while the notices that answer them are in standard written Chinese, which is what the
 /// question cues (<see cref="AnswerCues"/>), the measures and the reader know. The rest of the question is left as it
 /// is, in its own script (a question with a Simplified-only character gets Simplified words).
@@ -53,6 +54,12 @@ public static partial class CantoneseQuestion
             "佢哋" => ("他們", "他们"),
             "佢" => ("他", "他"),
             "咗" => ("了", "了"),
+            "闩门" => ("關門", "关门"),
+            "攞" => ("取", "取"),
+            "搵" => ("找", "找"),
+            "睇" => ("看", "看"),
+            "嚟" => ("來", "来"),
+            "嗰" => ("那", "那"),
             _ => (word, word),
         };
         return simplified ? simple : traditional;
@@ -66,6 +73,6 @@ public static partial class CantoneseQuestion
         + @"|喺[邊边](?=[？?]|$)"
         + @"|幾多錢|几多钱|幾錢|几钱|幾多|几多|幾耐|几耐|幾遠|几远|幾長|几长|幾高|几高|幾重(?!山|天|門|门)|几重(?!山|天|門|门)|乜嘢|乜野|點解|点解|點樣|点样|唔係|唔系|(?<![關关聯联維维體体派直譜谱世干幹])(?:係咪|系咪)"
         + @"|(?<![關关聯联維维體体派直譜谱世干幹])[係系](?=[邊边幾几咩乜點点唔誰谁])"
-        + @"|咩|喺|嘅|冇|唔|佢哋|佢|咗")]
+        + @"|咩|喺|嘅|冇|唔|佢哋|佢|咗|閂門|闩门|攞|搵|睇|嚟|嗰")]
     private static partial Regex Words();
 }

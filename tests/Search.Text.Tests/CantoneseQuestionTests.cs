@@ -20,8 +20,10 @@ public sealed class CantoneseQuestionTests
     [InlineData("由碼頭行去博物館要幾耐？", "由碼頭行去博物館要多久？")]
     [InlineData("佢哋邊日開幕？", "他們哪天開幕？")]
     [InlineData("慈善步行要行幾遠？", "慈善步行要行多遠？")]
+    [InlineData("圖書館星期六幾點閂門？", "圖書館星期六幾點關門？")]
+    [InlineData("停水嗰日可以去邊度攞水？", "停水那日可以去哪裡取水？")]
     [InlineData("邊種會員可以免費泊車", "哪種會員可以免費泊車")]
-    [InlineData("睇牙係咪要預約？", "睇牙是不是要預約？")]
+    [InlineData("睇牙係咪要預約？", "看牙是不是要預約？")]
     // A question with a Simplified-only character gets Simplified words.
     [InlineData("这个讲座嘅讲者系边个？", "这个讲座的讲者是谁？")]
     public void CantoneseQuestionWordsBecomeStandardWrittenChinese(string question, string standard) =>
