@@ -21,6 +21,8 @@ public sealed class CantoneseQuestionTests
     [InlineData("佢哋邊日開幕？", "他們哪天開幕？")]
     [InlineData("慈善步行要行幾遠？", "慈善步行要行多遠？")]
     [InlineData("圖書館星期六幾點閂門？", "圖書館星期六幾點關門？")]
+    [InlineData("泳池冬季安排幾時開始", "泳池冬季安排何時開始")]
+    [InlineData("泳池星期六開到幾時？", "泳池星期六開到幾時？")]
     [InlineData("停水嗰日可以去邊度攞水？", "停水那日可以去哪裡取水？")]
     [InlineData("邊種會員可以免費泊車", "哪種會員可以免費泊車")]
     [InlineData("睇牙係咪要預約？", "看牙是不是要預約？")]
@@ -33,7 +35,7 @@ public sealed class CantoneseQuestionTests
     // 邊 as "side", 係 and 系 in words of their own, 而家 inside 然而家庭, and questions in standard Chinese or English.
     [InlineData("東邊個別路段何時封閉？")]
     [InlineData("旁邊間書店幾點開門？")]
-    [InlineData("兩國的關係幾時開始改善？")]
+    [InlineData("兩國的關係幾年來有改善嗎？")]
     [InlineData("该系统几点恢复？")]
     [InlineData("然而家庭收入是多少？")]
     [InlineData("西湖高中籃球隊的總教練是誰？")]
