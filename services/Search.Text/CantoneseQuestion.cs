@@ -67,13 +67,15 @@ public static partial class CantoneseQuestion
     }
 
     // Longest first. 邊 ("side") is a question word ("which") only before a measure word or a noun of time or kind (邊個,
-    // 邊度, 邊間, 邊日, 邊種 …) and not after a word it ends ("旁邊", "東邊"), or alone at the end after 喺 ("地址喺邊？"); 係 ("to be") only before a question word or 唔 and not inside a word ("關係幾時", "系統"); 而家 ("now") is left
-    // out, as "然而家庭" holds it. 幾時 ("when") is 何時, but not after 到 or 至, where it asks until what time ("開到幾時").
+    // 邊度, 邊間, 邊日, 邊種 …) and not after a word it ends ("旁邊", "東邊"), or alone at the end after 喺 ("地址喺邊？").
+    // 係 ("to be") only before a question word or 唔 and not inside a word ("關係幾時"); written 系 in Simplified, where 系
+    // is also "department" ("中文系幾時開學"), only before 邊, 咩, 乜, 唔 or 誰. 而家 ("now") is left out, as "然而家庭"
+    // holds it. 幾時 ("when") is 何時, but not after 到 or 至, where it asks until what time ("開到幾時").
     [GeneratedRegex(
         @"(?<![東西南北左右旁身海河江路岸外裡里上下前後后周兩两這这那半手床窗天东边邊])[邊边](?:個|个|度|處|处|日|(?=[位間间天年月條条架隻只種种家區区款]))"
         + @"|喺[邊边](?=[？?]|$)"
         + @"|幾多錢|几多钱|幾錢|几钱|幾多|几多|幾耐|几耐|(?<![到至])(?:幾時|几时)|幾遠|几远|幾長|几长|幾高|几高|幾重(?!山|天|門|门)|几重(?!山|天|門|门)|乜嘢|乜野|點解|点解|點樣|点样|唔係|唔系|(?<![關关聯联維维體体派直譜谱世干幹])(?:係咪|系咪)"
-        + @"|(?<![關关聯联維维體体派直譜谱世干幹])[係系](?=[邊边幾几咩乜點点唔誰谁])"
+        + @"|(?<![關关聯联維维體体派直譜谱世干幹])係(?=[邊边幾几咩乜點点唔誰谁])|(?<![关联维体派直谱世干])系(?=[边咩乜唔谁])"
         + @"|咩|喺|嘅|冇|唔|佢哋|佢|咗|閂門|闩门|攞|搵|睇|嚟|嗰")]
     private static partial Regex Words();
 }

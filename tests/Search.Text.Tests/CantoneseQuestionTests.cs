@@ -37,6 +37,7 @@ public sealed class CantoneseQuestionTests
     [InlineData("旁邊間書店幾點開門？")]
     [InlineData("兩國的關係幾年來有改善嗎？")]
     [InlineData("该系统几点恢复？")]
+    [InlineData("中文系几点开会？")]
     [InlineData("然而家庭收入是多少？")]
     [InlineData("西湖高中籃球隊的總教練是誰？")]
     [InlineData("When does the Kestrel Lane surgery open?")]
