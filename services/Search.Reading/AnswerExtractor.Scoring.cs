@@ -76,18 +76,17 @@ public sealed partial class AnswerExtractor
     /// <summary>
     /// The sentence's weighted overlap on the question terms its passage's title does not hold, leaving out
     /// <paramref name="questionWords"/> (<see cref="QuestionWordTerms"/>) and <see cref="FrameWords"/>; 1 when there are none.
-    /// A bigram that only joins two words of the title counts as the title's when no sentence of the passage holds it
-    /// (<paramref name="titleJoins"/>, <see cref="TitleJoins"/>).
+    /// <paramref name="title"/> is the title as the gate sees it (<see cref="FocusTitles"/>).
     /// The question's day words count as held where the sentence names those days otherwise (<paramref name="coveredDays"/>:
     /// "on Wednesdays" against "Monday to Friday").
     /// </summary>
     private static double FocusOverlap(
-        SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title, HashSet<string> titleJoins, HashSet<string> questionWords, HashSet<string> coveredDays)
+        SentenceUnit unit, Dictionary<string, double> weights, HashSet<string> title, HashSet<string> questionWords, HashSet<string> coveredDays)
     {
         double total = 0, matched = 0;
         foreach (var (term, weight) in weights)
         {
-            if (title.Contains(term) || questionWords.Contains(term) || FrameWords.Contains(term) || titleJoins.Contains(term))
+            if (title.Contains(term) || questionWords.Contains(term) || FrameWords.Contains(term))
             {
                 continue;
             }
@@ -103,29 +102,32 @@ public sealed partial class AnswerExtractor
     }
 
     /// <summary>
-    /// Per passage, the question's Chinese bigrams whose two characters are both its title's and that no sentence of it
-    /// holds: the question joins two words of the title and leaves out what stood between ("院開" of "朗澄書院開放日是哪一天？"
-    /// under "朗澄書院中學開放日"). The focus gate leaves them out like the title: as the question's only word beyond the
-    /// title such a bigram would close the gate on every sentence of the notice. One that a sentence holds still counts
-    /// ("任校" of "第幾任校長").
+    /// Per passage, its title's terms as the focus gate sees them: with the question's Chinese bigrams whose two characters
+    /// are both the title's and that no sentence of the passage holds. The question joins two words of the title and
+    /// leaves out what stood between ("院開" of "朗澄書院開放日是哪一天？" under "朗澄書院中學開放日"): as the question's only
+    /// word beyond the title such a bigram would close the gate on every sentence of the notice. One that a sentence holds
+    /// still counts ("任校" of "第幾任校長").
     /// </summary>
-    private static HashSet<string>[] TitleJoins(IEnumerable<string> questionTerms, HashSet<string>[] titles, IReadOnlyList<SentenceUnit> units)
+    private static HashSet<string>[] FocusTitles(IEnumerable<string> questionTerms, HashSet<string>[] titles, IReadOnlyList<SentenceUnit> units)
     {
-        var joins = new HashSet<string>[titles.Length];
+        var focus = new HashSet<string>[titles.Length];
         for (var p = 0; p < titles.Length; p++)
         {
             var title = titles[p];
-            joins[p] = questionTerms
+            var chars = string.Concat(title);
+            var joins = questionTerms
                 .Where(t => t.Length == 2 && ChineseScript.IsHan(t[0]) && ChineseScript.IsHan(t[1]) && !title.Contains(t)
-                    && title.Any(w => w.Contains(t[0], StringComparison.Ordinal)) && title.Any(w => w.Contains(t[1], StringComparison.Ordinal)))
+                    && chars.Contains(t[0], StringComparison.Ordinal) && chars.Contains(t[1], StringComparison.Ordinal))
                 .ToHashSet(StringComparer.Ordinal);
-            if (joins[p].Count > 0)
+            if (joins.Count > 0)
             {
-                joins[p].ExceptWith(units.Where(u => u.Passage == p).SelectMany(u => u.Terms));
+                joins.ExceptWith(units.Where(u => u.Passage == p).SelectMany(u => u.Terms));
             }
+
+            focus[p] = joins.Count == 0 ? title : [.. title, .. joins];
         }
 
-        return joins;
+        return focus;
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed partial class AnswerExtractor(
     public AnswerResult Extract(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages, bool read = true)
     {
         question = CantoneseQuestion.ToStandard(question);
-        var reading = Read(question, expected, passages);
+        var reading = ReadStandard(question, expected, passages);
         var result = Extract(question, reading, passages, read);
         return options.ShowSoleMeasures && result is { Shown: false, HeldByThreshold: true, Candidate: { Shape: AnswerShape.Span } box }
             && box.Confidence >= options.SoleMeasureFloor && SoleMeasure(reading, box, passages)
@@ -298,9 +298,12 @@ public sealed partial class AnswerExtractor(
     /// few, and lists the answer options in them (typed spans, other short phrases, the sentences
     /// themselves) with their features. Empty with a reason when nothing relates to the question.
     /// </summary>
-    public AnswerReading Read(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages)
+    public AnswerReading Read(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages) =>
+        ReadStandard(CantoneseQuestion.ToStandard(question), expected, passages);
+
+    // Read, for a question already in standard written Chinese (CantoneseQuestion).
+    private AnswerReading ReadStandard(string question, ExpectedAnswer expected, IReadOnlyList<AnswerPassage> passages)
     {
-        question = CantoneseQuestion.ToStandard(question);
         var questionTokens = TextTokenizer.Tokenize(question);
         var questionTerms = QuestionTerms(questionTokens);
         if (questionTerms.Count == 0)
@@ -322,13 +325,13 @@ public sealed partial class AnswerExtractor(
         var dayTerms = askedDays == 0 ? [] : DayTerms(question);
         var questionWords = QuestionWordTerms(question, questionTokens);
         questionWords.UnionWith(ParticleBigrams(questionTokens));
-        var titleJoins = TitleJoins(weights.Keys, titles, units);
+        var focusTitles = FocusTitles(weights.Keys, titles, units);
         foreach (var unit in units)
         {
             ScoreSentence(unit, weights, titles[unit.Passage]);
             // All the asked days: "每天几点关门" is not held by a sentence about Sunday's talk.
             var coveredDays = askedDays != 0 && (Days(unit.Range.Of(passages[unit.Passage].Text)) & askedDays) == askedDays ? dayTerms : [];
-            unit.FocusOverlap = FocusOverlap(unit, weights, titles[unit.Passage], titleJoins[unit.Passage], questionWords, coveredDays);
+            unit.FocusOverlap = FocusOverlap(unit, weights, focusTitles[unit.Passage], questionWords, coveredDays);
             if (unit.Matched > 0)
             {
                 related.Add(unit);
